@@ -1,0 +1,12 @@
+namespace ActorCausal.Protocol.Clocks;
+
+/// <summary>How two vector clocks relate.</summary>
+public enum CausalRelation
+{
+    Equal,
+    /// <summary>The left clock happened-before the right one.</summary>
+    Before,
+    /// <summary>The right clock happened-before the left one.</summary>
+    After,
+    Concurrent,
+}

@@ -1,0 +1,61 @@
+namespace ActorCausal.Protocol;
+
+/// <summary>Tuning of one <see cref="GroupMember"/>. Times are in the milliseconds that <see cref="GroupMember.Tick"/> reports.</summary>
+public sealed record GroupMemberSettings
+{
+    public TotalOrderMode TotalOrder { get; init; } = TotalOrderMode.ThreeStep;
+
+    /// <summary>Own messages not yet stable (delivered everywhere) past which <see cref="GroupMember.Broadcast"/> refuses.</summary>
+    public int MaxUnstable { get; init; } = 10_000;
+
+    /// <summary>How far beyond a sender's delivered prefix a sequence number may be and still be accepted.</summary>
+    public long ReceiveWindow { get; init; } = 65_536;
+
+    /// <summary>Wait before the first NAK for a gap (reordering usually fills it sooner); doubles per retry up to <see cref="NakMaxDelayMs"/>.</summary>
+    public long NakInitialDelayMs { get; init; } = 20;
+    public long NakMaxDelayMs { get; init; } = 1_000;
+
+    /// <summary>Wait for a missing proposal or final priority before asking again; doubles per retry up to <see cref="NakMaxDelayMs"/>.</summary>
+    public long TotalRetryDelayMs { get; init; } = 40;
+
+    /// <summary>Interval of delivered-vector gossip while this member's delivered vector changes or it holds unstable messages.</summary>
+    public long StabilityIntervalMs { get; init; } = 50;
+
+    /// <summary>Interval of delivered-vector gossip when nothing changes (lets peers detect lost tails and free buffers).</summary>
+    public long IdleGossipIntervalMs { get; init; } = 500;
+
+    /// <summary>A remote HLC further ahead than this is counted and not merged.</summary>
+    public long MaxClockSkewMs { get; init; } = 5_000;
+
+    /// <summary>How many explicit-order messages the dependency index remembers for chain and dependents queries.</summary>
+    public int DependencyIndexCapacity { get; init; } = 65_536;
+
+    /// <summary>Deliberately broken behaviour, for tests that show the checker catches it. Never set in production.</summary>
+    internal ProtocolFaults Faults { get; init; } = ProtocolFaults.None;
+
+    public void Validate()
+    {
+        if (MaxUnstable <= 0) throw new ArgumentOutOfRangeException(nameof(MaxUnstable), MaxUnstable, "Must be positive.");
+        if (ReceiveWindow <= 0) throw new ArgumentOutOfRangeException(nameof(ReceiveWindow), ReceiveWindow, "Must be positive.");
+        if (NakInitialDelayMs <= 0 || NakMaxDelayMs < NakInitialDelayMs)
+            throw new ArgumentOutOfRangeException(nameof(NakInitialDelayMs), "NAK delays must be positive and initial <= max.");
+        if (TotalRetryDelayMs <= 0) throw new ArgumentOutOfRangeException(nameof(TotalRetryDelayMs), TotalRetryDelayMs, "Must be positive.");
+        if (StabilityIntervalMs <= 0 || IdleGossipIntervalMs < StabilityIntervalMs)
+            throw new ArgumentOutOfRangeException(nameof(StabilityIntervalMs), "Gossip intervals must be positive and idle >= active.");
+        if (MaxClockSkewMs <= 0) throw new ArgumentOutOfRangeException(nameof(MaxClockSkewMs), MaxClockSkewMs, "Must be positive.");
+        if (DependencyIndexCapacity <= 0) throw new ArgumentOutOfRangeException(nameof(DependencyIndexCapacity), DependencyIndexCapacity, "Must be positive.");
+    }
+}
+
+/// <summary>Broken protocol variants that the invariant checker must catch.</summary>
+[Flags]
+internal enum ProtocolFaults
+{
+    None = 0,
+    /// <summary>Deliver causal messages as soon as they are FIFO-next, ignoring the rest of the clock.</summary>
+    SkipCausalCheck = 1,
+    /// <summary>Deliver a total-order message as soon as this member has proposed for it.</summary>
+    DeliverTotalOnProposal = 2,
+    /// <summary>Answer no NAK.</summary>
+    DropRetransmissions = 4,
+}
