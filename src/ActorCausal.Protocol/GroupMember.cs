@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using ActorCausal.Protocol.Clocks;
+using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 
@@ -11,9 +13,42 @@ namespace ActorCausal.Protocol;
 /// </summary>
 public sealed partial class GroupMember
 {
+    private readonly List<Effect> _effects = new();
+    private readonly SenderLog[] _logs;
+    private readonly long[] _delivered;
+    private readonly long[] _knowledge;
+    private readonly long[][] _peerDelivered;
+    private readonly HybridLogicalClock _hlc;
+    private readonly DependencyIndex _dependencies;
+    private readonly int _size;
+    private long _now;
+
     public GroupMember(MemberId self, GroupView view, GroupMemberSettings? settings = null, long nowMs = 0)
     {
-        throw new NotImplementedException();
+        ArgumentNullException.ThrowIfNull(view);
+        Settings = settings ?? new GroupMemberSettings();
+        Settings.Validate();
+        var rank = view.RankOf(self);
+        if (rank < 0) throw new ArgumentException($"{self} is not a member of {view}.", nameof(self));
+        Self = self;
+        View = view;
+        Rank = rank;
+        _size = view.Size;
+        _logs = new SenderLog[_size];
+        _peerDelivered = new long[_size][];
+        for (var k = 0; k < _size; k++)
+        {
+            _logs[k] = new SenderLog();
+            _peerDelivered[k] = new long[_size];
+        }
+        _delivered = _peerDelivered[rank];
+        _knowledge = new long[_size];
+        _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
+        _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
+        _now = nowMs;
+        _lastGossipAt = nowMs;
+        _total = new Dictionary<MessageId, TotalEntry>();
+        _totalQueue = new SortedSet<TotalEntry>(TotalQueueOrder.Instance);
     }
 
     public MemberId Self { get; }
@@ -21,26 +56,120 @@ public sealed partial class GroupMember
     public int Rank { get; }
     public GroupMemberSettings Settings { get; }
 
+    /// <summary>The current hybrid logical clock reading.</summary>
+    public HlcTimestamp Clock => _hlc.Current;
+
     /// <summary>Broadcasts <paramref name="payload"/> to the group with <paramref name="order"/>. <paramref name="dependsOn"/> only with <see cref="DeliveryOrder.Explicit"/>.</summary>
-    public BroadcastResult Broadcast(object payload, DeliveryOrder order, IReadOnlyCollection<MessageId>? dependsOn = null) => throw new NotImplementedException();
+    public BroadcastResult Broadcast(object payload, DeliveryOrder order, IReadOnlyCollection<MessageId>? dependsOn = null)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (!Enum.IsDefined(order)) throw new ArgumentOutOfRangeException(nameof(order), order, "Unknown delivery order.");
+        var hasDeps = dependsOn is { Count: > 0 };
+        if (hasDeps && order != DeliveryOrder.Explicit)
+            throw new ArgumentException($"dependsOn is only meaningful with {nameof(DeliveryOrder.Explicit)} order, not {order}.", nameof(dependsOn));
 
-    /// <summary>Feeds a message that arrived from <paramref name="from"/>.</summary>
-    public ReceiveOutcome Receive(MemberId from, ProtocolMessage message) => throw new NotImplementedException();
+        var deps = ImmutableArray<MessageId>.Empty;
+        if (hasDeps)
+        {
+            var refusal = ValidateOwnDependencies(dependsOn!, out deps);
+            if (refusal is not null)
+            {
+                _refused++;
+                return BroadcastResult.Refused(BroadcastRefusal.UnknownDependency, refusal);
+            }
+        }
 
-    /// <summary>Advances time to <paramref name="nowMs"/> (monotone): NAKs, retries, stability gossip and buffer cleanup happen here.</summary>
-    public void Tick(long nowMs) => throw new NotImplementedException();
+        var own = _logs[Rank];
+        if (_sent - own.Stable >= Settings.MaxUnstable)
+        {
+            RecomputeStability();
+            if (_sent - own.Stable >= Settings.MaxUnstable)
+            {
+                _refused++;
+                return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
+                    $"{_sent - own.Stable} of this member's messages are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
+            }
+        }
+
+        var seq = ++_sent;
+        _knowledge[Rank] = seq;
+        var message = new DataMessage(View.Id, Rank, seq, order,
+            VectorClock.Wrap((long[])_knowledge.Clone()), VectorClock.Wrap((long[])_delivered.Clone()),
+            _hlc.Send(_now), deps, payload);
+        own.Put(message, _now);
+        _effects.Add(new SendToAll(message));
+        Pump();
+        if (own.Delivered < seq) _delayed++;
+        return BroadcastResult.Sent(message.Id);
+    }
+
+    /// <summary>Feeds a message that arrived from <paramref name="from"/>. Bad input is refused with a reason, counted, and changes nothing.</summary>
+    public ReceiveOutcome Receive(MemberId from, ProtocolMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var fromRank = View.RankOf(from);
+        if (fromRank < 0) return Reject(from, RejectReason.NotAMember, $"{from} is not in {View}.");
+        if (message.ViewId < View.Id) return Reject(from, RejectReason.StaleView, $"{message.GetType().Name} of view {message.ViewId}, current view is {View.Id}.");
+        if (message.ViewId > View.Id) return Reject(from, RejectReason.FutureView, $"{message.GetType().Name} of view {message.ViewId}, current view is {View.Id}.");
+        return message switch
+        {
+            DataMessage data => OnData(from, fromRank, data),
+            Nak nak => OnNak(from, fromRank, nak),
+            StabilityGossip gossip => OnGossip(from, fromRank, gossip),
+            Proposal proposal => OnProposal(from, fromRank, proposal),
+            FinalPriority final => OnFinal(from, fromRank, final),
+            _ => Reject(from, RejectReason.Malformed, $"Unknown protocol message type {message.GetType().Name}."),
+        };
+    }
 
     /// <summary>Moves every pending effect, in order, into <paramref name="destination"/>; returns how many.</summary>
-    public int DrainEffects(List<Effect> destination) => throw new NotImplementedException();
-
-    public MemberStatus Status() => throw new NotImplementedException();
+    public int DrainEffects(List<Effect> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var n = _effects.Count;
+        destination.AddRange(_effects);
+        _effects.Clear();
+        return n;
+    }
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
-    public int BufferedMessages => throw new NotImplementedException();
+    public int BufferedMessages
+    {
+        get
+        {
+            var n = 0;
+            foreach (var log in _logs) n += log.Count;
+            return n;
+        }
+    }
 
     /// <summary>The transitive dependencies of an explicit-order message, dependencies first. Throws <see cref="DependencyCycleException"/> on a cycle.</summary>
-    public ImmutableArray<MessageId> DependencyChain(MessageId id) => throw new NotImplementedException();
+    public ImmutableArray<MessageId> DependencyChain(MessageId id) => _dependencies.Chain(id);
 
-    /// <summary>The explicit-order messages that name <paramref name="id"/> directly.</summary>
-    public ImmutableArray<MessageId> Dependents(MessageId id) => throw new NotImplementedException();
+    /// <summary>The explicit-order messages delivered here that name <paramref name="id"/> directly.</summary>
+    public ImmutableArray<MessageId> Dependents(MessageId id) => _dependencies.Dependents(id);
+
+    private string? ValidateOwnDependencies(IReadOnlyCollection<MessageId> dependsOn, out ImmutableArray<MessageId> deps)
+    {
+        var builder = ImmutableArray.CreateBuilder<MessageId>(dependsOn.Count);
+        deps = ImmutableArray<MessageId>.Empty;
+        foreach (var dep in dependsOn)
+        {
+            if (dep.ViewId < View.Id) continue; // delivered everywhere before this view was installed
+            if (dep.ViewId > View.Id || dep.Sender < 0 || dep.Sender >= _size || dep.Sequence < 1)
+                return $"Dependency {dep} is not a message of {View}.";
+            var known = dep.Sender == Rank ? dep.Sequence <= _sent : dep.Sequence <= _delivered[dep.Sender];
+            if (!known) return $"Dependency {dep} has not been delivered here, so it might never arrive.";
+            if (!builder.Contains(dep)) builder.Add(dep);
+        }
+        deps = builder.ToImmutable();
+        return null;
+    }
+
+    private ReceiveOutcome Reject(MemberId from, RejectReason reason, string detail)
+    {
+        _rejected[(int)reason]++;
+        _effects.Add(new InputRejected(from, reason, detail));
+        return ReceiveOutcome.Rejected(reason, detail);
+    }
 }

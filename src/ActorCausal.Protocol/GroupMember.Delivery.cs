@@ -1,0 +1,172 @@
+using ActorCausal.Protocol.Clocks;
+using ActorCausal.Protocol.Internal;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+
+namespace ActorCausal.Protocol;
+
+// Receiving data messages and the per-sender hold-back queues.
+public sealed partial class GroupMember
+{
+    private ReceiveOutcome OnData(MemberId from, int fromRank, DataMessage m)
+    {
+        var invalid = ValidateData(m);
+        if (invalid is { } problem) return Reject(from, problem.Reason, problem.Detail);
+
+        var s = m.Sender;
+        var log = _logs[s];
+        if (s == Rank)
+        {
+            if (m.Sequence > _sent) return Reject(from, RejectReason.Malformed, $"Message {m.Id} claims to come from this member, which never sent it.");
+            _duplicates++;
+            return ReceiveOutcome.Duplicate;
+        }
+        if (log.Contains(m.Sequence))
+        {
+            _duplicates++;
+            OnDuplicateData(m);
+            return ReceiveOutcome.Duplicate;
+        }
+        if (m.Sequence > log.Delivered + Settings.ReceiveWindow)
+            return Reject(from, RejectReason.BeyondWindow, $"Message {m.Id} is beyond the receive window ({log.Delivered} delivered, window {Settings.ReceiveWindow}).");
+        foreach (var dep in m.DependsOn)
+        {
+            if (_logs[dep.Sender].Get(dep.Sequence) is { } depMessage && !VectorClock.LessOrEqual(depMessage.Clock.AsSpan(), m.Clock.AsSpan()))
+                return Reject(from, RejectReason.InvalidDependency, $"Message {m.Id} depends on {dep}, whose clock is not in its past: the dependencies would form a cycle.");
+        }
+
+        var hlc = _hlc.Receive(m.Time, _now);
+        if (hlc.SkewExceeded)
+        {
+            _clockSkewEvents++;
+            _effects.Add(new ClockSkewExceeded(from, hlc.SkewMs));
+        }
+
+        log.Put(m, _now);
+        _received++;
+        LearnPeerDelivered(m.Sender, m.Acks.AsSpan());
+        LearnExistence(m.Clock.AsSpan());
+        if (log.HasGap) StartGapTimer(s);
+
+        if (m.Sequence == log.ReadyUpTo + 1) Pump();
+        if (log.Delivered < m.Sequence) _delayed++;
+        return ReceiveOutcome.Accepted;
+    }
+
+    private (RejectReason Reason, string Detail)? ValidateData(DataMessage m)
+    {
+        if (m.Sender < 0 || m.Sender >= _size) return (RejectReason.Malformed, $"Sender rank {m.Sender} is outside {View}.");
+        if (m.Sequence < 1) return (RejectReason.Malformed, $"Sequence number {m.Sequence} of {m.Id} is below 1.");
+        if (m.Clock is null || m.Acks is null || m.Payload is null || !Enum.IsDefined(m.Order))
+            return (RejectReason.Malformed, $"Message {m.Id} lacks a clock, acks, payload or a known order.");
+        if (m.Clock.Dimension != _size || m.Acks.Dimension != _size)
+            return (RejectReason.WrongClockDimension, $"Message {m.Id} has clocks of dimension {m.Clock.Dimension}/{m.Acks.Dimension}, the view has {_size} members.");
+        if (m.Clock[m.Sender] != m.Sequence)
+            return (RejectReason.Malformed, $"Message {m.Id} carries clock entry {m.Clock[m.Sender]} for its own sender.");
+        if (m.Acks[m.Sender] >= m.Sequence)
+            return (RejectReason.Malformed, $"Message {m.Id} claims its sender had delivered it before sending it.");
+        if (!m.DependsOn.IsDefault && m.DependsOn.Length > 0)
+        {
+            if (m.Order != DeliveryOrder.Explicit) return (RejectReason.Malformed, $"Message {m.Id} of order {m.Order} names dependencies.");
+            foreach (var dep in m.DependsOn)
+            {
+                var outside = dep.ViewId != m.ViewId || dep.Sender < 0 || dep.Sender >= _size || dep.Sequence < 1
+                    || dep.Sequence > m.Clock[dep.Sender] || (dep.Sender == m.Sender && dep.Sequence >= m.Sequence);
+                if (outside) return (RejectReason.InvalidDependency, $"Message {m.Id} depends on {dep}, which is not in its causal past.");
+            }
+        }
+        else if (m.DependsOn.IsDefault)
+        {
+            return (RejectReason.Malformed, $"Message {m.Id} has no dependency list.");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Delivers everything deliverable. Each pass looks only at the head of each sender's queue (and the head of the
+    /// ISIS queue); it repeats while a pass delivered something, since one delivery can unblock another sender's head.
+    /// </summary>
+    private void Pump()
+    {
+        bool progress;
+        do
+        {
+            progress = false;
+            for (var s = 0; s < _size; s++)
+            {
+                if (AdvanceSender(s)) progress = true;
+            }
+            if (_totalQueue.Count > 0 && DeliverAgreedTotal()) progress = true;
+        }
+        while (progress);
+    }
+
+    private bool AdvanceSender(int s)
+    {
+        var log = _logs[s];
+        var progress = false;
+        while (log.Get(log.ReadyUpTo + 1) is { } next)
+        {
+            if (next.Order == DeliveryOrder.Total)
+            {
+                if (!CausallyReady(next)) break;
+                log.ReadyUpTo++;
+                EnqueueTotal(next);
+            }
+            else
+            {
+                if (log.ReadyUpTo != log.Delivered || !Deliverable(next)) break;
+                log.ReadyUpTo++;
+                DeliverNow(next);
+            }
+            progress = true;
+        }
+        return progress;
+    }
+
+    private bool Deliverable(DataMessage m) => m.Order switch
+    {
+        DeliveryOrder.Fifo => true,
+        DeliveryOrder.Causal => CausallyReady(m),
+        DeliveryOrder.Explicit => DependenciesDelivered(m),
+        _ => false,
+    };
+
+    /// <summary>The BSS condition for entries other than the sender's (FIFO covers the sender's own entry).</summary>
+    private bool CausallyReady(DataMessage m)
+    {
+        if ((Settings.Faults & ProtocolFaults.SkipCausalCheck) != 0) return true;
+        var clock = m.Clock.AsSpan();
+        var delivered = _delivered;
+        for (var k = 0; k < clock.Length; k++)
+        {
+            if (k != m.Sender && clock[k] > delivered[k]) return false;
+        }
+        return true;
+    }
+
+    private bool DependenciesDelivered(DataMessage m)
+    {
+        foreach (var dep in m.DependsOn)
+        {
+            if (_delivered[dep.Sender] < dep.Sequence) return false;
+        }
+        return true;
+    }
+
+    private void DeliverNow(DataMessage m)
+    {
+        var log = _logs[m.Sender];
+        log.Delivered = m.Sequence;
+        if (log.ReadyUpTo < m.Sequence) log.ReadyUpTo = m.Sequence;
+        _delivered[m.Sender] = m.Sequence;
+        VectorClock.MergeInto(_knowledge, m.Clock.AsSpan());
+        _deliveredChanged = true;
+        _deliveredCount++;
+        var delay = _now - log.ReceivedAt(m.Sequence);
+        _delaySumMs += delay;
+        if (delay > _maxDelayMs) _maxDelayMs = delay;
+        if (m.Order == DeliveryOrder.Explicit) _dependencies.Add(m.Id, m.DependsOn);
+        _effects.Add(new Deliver(m, View.Members[m.Sender]));
+    }
+}

@@ -1,0 +1,158 @@
+using ActorCausal.Protocol.Clocks;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+
+namespace ActorCausal.Protocol;
+
+// Gap detection, NAK with exponential back-off, retransmission, stability and buffer cleanup.
+public sealed partial class GroupMember
+{
+    private const int MaxRangesPerNak = 16;
+    private readonly List<(long From, long To)> _ranges = new();
+    private long[]? _gapNakAt;
+    private long[]? _gapBackoff;
+    private int[]? _gapAttempts;
+    private long _lastGossipAt;
+    private bool _deliveredChanged;
+
+    /// <summary>Advances time to <paramref name="nowMs"/>: NAKs, total-order retries, stability gossip and buffer cleanup happen here.</summary>
+    public void Tick(long nowMs)
+    {
+        if (nowMs > _now) _now = nowMs;
+        SendDueNaks();
+        if (_totalQueue.Count > 0) RetryUndecided();
+        RecomputeStability();
+        GossipIfDue();
+    }
+
+    /// <summary>Learns from a peer's delivered vector (piggy-backed or gossiped) for stability.</summary>
+    private void LearnPeerDelivered(int peer, ReadOnlySpan<long> delivered)
+    {
+        VectorClock.MergeInto(_peerDelivered[peer], delivered);
+        LearnExistence(delivered);
+    }
+
+    /// <summary>A clock that names messages not received yet reveals a gap.</summary>
+    private void LearnExistence(ReadOnlySpan<long> clock)
+    {
+        for (var k = 0; k < _size; k++)
+        {
+            var log = _logs[k];
+            if (k == Rank || clock[k] <= log.KnownMax) continue;
+            log.KnownMax = Math.Min(clock[k], log.Delivered + Settings.ReceiveWindow);
+            if (log.HasGap) StartGapTimer(k);
+        }
+    }
+
+    private void StartGapTimer(int sender)
+    {
+        _gapNakAt ??= new long[_size];
+        _gapBackoff ??= new long[_size];
+        _gapAttempts ??= new int[_size];
+        if (_gapNakAt[sender] != 0) return;
+        _gapBackoff[sender] = Settings.NakInitialDelayMs;
+        _gapNakAt[sender] = _now + Settings.NakInitialDelayMs;
+        _gapAttempts[sender] = 0;
+    }
+
+    private void SendDueNaks()
+    {
+        if (_gapNakAt is null) return;
+        for (var s = 0; s < _size; s++)
+        {
+            if (_gapNakAt[s] == 0) continue;
+            var log = _logs[s];
+            if (!log.HasGap)
+            {
+                _gapNakAt[s] = 0;
+                continue;
+            }
+            if (_gapNakAt[s] > _now) continue;
+            _ranges.Clear();
+            log.MissingRanges(_ranges, MaxRangesPerNak);
+            var target = NakTarget(s, _ranges.Count > 0 ? _ranges[0].From : log.KnownMax);
+            foreach (var (from, to) in _ranges)
+            {
+                _effects.Add(new Send(View.Members[target], new Nak(View.Id, s, from, to)));
+                _naksSent++;
+            }
+            _gapAttempts![s]++;
+            _gapBackoff![s] = Math.Min(_gapBackoff[s] * 2, Settings.NakMaxDelayMs);
+            _gapNakAt[s] = _now + _gapBackoff[s];
+        }
+    }
+
+    /// <summary>The sender first; after two unanswered attempts, alternately a member known to have delivered the message.</summary>
+    private int NakTarget(int sender, long sequence)
+    {
+        var attempts = _gapAttempts![sender];
+        if (attempts < 2 || attempts % 2 == 0) return sender;
+        for (var i = 1; i < _size; i++)
+        {
+            var k = (sender + attempts + i) % _size;
+            if (k != Rank && k != sender && _peerDelivered[k][sender] >= sequence) return k;
+        }
+        return sender;
+    }
+
+    private ReceiveOutcome OnNak(MemberId from, int fromRank, Nak nak)
+    {
+        if (nak.Origin < 0 || nak.Origin >= _size || nak.From < 1 || nak.To < nak.From)
+            return Reject(from, RejectReason.Malformed, $"NAK for {nak.Origin}:{nak.From}..{nak.To} does not name messages of {View}.");
+        if ((Settings.Faults & ProtocolFaults.DropRetransmissions) != 0) return ReceiveOutcome.Accepted;
+        var log = _logs[nak.Origin];
+        var to = Math.Min(nak.To, nak.From + Settings.ReceiveWindow);
+        for (var seq = Math.Max(nak.From, log.Stable + 1); seq <= to; seq++)
+        {
+            if (log.Get(seq) is not { } m) continue;
+            _effects.Add(new Send(from, m));
+            _retransmitted++;
+            if (m.Order == DeliveryOrder.Total)
+            {
+                if (log.TryGetFinal(seq, out var final)) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, final)));
+                else if (_total.TryGetValue(m.Id, out var entry) && entry.IsFinal) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, entry.Final)));
+            }
+        }
+        return ReceiveOutcome.Accepted;
+    }
+
+    private ReceiveOutcome OnGossip(MemberId from, int fromRank, StabilityGossip gossip)
+    {
+        if (gossip.Delivered is null || gossip.Delivered.Dimension != _size)
+            return Reject(from, RejectReason.WrongClockDimension, $"Stability gossip of dimension {gossip.Delivered?.Dimension} in a view of {_size}.");
+        if (gossip.Delivered[Rank] > _sent)
+            return Reject(from, RejectReason.Malformed, $"Stability gossip claims {gossip.Delivered[Rank]} messages of this member delivered; it sent {_sent}.");
+        LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
+        return ReceiveOutcome.Accepted;
+    }
+
+    /// <summary>A message delivered by every member is stable: it leaves every buffer.</summary>
+    private void RecomputeStability()
+    {
+        for (var s = 0; s < _size; s++)
+        {
+            var stable = long.MaxValue;
+            for (var k = 0; k < _size; k++) stable = Math.Min(stable, _peerDelivered[k][s]);
+            _logs[s].ReleaseUpTo(stable);
+        }
+    }
+
+    private void GossipIfDue()
+    {
+        var since = _now - _lastGossipAt;
+        var active = _deliveredChanged || HoldsUnstable();
+        if (since < (active ? Settings.StabilityIntervalMs : Settings.IdleGossipIntervalMs)) return;
+        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])_delivered.Clone()))));
+        _lastGossipAt = _now;
+        _deliveredChanged = false;
+    }
+
+    private bool HoldsUnstable()
+    {
+        foreach (var log in _logs)
+        {
+            if (log.Count > 0) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,222 @@
+using ActorCausal.Protocol.Internal;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+
+namespace ActorCausal.Protocol;
+
+// ISIS / Skeen sequencer-free total order. A total-order message joins the queue once causally ready (so total
+// order is also causal), gets this member's proposal max(agreed, proposed) + 1 with the rank as tie-breaker, and is
+// delivered when it is at the head of the queue and its priority is final (the maximum of all proposals).
+public sealed partial class GroupMember
+{
+    private readonly Dictionary<MessageId, TotalEntry> _total;
+    private readonly SortedSet<TotalEntry> _totalQueue;
+    private long _maxAgreed;
+    private long _maxProposed;
+
+    private TotalEntry EntryFor(MessageId id)
+    {
+        if (!_total.TryGetValue(id, out var entry))
+        {
+            entry = new TotalEntry(id, _size) { RetryBackoffMs = Settings.TotalRetryDelayMs };
+            _total[id] = entry;
+        }
+        return entry;
+    }
+
+    private void EnqueueTotal(DataMessage m)
+    {
+        var entry = EntryFor(m.Id);
+        entry.Message = m;
+        if (!entry.IsFinal)
+        {
+            var proposal = new Priority(Math.Max(_maxAgreed, _maxProposed) + 1, Rank);
+            _maxProposed = proposal.Number;
+            entry.OwnProposal = proposal;
+            entry.HasOwnProposal = true;
+            entry.AddProposal(Rank, proposal);
+            if ((Settings.Faults & ProtocolFaults.DeliverTotalOnProposal) != 0)
+            {
+                entry.IsFinal = true;
+                entry.Final = proposal;
+            }
+            else if (Settings.TotalOrder == TotalOrderMode.TwoStep)
+            {
+                _effects.Add(new SendToAll(new Proposal(View.Id, m.Id, proposal, false)));
+            }
+            else if (m.Sender != Rank)
+            {
+                _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, proposal, false)));
+            }
+        }
+        entry.RetryAtMs = _now + entry.RetryBackoffMs;
+        entry.InQueue = true;
+        _totalQueue.Add(entry);
+        TryDecide(entry);
+    }
+
+    /// <summary>Three-step: the sender decides once it holds every proposal and tells everyone. Two-step: everyone decides.</summary>
+    private void TryDecide(TotalEntry entry)
+    {
+        if (entry.IsFinal || entry.ProposalCount < _size) return;
+        if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
+        {
+            if (entry.Id.Sender != Rank) return;
+            _effects.Add(new SendToAll(new FinalPriority(View.Id, entry.Id, entry.MaxProposal)));
+        }
+        ApplyFinal(entry, entry.MaxProposal);
+    }
+
+    private void ApplyFinal(TotalEntry entry, Priority final)
+    {
+        if (entry.IsFinal) return;
+        if (final.Number > _maxAgreed) _maxAgreed = final.Number;
+        if (entry.InQueue)
+        {
+            _totalQueue.Remove(entry);
+            entry.IsFinal = true;
+            entry.Final = final;
+            _totalQueue.Add(entry);
+        }
+        else
+        {
+            entry.IsFinal = true;
+            entry.Final = final;
+        }
+    }
+
+    /// <summary>Delivers the head of the ISIS queue while its priority is final.</summary>
+    private bool DeliverAgreedTotal()
+    {
+        var progress = false;
+        while (_totalQueue.Count > 0)
+        {
+            var head = _totalQueue.Min!;
+            if (!head.IsFinal) break;
+            var m = head.Message!;
+            var log = _logs[m.Sender];
+            if (log.Delivered != m.Sequence - 1) break; // cannot happen: earlier total messages of one sender sort first
+            _totalQueue.Remove(head);
+            _total.Remove(head.Id);
+            log.SetFinal(m.Sequence, head.Final);
+            DeliverNow(m);
+            progress = true;
+        }
+        return progress;
+    }
+
+    private ReceiveOutcome OnProposal(MemberId from, int fromRank, Proposal p)
+    {
+        var id = p.Message;
+        if (id.Sender < 0 || id.Sender >= _size || id.Sequence < 1 || id.ViewId != View.Id)
+            return Reject(from, RejectReason.Malformed, $"Proposal for {id}, which is not a message of {View}.");
+        if (p.Priority.Rank != fromRank || p.Priority.Number < 1)
+            return Reject(from, RejectReason.Malformed, $"Proposal {p.Priority} for {id} from rank {fromRank} is not a priority that member could propose.");
+        if (Settings.TotalOrder == TotalOrderMode.ThreeStep && id.Sender != Rank)
+            return Reject(from, RejectReason.UnknownMessage, $"Three-step proposal for {id} sent to a member that is not its sender.");
+        var log = _logs[id.Sender];
+        if (id.Sender == Rank ? id.Sequence > _sent : id.Sequence > log.Delivered + Settings.ReceiveWindow)
+            return Reject(from, RejectReason.UnknownMessage, $"Proposal for {id}, which this member has not sent and cannot expect.");
+
+        if (!_total.TryGetValue(id, out var entry))
+        {
+            if (id.Sequence <= log.Delivered)
+            {
+                // Delivered here already: the proposer is missing the outcome.
+                if (p.ReplyRequested && log.TryGetFinal(id.Sequence, out var known))
+                    _effects.Add(new Send(from, new FinalPriority(View.Id, id, known)));
+                _duplicates++;
+                return ReceiveOutcome.Duplicate;
+            }
+            entry = EntryFor(id);
+            if (id.Sequence > log.KnownMax)
+            {
+                log.KnownMax = id.Sequence;
+                if (log.HasGap) StartGapTimer(id.Sender);
+            }
+        }
+
+        var added = entry.AddProposal(fromRank, p.Priority);
+        if (p.ReplyRequested)
+        {
+            if (entry.IsFinal) _effects.Add(new Send(from, new FinalPriority(View.Id, id, entry.Final)));
+            else if (entry.HasOwnProposal && Settings.TotalOrder == TotalOrderMode.TwoStep)
+                _effects.Add(new Send(from, new Proposal(View.Id, id, entry.OwnProposal, false)));
+        }
+        if (!added)
+        {
+            _duplicates++;
+            return ReceiveOutcome.Duplicate;
+        }
+        if (entry.InQueue)
+        {
+            TryDecide(entry);
+            if (entry.IsFinal) Pump();
+        }
+        return ReceiveOutcome.Accepted;
+    }
+
+    private ReceiveOutcome OnFinal(MemberId from, int fromRank, FinalPriority f)
+    {
+        var id = f.Message;
+        if (id.Sender < 0 || id.Sender >= _size || id.Sequence < 1 || id.ViewId != View.Id || f.Priority.Number < 1
+            || f.Priority.Rank < 0 || f.Priority.Rank >= _size)
+            return Reject(from, RejectReason.Malformed, $"Final priority {f.Priority} for {id} does not fit {View}.");
+        var log = _logs[id.Sender];
+        if (id.Sequence <= log.Delivered)
+        {
+            _duplicates++;
+            return ReceiveOutcome.Duplicate;
+        }
+        if (id.Sender == Rank ? id.Sequence > _sent : id.Sequence > log.Delivered + Settings.ReceiveWindow)
+            return Reject(from, RejectReason.UnknownMessage, $"Final priority for {id}, which this member has not sent and cannot expect.");
+        var entry = EntryFor(id);
+        if (entry.IsFinal)
+        {
+            _duplicates++;
+            return ReceiveOutcome.Duplicate;
+        }
+        ApplyFinal(entry, f.Priority);
+        if (entry.InQueue) Pump();
+        return ReceiveOutcome.Accepted;
+    }
+
+    /// <summary>The sender retransmitted a total-order message: our proposal probably got lost, so send it again.</summary>
+    private void OnDuplicateData(DataMessage m)
+    {
+        if (m.Order != DeliveryOrder.Total || !_total.TryGetValue(m.Id, out var entry) || !entry.HasOwnProposal || entry.IsFinal) return;
+        if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
+            _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, entry.OwnProposal, false)));
+    }
+
+    /// <summary>Asks again for what an undecided message is missing, with exponential back-off.</summary>
+    private void RetryUndecided()
+    {
+        foreach (var entry in _totalQueue)
+        {
+            if (entry.IsFinal || entry.RetryAtMs > _now) continue;
+            entry.RetryBackoffMs = Math.Min(entry.RetryBackoffMs * 2, Settings.NakMaxDelayMs);
+            entry.RetryAtMs = _now + entry.RetryBackoffMs;
+            var m = entry.Message!;
+            if (Settings.TotalOrder == TotalOrderMode.ThreeStep && m.Sender != Rank)
+            {
+                _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
+                continue;
+            }
+            for (var k = 0; k < _size; k++)
+            {
+                if (k == Rank || entry.HasProposalFrom(k)) continue;
+                if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
+                {
+                    if ((Settings.Faults & ProtocolFaults.DropRetransmissions) != 0) continue;
+                    _retransmitted++;
+                    _effects.Add(new Send(View.Members[k], m));
+                }
+                else
+                {
+                    _effects.Add(new Send(View.Members[k], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
+                }
+            }
+        }
+    }
+}

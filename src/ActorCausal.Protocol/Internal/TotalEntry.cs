@@ -1,0 +1,60 @@
+using ActorCausal.Protocol.Messages;
+
+namespace ActorCausal.Protocol.Internal;
+
+/// <summary>ISIS agreement state of one total-order message at one member, from the first thing heard about it until delivery.</summary>
+internal sealed class TotalEntry(MessageId id, int members)
+{
+    private readonly Priority[] _proposals = new Priority[members];
+
+    public MessageId Id { get; } = id;
+
+    /// <summary>Set once the message is causally ready here and has joined the queue.</summary>
+    public DataMessage? Message { get; set; }
+
+    public bool InQueue { get; set; }
+
+    public bool HasOwnProposal { get; set; }
+    public Priority OwnProposal { get; set; }
+
+    public int ProposalCount { get; private set; }
+    public Priority MaxProposal { get; private set; }
+
+    public bool IsFinal { get; set; }
+    public Priority Final { get; set; }
+
+    /// <summary>The priority the queue sorts by: the final one once known, else this member's proposal.</summary>
+    public Priority QueueKey => IsFinal ? Final : OwnProposal;
+
+    public long RetryAtMs { get; set; }
+    public long RetryBackoffMs { get; set; }
+
+    public bool HasProposalFrom(int rank) => _proposals[rank].Number != 0;
+
+    /// <summary>Records a proposal; false when this rank had already proposed.</summary>
+    public bool AddProposal(int rank, Priority priority)
+    {
+        if (HasProposalFrom(rank)) return false;
+        _proposals[rank] = priority;
+        ProposalCount++;
+        if (priority > MaxProposal) MaxProposal = priority;
+        return true;
+    }
+}
+
+/// <summary>Orders the ISIS queue by current priority; priorities are unique per member (a rank never proposes a number twice).</summary>
+internal sealed class TotalQueueOrder : IComparer<TotalEntry>
+{
+    public static readonly TotalQueueOrder Instance = new();
+
+    public int Compare(TotalEntry? x, TotalEntry? y)
+    {
+        if (ReferenceEquals(x, y)) return 0;
+        var c = x!.QueueKey.CompareTo(y!.QueueKey);
+        if (c != 0) return c;
+        c = x.Id.ViewId.CompareTo(y.Id.ViewId);
+        if (c != 0) return c;
+        c = x.Id.Sender.CompareTo(y.Id.Sender);
+        return c != 0 ? c : x.Id.Sequence.CompareTo(y.Id.Sequence);
+    }
+}
