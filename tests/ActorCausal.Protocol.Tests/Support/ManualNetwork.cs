@@ -27,6 +27,9 @@ internal sealed class ManualNetwork
     public List<Flight> InFlight { get; } = new();
     public long Now { get; private set; }
 
+    /// <summary>Messages matching this are lost as they are sent.</summary>
+    public Func<Flight, bool>? Blackhole { get; set; }
+
     public sealed record Flight(int From, int To, ProtocolMessage Message);
 
     public MessageId Broadcast(int member, object payload, DeliveryOrder order = DeliveryOrder.Causal, params MessageId[] dependsOn)
@@ -37,9 +40,11 @@ internal sealed class ManualNetwork
         return result.Id;
     }
 
-    public ReceiveOutcome Inject(int to, int from, ProtocolMessage message)
+    public ReceiveOutcome Inject(int to, int from, ProtocolMessage message) => Inject(to, View.Members[from], message);
+
+    public ReceiveOutcome Inject(int to, MemberId from, ProtocolMessage message)
     {
-        var outcome = Members[to].Receive(View.Members[from], message);
+        var outcome = Members[to].Receive(from, message);
         Collect(to);
         return outcome;
     }
@@ -91,12 +96,12 @@ internal sealed class ManualNetwork
             switch (effect)
             {
                 case Send send:
-                    InFlight.Add(new Flight(member, View.RankOf(send.To), send.Message));
+                    Enqueue(new Flight(member, View.RankOf(send.To), send.Message));
                     break;
                 case SendToAll all:
                     for (var k = 0; k < Members.Length; k++)
                     {
-                        if (k != member) InFlight.Add(new Flight(member, k, all.Message));
+                        if (k != member) Enqueue(new Flight(member, k, all.Message));
                     }
                     break;
                 case Deliver deliver:
@@ -107,5 +112,10 @@ internal sealed class ManualNetwork
                     break;
             }
         }
+    }
+
+    private void Enqueue(Flight flight)
+    {
+        if (Blackhole?.Invoke(flight) != true) InFlight.Add(flight);
     }
 }
