@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+
+namespace ActorCausal.Simulation.Checking;
+
+/// <summary>
+/// Builds per-member histories by appending events; the order of calls for one member is that member's local order.
+/// Members appear in the order they are first named (or added with <see cref="AddMember"/>).
+/// </summary>
+public sealed class HistoryBuilder
+{
+    private readonly List<MemberId> _members = new();
+    private readonly Dictionary<MemberId, List<HistoryEvent>> _events = new();
+
+    public HistoryBuilder AddMember(MemberId member)
+    {
+        Events(member);
+        return this;
+    }
+
+    public HistoryBuilder Send(MemberId member, MessageId id, DeliveryOrder order, params MessageId[] dependsOn)
+    {
+        Events(member).Add(new SendEvent(id, order, dependsOn.ToImmutableArray()));
+        return this;
+    }
+
+    public HistoryBuilder Deliver(MemberId member, MessageId id, MemberId sender, DeliveryOrder order)
+    {
+        Events(member).Add(new DeliverEvent(id, sender, order));
+        return this;
+    }
+
+    public HistoryBuilder Add(MemberId member, HistoryEvent historyEvent)
+    {
+        ArgumentNullException.ThrowIfNull(historyEvent);
+        Events(member).Add(historyEvent);
+        return this;
+    }
+
+    public IReadOnlyList<MemberHistory> Build() =>
+        _members.Select(m => new MemberHistory(m, _events[m].ToArray())).ToArray();
+
+    private List<HistoryEvent> Events(MemberId member)
+    {
+        if (!_events.TryGetValue(member, out var list))
+        {
+            list = new List<HistoryEvent>();
+            _events.Add(member, list);
+            _members.Add(member);
+        }
+        return list;
+    }
+}

@@ -1,0 +1,1 @@
+return ActorCausal.Simulation.Cli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,81 @@
+using ActorCausal.Protocol;
+
+namespace ActorCausal.Simulation;
+
+/// <summary>Which delivery orders the workload uses.</summary>
+public enum OrderMix
+{
+    Fifo,
+    Causal,
+    Explicit,
+    Total,
+    /// <summary>Each broadcast picks one of the four orders uniformly.</summary>
+    Mixed,
+}
+
+/// <summary>One simulated schedule's shape: group size, workload, network faults and protocol settings. The seed is separate.</summary>
+public sealed record SimulationOptions
+{
+    public int Members { get; init; } = 5;
+
+    /// <summary>Total broadcasts in the workload.</summary>
+    public int Messages { get; init; } = 200;
+
+    /// <summary>Probability that one copy of a message on a link is lost.</summary>
+    public double Loss { get; init; }
+
+    /// <summary>Probability that a message on a link is sent twice (each copy can still be lost).</summary>
+    public double Duplication { get; init; }
+
+    /// <summary>False: every directed link is FIFO (as Akka remoting is). True: copies on a link may overtake each other.</summary>
+    public bool Reorder { get; init; }
+
+    /// <summary>Per-copy link delay, uniform in [<see cref="MinDelayMs"/>, <see cref="MaxDelayMs"/>], unless <see cref="ConstantDelayMs"/> is set.</summary>
+    public int MinDelayMs { get; init; } = 1;
+    public int MaxDelayMs { get; init; } = 30;
+    public int? ConstantDelayMs { get; init; }
+
+    public OrderMix Order { get; init; } = OrderMix.Mixed;
+
+    /// <summary>The total-order variant; null: picked per schedule from the seed.</summary>
+    public TotalOrderMode? TotalMode { get; init; }
+
+    public int TickIntervalMs { get; init; } = 5;
+
+    /// <summary>The workload spreads its broadcasts over <see cref="Messages"/> × this many ms of virtual time.</summary>
+    public double MeanBroadcastGapMs { get; init; } = 5;
+
+    /// <summary>Probability that a workload event is a burst: <see cref="BurstMin"/>..<see cref="BurstMax"/> back-to-back broadcasts from one member at one instant.</summary>
+    public double BurstProbability { get; init; } = 0.05;
+    public int BurstMin { get; init; } = 5;
+    public int BurstMax { get; init; } = 20;
+
+    /// <summary>How long a broadcast refused with back-pressure waits before it is tried again.</summary>
+    public int BackPressureRetryMs { get; init; } = 20;
+
+    /// <summary>Virtual time allowed after the last broadcast for the group to reach quiescence.</summary>
+    public long QuiescenceTimeoutMs { get; init; } = 60_000;
+
+    /// <summary>
+    /// Protocol settings for every member (tests set the internal <c>Faults</c> to run broken variants).
+    /// <see cref="GroupMemberSettings.TotalOrder"/> is replaced by the schedule's total-order mode.
+    /// </summary>
+    public GroupMemberSettings? ProtocolSettings { get; init; }
+
+    public void Validate()
+    {
+        if (Members < 1) throw new ArgumentOutOfRangeException(nameof(Members), Members, "At least one member.");
+        if (Messages < 0) throw new ArgumentOutOfRangeException(nameof(Messages), Messages, "Must not be negative.");
+        if (!(Loss >= 0 && Loss < 1)) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "Must be in [0, 1).");
+        if (!(Duplication >= 0 && Duplication <= 1)) throw new ArgumentOutOfRangeException(nameof(Duplication), Duplication, "Must be in [0, 1].");
+        if (MinDelayMs < 0 || MaxDelayMs < MinDelayMs) throw new ArgumentOutOfRangeException(nameof(MinDelayMs), "Delays must satisfy 0 <= min <= max.");
+        if (ConstantDelayMs < 0) throw new ArgumentOutOfRangeException(nameof(ConstantDelayMs), ConstantDelayMs, "Must not be negative.");
+        if (TickIntervalMs <= 0) throw new ArgumentOutOfRangeException(nameof(TickIntervalMs), TickIntervalMs, "Must be positive.");
+        if (!(MeanBroadcastGapMs >= 0)) throw new ArgumentOutOfRangeException(nameof(MeanBroadcastGapMs), MeanBroadcastGapMs, "Must not be negative.");
+        if (!(BurstProbability >= 0 && BurstProbability <= 1)) throw new ArgumentOutOfRangeException(nameof(BurstProbability), BurstProbability, "Must be in [0, 1].");
+        if (BurstMin < 1 || BurstMax < BurstMin) throw new ArgumentOutOfRangeException(nameof(BurstMin), "Bursts must satisfy 1 <= min <= max.");
+        if (BackPressureRetryMs <= 0) throw new ArgumentOutOfRangeException(nameof(BackPressureRetryMs), BackPressureRetryMs, "Must be positive.");
+        if (QuiescenceTimeoutMs <= 0) throw new ArgumentOutOfRangeException(nameof(QuiescenceTimeoutMs), QuiescenceTimeoutMs, "Must be positive.");
+        ProtocolSettings?.Validate();
+    }
+}

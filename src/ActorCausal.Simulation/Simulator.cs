@@ -1,0 +1,387 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+using ActorCausal.Simulation.Checking;
+
+namespace ActorCausal.Simulation;
+
+/// <summary>
+/// One deterministic schedule: a discrete-event loop over virtual time with a priority queue ordered by
+/// (time, insertion counter). No clock, no threads, no tasks; every random choice comes from streams of the seed.
+/// </summary>
+internal sealed class Simulator
+{
+    private const int MaxRejectionSamples = 5;
+
+    private readonly SimulationOptions _options;
+    private readonly ulong _seed;
+    private readonly DeterministicRandom _network;
+    private readonly DeterministicRandom _dependencies;
+    private readonly TotalOrderMode _mode;
+    private readonly MemberId[] _ids;
+    private readonly GroupView _view;
+    private readonly ISimulatedMember[] _members;
+    private readonly IReadOnlyList<PlannedBroadcast> _plan;
+    private readonly int _n;
+
+    private readonly PriorityQueue<SimEvent, (long Time, long Seq)> _queue = new();
+    private long _counter;
+    private long _now;
+
+    private readonly List<HistoryEvent>[] _history;
+    private readonly HashSet<MessageId>[] _deliveredSet;
+    private readonly List<MessageId>[] _deliveredList;
+    private readonly long[] _lastArrival;
+    private readonly List<Effect> _effects = new();
+    private readonly List<string> _rejectionSamples = new();
+
+    private int _accepted;
+    private int _remaining;
+    private long _lastBroadcastMs;
+    private long _deliveries;
+    private long _networkMessages;
+    private int _backPressure;
+    private int _unknownDependency;
+    private int _rejected;
+    private int _clockSkew;
+    private int _current = -1;
+    private ulong _trace = 14695981039346656037UL;
+
+    public Simulator(SimulationOptions options, ulong seed, IReadOnlyList<PlannedBroadcast>? workload, SimulatedMemberFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(factory);
+        options.Validate();
+        _options = options;
+        _seed = seed;
+        var workRandom = DeterministicRandom.ForStream(seed, 1);
+        _network = DeterministicRandom.ForStream(seed, 2);
+        _dependencies = DeterministicRandom.ForStream(seed, 3);
+        _mode = options.TotalMode ?? (DeterministicRandom.ForStream(seed, 4).NextInt(2) == 0 ? TotalOrderMode.ThreeStep : TotalOrderMode.TwoStep);
+        var settings = (options.ProtocolSettings ?? new GroupMemberSettings()) with { TotalOrder = _mode };
+
+        _n = options.Members;
+        _ids = new MemberId[_n];
+        for (var i = 0; i < _n; i++) _ids[i] = new MemberId($"m{i}", 1);
+        _view = new GroupView(1, _ids);
+        _members = new ISimulatedMember[_n];
+        for (var i = 0; i < _n; i++) _members[i] = factory(_ids[i], _view, settings);
+
+        _plan = workload ?? WorkloadGenerator.Generate(options, workRandom);
+        foreach (var b in _plan)
+        {
+            if (b.Member < 0 || b.Member >= _n) throw new ArgumentException($"Planned broadcast from member {b.Member} outside the group of {_n}.", nameof(workload));
+            if (b.TimeMs < 0) throw new ArgumentException("Planned broadcasts start at time 0 or later.", nameof(workload));
+        }
+
+        _history = new List<HistoryEvent>[_n];
+        _deliveredSet = new HashSet<MessageId>[_n];
+        _deliveredList = new List<MessageId>[_n];
+        for (var i = 0; i < _n; i++)
+        {
+            _history[i] = new List<HistoryEvent>();
+            _deliveredSet[i] = new HashSet<MessageId>();
+            _deliveredList[i] = new List<MessageId>();
+        }
+        _lastArrival = new long[_n * _n];
+    }
+
+    public ScheduleResult Run(bool keepHistory)
+    {
+        for (var k = 0; k < _plan.Count; k++) Schedule(_plan[k].TimeMs, new SimEvent(EventKind.Broadcast, _plan[k].Member, -1, null, k));
+        _remaining = _plan.Count;
+        var plannedEnd = _plan.Count == 0 ? 0 : _plan.Max(b => b.TimeMs);
+        Schedule(_options.TickIntervalMs, new SimEvent(EventKind.Tick, -1, -1, null, -1));
+
+        var quiescent = false;
+        Exception? crash = null;
+        try
+        {
+            while (_queue.TryDequeue(out var e, out var key))
+            {
+                var deadline = _remaining > 0 ? plannedEnd + _options.QuiescenceTimeoutMs : _lastBroadcastMs + _options.QuiescenceTimeoutMs;
+                if (key.Time > deadline) break;
+                _now = key.Time;
+                Hash((ulong)_now);
+                Hash((ulong)e.Kind);
+                switch (e.Kind)
+                {
+                    case EventKind.Tick:
+                        for (var i = 0; i < _n; i++)
+                        {
+                            _current = i;
+                            _members[i].Tick(_now);
+                            Drain(i);
+                        }
+                        _current = -1;
+                        if (_remaining == 0 && IsQuiescent())
+                        {
+                            quiescent = true;
+                            goto done;
+                        }
+                        Schedule(_now + _options.TickIntervalMs, e);
+                        break;
+                    case EventKind.Arrive:
+                        Hash((ulong)e.From);
+                        Hash((ulong)e.Member);
+                        HashMessage(e.Message!);
+                        _current = e.Member;
+                        _members[e.Member].Receive(_ids[e.From], e.Message!);
+                        Drain(e.Member);
+                        break;
+                    case EventKind.Broadcast:
+                        _current = e.Member;
+                        DoBroadcast(e);
+                        break;
+                }
+                _current = -1;
+            }
+        }
+        catch (Exception ex)
+        {
+            crash = ex;
+        }
+        done:
+
+        var histories = new MemberHistory[_n];
+        for (var i = 0; i < _n; i++) histories[i] = new MemberHistory(_ids[i], _history[i].ToArray());
+
+        var violations = ImmutableArray.CreateBuilder<InvariantViolation>();
+        if (crash is not null)
+            violations.Add(new InvariantViolation(ViolationKind.Crash, _current >= 0 ? _ids[_current] : default, [], crash.ToString()));
+        violations.AddRange(InvariantChecker.Check(histories, checkValidity: crash is null));
+
+        var buffered = ImmutableArray.CreateBuilder<int>(_n);
+        for (var i = 0; i < _n; i++)
+        {
+            int b;
+            try { b = _members[i].BufferedMessages; }
+            catch (Exception) when (crash is not null) { b = -1; }
+            buffered.Add(b);
+            if (!quiescent && crash is null && b != 0)
+                violations.Add(new InvariantViolation(ViolationKind.UnstableBuffers, _ids[i], [],
+                    $"{b} messages still buffered at {_now} ms, {_now - _lastBroadcastMs} ms after the last broadcast"));
+        }
+
+        return new ScheduleResult
+        {
+            Seed = _seed,
+            TotalOrderMode = _mode,
+            Broadcasts = _accepted,
+            Deliveries = _deliveries,
+            Violations = violations.ToImmutable(),
+            BackPressureRefusals = _backPressure,
+            UnknownDependencyRefusals = _unknownDependency,
+            RejectedInputs = _rejected,
+            ClockSkewEvents = _clockSkew,
+            RejectionSamples = _rejectionSamples.ToImmutableArray(),
+            Quiescent = quiescent,
+            BufferedAtEnd = buffered.MoveToImmutable(),
+            EndTimeMs = _now,
+            NetworkMessages = _networkMessages,
+            TraceHash = _trace,
+            History = keepHistory ? histories : null,
+        };
+    }
+
+    private bool IsQuiescent()
+    {
+        for (var i = 0; i < _n; i++)
+        {
+            if (_deliveredSet[i].Count != _accepted || _members[i].BufferedMessages != 0) return false;
+        }
+        return true;
+    }
+
+    private void DoBroadcast(SimEvent e)
+    {
+        var i = e.Member;
+        var planned = _plan[e.PlanIndex];
+        var dependsOn = planned.Order == DeliveryOrder.Explicit ? PickDependencies(i, planned.Dependencies) : null;
+        var payload = "w" + e.PlanIndex;
+        var result = _members[i].Broadcast(payload, planned.Order, dependsOn);
+        if (result.Refusal == BroadcastRefusal.UnknownDependency && dependsOn is { Count: > 0 })
+        {
+            _unknownDependency++;
+            dependsOn = Array.Empty<MessageId>();
+            Drain(i);
+            result = _members[i].Broadcast(payload, planned.Order, dependsOn);
+        }
+        Hash((ulong)i);
+        Hash((ulong)result.Refusal);
+        if (result.Accepted)
+        {
+            Hash((ulong)result.Id.Sequence);
+            _history[i].Add(new SendEvent(result.Id, planned.Order, dependsOn is null ? ImmutableArray<MessageId>.Empty : dependsOn.ToImmutableArray()) { TimeMs = _now });
+            _accepted++;
+            _remaining--;
+            _lastBroadcastMs = _now;
+        }
+        else if (result.Refusal == BroadcastRefusal.BackPressure)
+        {
+            _backPressure++;
+            Schedule(_now + _options.BackPressureRetryMs, e);
+        }
+        else
+        {
+            // Refused for a reason a retry cannot fix: give up on this broadcast (counted).
+            _unknownDependency++;
+            _remaining--;
+        }
+        Drain(i);
+    }
+
+    /// <summary>0..count distinct ids among what <paramref name="member"/> has delivered, mostly recent ones and mostly others' (replies).</summary>
+    private IReadOnlyCollection<MessageId> PickDependencies(int member, int count)
+    {
+        var delivered = _deliveredList[member];
+        if (count == 0 || delivered.Count == 0) return Array.Empty<MessageId>();
+        var picked = new List<MessageId>(count);
+        for (var k = 0; k < count; k++)
+        {
+            MessageId pick = default;
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var index = _dependencies.Chance(0.75)
+                    ? delivered.Count - 1 - _dependencies.NextInt(Math.Min(8, delivered.Count))
+                    : _dependencies.NextInt(delivered.Count);
+                pick = delivered[index];
+                if (pick.Sender != member) break;
+            }
+            if (!picked.Contains(pick)) picked.Add(pick);
+        }
+        return picked;
+    }
+
+    private void Drain(int i)
+    {
+        _effects.Clear();
+        _members[i].DrainEffects(_effects);
+        foreach (var effect in _effects)
+        {
+            switch (effect)
+            {
+                case Send s:
+                {
+                    var to = _view.RankOf(s.To);
+                    if (to < 0) throw new InvalidOperationException($"m{i} sent {s.Message.GetType().Name} to {s.To}, not a member of {_view}.");
+                    Transmit(i, to, s.Message);
+                    break;
+                }
+                case SendToAll a:
+                    for (var j = 0; j < _n; j++)
+                    {
+                        if (j != i) Transmit(i, j, a.Message);
+                    }
+                    break;
+                case Deliver d:
+                {
+                    var id = d.Message.Id;
+                    Hash(0xDE11);
+                    Hash((ulong)i);
+                    HashId(id);
+                    _deliveries++;
+                    _history[i].Add(new DeliverEvent(id, d.Sender, d.Message.Order) { TimeMs = _now });
+                    if (_deliveredSet[i].Add(id)) _deliveredList[i].Add(id);
+                    break;
+                }
+                case InputRejected r:
+                    _rejected++;
+                    if (_rejectionSamples.Count < MaxRejectionSamples)
+                        _rejectionSamples.Add($"@{_now} {_ids[i]} rejected input from {r.From}: {r.Reason} {r.Detail}");
+                    break;
+                case ClockSkewExceeded:
+                    _clockSkew++;
+                    break;
+            }
+        }
+        _effects.Clear();
+    }
+
+    private void Transmit(int from, int to, ProtocolMessage message)
+    {
+        _networkMessages++;
+        var copies = _network.Chance(_options.Duplication) ? 2 : 1;
+        for (var c = 0; c < copies; c++)
+        {
+            if (_network.Chance(_options.Loss)) continue;
+            var delay = _options.ConstantDelayMs ?? _network.NextInt(_options.MinDelayMs, _options.MaxDelayMs);
+            var arrival = _now + delay;
+            if (!_options.Reorder)
+            {
+                // FIFO link: never before an earlier copy on the same link; equal times keep insertion order.
+                ref var last = ref _lastArrival[from * _n + to];
+                if (arrival < last) arrival = last;
+                last = arrival;
+            }
+            Schedule(arrival, new SimEvent(EventKind.Arrive, to, from, message, -1));
+        }
+    }
+
+    private void Schedule(long time, SimEvent e) => _queue.Enqueue(e, (time, _counter++));
+
+    private void Hash(ulong value)
+    {
+        // FNV-1a over the 8 bytes of value.
+        var h = _trace;
+        for (var b = 0; b < 8; b++)
+        {
+            h ^= (value >> (8 * b)) & 0xFF;
+            h *= 1099511628211UL;
+        }
+        _trace = h;
+    }
+
+    private void HashId(MessageId id)
+    {
+        Hash((ulong)id.ViewId);
+        Hash((ulong)id.Sender);
+        Hash((ulong)id.Sequence);
+    }
+
+    private void HashMessage(ProtocolMessage message)
+    {
+        switch (message)
+        {
+            case DataMessage d:
+                Hash(1);
+                HashId(d.Id);
+                Hash((ulong)d.Order);
+                break;
+            case Nak k:
+                Hash(2);
+                Hash((ulong)k.Origin);
+                Hash((ulong)k.From);
+                Hash((ulong)k.To);
+                break;
+            case StabilityGossip g:
+                Hash(3);
+                foreach (var v in g.Delivered.AsSpan()) Hash((ulong)v);
+                break;
+            case Proposal p:
+                Hash(4);
+                HashId(p.Message);
+                Hash((ulong)p.Priority.Number);
+                Hash((ulong)p.Priority.Rank);
+                Hash(p.ReplyRequested ? 1UL : 0UL);
+                break;
+            case FinalPriority f:
+                Hash(5);
+                HashId(f.Message);
+                Hash((ulong)f.Priority.Number);
+                Hash((ulong)f.Priority.Rank);
+                break;
+            default:
+                Hash(6);
+                foreach (var ch in message.GetType().FullName ?? "") Hash(ch);
+                break;
+        }
+        Hash((ulong)message.ViewId);
+    }
+
+    private enum EventKind : byte { Tick, Arrive, Broadcast }
+
+    /// <summary>Member: the receiver (Arrive) or the broadcaster (Broadcast).</summary>
+    private readonly record struct SimEvent(EventKind Kind, int Member, int From, ProtocolMessage? Message, int PlanIndex);
+}
