@@ -7,12 +7,24 @@ public enum BroadcastRefusal
     BackPressure,
     /// <summary>A named dependency is not a message this member has delivered, so it might never arrive elsewhere.</summary>
     UnknownDependency,
+    /// <summary>This member has not been admitted to the group yet.</summary>
+    NotAMember,
+    /// <summary>This member left, was downed or was excluded; it sends nothing more.</summary>
+    Stopped,
 }
 
-/// <summary>The answer to <see cref="GroupMember.Broadcast"/>: the message id, or why it was refused.</summary>
-public readonly record struct BroadcastResult(MessageId Id, BroadcastRefusal Refusal, string? Reason)
+/// <summary>
+/// The answer to <see cref="GroupMember.Broadcast"/>: sent with its id, held during a view change (it goes out in the
+/// next view and <see cref="HeldBroadcastSent"/> tells its id), or refused with the reason.
+/// </summary>
+public readonly record struct BroadcastResult(MessageId Id, BroadcastRefusal Refusal, string? Reason, long Ticket = 0)
 {
     public bool Accepted => Refusal == BroadcastRefusal.None;
+
+    /// <summary>Accepted but held until the view change ends; <see cref="Id"/> is not known yet.</summary>
+    public bool IsHeld => Accepted && Ticket != 0;
+
     public static BroadcastResult Sent(MessageId id) => new(id, BroadcastRefusal.None, null);
+    public static BroadcastResult Held(long ticket) => new(default, BroadcastRefusal.None, null, ticket);
     public static BroadcastResult Refused(BroadcastRefusal refusal, string reason) => new(default, refusal, reason);
 }

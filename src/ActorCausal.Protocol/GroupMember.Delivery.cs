@@ -17,7 +17,7 @@ public sealed partial class GroupMember
         var log = _logs[s];
         if (s == Rank)
         {
-            if (m.Sequence > _sent) return Reject(from, RejectReason.Malformed, $"Message {m.Id} claims to come from this member, which never sent it.");
+            if (m.Sequence > _seq) return Reject(from, RejectReason.Malformed, $"Message {m.Id} claims to come from this member, which never sent it.");
             _duplicates++;
             return ReceiveOutcome.Duplicate;
         }
@@ -88,6 +88,7 @@ public sealed partial class GroupMember
     /// </summary>
     private void Pump()
     {
+        if (_frozen && _cut is null) return; // reported to a flush: only its decision delivers now
         bool progress;
         do
         {
@@ -105,7 +106,8 @@ public sealed partial class GroupMember
     {
         var log = _logs[s];
         var progress = false;
-        while (log.Get(log.ReadyUpTo + 1) is { } next)
+        var limit = _cut is null ? long.MaxValue : _cut[s];
+        while (log.ReadyUpTo < limit && log.Get(log.ReadyUpTo + 1) is { } next)
         {
             if (next.Order == DeliveryOrder.Total)
             {

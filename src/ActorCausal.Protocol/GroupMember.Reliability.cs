@@ -19,10 +19,14 @@ public sealed partial class GroupMember
     public void Tick(long nowMs)
     {
         if (nowMs > _now) _now = nowMs;
+        if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
-        if (_totalQueue.Count > 0) RetryUndecided();
+        if (_totalQueue.Count > 0 && !_frozen) RetryUndecided();
         RecomputeStability();
         GossipIfDue();
+        FlushTick();
+        RequestLeaveIfDue();
+        SendWelcomesIfDue();
     }
 
     /// <summary>Learns from a peer's delivered vector (piggy-backed or gossiped) for stability.</summary>
@@ -86,7 +90,8 @@ public sealed partial class GroupMember
     private int NakTarget(int sender, long sequence)
     {
         var attempts = _gapAttempts![sender];
-        if (attempts < 2 || attempts % 2 == 0) return sender;
+        var senderResponsive = StateOf(View.Members[sender]) == MemberState.Active;
+        if (senderResponsive && (attempts < 2 || attempts % 2 == 0)) return sender;
         for (var i = 1; i < _size; i++)
         {
             var k = (sender + attempts + i) % _size;
@@ -120,8 +125,8 @@ public sealed partial class GroupMember
     {
         if (gossip.Delivered is null || gossip.Delivered.Dimension != _size)
             return Reject(from, RejectReason.WrongClockDimension, $"Stability gossip of dimension {gossip.Delivered?.Dimension} in a view of {_size}.");
-        if (gossip.Delivered[Rank] > _sent)
-            return Reject(from, RejectReason.Malformed, $"Stability gossip claims {gossip.Delivered[Rank]} messages of this member delivered; it sent {_sent}.");
+        if (gossip.Delivered[Rank] > _seq)
+            return Reject(from, RejectReason.Malformed, $"Stability gossip claims {gossip.Delivered[Rank]} messages of this member delivered; it sent {_seq}.");
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
         return ReceiveOutcome.Accepted;
     }

@@ -9,8 +9,8 @@ namespace ActorCausal.Protocol;
 // delivered when it is at the head of the queue and its priority is final (the maximum of all proposals).
 public sealed partial class GroupMember
 {
-    private readonly Dictionary<MessageId, TotalEntry> _total;
-    private readonly SortedSet<TotalEntry> _totalQueue;
+    private readonly Dictionary<MessageId, TotalEntry> _total = new();
+    private readonly SortedSet<TotalEntry> _totalQueue = new(TotalQueueOrder.Instance);
     private long _maxAgreed;
     private long _maxProposed;
 
@@ -115,7 +115,7 @@ public sealed partial class GroupMember
         if (Settings.TotalOrder == TotalOrderMode.ThreeStep && id.Sender != Rank)
             return Reject(from, RejectReason.UnknownMessage, $"Three-step proposal for {id} sent to a member that is not its sender.");
         var log = _logs[id.Sender];
-        if (id.Sender == Rank ? id.Sequence > _sent : id.Sequence > log.Delivered + Settings.ReceiveWindow)
+        if (id.Sender == Rank ? id.Sequence > _seq : id.Sequence > log.Delivered + Settings.ReceiveWindow)
             return Reject(from, RejectReason.UnknownMessage, $"Proposal for {id}, which this member has not sent and cannot expect.");
 
         if (!_total.TryGetValue(id, out var entry))
@@ -168,7 +168,7 @@ public sealed partial class GroupMember
             _duplicates++;
             return ReceiveOutcome.Duplicate;
         }
-        if (id.Sender == Rank ? id.Sequence > _sent : id.Sequence > log.Delivered + Settings.ReceiveWindow)
+        if (id.Sender == Rank ? id.Sequence > _seq : id.Sequence > log.Delivered + Settings.ReceiveWindow)
             return Reject(from, RejectReason.UnknownMessage, $"Final priority for {id}, which this member has not sent and cannot expect.");
         var entry = EntryFor(id);
         if (entry.IsFinal)

@@ -14,25 +14,50 @@ namespace ActorCausal.Protocol;
 public sealed partial class GroupMember
 {
     private readonly List<Effect> _effects = new();
-    private readonly SenderLog[] _logs;
-    private readonly long[] _delivered;
-    private readonly long[] _knowledge;
-    private readonly long[][] _peerDelivered;
     private readonly HybridLogicalClock _hlc;
     private readonly DependencyIndex _dependencies;
-    private readonly int _size;
     private long _now;
 
+    // Per-view state, replaced by ResetForView when a view is installed.
+    private SenderLog[] _logs = [];
+    private long[] _delivered = [];
+    private long[] _knowledge = [];
+    private long[][] _peerDelivered = [];
+    private int _size;
+    private long _seq;
+
+    /// <summary>A founding member of <paramref name="view"/>.</summary>
     public GroupMember(MemberId self, GroupView view, GroupMemberSettings? settings = null, long nowMs = 0)
+        : this(self, settings, nowMs)
     {
         ArgumentNullException.ThrowIfNull(view);
+        if (!view.Contains(self)) throw new ArgumentException($"{self} is not a member of {view}.", nameof(self));
+        ResetForView(view);
+        _phase = MemberPhase.Normal;
+    }
+
+    private GroupMember(MemberId self, GroupMemberSettings? settings, long nowMs)
+    {
         Settings = settings ?? new GroupMemberSettings();
         Settings.Validate();
-        var rank = view.RankOf(self);
-        if (rank < 0) throw new ArgumentException($"{self} is not a member of {view}.", nameof(self));
         Self = self;
+        _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
+        _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
+        _now = nowMs;
+        _lastGossipAt = nowMs;
+        View = new GroupView(0, [self]);
+    }
+
+    public MemberId Self { get; }
+    public GroupView View { get; private set; }
+    public int Rank { get; private set; }
+    public GroupMemberSettings Settings { get; }
+
+    /// <summary>Replaces all per-view state: new clock dimension, sequence numbers from 1, empty queues.</summary>
+    private void ResetForView(GroupView view)
+    {
         View = view;
-        Rank = rank;
+        Rank = view.RankOf(Self);
         _size = view.Size;
         _logs = new SenderLog[_size];
         _peerDelivered = new long[_size][];
@@ -41,20 +66,24 @@ public sealed partial class GroupMember
             _logs[k] = new SenderLog();
             _peerDelivered[k] = new long[_size];
         }
-        _delivered = _peerDelivered[rank];
+        _delivered = _peerDelivered[Rank];
         _knowledge = new long[_size];
-        _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
-        _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
-        _now = nowMs;
-        _lastGossipAt = nowMs;
-        _total = new Dictionary<MessageId, TotalEntry>();
-        _totalQueue = new SortedSet<TotalEntry>(TotalQueueOrder.Instance);
+        _seq = 0;
+        _total.Clear();
+        _totalQueue.Clear();
+        _maxAgreed = 0;
+        _maxProposed = 0;
+        _gapNakAt = null;
+        _gapBackoff = null;
+        _gapAttempts = null;
+        _deliveredChanged = false;
+        _cut = null;
+        _frozen = false;
+        _prepared = null;
+        _highestRound = default;
+        _coordinator = null;
+        _flushReply = null;
     }
-
-    public MemberId Self { get; }
-    public GroupView View { get; }
-    public int Rank { get; }
-    public GroupMemberSettings Settings { get; }
 
     /// <summary>The current hybrid logical clock reading.</summary>
     public HlcTimestamp Clock => _hlc.Current;
@@ -79,19 +108,34 @@ public sealed partial class GroupMember
             }
         }
 
+        if (_phase is MemberPhase.Joining or MemberPhase.Stopped)
+        {
+            _refused++;
+            return _phase == MemberPhase.Joining
+                ? BroadcastResult.Refused(BroadcastRefusal.NotAMember, $"{Self} has not been admitted to the group yet.")
+                : BroadcastResult.Refused(BroadcastRefusal.Stopped, $"{Self} has stopped ({_stopReason}); it sends nothing more.");
+        }
+        if (_phase == MemberPhase.Flushing || _held.Count > 0) return Hold(payload, order, deps);
+
         var own = _logs[Rank];
-        if (_sent - own.Stable >= Settings.MaxUnstable)
+        if (_seq - own.Stable >= Settings.MaxUnstable)
         {
             RecomputeStability();
-            if (_sent - own.Stable >= Settings.MaxUnstable)
+            if (_seq - own.Stable >= Settings.MaxUnstable)
             {
                 _refused++;
                 return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
-                    $"{_sent - own.Stable} of this member's messages are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
+                    $"{_seq - own.Stable} of this member's messages are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
             }
         }
+        return SendNow(payload, order, deps);
+    }
 
-        var seq = ++_sent;
+    private BroadcastResult SendNow(object payload, DeliveryOrder order, ImmutableArray<MessageId> deps)
+    {
+        var own = _logs[Rank];
+        var seq = ++_seq;
+        _sent++;
         _knowledge[Rank] = seq;
         var message = new DataMessage(View.Id, Rank, seq, order,
             VectorClock.Wrap((long[])_knowledge.Clone()), VectorClock.Wrap((long[])_delivered.Clone()),
@@ -107,10 +151,13 @@ public sealed partial class GroupMember
     public ReceiveOutcome Receive(MemberId from, ProtocolMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (_phase == MemberPhase.Stopped) return ReceiveOutcome.Duplicate;
+        if (_phase == MemberPhase.Joining) return ReceiveWhileJoining(from, message);
         var fromRank = View.RankOf(from);
+        if (message.ViewId < View.Id) return ReceiveStale(from, fromRank, message);
+        if (message.ViewId > View.Id) return ReceiveFuture(from, message);
         if (fromRank < 0) return Reject(from, RejectReason.NotAMember, $"{from} is not in {View}.");
-        if (message.ViewId < View.Id) return Reject(from, RejectReason.StaleView, $"{message.GetType().Name} of view {message.ViewId}, current view is {View.Id}.");
-        if (message.ViewId > View.Id) return Reject(from, RejectReason.FutureView, $"{message.GetType().Name} of view {message.ViewId}, current view is {View.Id}.");
+        _welcome?.Pending.Remove(from);
         return message switch
         {
             DataMessage data => OnData(from, fromRank, data),
@@ -118,6 +165,13 @@ public sealed partial class GroupMember
             StabilityGossip gossip => OnGossip(from, fromRank, gossip),
             Proposal proposal => OnProposal(from, fromRank, proposal),
             FinalPriority final => OnFinal(from, fromRank, final),
+            FlushRequest request => OnFlushRequest(from, fromRank, request),
+            FlushReport report => OnFlushReport(from, fromRank, report),
+            FlushPrepare prepare => OnFlushPrepare(from, fromRank, prepare),
+            FlushPrepareAck ack => OnFlushPrepareAck(from, fromRank, ack),
+            FlushCommit commit => OnFlushCommit(from, fromRank, commit),
+            LeaveRequest leave => OnLeaveRequest(from, fromRank, leave),
+            Welcome => ReceiveOutcome.Duplicate,
             _ => Reject(from, RejectReason.Malformed, $"Unknown protocol message type {message.GetType().Name}."),
         };
     }
@@ -158,7 +212,7 @@ public sealed partial class GroupMember
             if (dep.ViewId < View.Id) continue; // delivered everywhere before this view was installed
             if (dep.ViewId > View.Id || dep.Sender < 0 || dep.Sender >= _size || dep.Sequence < 1)
                 return $"Dependency {dep} is not a message of {View}.";
-            var known = dep.Sender == Rank ? dep.Sequence <= _sent : dep.Sequence <= _delivered[dep.Sender];
+            var known = dep.Sender == Rank ? dep.Sequence <= _seq : dep.Sequence <= _delivered[dep.Sender];
             if (!known) return $"Dependency {dep} has not been delivered here, so it might never arrive.";
             if (!builder.Contains(dep)) builder.Add(dep);
         }

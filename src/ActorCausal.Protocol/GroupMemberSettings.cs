@@ -58,4 +58,8 @@ internal enum ProtocolFaults
     DeliverTotalOnProposal = 2,
     /// <summary>Answer no NAK.</summary>
     DropRetransmissions = 4,
+    /// <summary>The coordinator installs the next view from its own state, without collecting the survivors' messages.</summary>
+    SkipFlush = 8,
+    /// <summary>Every member installs the next view on its own as soon as it learns of the change.</summary>
+    InstallWithoutAgreement = 16,
 }

@@ -55,7 +55,16 @@ public class BadInputTests
         var (net, first) = OneMessageInFlight();
         AssertRefusedAndHarmless(net, first, () => net.Inject(1, 0, first with { ViewId = 0 }), RejectReason.StaleView);
         var (net2, first2) = OneMessageInFlight();
-        AssertRefusedAndHarmless(net2, first2, () => net2.Inject(1, 0, first2 with { ViewId = 2 }), RejectReason.FutureView);
+        AssertRefusedAndHarmless(net2, first2, () => net2.Inject(1, 0, first2 with { ViewId = 3 }), RejectReason.FutureView);
+    }
+
+    [Fact]
+    public void A_message_of_the_next_view_is_kept_for_when_that_view_is_installed_not_delivered_now()
+    {
+        var (net, first) = OneMessageInFlight();
+        Assert.Equal(ReceiveStatus.Accepted, net.Inject(1, 0, first with { ViewId = 2 }).Status);
+        Assert.Empty(net.Delivered[1]);
+        Assert.Equal(0, net.Members[1].Status().Received);
     }
 
     [Fact]

@@ -1,0 +1,382 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol.Internal;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+
+namespace ActorCausal.Protocol;
+
+// The view change. The coordinator asks every survivor for what it holds (FlushRequest / FlushReport), decides one
+// outcome, has every survivor prepare it (FlushPrepare / Ack), then commits: each survivor delivers exactly the
+// decided set of old-view messages and installs the new view. A survivor that has reported delivers nothing on its
+// own until the commit. A new coordinator adopts the decision of the highest prepared round it hears of, so a commit
+// that reached anyone is never contradicted. See docs/protocol.md.
+public sealed partial class GroupMember
+{
+    private readonly List<HeldBroadcast> _held = new();
+    private long _nextTicket;
+    private bool _frozen;
+    private long[]? _cut;
+    private FlushRound _highestRound;
+    private (FlushRound Round, FlushDecision Decision)? _prepared;
+    private FlushCoordination? _coordinator;
+    private FlushCommit? _lastCommit;
+    private (int To, ProtocolMessage Message, long RetryAtMs, long BackoffMs)? _flushReply;
+    private WelcomeDuty? _welcome;
+    private long _viewChanges;
+
+    private sealed record HeldBroadcast(long Ticket, object Payload, DeliveryOrder Order, ImmutableArray<MessageId> DependsOn);
+
+    private BroadcastResult Hold(object payload, DeliveryOrder order, ImmutableArray<MessageId> deps)
+    {
+        var ticket = ++_nextTicket;
+        _held.Add(new HeldBroadcast(ticket, payload, order, deps));
+        return BroadcastResult.Held(ticket);
+    }
+
+    /// <summary>The application's answer to <see cref="TakeSnapshot"/>.</summary>
+    public void ProvideSnapshot(long viewId, ReadOnlyMemory<byte> snapshot)
+    {
+        if (_welcome is null || _welcome.View.Id != viewId || _welcome.Snapshot is not null) return;
+        _welcome.Snapshot = snapshot;
+        _welcome.RetryAtMs = _now;
+        _welcome.RetryBackoffMs = Settings.TotalRetryDelayMs;
+        SendWelcomesIfDue();
+    }
+
+    private ImmutableArray<MemberId> DesiredMembers()
+    {
+        var members = View.Members.Where(m => !_removed.Contains(m) && !_leaving.Contains(m)).ToList();
+        members.AddRange(_pendingJoins.Where(j => !_removed.Contains(j) && !members.Contains(j)));
+        return [.. members];
+    }
+
+    /// <summary>Starts or restarts a flush if this member coordinates and the membership it wants differs from the view.</summary>
+    private void CoordinateViewChange()
+    {
+        if (_phase is not (MemberPhase.Normal or MemberPhase.Flushing)) return;
+        if ((Settings.Faults & ProtocolFaults.InstallWithoutAgreement) != 0)
+        {
+            var wanted = DesiredMembers();
+            if (!wanted.SequenceEqual(View.Members)) ApplyCommit(new FlushCommit(View.Id, default, Decide([MakeReport(default)], wanted)));
+            return;
+        }
+        if (CoordinatorRank() != Rank) return;
+        var desired = DesiredMembers();
+        var participants = Enumerable.Range(0, _size).Where(k => !_removed.Contains(View.Members[k])).ToImmutableArray();
+        if (_coordinator is { } current)
+        {
+            var sameParticipants = current.Participants.SequenceEqual(participants);
+            if (sameParticipants && (current.Stage == FlushStage.Preparing || current.NewMembers.SequenceEqual(desired))) return;
+        }
+        else if (desired.SequenceEqual(View.Members)) return;
+        if (desired.Length == 0)
+        {
+            Stop(StopReason.Left, "Every other member is gone and this one is leaving.");
+            return;
+        }
+        StartRound(desired, participants);
+    }
+
+    private void StartRound(ImmutableArray<MemberId> desired, ImmutableArray<int> participants)
+    {
+        var counter = Math.Max(_highestRound.Counter, _coordinator?.Round.Counter ?? 0) + 1;
+        var round = new FlushRound(counter, Rank);
+        var c = _coordinator = new FlushCoordination(round, participants, desired, Settings.TotalRetryDelayMs);
+        _highestRound = round;
+        _phase = MemberPhase.Flushing;
+        _frozen = true;
+        _flushReply = null;
+        c.Reports[Rank] = MakeReport(round);
+        if ((Settings.Faults & ProtocolFaults.SkipFlush) != 0)
+        {
+            var commit = new FlushCommit(View.Id, round, Decide([c.Reports[Rank]], desired));
+            foreach (var k in participants.Where(k => k != Rank)) _effects.Add(new Send(View.Members[k], commit));
+            ApplyCommit(commit);
+            return;
+        }
+        c.RetryAtMs = _now + c.RetryBackoffMs;
+        foreach (var k in participants.Where(k => k != Rank))
+            _effects.Add(new Send(View.Members[k], new FlushRequest(View.Id, round, desired)));
+        TryDecideFlush();
+    }
+
+    private FlushReport MakeReport(FlushRound round)
+    {
+        var messages = ImmutableArray.CreateBuilder<DataMessage>();
+        var finals = ImmutableArray.CreateBuilder<KnownFinal>();
+        foreach (var log in _logs)
+        {
+            for (var seq = log.Stable + 1; seq <= log.KnownMax; seq++)
+            {
+                if (log.Get(seq) is not { } m) continue;
+                messages.Add(m);
+                if (m.Order == DeliveryOrder.Total && log.TryGetFinal(seq, out var final)) finals.Add(new KnownFinal(m.Id, final));
+            }
+        }
+        foreach (var entry in _total.Values)
+        {
+            if (entry.IsFinal) finals.Add(new KnownFinal(entry.Id, entry.Final));
+        }
+        return new FlushReport(View.Id, round, Clocks.VectorClock.Wrap((long[])_delivered.Clone()), messages.ToImmutable(), finals.ToImmutable(),
+            _prepared?.Round ?? default, _prepared?.Decision);
+    }
+
+    private ReceiveOutcome OnFlushRequest(MemberId from, int fromRank, FlushRequest request)
+    {
+        if (request.Round.Coordinator != fromRank)
+            return Reject(from, RejectReason.Malformed, $"Flush round {request.Round} names coordinator rank {request.Round.Coordinator}, but came from rank {fromRank}.");
+        if (request.Round < _highestRound) return ReceiveOutcome.Duplicate;
+        if (_coordinator is not null && _coordinator.Round < request.Round) _coordinator = null;
+        _highestRound = request.Round;
+        _phase = MemberPhase.Flushing;
+        _frozen = true;
+        Reply(fromRank, MakeReport(request.Round));
+        return ReceiveOutcome.Accepted;
+    }
+
+    private ReceiveOutcome OnFlushReport(MemberId from, int fromRank, FlushReport report)
+    {
+        if (_coordinator is not { Stage: FlushStage.Collecting } c || report.Round != c.Round) return ReceiveOutcome.Duplicate;
+        if (report.Delivered is null || report.Delivered.Dimension != _size)
+            return Reject(from, RejectReason.WrongClockDimension, $"Flush report with a delivered vector of dimension {report.Delivered?.Dimension} in a view of {_size}.");
+        c.Reports[fromRank] = report;
+        TryDecideFlush();
+        return ReceiveOutcome.Accepted;
+    }
+
+    private void TryDecideFlush()
+    {
+        if (_coordinator is not { Stage: FlushStage.Collecting } c || c.Participants.Any(k => !c.Reports.ContainsKey(k))) return;
+        var adopted = c.Reports.Values.Where(r => r.Prepared is not null).MaxBy(r => r.PreparedRound);
+        c.Decision = adopted?.Prepared ?? Decide(c.Reports.Values, c.NewMembers);
+        c.Stage = FlushStage.Preparing;
+        c.RetryBackoffMs = Settings.TotalRetryDelayMs;
+        c.RetryAtMs = _now + c.RetryBackoffMs;
+        _prepared = (c.Round, c.Decision);
+        c.Acks.Add(Rank);
+        foreach (var k in c.Participants.Where(k => k != Rank))
+            _effects.Add(new Send(View.Members[k], new FlushPrepare(View.Id, c.Round, c.Decision)));
+        TryCommitFlush();
+    }
+
+    private ReceiveOutcome OnFlushPrepare(MemberId from, int fromRank, FlushPrepare prepare)
+    {
+        if (prepare.Round < _highestRound) return ReceiveOutcome.Duplicate;
+        if (prepare.Decision.ViewId != View.Id || prepare.Decision.Cut.Length != _size)
+            return Reject(from, RejectReason.Malformed, $"Flush decision of round {prepare.Round} does not fit {View}.");
+        if (_coordinator is not null && _coordinator.Round < prepare.Round) _coordinator = null;
+        _highestRound = prepare.Round;
+        _phase = MemberPhase.Flushing;
+        _frozen = true;
+        _prepared = (prepare.Round, prepare.Decision);
+        Reply(fromRank, new FlushPrepareAck(View.Id, prepare.Round));
+        return ReceiveOutcome.Accepted;
+    }
+
+    private ReceiveOutcome OnFlushPrepareAck(MemberId from, int fromRank, FlushPrepareAck ack)
+    {
+        if (_coordinator is not { Stage: FlushStage.Preparing } c || ack.Round != c.Round) return ReceiveOutcome.Duplicate;
+        c.Acks.Add(fromRank);
+        TryCommitFlush();
+        return ReceiveOutcome.Accepted;
+    }
+
+    private void TryCommitFlush()
+    {
+        if (_coordinator is not { Stage: FlushStage.Preparing } c || c.Participants.Any(k => !c.Acks.Contains(k))) return;
+        var commit = new FlushCommit(View.Id, c.Round, c.Decision!);
+        foreach (var k in c.Participants.Where(k => k != Rank)) _effects.Add(new Send(View.Members[k], commit));
+        ApplyCommit(commit);
+    }
+
+    private ReceiveOutcome OnFlushCommit(MemberId from, int fromRank, FlushCommit commit)
+    {
+        if (commit.Decision.ViewId != View.Id || commit.Decision.Cut.Length != _size)
+            return Reject(from, RejectReason.Malformed, $"Flush commit for view {commit.Decision.ViewId} does not fit {View}.");
+        ApplyCommit(commit);
+        return ReceiveOutcome.Accepted;
+    }
+
+    /// <summary>Sends a flush answer and remembers it, so that it is repeated (with back-off) until the flush ends.</summary>
+    private void Reply(int to, ProtocolMessage message)
+    {
+        _effects.Add(new Send(View.Members[to], message));
+        _flushReply = (to, message, _now + Settings.TotalRetryDelayMs * 2, Settings.TotalRetryDelayMs * 2);
+    }
+
+    /// <summary>
+    /// The decision rule. Per sender, the cut starts at the most any survivor delivered (everything delivered somewhere
+    /// stays) and extends over the messages some survivor holds without a gap; then it shrinks until every causal or
+    /// total message inside has its causal past inside, and every explicit one its dependencies. Total-order messages
+    /// keep a final priority that any survivor knows; the others get priorities above all of those, in causal order.
+    /// </summary>
+    private FlushDecision Decide(IEnumerable<FlushReport> reports, ImmutableArray<MemberId> newMembers)
+    {
+        var all = reports.ToList();
+        var maxDelivered = new long[_size];
+        var minDelivered = Enumerable.Repeat(long.MaxValue, _size).ToArray();
+        var held = new Dictionary<MessageId, DataMessage>();
+        var finals = new Dictionary<MessageId, Priority>();
+        foreach (var report in all)
+        {
+            for (var k = 0; k < _size; k++)
+            {
+                maxDelivered[k] = Math.Max(maxDelivered[k], report.Delivered[k]);
+                minDelivered[k] = Math.Min(minDelivered[k], report.Delivered[k]);
+            }
+            foreach (var m in report.Messages) held.TryAdd(m.Id, m);
+            foreach (var f in report.Finals) finals.TryAdd(f.Message, f.Priority);
+        }
+
+        var cut = (long[])maxDelivered.Clone();
+        for (var s = 0; s < _size; s++)
+        {
+            while (held.ContainsKey(new MessageId(View.Id, s, cut[s] + 1))) cut[s]++;
+        }
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            for (var s = 0; s < _size; s++)
+            {
+                for (var seq = maxDelivered[s] + 1; seq <= cut[s]; seq++)
+                {
+                    if (InsideCut(held[new MessageId(View.Id, s, seq)], cut)) continue;
+                    cut[s] = seq - 1;
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        var messages = ImmutableArray.CreateBuilder<DataMessage>();
+        var undecided = new List<DataMessage>();
+        var order = ImmutableArray.CreateBuilder<KnownFinal>();
+        long top = finals.Count == 0 ? _maxAgreed : Math.Max(_maxAgreed, finals.Values.Max(p => p.Number));
+        for (var s = 0; s < _size; s++)
+        {
+            for (var seq = minDelivered[s] + 1; seq <= cut[s]; seq++)
+            {
+                var m = held[new MessageId(View.Id, s, seq)];
+                messages.Add(m);
+                if (m.Order != DeliveryOrder.Total) continue;
+                if (finals.TryGetValue(m.Id, out var known)) order.Add(new KnownFinal(m.Id, known));
+                else undecided.Add(m);
+            }
+        }
+        foreach (var m in undecided.OrderBy(m => ClockSum(m)).ThenBy(m => m.Sender).ThenBy(m => m.Sequence))
+            order.Add(new KnownFinal(m.Id, new Priority(++top, 0)));
+        return new FlushDecision(View.Id, View.Id + 1, newMembers, [.. cut], messages.ToImmutable(), order.ToImmutable());
+    }
+
+    private static bool InsideCut(DataMessage m, long[] cut)
+    {
+        switch (m.Order)
+        {
+            case DeliveryOrder.Causal or DeliveryOrder.Total:
+                for (var k = 0; k < cut.Length; k++)
+                {
+                    if (k != m.Sender && m.Clock[k] > cut[k]) return false;
+                }
+                return true;
+            case DeliveryOrder.Explicit:
+                foreach (var dep in m.DependsOn)
+                {
+                    if (dep.Sequence > cut[dep.Sender]) return false;
+                }
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private static long ClockSum(DataMessage m)
+    {
+        long sum = 0;
+        foreach (var e in m.Clock.AsSpan()) sum += e;
+        return sum;
+    }
+
+    /// <summary>Delivers exactly the decided old-view messages, then installs the new view (or stops, if left out).</summary>
+    private void ApplyCommit(FlushCommit commit)
+    {
+        var d = commit.Decision;
+        if (_phase is MemberPhase.Stopped or MemberPhase.Joining || d.ViewId != View.Id) return;
+        foreach (var m in d.Messages)
+        {
+            var log = _logs[m.Sender];
+            if (m.Sender != Rank && m.Sequence > log.Stable && !log.Contains(m.Sequence) && m.Sequence <= d.Cut[m.Sender]) log.Put(m, _now);
+        }
+        foreach (var final in d.TotalOrder)
+        {
+            if (final.Message.Sequence > _logs[final.Message.Sender].Delivered) ApplyFinal(EntryFor(final.Message), final.Priority);
+        }
+        foreach (var entry in _total.Values.Where(e => e.Id.Sequence > d.Cut[e.Id.Sender]).ToList())
+        {
+            if (entry.InQueue) _totalQueue.Remove(entry);
+            _total.Remove(entry.Id);
+        }
+        _cut = [.. d.Cut];
+        Pump();
+        for (var s = 0; s < _size; s++)
+        {
+            if (_delivered[s] != d.Cut[s])
+                throw new InvalidOperationException($"{Self}: the flush of view {View.Id} decided {d.Cut[s]} messages of rank {s}, but only {_delivered[s]} could be delivered here.");
+        }
+
+        _lastCommit = commit;
+        _viewChanges++;
+        var next = new GroupView(d.NewViewId, d.NewMembers);
+        var joined = next.Members.Where(m => !View.Contains(m)).ToImmutableArray();
+        var left = View.Members.Where(m => !next.Contains(m)).ToImmutableArray();
+        if (!next.Contains(Self))
+        {
+            var reason = _leaving.Contains(Self) ? StopReason.Left : StopReason.ExcludedFromView;
+            Stop(reason, $"View {next.Id} does not include {Self}.");
+            return;
+        }
+        _welcome = null;
+        if (joined.Length > 0)
+        {
+            _welcome = new WelcomeDuty(next, joined);
+            _effects.Add(new TakeSnapshot(next.Id));
+        }
+        Install(next, joined, left);
+    }
+
+    /// <summary>Repeats unanswered flush messages with back-off: requests and prepares from the coordinator, replies from the others.</summary>
+    private void FlushTick()
+    {
+        if (_coordinator is { } c && c.RetryAtMs <= _now)
+        {
+            c.RetryBackoffMs = Math.Min(c.RetryBackoffMs * 2, Settings.NakMaxDelayMs);
+            c.RetryAtMs = _now + c.RetryBackoffMs;
+            foreach (var k in c.Participants.Where(k => k != Rank))
+            {
+                if (c.Stage == FlushStage.Collecting && !c.Reports.ContainsKey(k))
+                    _effects.Add(new Send(View.Members[k], new FlushRequest(View.Id, c.Round, c.NewMembers)));
+                else if (c.Stage == FlushStage.Preparing && !c.Acks.Contains(k))
+                    _effects.Add(new Send(View.Members[k], new FlushPrepare(View.Id, c.Round, c.Decision!)));
+            }
+        }
+        if (_flushReply is { } reply && reply.RetryAtMs <= _now && !_removed.Contains(View.Members[reply.To]))
+        {
+            _effects.Add(new Send(View.Members[reply.To], reply.Message));
+            var backoff = Math.Min(reply.BackoffMs * 2, Settings.NakMaxDelayMs);
+            _flushReply = reply with { RetryAtMs = _now + backoff, BackoffMs = backoff };
+        }
+    }
+
+    /// <summary>The lowest-ranked old member still here sends its snapshot to joiners not heard from yet; the others stand by.</summary>
+    private void SendWelcomesIfDue()
+    {
+        if (_welcome is not { Snapshot: { } snapshot } w || w.RetryAtMs > _now) return;
+        w.Pending.RemoveWhere(_removed.Contains);
+        if (w.Pending.Count == 0) return;
+        var sender = View.Members.FirstOrDefault(m => !w.Joined.Contains(m) && !_removed.Contains(m));
+        if (sender != Self) return;
+        foreach (var joiner in w.Pending)
+            _effects.Add(new Send(joiner, new Welcome(w.View.Id, w.View.Members, w.Joined, snapshot)));
+        w.RetryBackoffMs = Math.Min(Math.Max(w.RetryBackoffMs * 2, Settings.TotalRetryDelayMs), Settings.NakMaxDelayMs);
+        w.RetryAtMs = _now + w.RetryBackoffMs;
+    }
+}

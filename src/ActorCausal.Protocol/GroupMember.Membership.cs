@@ -1,0 +1,191 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+
+namespace ActorCausal.Protocol;
+
+// Membership inputs, as Akka.Cluster reports them. A suspicion changes no view; a removal, a join request or a
+// leave makes the coordinator (the oldest member not removed) run a flush (GroupMember.Flush.cs).
+public sealed partial class GroupMember
+{
+    private const int MaxBufferedFutureMessages = 10_000;
+    private readonly Dictionary<MemberId, MemberState> _states = new();
+    private readonly HashSet<MemberId> _removed = new();
+    private readonly List<MemberId> _pendingJoins = new();
+    private readonly HashSet<MemberId> _leaving = new();
+    private readonly List<(MemberId From, ProtocolMessage Message)> _futureMessages = new();
+    private MemberPhase _phase = MemberPhase.Joining;
+    private StopReason? _stopReason;
+    private long _leaveRetryAt;
+
+    /// <summary>A member that starts outside the group and waits to be admitted (<see cref="JoinRequested"/> at the members).</summary>
+    public static GroupMember Joining(MemberId self, GroupMemberSettings? settings = null, long nowMs = 0) => new(self, settings, nowMs);
+
+    public MemberPhase Phase => _phase;
+
+    /// <summary>How this member currently sees <paramref name="member"/> (<see cref="MemberState.Failed"/> once removed).</summary>
+    public MemberState StateOf(MemberId member) =>
+        _removed.Contains(member) ? MemberState.Failed : _states.GetValueOrDefault(member, MemberState.Active);
+
+    /// <summary>The failure detector marked <paramref name="member"/> unreachable (Akka UnreachableMember). Changes no view.</summary>
+    public void Suspected(MemberId member)
+    {
+        if (_phase == MemberPhase.Stopped || !View.Contains(member) || member == Self || StateOf(member) != MemberState.Active) return;
+        _states[member] = MemberState.Suspected;
+        _effects.Add(new MemberSuspected(member));
+    }
+
+    /// <summary>The failure detector marked <paramref name="member"/> reachable again (Akka ReachableMember).</summary>
+    public void Reachable(MemberId member)
+    {
+        if (_phase == MemberPhase.Stopped || StateOf(member) != MemberState.Suspected) return;
+        _states[member] = MemberState.Active;
+        _effects.Add(new MemberReachable(member));
+    }
+
+    /// <summary><paramref name="member"/> was downed and removed from the cluster (Akka MemberRemoved): the next view leaves it out.</summary>
+    public void Removed(MemberId member)
+    {
+        if (_phase == MemberPhase.Stopped) return;
+        if (member == Self)
+        {
+            DownedSelf();
+            return;
+        }
+        if (!_removed.Add(member)) return;
+        _pendingJoins.Remove(member);
+        if (View.Contains(member)) _states[member] = MemberState.Failed;
+        CoordinateViewChange();
+    }
+
+    /// <summary><paramref name="member"/> started the group on a node that is Up and asks to be admitted.</summary>
+    public void JoinRequested(MemberId member)
+    {
+        if (_phase == MemberPhase.Stopped || member == Self || _removed.Contains(member)) return;
+        if (View.Contains(member) || _pendingJoins.Contains(member)) return;
+        // A new incarnation at an address means the old process there is gone, whatever the detector says yet.
+        foreach (var old in View.Members.Where(m => m.Address == member.Address && m.Incarnation < member.Incarnation).ToList())
+            Removed(old);
+        _pendingJoins.Add(member);
+        CoordinateViewChange();
+    }
+
+    /// <summary>This member leaves the group gracefully: its messages are delivered, then it stops.</summary>
+    public void Leave()
+    {
+        if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
+        _leaving.Add(Self);
+        _leaveRetryAt = _now;
+        RequestLeaveIfDue();
+        CoordinateViewChange();
+    }
+
+    /// <summary>The cluster downed this node: stop delivering at once.</summary>
+    public void DownedSelf() => Stop(StopReason.Downed, "The cluster downed this node.");
+
+    private void Stop(StopReason reason, string detail)
+    {
+        if (_phase == MemberPhase.Stopped) return;
+        _phase = MemberPhase.Stopped;
+        _stopReason = reason;
+        _held.Clear();
+        _futureMessages.Clear();
+        _effects.Add(new Stopped(reason, detail));
+    }
+
+    private void RequestLeaveIfDue()
+    {
+        if (!_leaving.Contains(Self) || _phase == MemberPhase.Stopped || _leaveRetryAt > _now) return;
+        _leaveRetryAt = _now + Settings.TotalRetryDelayMs * 4;
+        var coordinator = CoordinatorRank();
+        if (coordinator != Rank) _effects.Add(new Send(View.Members[coordinator], new LeaveRequest(View.Id)));
+    }
+
+    private ReceiveOutcome OnLeaveRequest(MemberId from, int fromRank, LeaveRequest request)
+    {
+        if (_leaving.Add(from)) CoordinateViewChange();
+        return ReceiveOutcome.Accepted;
+    }
+
+    /// <summary>The lowest rank not removed: the oldest member still in the group.</summary>
+    private int CoordinatorRank()
+    {
+        for (var k = 0; k < _size; k++)
+        {
+            if (!_removed.Contains(View.Members[k])) return k;
+        }
+        return Rank;
+    }
+
+    /// <summary>A message of a view this member has not installed: kept (bounded) for when it does.</summary>
+    private ReceiveOutcome ReceiveFuture(MemberId from, ProtocolMessage message)
+    {
+        if (message.ViewId == View.Id + 1 && _futureMessages.Count < MaxBufferedFutureMessages && message is not Welcome)
+        {
+            _futureMessages.Add((from, message));
+            return ReceiveOutcome.Accepted;
+        }
+        return Reject(from, RejectReason.FutureView, $"{message.GetType().Name} of view {message.ViewId}, current view is {View.Id}.");
+    }
+
+    /// <summary>
+    /// A message of an earlier view. A member of the current view still flushing the previous one gets the commit it
+    /// missed; anything else is refused as stale.
+    /// </summary>
+    private ReceiveOutcome ReceiveStale(MemberId from, int fromRank, ProtocolMessage message)
+    {
+        if (_lastCommit is { } commit && message.ViewId == commit.ViewId && message is FlushRequest or FlushReport or FlushPrepareAck or FlushPrepare or LeaveRequest)
+        {
+            if (fromRank >= 0) _effects.Add(new Send(from, commit));
+            return ReceiveOutcome.Duplicate;
+        }
+        return Reject(from, RejectReason.StaleView, $"{message.GetType().Name} of view {message.ViewId}, current view is {View.Id}.");
+    }
+
+    private ReceiveOutcome ReceiveWhileJoining(MemberId from, ProtocolMessage message)
+    {
+        if (message is Welcome welcome)
+        {
+            if (!welcome.Members.Contains(Self)) return Reject(from, RejectReason.Malformed, $"Welcome to view {welcome.ViewId} does not list {Self}.");
+            _effects.Add(new LoadSnapshot(welcome.ViewId, welcome.Snapshot));
+            var view = new GroupView(welcome.ViewId, welcome.Members);
+            Install(view, welcome.Joined, ImmutableArray<MemberId>.Empty);
+            return ReceiveOutcome.Accepted;
+        }
+        if (message is not (FlushRequest or FlushPrepare or FlushCommit) && _futureMessages.Count < MaxBufferedFutureMessages)
+        {
+            _futureMessages.Add((from, message));
+            return ReceiveOutcome.Accepted;
+        }
+        return ReceiveOutcome.Duplicate;
+    }
+
+    /// <summary>Installs <paramref name="view"/> (this member is in it), then sends held broadcasts and replays early messages.</summary>
+    private void Install(GroupView view, ImmutableArray<MemberId> joined, ImmutableArray<MemberId> left)
+    {
+        ResetForView(view);
+        _phase = MemberPhase.Normal;
+        _states.Clear();
+        foreach (var member in view.Members)
+        {
+            if (_removed.Contains(member)) _states[member] = MemberState.Failed;
+        }
+        _pendingJoins.RemoveAll(view.Contains);
+        _leaving.RemoveWhere(m => !view.Contains(m));
+        _coordinator = null;
+        _effects.Add(new ViewInstalled(view, joined, left));
+
+        var held = _held.ToList();
+        _held.Clear();
+        foreach (var h in held)
+        {
+            var result = SendNow(h.Payload, h.Order, h.DependsOn.Where(d => d.ViewId == view.Id).ToImmutableArray());
+            _effects.Add(new HeldBroadcastSent(h.Ticket, result.Id));
+        }
+
+        var early = _futureMessages.Where(f => f.Message.ViewId == view.Id).ToList();
+        _futureMessages.Clear();
+        foreach (var (from, message) in early) Receive(from, message);
+        CoordinateViewChange();
+    }
+}

@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+
+namespace ActorCausal.Protocol.Internal;
+
+public enum FlushStage { Collecting, Preparing }
+
+/// <summary>The coordinator's side of one flush round.</summary>
+internal sealed class FlushCoordination(FlushRound round, ImmutableArray<int> participants, ImmutableArray<MemberId> newMembers, long retryDelayMs)
+{
+    public FlushRound Round { get; } = round;
+    public ImmutableArray<int> Participants { get; } = participants;
+    public ImmutableArray<MemberId> NewMembers { get; } = newMembers;
+    public Dictionary<int, FlushReport> Reports { get; } = new();
+    public HashSet<int> Acks { get; } = new();
+    public FlushStage Stage { get; set; } = FlushStage.Collecting;
+    public FlushDecision? Decision { get; set; }
+    public long RetryAtMs { get; set; }
+    public long RetryBackoffMs { get; set; } = retryDelayMs;
+}
+
+/// <summary>Joiners of a view that this member must (or may have to) welcome with its snapshot of the view boundary.</summary>
+internal sealed class WelcomeDuty(GroupView view, ImmutableArray<MemberId> joined)
+{
+    public GroupView View { get; } = view;
+    public ImmutableArray<MemberId> Joined { get; } = joined;
+    public HashSet<MemberId> Pending { get; } = new(joined);
+    public ReadOnlyMemory<byte>? Snapshot { get; set; }
+    public long RetryAtMs { get; set; }
+    public long RetryBackoffMs { get; set; }
+}

@@ -1,0 +1,33 @@
+namespace ActorCausal.Protocol.Membership;
+
+/// <summary>How this member sees another member of its view.</summary>
+public enum MemberState
+{
+    Active,
+    /// <summary>The failure detector marked it unreachable; no view change yet. NAKs for its messages go to other holders.</summary>
+    Suspected,
+    /// <summary>Removed from the cluster (downed): the next view leaves it out.</summary>
+    Failed,
+}
+
+/// <summary>Where this member is in its life.</summary>
+public enum MemberPhase
+{
+    /// <summary>Waiting for its first view and the state snapshot.</summary>
+    Joining,
+    Normal,
+    /// <summary>A view change is under way: new broadcasts are held and sent in the next view.</summary>
+    Flushing,
+    /// <summary>Left, downed or removed: delivers nothing more.</summary>
+    Stopped,
+}
+
+public enum StopReason
+{
+    /// <summary>It asked to leave and the group installed a view without it.</summary>
+    Left,
+    /// <summary>The cluster downed this node (it is on the losing side of a partition, or was wrongly removed).</summary>
+    Downed,
+    /// <summary>The group installed a view without this member although it never asked to leave.</summary>
+    ExcludedFromView,
+}

@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol.Membership;
+
+namespace ActorCausal.Protocol;
+
+/// <summary>A new view is installed here: every message of the previous view that will ever be delivered here was delivered before this.</summary>
+public sealed record ViewInstalled(GroupView View, ImmutableArray<MemberId> Joined, ImmutableArray<MemberId> Left) : Effect;
+
+public sealed record MemberSuspected(MemberId Member) : Effect;
+
+public sealed record MemberReachable(MemberId Member) : Effect;
+
+/// <summary>This member delivers nothing more.</summary>
+public sealed record Stopped(StopReason Reason, string Detail) : Effect;
+
+/// <summary>
+/// The application must hand its state, as it stands after every delivery before this effect, to
+/// <see cref="GroupMember.ProvideSnapshot"/>: a member joins with view <see cref="ViewId"/>.
+/// </summary>
+public sealed record TakeSnapshot(long ViewId) : Effect;
+
+/// <summary>A joiner's first view: the application replaces its state with <see cref="Snapshot"/> before the deliveries that follow.</summary>
+public sealed record LoadSnapshot(long ViewId, ReadOnlyMemory<byte> Snapshot) : Effect;
+
+/// <summary>A broadcast accepted during a flush (<see cref="BroadcastResult.Ticket"/>) went out in the new view with this id.</summary>
+public sealed record HeldBroadcastSent(long Ticket, MessageId Id) : Effect;
