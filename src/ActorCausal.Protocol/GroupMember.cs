@@ -186,6 +186,9 @@ public sealed partial class GroupMember
         return n;
     }
 
+    /// <summary>True when effects wait to be drained.</summary>
+    public bool HasPendingEffects => _effects.Count > 0;
+
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
     public int BufferedMessages
     {

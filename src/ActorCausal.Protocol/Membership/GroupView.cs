@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace ActorCausal.Protocol.Membership;
 
 /// <summary>A view: an id that grows with every change and the ordered members (rank = index; rank 0 is the oldest).</summary>
-public sealed class GroupView
+public sealed class GroupView : IEquatable<GroupView>
 {
     private readonly Dictionary<MemberId, int> _ranks;
 
@@ -30,6 +30,12 @@ public sealed class GroupView
     public int RankOf(MemberId member) => _ranks.TryGetValue(member, out var rank) ? rank : -1;
 
     public bool Contains(MemberId member) => _ranks.ContainsKey(member);
+
+    public bool Equals(GroupView? other) => other is not null && Id == other.Id && Members.SequenceEqual(other.Members);
+
+    public override bool Equals(object? obj) => obj is GroupView other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Members.Length, Members[0]);
 
     public override string ToString() => $"view {Id} [{string.Join(", ", Members)}]";
 }
