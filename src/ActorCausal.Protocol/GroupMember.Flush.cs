@@ -308,7 +308,7 @@ public sealed partial class GroupMember
         }
         foreach (var final in d.TotalOrder)
         {
-            if (final.Message.Sequence > _logs[final.Message.Sender].Delivered) ApplyFinal(EntryFor(final.Message), final.Priority);
+            if (final.Message.Sequence > _logs[final.Message.Sender].Delivered) SetFinal(EntryFor(final.Message), final.Priority);
         }
         foreach (var entry in _total.Values.Where(e => e.Id.Sequence > d.Cut[e.Id.Sender]).ToList())
         {

@@ -58,7 +58,8 @@ public sealed partial class GroupMember
     /// <summary>Three-step: the sender decides once it holds every proposal and tells everyone. Two-step: everyone decides.</summary>
     private void TryDecide(TotalEntry entry)
     {
-        if (entry.IsFinal || entry.ProposalCount < _size) return;
+        // A member that reported to a flush decides nothing: the flush decision orders what is still open.
+        if (entry.IsFinal || entry.ProposalCount < _size || _frozen) return;
         if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
         {
             if (entry.Id.Sender != Rank) return;
@@ -70,6 +71,12 @@ public sealed partial class GroupMember
     private void ApplyFinal(TotalEntry entry, Priority final)
     {
         if (entry.IsFinal) return;
+        SetFinal(entry, final);
+    }
+
+    /// <summary>Sets the final priority, re-sorting the queue; the flush decision uses this to override.</summary>
+    private void SetFinal(TotalEntry entry, Priority final)
+    {
         if (final.Number > _maxAgreed) _maxAgreed = final.Number;
         if (entry.InQueue)
         {
