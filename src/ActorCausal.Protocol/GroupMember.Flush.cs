@@ -16,6 +16,9 @@ public sealed partial class GroupMember
     private long _nextTicket;
     private bool _frozen;
     private long[]? _cut;
+    private List<MessageId>? _flushOrder;
+    private int _flushOrderNext;
+    private long? _commitAskedAt;
     private FlushRound _highestRound;
     private (FlushRound Round, FlushDecision Decision)? _prepared;
     private FlushCoordination? _coordinator;
@@ -125,7 +128,12 @@ public sealed partial class GroupMember
     {
         if (request.Round.Coordinator != fromRank)
             return Reject(from, RejectReason.Malformed, $"Flush round {request.Round} names coordinator rank {request.Round.Coordinator}, but came from rank {fromRank}.");
-        if (request.Round < _highestRound) return ReceiveOutcome.Duplicate;
+        if (request.Round < _highestRound)
+        {
+            // A coordinator that missed a higher round (its predecessor's) learns of it from this report and starts above it.
+            _effects.Add(new Send(from, MakeReport(_highestRound)));
+            return ReceiveOutcome.Duplicate;
+        }
         if (_coordinator is not null && _coordinator.Round < request.Round) _coordinator = null;
         _highestRound = request.Round;
         _phase = MemberPhase.Flushing;
@@ -136,6 +144,12 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome OnFlushReport(MemberId from, int fromRank, FlushReport report)
     {
+        if (_coordinator is { } running && report.Round > running.Round)
+        {
+            _highestRound = report.Round;
+            StartRound(running.NewMembers, running.Participants);
+            return ReceiveOutcome.Accepted;
+        }
         if (_coordinator is not { Stage: FlushStage.Collecting } c || report.Round != c.Round) return ReceiveOutcome.Duplicate;
         if (report.Delivered is null || report.Delivered.Dimension != _size)
             return Reject(from, RejectReason.WrongClockDimension, $"Flush report with a delivered vector of dimension {report.Delivered?.Dimension} in a view of {_size}.");
@@ -161,7 +175,11 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome OnFlushPrepare(MemberId from, int fromRank, FlushPrepare prepare)
     {
-        if (prepare.Round < _highestRound) return ReceiveOutcome.Duplicate;
+        if (prepare.Round < _highestRound)
+        {
+            _effects.Add(new Send(from, MakeReport(_highestRound)));
+            return ReceiveOutcome.Duplicate;
+        }
         if (prepare.Decision.ViewId != View.Id || prepare.Decision.Cut.Length != _size)
             return Reject(from, RejectReason.Malformed, $"Flush decision of round {prepare.Round} does not fit {View}.");
         if (_coordinator is not null && _coordinator.Round < prepare.Round) _coordinator = null;
@@ -249,23 +267,71 @@ public sealed partial class GroupMember
         }
 
         var messages = ImmutableArray.CreateBuilder<DataMessage>();
-        var undecided = new List<DataMessage>();
-        var order = ImmutableArray.CreateBuilder<KnownFinal>();
-        long top = finals.Count == 0 ? _maxAgreed : Math.Max(_maxAgreed, finals.Values.Max(p => p.Number));
+        var totals = new List<DataMessage>();
         for (var s = 0; s < _size; s++)
         {
             for (var seq = minDelivered[s] + 1; seq <= cut[s]; seq++)
             {
                 var m = held[new MessageId(View.Id, s, seq)];
                 messages.Add(m);
-                if (m.Order != DeliveryOrder.Total) continue;
-                if (finals.TryGetValue(m.Id, out var known)) order.Add(new KnownFinal(m.Id, known));
-                else undecided.Add(m);
+                if (m.Order == DeliveryOrder.Total) totals.Add(m);
             }
         }
-        foreach (var m in undecided.OrderBy(m => ClockSum(m)).ThenBy(m => m.Sender).ThenBy(m => m.Sequence))
-            order.Add(new KnownFinal(m.Id, new Priority(++top, 0)));
-        return new FlushDecision(View.Id, View.Id + 1, newMembers, [.. cut], messages.ToImmutable(), order.ToImmutable());
+        var order = OrderTotals(totals, finals);
+        return new FlushDecision(View.Id, View.Id + 1, newMembers, [.. cut], messages.ToImmutable(), order);
+    }
+
+    /// <summary>
+    /// One delivery order for the open total-order messages: a topological order of "must come first" (same sender
+    /// earlier, in the causal past, or a smaller known final), taking known finals first in their order, then
+    /// undecided messages in causal order. Priorities are renumbered above every known one in that order.
+    /// </summary>
+    private ImmutableArray<KnownFinal> OrderTotals(List<DataMessage> totals, Dictionary<MessageId, Priority> finals)
+    {
+        var n = totals.Count;
+        var successors = new List<int>[n];
+        var pending = new int[n];
+        for (var i = 0; i < n; i++) successors[i] = new List<int>();
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                if (i == j || !MustPrecede(totals[i], totals[j], finals)) continue;
+                successors[i].Add(j);
+                pending[j]++;
+            }
+        }
+        var ready = new PriorityQueue<int, (int, long, long, int, long)>();
+        void Offer(int i)
+        {
+            var m = totals[i];
+            var key = finals.TryGetValue(m.Id, out var f) ? (0, f.Number, (long)f.Rank, m.Sender, m.Sequence) : (1, ClockSum(m), 0L, m.Sender, m.Sequence);
+            ready.Enqueue(i, key);
+        }
+        for (var i = 0; i < n; i++)
+        {
+            if (pending[i] == 0) Offer(i);
+        }
+        var top = finals.Count == 0 ? _maxAgreed : Math.Max(_maxAgreed, finals.Values.Max(p => p.Number));
+        var order = ImmutableArray.CreateBuilder<KnownFinal>(n);
+        while (ready.TryDequeue(out var i, out _))
+        {
+            order.Add(new KnownFinal(totals[i].Id, new Priority(++top, 0)));
+            foreach (var j in successors[i])
+            {
+                if (--pending[j] == 0) Offer(j);
+            }
+        }
+        if (order.Count != n)
+            throw new InvalidOperationException($"{Self}: the open total-order messages of view {View.Id} have contradictory orderings; no flush decision is possible.");
+        return order.MoveToImmutable();
+    }
+
+    private static bool MustPrecede(DataMessage a, DataMessage b, Dictionary<MessageId, Priority> finals)
+    {
+        if (a.Sender == b.Sender) return a.Sequence < b.Sequence;
+        if (b.Clock[a.Sender] >= a.Sequence) return true;
+        return finals.TryGetValue(a.Id, out var fa) && finals.TryGetValue(b.Id, out var fb) && fa < fb;
     }
 
     private static bool InsideCut(DataMessage m, long[] cut)
@@ -316,6 +382,8 @@ public sealed partial class GroupMember
             _total.Remove(entry.Id);
         }
         _cut = [.. d.Cut];
+        _flushOrder = d.TotalOrder.Select(f => f.Message).ToList();
+        _flushOrderNext = 0;
         Pump();
         for (var s = 0; s < _size; s++)
         {
@@ -358,12 +426,47 @@ public sealed partial class GroupMember
                     _effects.Add(new Send(View.Members[k], new FlushPrepare(View.Id, c.Round, c.Decision!)));
             }
         }
-        if (_flushReply is { } reply && reply.RetryAtMs <= _now && !_removed.Contains(View.Members[reply.To]))
+        if (_flushReply is { } reply && reply.RetryAtMs <= _now)
         {
-            _effects.Add(new Send(View.Members[reply.To], reply.Message));
+            // If the member asked is gone, the current coordinator either runs a new round or already applied a
+            // commit this member missed; either way it answers.
+            var to = _removed.Contains(View.Members[reply.To]) ? CoordinatorRank() : reply.To;
+            if (to != Rank) _effects.Add(new Send(View.Members[to], reply.Message));
             var backoff = Math.Min(reply.BackoffMs * 2, Settings.NakMaxDelayMs);
             _flushReply = reply with { RetryAtMs = _now + backoff, BackoffMs = backoff };
         }
+    }
+
+    /// <summary>A member already in the next view: it applied a commit this member missed, so ask it (at most every retry delay).</summary>
+    private void AskForMissedCommit(MemberId member)
+    {
+        if (_now - _commitAskedAt < Settings.TotalRetryDelayMs || View.RankOf(member) < 0) return;
+        _commitAskedAt = _now;
+        _effects.Add(new Send(member, _flushReply?.Message ?? new FlushPrepareAck(View.Id, _highestRound)));
+    }
+
+    /// <summary>Delivers the open total-order messages of a flush strictly in the decided order.</summary>
+    private bool DeliverFlushOrder()
+    {
+        var progress = false;
+        while (_flushOrderNext < _flushOrder!.Count)
+        {
+            var id = _flushOrder[_flushOrderNext];
+            var log = _logs[id.Sender];
+            if (id.Sequence <= log.Delivered)
+            {
+                _flushOrderNext++;
+                continue;
+            }
+            if (!_total.TryGetValue(id, out var entry) || !entry.InQueue || log.Delivered != id.Sequence - 1) break;
+            _totalQueue.Remove(entry);
+            _total.Remove(id);
+            log.SetFinal(id.Sequence, entry.Final);
+            DeliverNow(entry.Message!);
+            _flushOrderNext++;
+            progress = true;
+        }
+        return progress;
     }
 
     /// <summary>The lowest-ranked old member still here sends its snapshot to joiners not heard from yet; the others stand by.</summary>

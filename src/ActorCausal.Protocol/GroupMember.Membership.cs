@@ -17,6 +17,7 @@ public sealed partial class GroupMember
     private MemberPhase _phase = MemberPhase.Joining;
     private StopReason? _stopReason;
     private long _leaveRetryAt;
+    private GroupView? _previousView;
 
     /// <summary>A member that starts outside the group and waits to be admitted (<see cref="JoinRequested"/> at the members).</summary>
     public static GroupMember Joining(MemberId self, GroupMemberSettings? settings = null, long nowMs = 0) => new(self, settings, nowMs);
@@ -120,6 +121,7 @@ public sealed partial class GroupMember
     /// <summary>A message of a view this member has not installed: kept (bounded) for when it does.</summary>
     private ReceiveOutcome ReceiveFuture(MemberId from, ProtocolMessage message)
     {
+        if (_phase == MemberPhase.Flushing && message.ViewId == View.Id + 1) AskForMissedCommit(from);
         if (message.ViewId == View.Id + 1 && _futureMessages.Count < MaxBufferedFutureMessages && message is not Welcome)
         {
             _futureMessages.Add((from, message));
@@ -136,7 +138,8 @@ public sealed partial class GroupMember
     {
         if (_lastCommit is { } commit && message.ViewId == commit.ViewId && message is FlushRequest or FlushReport or FlushPrepareAck or FlushPrepare or LeaveRequest)
         {
-            if (fromRank >= 0) _effects.Add(new Send(from, commit));
+            // Members left out of this view (leavers) need the commit as much as those in it.
+            if (fromRank >= 0 || _previousView?.Contains(from) == true) _effects.Add(new Send(from, commit));
             return ReceiveOutcome.Duplicate;
         }
         return Reject(from, RejectReason.StaleView, $"{message.GetType().Name} of view {message.ViewId}, current view is {View.Id}.");
@@ -163,6 +166,7 @@ public sealed partial class GroupMember
     /// <summary>Installs <paramref name="view"/> (this member is in it), then sends held broadcasts and replays early messages.</summary>
     private void Install(GroupView view, ImmutableArray<MemberId> joined, ImmutableArray<MemberId> left)
     {
+        _previousView = View;
         ResetForView(view);
         _phase = MemberPhase.Normal;
         _states.Clear();
@@ -179,8 +183,9 @@ public sealed partial class GroupMember
         _held.Clear();
         foreach (var h in held)
         {
-            var result = SendNow(h.Payload, h.Order, h.DependsOn.Where(d => d.ViewId == view.Id).ToImmutableArray());
-            _effects.Add(new HeldBroadcastSent(h.Ticket, result.Id));
+            // The id is announced before the message can be delivered here, so the send precedes its delivery.
+            _effects.Add(new HeldBroadcastSent(h.Ticket, new MessageId(View.Id, Rank, _seq + 1)));
+            SendNow(h.Payload, h.Order, h.DependsOn.Where(d => d.ViewId == view.Id).ToImmutableArray());
         }
 
         var early = _futureMessages.Where(f => f.Message.ViewId == view.Id).ToList();

@@ -95,6 +95,7 @@ public sealed partial class GroupMember
     /// <summary>Delivers the head of the ISIS queue while its priority is final.</summary>
     private bool DeliverAgreedTotal()
     {
+        if (_flushOrder is not null) return DeliverFlushOrder();
         var progress = false;
         while (_totalQueue.Count > 0)
         {

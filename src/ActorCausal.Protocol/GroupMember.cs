@@ -78,6 +78,8 @@ public sealed partial class GroupMember
         _gapAttempts = null;
         _deliveredChanged = false;
         _cut = null;
+        _flushOrder = null;
+        _flushOrderNext = 0;
         _frozen = false;
         _prepared = null;
         _highestRound = default;

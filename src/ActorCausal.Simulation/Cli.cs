@@ -31,6 +31,25 @@ public static class Cli
         var delayMin = new Option<int>("--delay-min") { Description = "Minimum link delay in ms.", DefaultValueFactory = _ => 1 };
         var delayMax = new Option<int>("--delay-max") { Description = "Maximum link delay in ms.", DefaultValueFactory = _ => 30 };
         var parallelism = new Option<int>("--parallelism") { Description = "Schedules run at once (each one is single-threaded).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var faults = new Option<string>("--faults")
+        {
+            Description = "Membership faults: none, all, or a comma list of crash, join, leave, suspect, partition, restart. Each schedule draws its own plan from its seed.",
+            DefaultValueFactory = _ => "none",
+        };
+        faults.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && !FaultKindsText.TryParse(result.Tokens[0].Value, out _, out var problem)) result.AddError(problem!);
+        });
+        var uniformTotal = new Option<bool>("--uniform-total")
+        {
+            Description = "Check total order also through members that crashed, were downed or left (reported as UniformTotal; the protocol does not promise this).",
+            DefaultValueFactory = _ => false,
+        };
+        var trace = new Option<int>("--trace")
+        {
+            Description = "For the first violating schedule, print its fault log and up to this many history events around the first violation.",
+            DefaultValueFactory = _ => 0,
+        };
 
         Positive(schedules);
         Positive(members);
@@ -38,12 +57,13 @@ public static class Cli
         AtLeast(messages, 0);
         AtLeast(delayMin, 0);
         AtLeast(delayMax, 0);
+        AtLeast(trace, 0);
         Probability(loss, allowOne: false);
         Probability(dup, allowOne: true);
 
         var root = new RootCommand("Deterministic network simulation of ActorCausal groups, checked against the design's invariants.")
         {
-            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism,
+            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism, faults, uniformTotal, trace,
         };
         root.SetAction(parse =>
         {
@@ -75,8 +95,10 @@ public static class Cli
                     "two" => TotalOrderMode.TwoStep,
                     _ => null,
                 },
+                Faults = FaultKindsText.TryParse(parse.GetValue(faults), out var kinds, out _) ? kinds : FaultKinds.None,
+                UniformTotalOrder = parse.GetValue(uniformTotal),
             };
-            return Execute(options, parse.GetValue(seed), parse.GetValue(schedules), parse.GetValue(parallelism), output);
+            return Execute(options, parse.GetValue(seed), parse.GetValue(schedules), parse.GetValue(parallelism), output, GroupMemberAdapter.Factory, parse.GetValue(trace), GroupMemberAdapter.JoinerFactory);
         });
 
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
@@ -84,15 +106,17 @@ public static class Cli
 
     /// <summary>Runs the schedules and prints the report; returns the exit code.</summary>
     public static int Execute(SimulationOptions options, ulong firstSeed, int schedules, int parallelism, TextWriter output) =>
-        Execute(options, firstSeed, schedules, parallelism, output, GroupMemberAdapter.Factory);
+        Execute(options, firstSeed, schedules, parallelism, output, GroupMemberAdapter.Factory, 0, GroupMemberAdapter.JoinerFactory);
 
-    internal static int Execute(SimulationOptions options, ulong firstSeed, int schedules, int parallelism, TextWriter output, SimulatedMemberFactory factory)
+    internal static int Execute(SimulationOptions options, ulong firstSeed, int schedules, int parallelism, TextWriter output, SimulatedMemberFactory factory,
+        int traceEvents = 0, SimulatedJoinerFactory? joiners = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         var inv = CultureInfo.InvariantCulture;
+        var faultText = options.HasFaults ? $", faults {FaultKindsText.Format(options.Faults)}{(options.FaultScript is null ? "" : " (scripted)")}{(options.UniformTotalOrder ? "" : ", non-uniform total order")}" : "";
         output.WriteLine(string.Create(inv,
-            $"sim: {schedules} schedules from seed {firstSeed}, {options.Members} members, {options.Messages} broadcasts, order {options.Order}, total {options.TotalMode?.ToString() ?? "mixed"}, loss {options.Loss}, dup {options.Duplication}, {(options.Reorder ? "reordering" : "FIFO")} links"));
+            $"sim: {schedules} schedules from seed {firstSeed}, {options.Members} members, {options.Messages} broadcasts, order {options.Order}, total {options.TotalMode?.ToString() ?? "mixed"}, loss {options.Loss}, dup {options.Duplication}, {(options.Reorder ? "reordering" : "FIFO")} links{faultText}"));
 
         long deliveries = 0, violations = 0, rejected = 0, unknownDeps = 0, skew = 0, backPressure = 0;
         int done = 0, notQuiescent = 0, violating = 0;
@@ -100,6 +124,10 @@ public static class Cli
         var traceHash = 14695981039346656037UL;
         var progressStep = Math.Max(1, schedules / 10);
         var started = System.Diagnostics.Stopwatch.StartNew();
+        var byKind = new SortedDictionary<ViolationKind, long>();
+        long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0;
+        int uniformOnly = 0;
+        ScheduleResult? firstUniformOnly = null;
 
         SimulationRunner.RunMany(options, firstSeed, schedules, factory, r =>
         {
@@ -112,17 +140,52 @@ public static class Cli
             skew += r.ClockSkewEvents;
             backPressure += r.BackPressureRefusals;
             if (!r.Quiescent) notQuiescent++;
+            foreach (var v in r.Violations) byKind[v.Kind] = byKind.GetValueOrDefault(v.Kind) + 1;
+            if (r.Faults is { } f)
+            {
+                crashes += f.Crashes;
+                joins += f.Joins;
+                restarts += f.Restarts;
+                leaves += f.Leaves;
+                suspicions += f.FalseSuspicions;
+                partitions += f.Partitions;
+                viewInstalls += f.ViewInstalls;
+                held += f.HeldBroadcasts;
+                snapshots += f.SnapshotsLoaded;
+                skipped += f.SkippedSteps;
+                lost += f.LostBroadcasts;
+            }
             if (r.HasViolations)
             {
                 violating++;
-                first ??= r;
+                if (r.Violations.All(v => v.Kind == ViolationKind.UniformTotal))
+                {
+                    uniformOnly++;
+                    firstUniformOnly ??= r;
+                }
+                else first ??= r;
             }
             if (done % progressStep == 0 && done < schedules)
                 output.WriteLine(string.Create(inv, $"  {done}/{schedules} schedules, {deliveries} deliveries, {violations} violations, {started.Elapsed.TotalSeconds:F1}s"));
-        }, parallelism);
+        }, parallelism, joiners);
 
         output.WriteLine(string.Create(inv,
             $"quiescent={schedules - notQuiescent}/{schedules} back-pressure-refusals={backPressure} rejected-inputs={rejected} unknown-dependency-refusals={unknownDeps} clock-skew={skew} trace-hash={traceHash:x16} elapsed={started.Elapsed.TotalSeconds:F1}s"));
+        if (options.HasFaults)
+        {
+            output.WriteLine(string.Create(inv,
+                $"faults: crashes={crashes} joins={joins} restarts={restarts} leaves={leaves} false-suspicions={suspicions} partitions={partitions} view-installs={viewInstalls} held-broadcasts={held} snapshots-loaded={snapshots} skipped-steps={skipped} lost-broadcasts={lost}"));
+        }
+        if (byKind.Count > 0)
+            output.WriteLine("violations by kind: " + string.Join(" ", byKind.Select(k => string.Create(inv, $"{k.Key}={k.Value}"))));
+        if (uniformOnly > 0)
+        {
+            output.WriteLine(string.Create(inv,
+                $"{uniformOnly} schedules violate only uniform total order (a member that crashed, was downed or left ordered two total messages unlike a survivor); first: seed {firstUniformOnly!.Seed}"));
+            foreach (var v in firstUniformOnly.Violations.Take(3))
+                output.WriteLine(string.Create(inv, $"  seed={firstUniformOnly.Seed} kind={v.Kind} member={v.Member} messages=[{string.Join(", ", v.Messages)}] {FirstLine(v.Detail)}"));
+        }
+        first ??= firstUniformOnly;
         if (first is not null)
         {
             output.WriteLine(string.Create(inv, $"{violating} violating schedules; first violating seed: {first.Seed} (total-order mode {first.TotalOrderMode}, {first.Violations.Length} violations)"));
@@ -130,9 +193,37 @@ public static class Cli
                 output.WriteLine(string.Create(inv, $"  seed={first.Seed} kind={v.Kind} member={v.Member} messages=[{string.Join(", ", v.Messages)}] {FirstLine(v.Detail)}"));
             if (first.Violations.Length > MaxViolationsShown) output.WriteLine($"  ... {first.Violations.Length - MaxViolationsShown} more");
             foreach (var sample in first.RejectionSamples) output.WriteLine($"  {sample}");
+            if (first.Faults is { } f)
+            {
+                output.WriteLine("  fault plan: " + string.Join("; ", f.Plan));
+                foreach (var line in f.Log) output.WriteLine($"    {line}");
+            }
+            if (traceEvents > 0) PrintTrace(options, first.Seed, factory, joiners, traceEvents, output);
         }
         output.WriteLine(string.Create(inv, $"schedules={schedules} deliveries={deliveries} violations={violations}"));
         return violations > 0 ? 1 : 0;
+    }
+
+    /// <summary>Runs <paramref name="seed"/> again with histories and prints the events of every member merged by time, around the first violation's messages.</summary>
+    private static void PrintTrace(SimulationOptions options, ulong seed, SimulatedMemberFactory factory, SimulatedJoinerFactory? joiners, int maxEvents, TextWriter output)
+    {
+        var r = SimulationRunner.Run(options, seed, factory, keepHistory: true, joiners: joiners);
+        var merged = r.History!.SelectMany(h => h.Events.Select((e, k) => (h.Member, Event: e, k))).OrderBy(x => x.Event.TimeMs).ThenBy(x => x.Member.Address, StringComparer.Ordinal).ThenBy(x => x.k).ToList();
+        var focus = r.Violations.FirstOrDefault(v => !v.Messages.IsDefaultOrEmpty);
+        var at = 0;
+        if (focus is not null)
+        {
+            var ids = focus.Messages.ToHashSet();
+            var hit = merged.FindIndex(x => x.Event is MessageEvent m && ids.Contains(m.Id));
+            if (hit >= 0) at = hit;
+        }
+        var start = Math.Max(0, Math.Min(at - maxEvents / 4, merged.Count - maxEvents));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  trace of seed {seed}: events {start}..{Math.Min(merged.Count, start + maxEvents) - 1} of {merged.Count}"));
+        foreach (var x in merged.Skip(start).Take(maxEvents))
+        {
+            // Membership events always; message events too (the window is around the first violation).
+            output.WriteLine($"    {x.Member} {x.Event}");
+        }
     }
 
     private static string FirstLine(string text)

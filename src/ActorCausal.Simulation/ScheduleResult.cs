@@ -27,7 +27,7 @@ public sealed record ScheduleResult
     public required ImmutableArray<string> RejectionSamples { get; init; }
     /// <summary>True when every member delivered every accepted broadcast and every buffer emptied before the time cap.</summary>
     public required bool Quiescent { get; init; }
-    /// <summary>BufferedMessages of each member (by rank) when the run ended.</summary>
+    /// <summary>BufferedMessages of each member (by slot: founding members by rank, then joiners) when the run ended.</summary>
     public required ImmutableArray<int> BufferedAtEnd { get; init; }
     /// <summary>Virtual time at which the run ended, in ms.</summary>
     public required long EndTimeMs { get; init; }
@@ -37,6 +37,8 @@ public sealed record ScheduleResult
     public required ulong TraceHash { get; init; }
     /// <summary>Per-member histories, when the run was asked to keep them.</summary>
     public IReadOnlyList<MemberHistory>? History { get; init; }
+    /// <summary>What the membership oracle did (null without faults).</summary>
+    public FaultSummary? Faults { get; init; }
 
     public bool HasViolations => !Violations.IsEmpty;
 }

@@ -4,7 +4,11 @@ using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Simulation;
 
-/// <summary>What the simulator drives. <see cref="GroupMemberAdapter"/> wraps the real protocol; tests may plug in toy protocols.</summary>
+/// <summary>
+/// What the simulator drives. <see cref="GroupMemberAdapter"/> wraps the real protocol; tests may plug in toy protocols.
+/// The membership inputs have do-nothing defaults so that toys without membership still plug in; the simulator calls
+/// them only when the membership oracle runs.
+/// </summary>
 internal interface ISimulatedMember
 {
     BroadcastResult Broadcast(object payload, DeliveryOrder order, IReadOnlyCollection<MessageId>? dependsOn);
@@ -12,18 +16,42 @@ internal interface ISimulatedMember
     void Tick(long nowMs);
     int DrainEffects(List<Effect> destination);
     int BufferedMessages { get; }
+
+    MemberPhase Phase => MemberPhase.Normal;
+    void Suspected(MemberId member) { }
+    void Reachable(MemberId member) { }
+    void Removed(MemberId member) { }
+    void JoinRequested(MemberId member) { }
+    void Leave() { }
+    void DownedSelf() { }
+    void ProvideSnapshot(long viewId, ReadOnlyMemory<byte> snapshot) { }
 }
 
 /// <summary>Creates the member <paramref name="self"/> of <paramref name="view"/> at virtual time 0.</summary>
 internal delegate ISimulatedMember SimulatedMemberFactory(MemberId self, GroupView view, GroupMemberSettings settings);
 
+/// <summary>Creates a member <paramref name="self"/> that starts outside the group at <paramref name="nowMs"/> and waits to be admitted.</summary>
+internal delegate ISimulatedMember SimulatedJoinerFactory(MemberId self, GroupMemberSettings settings, long nowMs);
+
 internal sealed class GroupMemberAdapter(GroupMember member) : ISimulatedMember
 {
     public static readonly SimulatedMemberFactory Factory = (self, view, settings) => new GroupMemberAdapter(new GroupMember(self, view, settings, 0));
+    public static readonly SimulatedJoinerFactory JoinerFactory = (self, settings, now) => new GroupMemberAdapter(GroupMember.Joining(self, settings, now));
+
+    public GroupMember Member => member;
 
     public BroadcastResult Broadcast(object payload, DeliveryOrder order, IReadOnlyCollection<MessageId>? dependsOn) => member.Broadcast(payload, order, dependsOn);
     public void Receive(MemberId from, ProtocolMessage message) => member.Receive(from, message);
     public void Tick(long nowMs) => member.Tick(nowMs);
     public int DrainEffects(List<Effect> destination) => member.DrainEffects(destination);
     public int BufferedMessages => member.BufferedMessages;
+
+    public MemberPhase Phase => member.Phase;
+    public void Suspected(MemberId m) => member.Suspected(m);
+    public void Reachable(MemberId m) => member.Reachable(m);
+    public void Removed(MemberId m) => member.Removed(m);
+    public void JoinRequested(MemberId m) => member.JoinRequested(m);
+    public void Leave() => member.Leave();
+    public void DownedSelf() => member.DownedSelf();
+    public void ProvideSnapshot(long viewId, ReadOnlyMemory<byte> snapshot) => member.ProvideSnapshot(viewId, snapshot);
 }

@@ -62,6 +62,32 @@ public sealed record SimulationOptions
     /// </summary>
     public GroupMemberSettings? ProtocolSettings { get; init; }
 
+    /// <summary>
+    /// Membership faults the membership oracle injects (crashes, joins, leaves, false suspicions, partitions, restarts):
+    /// each schedule draws its own plan from its seed. <see cref="FaultKinds.None"/> (the default) runs one fixed view,
+    /// exactly as before faults existed.
+    /// </summary>
+    public FaultKinds Faults { get; init; } = FaultKinds.None;
+
+    /// <summary>A fixed fault plan instead of a generated one (scenario tests). Non-null turns the oracle on even with <see cref="Faults"/> none.</summary>
+    public IReadOnlyList<FaultStep>? FaultScript { get; init; }
+
+    /// <summary>Most fault episodes a generated plan holds (1 to this many per schedule).</summary>
+    public int MaxFaultEpisodes { get; init; } = 3;
+
+    /// <summary>The simulated cluster's failure detection, resolver and gossip timing.</summary>
+    public FaultTiming FaultTiming { get; init; } = new();
+
+    /// <summary>
+    /// Check total order also through members that crashed, were downed or left (reported as
+    /// <see cref="Checking.ViolationKind.UniformTotal"/>). Off by default: the protocol promises that survivors agree,
+    /// not that a member's last deliveries before it crashed match theirs (see docs/protocol.md, "Limits").
+    /// </summary>
+    public bool UniformTotalOrder { get; init; }
+
+    /// <summary>True when the membership oracle runs: faults enabled or a fault script given.</summary>
+    public bool HasFaults => Faults != FaultKinds.None || FaultScript is not null;
+
     public void Validate()
     {
         if (Members < 1) throw new ArgumentOutOfRangeException(nameof(Members), Members, "At least one member.");
@@ -76,6 +102,10 @@ public sealed record SimulationOptions
         if (BurstMin < 1 || BurstMax < BurstMin) throw new ArgumentOutOfRangeException(nameof(BurstMin), "Bursts must satisfy 1 <= min <= max.");
         if (BackPressureRetryMs <= 0) throw new ArgumentOutOfRangeException(nameof(BackPressureRetryMs), BackPressureRetryMs, "Must be positive.");
         if (QuiescenceTimeoutMs <= 0) throw new ArgumentOutOfRangeException(nameof(QuiescenceTimeoutMs), QuiescenceTimeoutMs, "Must be positive.");
+        if (MaxFaultEpisodes < 1) throw new ArgumentOutOfRangeException(nameof(MaxFaultEpisodes), MaxFaultEpisodes, "At least one.");
+        if ((Faults & ~FaultKinds.All) != 0) throw new ArgumentOutOfRangeException(nameof(Faults), Faults, "Unknown fault kind.");
+        ArgumentNullException.ThrowIfNull(FaultTiming);
+        FaultTiming.Validate();
         ProtocolSettings?.Validate();
     }
 }

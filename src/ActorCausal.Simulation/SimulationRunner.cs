@@ -7,11 +7,11 @@ public static class SimulationRunner
 {
     /// <summary>Runs one schedule. <paramref name="workload"/>: a fixed workload instead of the generated one.</summary>
     public static ScheduleResult Run(SimulationOptions options, ulong seed, IReadOnlyList<PlannedBroadcast>? workload = null, bool keepHistory = true) =>
-        new Simulator(options, seed, workload, GroupMemberAdapter.Factory).Run(keepHistory);
+        new Simulator(options, seed, workload, GroupMemberAdapter.Factory, GroupMemberAdapter.JoinerFactory).Run(keepHistory);
 
     /// <summary>Runs one schedule with members from <paramref name="factory"/> (toy protocols in tests).</summary>
-    internal static ScheduleResult Run(SimulationOptions options, ulong seed, SimulatedMemberFactory factory, IReadOnlyList<PlannedBroadcast>? workload = null, bool keepHistory = true) =>
-        new Simulator(options, seed, workload, factory).Run(keepHistory);
+    internal static ScheduleResult Run(SimulationOptions options, ulong seed, SimulatedMemberFactory factory, IReadOnlyList<PlannedBroadcast>? workload = null, bool keepHistory = true, SimulatedJoinerFactory? joiners = null) =>
+        new Simulator(options, seed, workload, factory, joiners).Run(keepHistory);
 
     /// <summary>The seed of schedule <paramref name="index"/> of a run that starts at <paramref name="firstSeed"/>.</summary>
     public static ulong SeedOf(ulong firstSeed, int index) => unchecked(firstSeed + (ulong)index);
@@ -29,9 +29,9 @@ public static class SimulationRunner
 
     /// <summary>As <see cref="RunMany(SimulationOptions, ulong, int, int?)"/>, handing each result to <paramref name="onResult"/> in seed order, on the calling thread.</summary>
     public static void RunMany(SimulationOptions options, ulong firstSeed, int schedules, Action<ScheduleResult> onResult, int? maxParallelism = null) =>
-        RunMany(options, firstSeed, schedules, GroupMemberAdapter.Factory, onResult, maxParallelism);
+        RunMany(options, firstSeed, schedules, GroupMemberAdapter.Factory, onResult, maxParallelism, GroupMemberAdapter.JoinerFactory);
 
-    internal static void RunMany(SimulationOptions options, ulong firstSeed, int schedules, SimulatedMemberFactory factory, Action<ScheduleResult> onResult, int? maxParallelism = null)
+    internal static void RunMany(SimulationOptions options, ulong firstSeed, int schedules, SimulatedMemberFactory factory, Action<ScheduleResult> onResult, int? maxParallelism = null, SimulatedJoinerFactory? joiners = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(onResult);
@@ -46,12 +46,12 @@ public static class SimulationRunner
             var offset = start;
             if (parallelism == 1)
             {
-                for (var k = 0; k < count; k++) buffer[k] = new Simulator(options, SeedOf(firstSeed, offset + k), null, factory).Run(keepHistory: false);
+                for (var k = 0; k < count; k++) buffer[k] = new Simulator(options, SeedOf(firstSeed, offset + k), null, factory, joiners).Run(keepHistory: false);
             }
             else
             {
                 Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
-                    k => buffer[k] = new Simulator(options, SeedOf(firstSeed, offset + k), null, factory).Run(keepHistory: false));
+                    k => buffer[k] = new Simulator(options, SeedOf(firstSeed, offset + k), null, factory, joiners).Run(keepHistory: false));
             }
             for (var k = 0; k < count; k++)
             {

@@ -10,7 +10,13 @@ namespace ActorCausal.Simulation;
 /// One deterministic schedule: a discrete-event loop over virtual time with a priority queue ordered by
 /// (time, insertion counter). No clock, no threads, no tasks; every random choice comes from streams of the seed.
 /// </summary>
-internal sealed class Simulator
+/// <remarks>
+/// Members live in slots: the founding members of view 1 are slots 0..n-1 (m0..), joiners and restarted incarnations
+/// get new slots. Without faults the group is one fixed view and the loop is exactly the fault-free simulator; with
+/// faults the membership oracle (Simulator.Faults.cs) crashes, partitions, joins, restarts and removes members as
+/// Akka.Cluster would.
+/// </remarks>
+internal sealed partial class Simulator
 {
     private const int MaxRejectionSamples = 5;
 
@@ -19,22 +25,30 @@ internal sealed class Simulator
     private readonly DeterministicRandom _network;
     private readonly DeterministicRandom _dependencies;
     private readonly TotalOrderMode _mode;
-    private readonly MemberId[] _ids;
+    private readonly GroupMemberSettings _settings;
     private readonly GroupView _view;
-    private readonly ISimulatedMember[] _members;
     private readonly IReadOnlyList<PlannedBroadcast> _plan;
     private readonly int _n;
+
+    // Slots.
+    private readonly List<MemberId> _ids = new();
+    private readonly List<ISimulatedMember> _members = new();
+    private readonly List<SlotState> _slots = new();
+    private readonly Dictionary<MemberId, int> _slotOf = new();
+    private readonly List<List<HistoryEvent>> _history = new();
+    private readonly List<HashSet<MessageId>> _deliveredSet = new();
+    /// <summary>The simulated application state: the ids it reflects, in order (a loaded snapshot's, then deliveries).</summary>
+    private readonly List<List<MessageId>> _deliveredList = new();
+    private long[] _lastArrival;
+    private int _stride;
 
     private readonly PriorityQueue<SimEvent, (long Time, long Seq)> _queue = new();
     private long _counter;
     private long _now;
 
-    private readonly List<HistoryEvent>[] _history;
-    private readonly HashSet<MessageId>[] _deliveredSet;
-    private readonly List<MessageId>[] _deliveredList;
-    private readonly long[] _lastArrival;
     private readonly List<Effect> _effects = new();
     private readonly List<string> _rejectionSamples = new();
+    private readonly List<InvariantViolation> _simViolations = new();
 
     private int _accepted;
     private int _remaining;
@@ -48,7 +62,7 @@ internal sealed class Simulator
     private int _current = -1;
     private ulong _trace = 14695981039346656037UL;
 
-    public Simulator(SimulationOptions options, ulong seed, IReadOnlyList<PlannedBroadcast>? workload, SimulatedMemberFactory factory)
+    public Simulator(SimulationOptions options, ulong seed, IReadOnlyList<PlannedBroadcast>? workload, SimulatedMemberFactory factory, SimulatedJoinerFactory? joiners = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(factory);
@@ -59,14 +73,20 @@ internal sealed class Simulator
         _network = DeterministicRandom.ForStream(seed, 2);
         _dependencies = DeterministicRandom.ForStream(seed, 3);
         _mode = options.TotalMode ?? (DeterministicRandom.ForStream(seed, 4).NextInt(2) == 0 ? TotalOrderMode.ThreeStep : TotalOrderMode.TwoStep);
-        var settings = (options.ProtocolSettings ?? new GroupMemberSettings()) with { TotalOrder = _mode };
+        _settings = (options.ProtocolSettings ?? new GroupMemberSettings()) with { TotalOrder = _mode };
 
         _n = options.Members;
-        _ids = new MemberId[_n];
-        for (var i = 0; i < _n; i++) _ids[i] = new MemberId($"m{i}", 1);
-        _view = new GroupView(1, _ids);
-        _members = new ISimulatedMember[_n];
-        for (var i = 0; i < _n; i++) _members[i] = factory(_ids[i], _view, settings);
+        var ids = new MemberId[_n];
+        for (var i = 0; i < _n; i++) ids[i] = new MemberId($"m{i}", 1);
+        _view = new GroupView(1, ids);
+        _stride = Math.Max(1, _n);
+        _lastArrival = new long[_stride * _stride];
+        for (var i = 0; i < _n; i++) AddSlot(ids[i], factory(ids[i], _view, _settings), null);
+        for (var i = 0; i < _n; i++)
+        {
+            _slots[i].Joining = false;
+            SetView(i, _view);
+        }
 
         _plan = workload ?? WorkloadGenerator.Generate(options, workRandom);
         foreach (var b in _plan)
@@ -75,16 +95,54 @@ internal sealed class Simulator
             if (b.TimeMs < 0) throw new ArgumentException("Planned broadcasts start at time 0 or later.", nameof(workload));
         }
 
-        _history = new List<HistoryEvent>[_n];
-        _deliveredSet = new HashSet<MessageId>[_n];
-        _deliveredList = new List<MessageId>[_n];
-        for (var i = 0; i < _n; i++)
+        _faultsOn = options.HasFaults;
+        _joinerFactory = joiners;
+        if (_faultsOn) InitFaults();
+    }
+
+    private int AddSlot(MemberId id, ISimulatedMember member, GroupView? view)
+    {
+        if (_slotOf.ContainsKey(id)) throw new InvalidOperationException($"Member {id} exists already.");
+        var slot = _members.Count;
+        _ids.Add(id);
+        _members.Add(member);
+        _slotOf[id] = slot;
+        _history.Add(new List<HistoryEvent>());
+        _deliveredSet.Add(new HashSet<MessageId>());
+        _deliveredList.Add(new List<MessageId>());
+        var state = new SlotState { Joining = view is null, CreatedAt = _now };
+        _slots.Add(state);
+        if (view is not null) SetView(slot, view);
+        if (slot >= _stride) GrowLinks();
+        return slot;
+    }
+
+    private void GrowLinks()
+    {
+        var stride = _stride * 2;
+        var last = new long[stride * stride];
+        var cut = new long[stride * stride];
+        Array.Fill(cut, long.MaxValue);
+        for (var a = 0; a < _stride; a++)
         {
-            _history[i] = new List<HistoryEvent>();
-            _deliveredSet[i] = new HashSet<MessageId>();
-            _deliveredList[i] = new List<MessageId>();
+            for (var b = 0; b < _stride; b++)
+            {
+                last[a * stride + b] = _lastArrival[a * _stride + b];
+                if (_linkCut is not null) cut[a * stride + b] = _linkCut[a * _stride + b];
+            }
         }
-        _lastArrival = new long[_n * _n];
+        _lastArrival = last;
+        if (_linkCut is not null) _linkCut = cut;
+        _stride = stride;
+    }
+
+    private void SetView(int slot, GroupView view)
+    {
+        var s = _slots[slot];
+        s.View = view;
+        var recipients = new int[view.Size];
+        for (var k = 0; k < view.Size; k++) recipients[k] = _slotOf.TryGetValue(view.Members[k], out var j) ? j : -1;
+        s.ViewSlots = recipients;
     }
 
     public ScheduleResult Run(bool keepHistory)
@@ -93,6 +151,7 @@ internal sealed class Simulator
         _remaining = _plan.Count;
         var plannedEnd = _plan.Count == 0 ? 0 : _plan.Max(b => b.TimeMs);
         Schedule(_options.TickIntervalMs, new SimEvent(EventKind.Tick, -1, -1, null, -1));
+        if (_faultsOn) ScheduleFaultPlan();
 
         var quiescent = false;
         Exception? crash = null;
@@ -101,6 +160,7 @@ internal sealed class Simulator
             while (_queue.TryDequeue(out var e, out var key))
             {
                 var deadline = _remaining > 0 ? plannedEnd + _options.QuiescenceTimeoutMs : _lastBroadcastMs + _options.QuiescenceTimeoutMs;
+                if (_faultsOn) deadline = Math.Max(deadline, _faultHorizon + _options.QuiescenceTimeoutMs);
                 if (key.Time > deadline) break;
                 _now = key.Time;
                 Hash((ulong)_now);
@@ -108,14 +168,16 @@ internal sealed class Simulator
                 switch (e.Kind)
                 {
                     case EventKind.Tick:
-                        for (var i = 0; i < _n; i++)
+                        for (var i = 0; i < _members.Count; i++)
                         {
+                            if (_faultsOn && _slots[i].Gone) continue;
                             _current = i;
                             _members[i].Tick(_now);
                             Drain(i);
+                            if (_faultsOn) AfterEvent(i);
                         }
                         _current = -1;
-                        if (_remaining == 0 && IsQuiescent())
+                        if (_remaining == 0 && (_faultsOn ? IsQuiescentWithFaults() : IsQuiescent()))
                         {
                             quiescent = true;
                             goto done;
@@ -126,13 +188,23 @@ internal sealed class Simulator
                         Hash((ulong)e.From);
                         Hash((ulong)e.Member);
                         HashMessage(e.Message!);
+                        if (_faultsOn && LinkDown(e.From, e.Member, _now))
+                        {
+                            Hash(0xD809);
+                            break;
+                        }
                         _current = e.Member;
                         _members[e.Member].Receive(_ids[e.From], e.Message!);
                         Drain(e.Member);
+                        if (_faultsOn) AfterEvent(e.Member);
                         break;
                     case EventKind.Broadcast:
                         _current = e.Member;
                         DoBroadcast(e);
+                        break;
+                    default:
+                        _outstanding--;
+                        ProcessFaultEvent(e);
                         break;
                 }
                 _current = -1;
@@ -144,24 +216,32 @@ internal sealed class Simulator
         }
         done:
 
-        var histories = new MemberHistory[_n];
-        for (var i = 0; i < _n; i++) histories[i] = new MemberHistory(_ids[i], _history[i].ToArray());
+        var slots = _members.Count;
+        var histories = new MemberHistory[slots];
+        for (var i = 0; i < slots; i++) histories[i] = new MemberHistory(_ids[i], _history[i].ToArray());
 
         var violations = ImmutableArray.CreateBuilder<InvariantViolation>();
         if (crash is not null)
             violations.Add(new InvariantViolation(ViolationKind.Crash, _current >= 0 ? _ids[_current] : default, [], crash.ToString()));
-        violations.AddRange(InvariantChecker.Check(histories, checkValidity: crash is null));
+        violations.AddRange(_simViolations);
+        violations.AddRange(InvariantChecker.Check(histories, new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = _options.UniformTotalOrder }));
 
-        var buffered = ImmutableArray.CreateBuilder<int>(_n);
-        for (var i = 0; i < _n; i++)
+        var buffered = ImmutableArray.CreateBuilder<int>(slots);
+        for (var i = 0; i < slots; i++)
         {
             int b;
             try { b = _members[i].BufferedMessages; }
             catch (Exception) when (crash is not null) { b = -1; }
             buffered.Add(b);
-            if (!quiescent && crash is null && b != 0)
+            var mustBeEmpty = !_faultsOn || _slots[i].Correct;
+            if (!quiescent && crash is null && b != 0 && mustBeEmpty)
                 violations.Add(new InvariantViolation(ViolationKind.UnstableBuffers, _ids[i], [],
                     $"{b} messages still buffered at {_now} ms, {_now - _lastBroadcastMs} ms after the last broadcast"));
+        }
+        if (_faultsOn && !quiescent && crash is null)
+        {
+            foreach (var reason in QuiescenceFailures(includeBuffers: false))
+                violations.Add(new InvariantViolation(ViolationKind.Quiescence, reason.Member, [], $"at {_now} ms: {reason.Detail}"));
         }
 
         return new ScheduleResult
@@ -182,6 +262,7 @@ internal sealed class Simulator
             NetworkMessages = _networkMessages,
             TraceHash = _trace,
             History = keepHistory ? histories : null,
+            Faults = _faultsOn ? BuildFaultSummary() : null,
         };
     }
 
@@ -196,8 +277,16 @@ internal sealed class Simulator
 
     private void DoBroadcast(SimEvent e)
     {
-        var i = e.Member;
         var planned = _plan[e.PlanIndex];
+        var i = _faultsOn ? BroadcasterFor(planned.Member) : e.Member;
+        if (i < 0)
+        {
+            // Nobody can broadcast for this planned member any more (faults only).
+            _lostBroadcasts++;
+            _remaining--;
+            return;
+        }
+        _current = i;
         var dependsOn = planned.Order == DeliveryOrder.Explicit ? PickDependencies(i, planned.Dependencies) : null;
         var payload = "w" + e.PlanIndex;
         var result = _members[i].Broadcast(payload, planned.Order, dependsOn);
@@ -212,8 +301,19 @@ internal sealed class Simulator
         Hash((ulong)result.Refusal);
         if (result.Accepted)
         {
-            Hash((ulong)result.Id.Sequence);
-            _history[i].Add(new SendEvent(result.Id, planned.Order, dependsOn is null ? ImmutableArray<MessageId>.Empty : dependsOn.ToImmutableArray()) { TimeMs = _now });
+            var deps = dependsOn is null ? ImmutableArray<MessageId>.Empty : dependsOn.ToImmutableArray();
+            if (result.IsHeld)
+            {
+                Hash(0x4E1D);
+                Hash((ulong)result.Ticket);
+                _slots[i].Held[result.Ticket] = (planned.Order, deps);
+                _heldBroadcasts++;
+            }
+            else
+            {
+                Hash((ulong)result.Id.Sequence);
+                _history[i].Add(new SendEvent(result.Id, planned.Order, deps) { TimeMs = _now });
+            }
             _accepted++;
             _remaining--;
             _lastBroadcastMs = _now;
@@ -223,6 +323,13 @@ internal sealed class Simulator
             _backPressure++;
             Schedule(_now + _options.BackPressureRetryMs, e);
         }
+        else if (_faultsOn && result.Refusal is BroadcastRefusal.NotAMember or BroadcastRefusal.Stopped)
+        {
+            // The member this broadcast was routed to cannot send (joining or stopped): route it elsewhere and retry.
+            _membershipRefusals++;
+            _slots[i].RefusesBroadcasts = true;
+            Schedule(_now + _options.BackPressureRetryMs, e);
+        }
         else
         {
             // Refused for a reason a retry cannot fix: give up on this broadcast (counted).
@@ -230,6 +337,7 @@ internal sealed class Simulator
             _remaining--;
         }
         Drain(i);
+        if (_faultsOn) AfterEvent(i);
     }
 
     /// <summary>0..count distinct ids among what <paramref name="member"/> has delivered, mostly recent ones and mostly others' (replies).</summary>
@@ -256,44 +364,55 @@ internal sealed class Simulator
 
     private void Drain(int i)
     {
-        _effects.Clear();
-        _members[i].DrainEffects(_effects);
-        foreach (var effect in _effects)
+        while (true)
         {
-            switch (effect)
+            _effects.Clear();
+            if (_members[i].DrainEffects(_effects) == 0) break;
+            // Effects are handled in order; an input fed back here (ProvideSnapshot) adds effects for the next round.
+            foreach (var effect in _effects)
             {
-                case Send s:
+                switch (effect)
                 {
-                    var to = _view.RankOf(s.To);
-                    if (to < 0) throw new InvalidOperationException($"m{i} sent {s.Message.GetType().Name} to {s.To}, not a member of {_view}.");
-                    Transmit(i, to, s.Message);
-                    break;
-                }
-                case SendToAll a:
-                    for (var j = 0; j < _n; j++)
+                    case Send s:
                     {
-                        if (j != i) Transmit(i, j, a.Message);
+                        if (!_slotOf.TryGetValue(s.To, out var to))
+                            throw new InvalidOperationException($"{_ids[i]} sent {s.Message.GetType().Name} to {s.To}, who is not a member the simulator knows.");
+                        Transmit(i, to, s.Message);
+                        break;
                     }
-                    break;
-                case Deliver d:
-                {
-                    var id = d.Message.Id;
-                    Hash(0xDE11);
-                    Hash((ulong)i);
-                    HashId(id);
-                    _deliveries++;
-                    _history[i].Add(new DeliverEvent(id, d.Sender, d.Message.Order) { TimeMs = _now });
-                    if (_deliveredSet[i].Add(id)) _deliveredList[i].Add(id);
-                    break;
+                    case SendToAll a:
+                    {
+                        var recipients = _slots[i].ViewSlots
+                            ?? throw new InvalidOperationException($"{_ids[i]} sent {a.Message.GetType().Name} to all before it had a view.");
+                        foreach (var j in recipients)
+                        {
+                            if (j != i && j >= 0) Transmit(i, j, a.Message);
+                        }
+                        break;
+                    }
+                    case Deliver d:
+                    {
+                        var id = d.Message.Id;
+                        Hash(0xDE11);
+                        Hash((ulong)i);
+                        HashId(id);
+                        _deliveries++;
+                        _history[i].Add(new DeliverEvent(id, d.Sender, d.Message.Order) { TimeMs = _now });
+                        if (_deliveredSet[i].Add(id)) _deliveredList[i].Add(id);
+                        break;
+                    }
+                    case InputRejected r:
+                        _rejected++;
+                        if (_rejectionSamples.Count < MaxRejectionSamples)
+                            _rejectionSamples.Add($"@{_now} {_ids[i]} rejected input from {r.From}: {r.Reason} {r.Detail}");
+                        break;
+                    case ClockSkewExceeded:
+                        _clockSkew++;
+                        break;
+                    default:
+                        OnMembershipEffect(i, effect);
+                        break;
                 }
-                case InputRejected r:
-                    _rejected++;
-                    if (_rejectionSamples.Count < MaxRejectionSamples)
-                        _rejectionSamples.Add($"@{_now} {_ids[i]} rejected input from {r.From}: {r.Reason} {r.Detail}");
-                    break;
-                case ClockSkewExceeded:
-                    _clockSkew++;
-                    break;
             }
         }
         _effects.Clear();
@@ -302,6 +421,7 @@ internal sealed class Simulator
     private void Transmit(int from, int to, ProtocolMessage message)
     {
         _networkMessages++;
+        if (_faultsOn && DropAtSend(from, to, message)) return;
         var copies = _network.Chance(_options.Duplication) ? 2 : 1;
         for (var c = 0; c < copies; c++)
         {
@@ -311,7 +431,7 @@ internal sealed class Simulator
             if (!_options.Reorder)
             {
                 // FIFO link: never before an earlier copy on the same link; equal times keep insertion order.
-                ref var last = ref _lastArrival[from * _n + to];
+                ref var last = ref _lastArrival[from * _stride + to];
                 if (arrival < last) arrival = last;
                 last = arrival;
             }
@@ -380,8 +500,25 @@ internal sealed class Simulator
         Hash((ulong)message.ViewId);
     }
 
-    private enum EventKind : byte { Tick, Arrive, Broadcast }
+    private enum EventKind : byte
+    {
+        Tick,
+        Arrive,
+        Broadcast,
+        // Membership oracle (faults only).
+        FaultStep,
+        Notify,
+        CrashNow,
+        Heal,
+        Exit,
+        Rejoin,
+        PartialBroadcast,
+    }
 
-    /// <summary>Member: the receiver (Arrive) or the broadcaster (Broadcast).</summary>
+    /// <summary>
+    /// Member: the receiver (Arrive), the broadcaster (Broadcast), the target (Notify, CrashNow, Exit, Rejoin, PartialBroadcast).
+    /// From: the sender (Arrive), the subject (Notify), the attempt (FaultStep). PlanIndex: the plan entry (Broadcast),
+    /// the fault step (FaultStep, PartialBroadcast), the notification kind (Notify), the crash spec (CrashNow).
+    /// </summary>
     private readonly record struct SimEvent(EventKind Kind, int Member, int From, ProtocolMessage? Message, int PlanIndex);
 }

@@ -31,6 +31,45 @@ public sealed class HistoryBuilder
         return this;
     }
 
+    public HistoryBuilder View(MemberId member, long viewId, params MemberId[] members)
+    {
+        Events(member).Add(new ViewEvent(viewId, members.ToImmutableArray()));
+        return this;
+    }
+
+    /// <summary>Every one of <paramref name="members"/> installs view <paramref name="viewId"/> with exactly those members.</summary>
+    public HistoryBuilder ViewAll(long viewId, params MemberId[] members)
+    {
+        foreach (var m in members) View(m, viewId, members);
+        return this;
+    }
+
+    public HistoryBuilder LoadSnapshot(MemberId member, long viewId, params MessageId[] state)
+    {
+        Events(member).Add(new SnapshotLoadEvent(viewId, state.ToImmutableArray()));
+        return this;
+    }
+
+    public HistoryBuilder Stop(MemberId member, StopReason reason, string detail = "")
+    {
+        Events(member).Add(new StopEvent(reason, detail));
+        return this;
+    }
+
+    public HistoryBuilder Crash(MemberId member)
+    {
+        Events(member).Add(new CrashEvent());
+        return this;
+    }
+
+    /// <summary>Records split <paramref name="number"/> in the history of every member named on either side.</summary>
+    public HistoryBuilder Partition(int number, MemberId[] minority, MemberId[] majority)
+    {
+        var e = new PartitionEvent(number, minority.ToImmutableArray(), majority.ToImmutableArray());
+        foreach (var m in minority.Concat(majority)) Events(m).Add(e);
+        return this;
+    }
+
     public HistoryBuilder Add(MemberId member, HistoryEvent historyEvent)
     {
         ArgumentNullException.ThrowIfNull(historyEvent);

@@ -5,14 +5,20 @@ using ActorCausal.Protocol.Membership;
 namespace ActorCausal.Simulation.Checking;
 
 /// <summary>One event in a member's local history, as the application saw it.</summary>
-public abstract record HistoryEvent(MessageId Id, DeliveryOrder Order)
+public abstract record HistoryEvent
 {
     /// <summary>Virtual (simulator) or wall (cluster log) time in ms, for humans only: the checker uses local event order, never times.</summary>
     public long TimeMs { get; init; }
 }
 
-/// <summary>The member broadcast <see cref="HistoryEvent.Id"/> (the broadcast was accepted).</summary>
-public sealed record SendEvent(MessageId Id, DeliveryOrder Order, ImmutableArray<MessageId> DependsOn) : HistoryEvent(Id, Order)
+/// <summary>An event about one broadcast message.</summary>
+public abstract record MessageEvent(MessageId Id, DeliveryOrder Order) : HistoryEvent;
+
+/// <summary>
+/// The member broadcast <see cref="MessageEvent.Id"/> (the broadcast was accepted). A broadcast held during a view
+/// change is recorded when its id becomes known, at that point of the member's local order.
+/// </summary>
+public sealed record SendEvent(MessageId Id, DeliveryOrder Order, ImmutableArray<MessageId> DependsOn) : MessageEvent(Id, Order)
 {
     public SendEvent(MessageId id, DeliveryOrder order) : this(id, order, ImmutableArray<MessageId>.Empty) { }
 
@@ -22,13 +28,50 @@ public sealed record SendEvent(MessageId Id, DeliveryOrder Order, ImmutableArray
             : $"@{TimeMs} send {Id} {Order} deps=[{string.Join(",", DependsOn)}]";
 }
 
-/// <summary>The member's application received <see cref="HistoryEvent.Id"/>, attributed to <see cref="Sender"/>.</summary>
-public sealed record DeliverEvent(MessageId Id, MemberId Sender, DeliveryOrder Order) : HistoryEvent(Id, Order)
+/// <summary>The member's application received <see cref="MessageEvent.Id"/>, attributed to <see cref="Sender"/>.</summary>
+public sealed record DeliverEvent(MessageId Id, MemberId Sender, DeliveryOrder Order) : MessageEvent(Id, Order)
 {
     public override string ToString() => $"@{TimeMs} deliver {Id} from {Sender} {Order}";
 }
 
-/// <summary>The local history of one member: its sends and deliveries in the order they happened there.</summary>
+/// <summary>The member installed view <see cref="ViewId"/> with <see cref="Members"/> (rank order). An initial member's history starts with its first view.</summary>
+public sealed record ViewEvent(long ViewId, ImmutableArray<MemberId> Members) : HistoryEvent
+{
+    public override string ToString() => $"@{TimeMs} view {ViewId} [{string.Join(", ", Members)}]";
+}
+
+/// <summary>
+/// A joiner's application replaced its state with a snapshot taken for view <see cref="ViewId"/>: the ids of the
+/// messages the state reflects, in the order the snapshot lists them.
+/// </summary>
+public sealed record SnapshotLoadEvent(long ViewId, ImmutableArray<MessageId> State) : HistoryEvent
+{
+    public override string ToString() => $"@{TimeMs} load snapshot for view {ViewId}: {State.Length} messages";
+}
+
+/// <summary>The member said it delivers nothing more (left, downed or excluded).</summary>
+public sealed record StopEvent(StopReason Reason, string Detail) : HistoryEvent
+{
+    public override string ToString() => $"@{TimeMs} stopped: {Reason} {Detail}";
+}
+
+/// <summary>The member's process crashed: nothing follows in its history.</summary>
+public sealed record CrashEvent : HistoryEvent
+{
+    public override string ToString() => $"@{TimeMs} crashed";
+}
+
+/// <summary>
+/// The network split: links between <see cref="Minority"/> and everyone else drop everything from this point on.
+/// Recorded in the history of every member alive at the split (and first in the history of members created after it).
+/// <see cref="Minority"/> is the side the split-brain resolver downs. <see cref="Number"/> tells several splits apart.
+/// </summary>
+public sealed record PartitionEvent(int Number, ImmutableArray<MemberId> Minority, ImmutableArray<MemberId> Majority) : HistoryEvent
+{
+    public override string ToString() => $"@{TimeMs} partition #{Number}: [{string.Join(", ", Minority)}] | [{string.Join(", ", Majority)}]";
+}
+
+/// <summary>The local history of one member: its sends, deliveries, views, snapshot loads and stops, in the order they happened there.</summary>
 public sealed record MemberHistory(MemberId Member, IReadOnlyList<HistoryEvent> Events)
 {
     public override string ToString() => $"{Member}: {Events.Count} events";

@@ -24,6 +24,29 @@ public enum ViolationKind
     UnstableBuffers,
     /// <summary>Reported by the simulator: the protocol threw.</summary>
     Crash,
+    /// <summary>
+    /// Views: two members installed the same view id with different members, a member's view ids did not strictly
+    /// increase or it skipped a view that names it, a member dropped from the views came back, or a message was sent or
+    /// delivered outside its view (or with a sender rank that is not the sender's rank in that view).
+    /// </summary>
+    View,
+    /// <summary>Invariant 6: two members that passed from view v to the same next view delivered different sets of view-v messages.</summary>
+    VirtualSynchrony,
+    /// <summary>Partition rule: a message sent after a split was delivered on both sides of it.</summary>
+    Partition,
+    /// <summary>A member delivered (or installed a view, or loaded a snapshot) after it stopped or crashed.</summary>
+    AfterStop,
+    /// <summary>A joiner's loaded snapshot differs from the state of a member that passed into that view from the previous one.</summary>
+    Snapshot,
+    /// <summary>
+    /// Invariant 4 seen only through a member that did not stay correct (crashed, downed, left): it delivered two total-order
+    /// messages in the opposite order of another member. Reported only with <see cref="CheckerOptions.UniformTotalOrder"/>.
+    /// </summary>
+    UniformTotal,
+    /// <summary>Reported by the simulator: at the end of a run with faults, correct members did not agree on one view, a flush was unfinished, or held broadcasts were never sent.</summary>
+    Quiescence,
+    /// <summary>Reported by the simulator: a view left out a member that the cluster never removed and that never left (a suspicion alone must change no view).</summary>
+    Membership,
 }
 
 /// <summary>One broken invariant: which, at which member, and the messages involved (the earlier one first where there is an order).</summary>

@@ -1,0 +1,275 @@
+using System.Collections.Immutable;
+
+namespace ActorCausal.Simulation;
+
+/// <summary>Which membership faults a schedule may contain (<c>--faults</c>).</summary>
+[Flags]
+public enum FaultKinds
+{
+    None = 0,
+    /// <summary>A member crashes (sometimes right after a broadcast that reached only some members, sometimes followed by a second crash: after the first removal or mid-flush, or of the flushing coordinator).</summary>
+    Crash = 1,
+    /// <summary>A new member starts outside the group and asks to join.</summary>
+    Join = 2,
+    /// <summary>A member leaves gracefully.</summary>
+    Leave = 4,
+    /// <summary>Some members wrongly suspect a member and later see it reachable again: no removal.</summary>
+    Suspect = 8,
+    /// <summary>The network splits into a minority and a majority of the view; the minority is downed, the links heal later.</summary>
+    Partition = 16,
+    /// <summary>A member crashes, is removed, and comes back at the same address as a new incarnation that joins.</summary>
+    Restart = 32,
+    All = Crash | Join | Leave | Suspect | Partition | Restart,
+}
+
+/// <summary>Parses and prints <see cref="FaultKinds"/> as the CLI spells them: <c>none</c>, <c>all</c> or a comma list of <c>crash,join,leave,suspect,partition,restart</c>.</summary>
+public static class FaultKindsText
+{
+    private static readonly (string Name, FaultKinds Kind)[] Names =
+    [
+        ("crash", FaultKinds.Crash), ("join", FaultKinds.Join), ("leave", FaultKinds.Leave),
+        ("suspect", FaultKinds.Suspect), ("partition", FaultKinds.Partition), ("restart", FaultKinds.Restart),
+    ];
+
+    public static bool TryParse(string? text, out FaultKinds kinds, out string? error)
+    {
+        kinds = FaultKinds.None;
+        error = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "--faults needs a value: none, all, or a comma list of crash, join, leave, suspect, partition, restart.";
+            return false;
+        }
+        foreach (var raw in text.Split(','))
+        {
+            var part = raw.Trim().ToLowerInvariant();
+            switch (part)
+            {
+                case "none":
+                    continue;
+                case "all":
+                    kinds |= FaultKinds.All;
+                    continue;
+            }
+            var found = Array.FindIndex(Names, n => n.Name == part);
+            if (found < 0)
+            {
+                error = $"Unknown fault '{raw.Trim()}': use none, all, or a comma list of crash, join, leave, suspect, partition, restart.";
+                return false;
+            }
+            kinds |= Names[found].Kind;
+        }
+        return true;
+    }
+
+    public static string Format(FaultKinds kinds)
+    {
+        if (kinds == FaultKinds.None) return "none";
+        if (kinds == FaultKinds.All) return "all";
+        return string.Join(",", Names.Where(n => (kinds & n.Kind) != 0).Select(n => n.Name));
+    }
+}
+
+/// <summary>How the simulated Akka cluster reacts in virtual time (failure detector, split-brain resolver, gossip spread).</summary>
+public sealed record FaultTiming
+{
+    /// <summary>Each live member sees a crashed or cut-off member unreachable (Suspected) after a delay uniform in this range.</summary>
+    public int DetectionMinMs { get; init; } = 40;
+    public int DetectionMaxMs { get; init; } = 120;
+
+    /// <summary>The split-brain resolver's stable-after: removal (or downing) this long after the last member saw the suspicion, one draw per fault.</summary>
+    public int StableAfterMinMs { get; init; } = 150;
+    public int StableAfterMaxMs { get; init; } = 400;
+
+    /// <summary>Members learn a removal, a downing or a join request this much apart at most (gossip).</summary>
+    public int SpreadMs { get; init; } = 20;
+
+    /// <summary>A false suspicion lasts this long at each observer; always shorter than the stable-after, so it removes no one.</summary>
+    public int FalseSuspicionMinMs { get; init; } = 20;
+    public int FalseSuspicionMaxMs { get; init; } = 120;
+
+    /// <summary>Links of a split heal this long after the resolver's decision.</summary>
+    public int HealAfterMinMs { get; init; } = 200;
+    public int HealAfterMaxMs { get; init; } = 1_000;
+
+    /// <summary>A restarted member starts again this long after the last member saw its old incarnation removed.</summary>
+    public int RestartDelayMinMs { get; init; } = 50;
+    public int RestartDelayMaxMs { get; init; } = 300;
+
+    /// <summary>A member that left the group shuts its node down (the others see it removed) with this probability, this long after it stopped.</summary>
+    public double ExitAfterLeaveProbability { get; init; } = 0.5;
+    public int ExitAfterLeaveMinMs { get; init; } = 20;
+    public int ExitAfterLeaveMaxMs { get; init; } = 100;
+
+    /// <summary>A fault that would break the group's majority waits this long and tries again, this many times, then is skipped.</summary>
+    public int RetryMs { get; init; } = 100;
+    public int MaxRetries { get; init; } = 30;
+
+    /// <summary>A trigger for a crash mid-flush that has not fired after this long is dropped.</summary>
+    public int TriggerLifetimeMs { get; init; } = 3_000;
+
+    public void Validate()
+    {
+        static void Range(int min, int max, string name)
+        {
+            if (min < 0 || max < min) throw new ArgumentOutOfRangeException(name, $"{name}: must satisfy 0 <= min <= max.");
+        }
+        Range(DetectionMinMs, DetectionMaxMs, nameof(DetectionMinMs));
+        Range(StableAfterMinMs, StableAfterMaxMs, nameof(StableAfterMinMs));
+        Range(FalseSuspicionMinMs, FalseSuspicionMaxMs, nameof(FalseSuspicionMinMs));
+        Range(HealAfterMinMs, HealAfterMaxMs, nameof(HealAfterMinMs));
+        Range(RestartDelayMinMs, RestartDelayMaxMs, nameof(RestartDelayMinMs));
+        Range(ExitAfterLeaveMinMs, ExitAfterLeaveMaxMs, nameof(ExitAfterLeaveMinMs));
+        if (SpreadMs < 0) throw new ArgumentOutOfRangeException(nameof(SpreadMs), SpreadMs, "Must not be negative.");
+        if (FalseSuspicionMaxMs >= StableAfterMinMs)
+            throw new ArgumentOutOfRangeException(nameof(FalseSuspicionMaxMs), "A false suspicion must heal before the resolver's stable-after.");
+        if (!(ExitAfterLeaveProbability >= 0 && ExitAfterLeaveProbability <= 1)) throw new ArgumentOutOfRangeException(nameof(ExitAfterLeaveProbability));
+        if (RetryMs <= 0 || MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(RetryMs), "Retry delay must be positive, retries not negative.");
+        if (TriggerLifetimeMs <= 0) throw new ArgumentOutOfRangeException(nameof(TriggerLifetimeMs), TriggerLifetimeMs, "Must be positive.");
+    }
+}
+
+/// <summary>Member references in fault steps: a simulator slot (initial members are slots 0..n-1 = m0..), or one of these.</summary>
+public static class MemberRef
+{
+    /// <summary>The coordinator when the step fires: the oldest live member of the newest view.</summary>
+    public const int Coordinator = -1;
+    /// <summary>Any member that can fail without breaking the group's majority, picked from the seed.</summary>
+    public const int Any = -2;
+    /// <summary>As <see cref="Any"/>, but never the coordinator.</summary>
+    public const int NotCoordinator = -3;
+
+    public static string Format(int member) => member switch
+    {
+        Coordinator => "coordinator",
+        Any => "any",
+        NotCoordinator => "non-coordinator",
+        _ => $"slot {member}",
+    };
+}
+
+/// <summary>What follows a crash.</summary>
+public enum FollowUp
+{
+    None,
+    /// <summary>A second member crashes as soon as the first member learns the first crash's removal (0-10 ms later).</summary>
+    CrashAfterFirstRemoved,
+    /// <summary>A second member (not the coordinator) crashes while it is flushing, after <see cref="CrashFault.FlushSteps"/> of its own events in the flush.</summary>
+    CrashWhenFlushing,
+    /// <summary>The coordinator crashes while it is flushing, after <see cref="CrashFault.FlushSteps"/> of its own events in the flush.</summary>
+    CrashCoordinatorWhenFlushing,
+}
+
+/// <summary>One scripted or generated fault. Steps that would leave no majority of a current view (or fewer than two correct members) wait and retry, then are skipped.</summary>
+public abstract record FaultStep(long AtMs);
+
+/// <summary>
+/// <see cref="Member"/> crashes at <see cref="FaultStep.AtMs"/>. With <see cref="PartialReceipt"/> it crashes instead right
+/// after its next accepted broadcast at or after that time, whose data reaches only <see cref="Receivers"/> (slots; null:
+/// a random non-empty strict subset of the others), once every copy that gets through has arrived.
+/// </summary>
+public sealed record CrashFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs)
+{
+    public bool PartialReceipt { get; init; }
+    public ImmutableArray<int>? Receivers { get; init; }
+    public FollowUp Then { get; init; } = FollowUp.None;
+    /// <summary>The second victim of <see cref="FollowUp.CrashAfterFirstRemoved"/> (a slot or a <see cref="MemberRef"/>).</summary>
+    public int ThenMember { get; init; } = MemberRef.NotCoordinator;
+    /// <summary>For the mid-flush follow-ups: the victim's events processed while flushing before it crashes (0: at once).</summary>
+    public int FlushSteps { get; init; }
+}
+
+/// <summary>A new member (next free address, incarnation 1) starts outside the group; every live member sees its join request.</summary>
+public sealed record JoinFault(long AtMs) : FaultStep(AtMs);
+
+/// <summary><see cref="Member"/> crashes, is removed, and its address comes back as a new incarnation that joins.</summary>
+public sealed record RestartFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs);
+
+/// <summary><see cref="Member"/> leaves the group gracefully.</summary>
+public sealed record LeaveFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs);
+
+/// <summary><see cref="Observers"/> (slots; null: a random non-empty subset of the others) suspect <see cref="Member"/> for a while; no removal.</summary>
+public sealed record FalseSuspicionFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs)
+{
+    public ImmutableArray<int>? Observers { get; init; }
+}
+
+/// <summary>
+/// The network splits <see cref="Minority"/> (slots; null: a random minority of <see cref="MinoritySize"/> members, 0: of
+/// random size) from the rest of the view. The resolver downs the minority and the majority removes it; the links heal later.
+/// </summary>
+public sealed record PartitionFault(long AtMs) : FaultStep(AtMs)
+{
+    public ImmutableArray<int>? Minority { get; init; }
+    public int MinoritySize { get; init; }
+}
+
+/// <summary>Generates a schedule's fault plan from its seed: a few episodes of the enabled kinds at random times.</summary>
+public static class FaultPlanGenerator
+{
+    private static readonly FaultKinds[] Order = [FaultKinds.Crash, FaultKinds.Join, FaultKinds.Leave, FaultKinds.Suspect, FaultKinds.Partition, FaultKinds.Restart];
+
+    public static IReadOnlyList<FaultStep> Generate(SimulationOptions options, DeterministicRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
+        var enabled = Order.Where(k => (options.Faults & k) != 0).ToArray();
+        if (enabled.Length == 0) return Array.Empty<FaultStep>();
+
+        // With every kind enabled, each schedule draws its own mix: a random non-empty subset of the kinds.
+        if (enabled.Length > 1 && random.Chance(0.5))
+        {
+            var subset = enabled.Where(_ => random.Chance(0.5)).ToArray();
+            if (subset.Length > 0) enabled = subset;
+        }
+
+        var period = Math.Max(1, (long)Math.Ceiling(options.Messages * options.MeanBroadcastGapMs));
+        var episodes = 1 + random.NextInt(Math.Max(1, options.MaxFaultEpisodes));
+        var steps = new List<FaultStep>();
+        var partitioned = false;
+        for (var e = 0; e < episodes; e++)
+        {
+            var kind = enabled[random.NextInt(enabled.Length)];
+            var at = 20 + (long)(random.NextDouble() * (period + 300));
+            if (kind == FaultKinds.Partition && partitioned) kind = (options.Faults & FaultKinds.Crash) != 0 ? FaultKinds.Crash : FaultKinds.Suspect;
+            switch (kind)
+            {
+                case FaultKinds.Crash:
+                    steps.Add(RandomCrash(at, random));
+                    break;
+                case FaultKinds.Join:
+                    steps.Add(new JoinFault(at));
+                    if (random.Chance(0.3)) steps.Add(new JoinFault(at + random.NextInt(60)));
+                    break;
+                case FaultKinds.Leave:
+                    steps.Add(new LeaveFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
+                    break;
+                case FaultKinds.Suspect:
+                    steps.Add(new FalseSuspicionFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
+                    break;
+                case FaultKinds.Partition:
+                    partitioned = true;
+                    steps.Add(new PartitionFault(at));
+                    break;
+                case FaultKinds.Restart:
+                    steps.Add(new RestartFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
+                    break;
+            }
+        }
+        return steps.OrderBy(s => s.AtMs).ToArray();
+    }
+
+    private static CrashFault RandomCrash(long at, DeterministicRandom random)
+    {
+        var victim = random.Chance(0.3) ? MemberRef.Coordinator : MemberRef.Any;
+        var crash = new CrashFault(at, victim) { PartialReceipt = random.Chance(0.4) };
+        var flavour = random.NextInt(6);
+        return flavour switch
+        {
+            3 => crash with { Then = FollowUp.CrashAfterFirstRemoved, ThenMember = random.Chance(0.5) ? MemberRef.Coordinator : MemberRef.NotCoordinator },
+            4 => crash with { Then = FollowUp.CrashWhenFlushing, FlushSteps = random.NextInt(8) },
+            5 => crash with { Then = FollowUp.CrashCoordinatorWhenFlushing, FlushSteps = random.NextInt(8) },
+            _ => crash,
+        };
+    }
+}

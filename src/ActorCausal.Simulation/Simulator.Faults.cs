@@ -1,0 +1,945 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+using ActorCausal.Simulation.Checking;
+
+namespace ActorCausal.Simulation;
+
+// The membership oracle: what Akka.Cluster does when members crash, are cut off, join, leave or come back, in virtual
+// time. Crash: the member processes nothing more, messages to it are dropped, and each link from it loses everything
+// that arrives after a random grace (a suffix, as a dying TCP connection would); every live member gets Suspected after
+// its own detection delay and Removed after the resolver's stable-after. Partition: links across the split drop
+// everything; each side suspects the other; the majority removes the minority and the minority is downed; the links
+// heal later. The oracle never breaks the majority of a current view and keeps at least two correct members.
+internal sealed partial class Simulator
+{
+    private static readonly DeliveryOrder[] AllOrders = [DeliveryOrder.Fifo, DeliveryOrder.Causal, DeliveryOrder.Explicit, DeliveryOrder.Total];
+
+    private readonly bool _faultsOn;
+    private readonly SimulatedJoinerFactory? _joinerFactory;
+    private DeterministicRandom _oracle = null!;
+    private List<FaultStep> _steps = null!;
+    private long[]? _linkCut;
+    private HashSet<int>? _cut;
+    private bool _partitionActive;
+    private readonly List<PartitionEvent> _partitionEvents = new();
+    private int _outstanding;
+    private long _faultHorizon;
+    private int[] _standIn = [];
+    private readonly List<CrashSpec> _crashSpecs = new();
+    private readonly List<FlushTrigger> _triggers = new();
+    private readonly List<(int Subject, int ThenMember)> _afterRemoved = new();
+    private readonly List<(int Subject, long RemoveBase, long LastRemoved)> _failures = new();
+    private readonly Dictionary<MessageId, (int From, HashSet<int> Receivers)> _dataFilter = new();
+    private readonly HashSet<MemberId> _removedEver = new();
+    private readonly HashSet<MemberId> _leaveCalled = new();
+    private readonly HashSet<MemberId> _joinRequestedEver = new();
+    private readonly List<string> _faultLog = new();
+    private int _nextAddress;
+    private int _extraBroadcasts;
+
+    private int _lostBroadcasts;
+    private int _heldBroadcasts;
+    private int _membershipRefusals;
+    private int _crashes;
+    private int _joins;
+    private int _restarts;
+    private int _leaves;
+    private int _falseSuspicions;
+    private int _partitions;
+    private int _viewInstalls;
+    private long _maxViewId = 1;
+    private int _snapshotsLoaded;
+    private int _skippedSteps;
+
+    private int MaxLinkDelay => _options.ConstantDelayMs ?? _options.MaxDelayMs;
+    private FaultTiming Timing => _options.FaultTiming;
+
+    private void InitFaults()
+    {
+        _oracle = DeterministicRandom.ForStream(_seed, 6);
+        _steps = _options.FaultScript?.ToList() ?? FaultPlanGenerator.Generate(_options, DeterministicRandom.ForStream(_seed, 5)).ToList();
+        _linkCut = new long[_stride * _stride];
+        Array.Fill(_linkCut, long.MaxValue);
+        _standIn = Enumerable.Range(0, _n).ToArray();
+        _nextAddress = _n;
+        for (var i = 0; i < _n; i++) _history[i].Add(new ViewEvent(_view.Id, _view.Members) { TimeMs = 0 });
+    }
+
+    private void ScheduleFaultPlan()
+    {
+        for (var k = 0; k < _steps.Count; k++) ScheduleFault(Math.Max(0, _steps[k].AtMs), new SimEvent(EventKind.FaultStep, -1, 0, null, k));
+    }
+
+    private void ScheduleFault(long time, SimEvent e)
+    {
+        _outstanding++;
+        if (time > _faultHorizon) _faultHorizon = time;
+        Schedule(time, e);
+    }
+
+    private void Log(string text) => _faultLog.Add($"@{_now} {text}");
+
+    private enum NotifyKind { Suspected, Reachable, Removed, JoinRequested, DownedSelf }
+
+    private void ScheduleNotify(long time, int target, NotifyKind kind, int subject) =>
+        ScheduleFault(time, new SimEvent(EventKind.Notify, target, subject, null, (int)kind));
+
+    private void ProcessFaultEvent(SimEvent e)
+    {
+        Hash((ulong)e.Member);
+        Hash((ulong)e.From);
+        Hash((ulong)e.PlanIndex);
+        switch (e.Kind)
+        {
+            case EventKind.FaultStep:
+            {
+                var step = _steps[e.PlanIndex];
+                var outcome = TryStep(step, out var why);
+                if (outcome == StepOutcome.Retry)
+                {
+                    if (e.From < Timing.MaxRetries) ScheduleFault(_now + Timing.RetryMs, e with { From = e.From + 1 });
+                    else Skip(step, why ?? "never possible");
+                }
+                else if (outcome == StepOutcome.Skip)
+                {
+                    Skip(step, why ?? "not possible");
+                }
+                break;
+            }
+            case EventKind.Notify:
+                Notify(e.Member, (NotifyKind)e.PlanIndex, e.From);
+                break;
+            case EventKind.CrashNow:
+                DoCrash(_crashSpecs[e.PlanIndex]);
+                break;
+            case EventKind.Heal:
+                _cut = null;
+                _partitionActive = false;
+                Log("links of the split heal");
+                break;
+            case EventKind.Exit:
+                DoExit(e.Member);
+                break;
+            case EventKind.Rejoin:
+                DoJoin(e.Member);
+                break;
+        }
+    }
+
+    private void Skip(FaultStep step, string why)
+    {
+        _skippedSteps++;
+        Log($"skipped {Describe(step)}: {why}");
+    }
+
+    private static string Describe(FaultStep step) => step switch
+    {
+        CrashFault c => $"crash of {MemberRef.Format(c.Member)}{(c.PartialReceipt ? " after a partially received broadcast" : "")}{(c.Then != FollowUp.None ? $", then {c.Then}" : "")}",
+        RestartFault r => $"restart of {MemberRef.Format(r.Member)}",
+        JoinFault => "join",
+        LeaveFault l => $"leave of {MemberRef.Format(l.Member)}",
+        FalseSuspicionFault f => $"false suspicion of {MemberRef.Format(f.Member)}",
+        PartitionFault => "partition",
+        _ => step.GetType().Name,
+    };
+
+    private enum StepOutcome { Done, Retry, Skip }
+
+    private StepOutcome TryStep(FaultStep step, out string? why)
+    {
+        why = null;
+        if (_partitionActive)
+        {
+            why = "a partition is under way";
+            return StepOutcome.Retry;
+        }
+        switch (step)
+        {
+            case CrashFault c:
+            {
+                var victim = Resolve(c.Member, forFailure: true);
+                if (victim < 0)
+                {
+                    why = $"no member can crash without breaking the majority ({MemberRef.Format(c.Member)})";
+                    return StepOutcome.Retry;
+                }
+                var spec = new CrashSpec(victim, "crash", c.Then, c.ThenMember, c.FlushSteps, Restart: false, Grace: true);
+                if (c.PartialReceipt) return TryPartialCrash(c, spec, out why);
+                DoCrash(spec);
+                return StepOutcome.Done;
+            }
+            case RestartFault r:
+            {
+                var victim = Resolve(r.Member, forFailure: true);
+                if (victim < 0)
+                {
+                    why = $"no member can crash without breaking the majority ({MemberRef.Format(r.Member)})";
+                    return StepOutcome.Retry;
+                }
+                if (_joinerFactory is null)
+                {
+                    why = "this simulation has no joiner factory";
+                    return StepOutcome.Skip;
+                }
+                DoCrash(new CrashSpec(victim, "crash before restart", FollowUp.None, 0, 0, Restart: true, Grace: true));
+                return StepOutcome.Done;
+            }
+            case JoinFault:
+                if (_joinerFactory is null)
+                {
+                    why = "this simulation has no joiner factory";
+                    return StepOutcome.Skip;
+                }
+                DoJoin(-1);
+                return StepOutcome.Done;
+            case LeaveFault l:
+            {
+                var victim = Resolve(l.Member, forFailure: true);
+                if (victim < 0)
+                {
+                    why = $"no member can leave without breaking the majority ({MemberRef.Format(l.Member)})";
+                    return StepOutcome.Retry;
+                }
+                DoLeave(victim);
+                return StepOutcome.Done;
+            }
+            case FalseSuspicionFault f:
+            {
+                var target = Resolve(f.Member, forFailure: false);
+                if (target < 0)
+                {
+                    why = "no member to suspect";
+                    return StepOutcome.Retry;
+                }
+                var others = Enumerable.Range(0, _members.Count).Where(s => s != target && IsActiveMember(s)).ToList();
+                var observers = f.Observers is { } chosen
+                    ? chosen.Where(s => s >= 0 && s < _members.Count && s != target && IsActiveMember(s)).ToList()
+                    : RandomSubset(others, allowAll: true);
+                if (observers.Count == 0)
+                {
+                    why = "no member to suspect it";
+                    return StepOutcome.Retry;
+                }
+                _falseSuspicions++;
+                Log($"false suspicion of {_ids[target]} at [{string.Join(", ", observers.Select(o => _ids[o]))}]");
+                foreach (var o in observers)
+                {
+                    var at = _now + _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
+                    ScheduleNotify(at, o, NotifyKind.Suspected, target);
+                    ScheduleNotify(at + _oracle.NextInt(Timing.FalseSuspicionMinMs, Timing.FalseSuspicionMaxMs), o, NotifyKind.Reachable, target);
+                }
+                return StepOutcome.Done;
+            }
+            case PartitionFault p:
+                return TryPartition(p, out why);
+            default:
+                why = $"unknown fault step {step.GetType().Name}";
+                return StepOutcome.Skip;
+        }
+    }
+
+    /// <summary>Alive, admitted, not stopped, not leaving, not downed.</summary>
+    private bool IsActiveMember(int slot) => !_slots[slot].Failing && !_slots[slot].Joining;
+
+    private List<int> RandomSubset(List<int> from, bool allowAll)
+    {
+        if (from.Count == 0) return from;
+        while (true)
+        {
+            var subset = from.Where(_ => _oracle.Chance(0.5)).ToList();
+            if (subset.Count > 0 && (allowAll || subset.Count < from.Count)) return subset;
+            if (!allowAll && from.Count == 1) return new List<int>();
+        }
+    }
+
+    /// <summary>A slot for a member reference, or -1. With <paramref name="forFailure"/> only members whose failure keeps the group's majority.</summary>
+    private int Resolve(int reference, bool forFailure)
+    {
+        if (reference >= 0)
+        {
+            if (reference >= _members.Count || !IsActiveMember(reference)) return -1;
+            return !forFailure || CanFail([reference]) ? reference : -1;
+        }
+        var coordinator = Coordinator();
+        if (reference == MemberRef.Coordinator)
+        {
+            if (coordinator < 0 || !IsActiveMember(coordinator)) return -1;
+            return !forFailure || CanFail([coordinator]) ? coordinator : -1;
+        }
+        var candidates = new List<int>();
+        for (var s = 0; s < _members.Count; s++)
+        {
+            if (!IsActiveMember(s) || (reference == MemberRef.NotCoordinator && s == coordinator)) continue;
+            if (forFailure && !CanFail([s])) continue;
+            candidates.Add(s);
+        }
+        return candidates.Count == 0 ? -1 : candidates[_oracle.NextInt(candidates.Count)];
+    }
+
+    /// <summary>The oldest live member of the newest view a live member holds: the member that runs the flush.</summary>
+    private int Coordinator()
+    {
+        GroupView? newest = null;
+        for (var s = 0; s < _members.Count; s++)
+        {
+            var st = _slots[s];
+            if (st.Gone || st.Stopped || st.Joining || st.View is null) continue;
+            if (newest is null || st.View.Id > newest.Id) newest = st.View;
+        }
+        if (newest is null) return -1;
+        foreach (var m in newest.Members)
+        {
+            if (_slotOf.TryGetValue(m, out var s) && !_slots[s].Gone && !_slots[s].Stopped && !_slots[s].Minority) return s;
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// True when <paramref name="victims"/> may fail now: every view a live member holds keeps a strict majority of
+    /// members that are not failing, and at least two; and at least two admitted members stay correct.
+    /// </summary>
+    private bool CanFail(IReadOnlyCollection<int> victims)
+    {
+        var correct = 0;
+        for (var s = 0; s < _members.Count; s++)
+        {
+            if (IsActiveMember(s) && !victims.Contains(s)) correct++;
+        }
+        if (correct < 2) return false;
+        var checkedViews = new HashSet<long>();
+        for (var s = 0; s < _members.Count; s++)
+        {
+            var st = _slots[s];
+            if (st.Gone || st.Stopped || st.Joining || st.View is null || !checkedViews.Add(st.View.Id)) continue;
+            var alive = 0;
+            foreach (var m in st.View.Members)
+            {
+                if (_slotOf.TryGetValue(m, out var j) && !_slots[j].Failing && !victims.Contains(j)) alive++;
+            }
+            if (alive * 2 <= st.View.Size || alive < 2) return false;
+        }
+        return true;
+    }
+
+    private StepOutcome TryPartialCrash(CrashFault c, CrashSpec spec, out string? why)
+    {
+        why = null;
+        var victim = spec.Victim;
+        var order = AllOrders[_oracle.NextInt(AllOrders.Length)];
+        var payload = "f" + _extraBroadcasts++;
+        _current = victim;
+        var result = _members[victim].Broadcast(payload, order, null);
+        Hash(0xF1);
+        Hash((ulong)result.Refusal);
+        if (!result.Accepted)
+        {
+            Drain(victim);
+            why = $"{_ids[victim]} refused the broadcast: {result.Refusal}";
+            return StepOutcome.Retry;
+        }
+        _accepted++;
+        _lastBroadcastMs = _now;
+        if (result.IsHeld)
+        {
+            // A view change is under way: the broadcast goes out in the next view; try the partial crash again later.
+            _slots[victim].Held[result.Ticket] = (order, ImmutableArray<MessageId>.Empty);
+            _heldBroadcasts++;
+            Drain(victim);
+            AfterEvent(victim);
+            why = $"{_ids[victim]} is flushing";
+            return StepOutcome.Retry;
+        }
+        _history[victim].Add(new SendEvent(result.Id, order) { TimeMs = _now });
+        var others = (_slots[victim].ViewSlots ?? []).Where(s => s >= 0 && s != victim && !_slots[s].Gone).ToList();
+        var receivers = c.Receivers is { } chosen ? chosen.Where(others.Contains).ToList() : RandomSubset(others, allowAll: false);
+        _dataFilter[result.Id] = (victim, receivers.ToHashSet());
+        Log($"{_ids[victim]} broadcast {result.Id} ({order}) whose data reaches only [{string.Join(", ", receivers.Select(r => _ids[r]))}]; it crashes in {MaxLinkDelay + 1} ms");
+        Drain(victim);
+        AfterEvent(victim);
+        _crashSpecs.Add(spec with { Why = $"crash after partially received {result.Id}", Grace = false });
+        ScheduleFault(_now + MaxLinkDelay + 1, new SimEvent(EventKind.CrashNow, victim, -1, null, _crashSpecs.Count - 1));
+        return StepOutcome.Done;
+    }
+
+    private void DoCrash(CrashSpec spec)
+    {
+        var victim = spec.Victim >= 0 ? spec.Victim : Resolve(spec.Victim, forFailure: true);
+        if (victim < 0)
+        {
+            _skippedSteps++;
+            Log($"skipped {spec.Why} of {MemberRef.Format(spec.Victim)}: no member can crash without breaking the majority");
+            return;
+        }
+        var s = _slots[victim];
+        if (s.Gone || s.Stopped || !CanFail([victim]))
+        {
+            _skippedSteps++;
+            Log($"skipped {spec.Why} of {_ids[victim]}: {(s.Gone || s.Stopped ? "it is gone" : "it would break the majority")}");
+            return;
+        }
+        var wasCoordinator = victim == Coordinator();
+        s.Crashed = true;
+        s.Held.Clear();
+        _crashes++;
+        _history[victim].Add(new CrashEvent { TimeMs = _now });
+        Log($"{spec.Why}: {_ids[victim]}{(wasCoordinator ? " (the coordinator)" : "")}, phase {SafePhase(victim)}");
+        Hash(0xC4A5);
+        Hash((ulong)victim);
+
+        // Each link from the victim keeps what arrives within a random grace (none for a partial-receipt crash).
+        for (var y = 0; y < _members.Count; y++)
+        {
+            if (y != victim) _linkCut![victim * _stride + y] = _now + (spec.Grace ? _oracle.NextInt(0, MaxLinkDelay) : 0);
+        }
+
+        var lastRemoved = NotifyFailure(victim);
+        if (spec.Restart) ScheduleFault(lastRemoved + _oracle.NextInt(Timing.RestartDelayMinMs, Timing.RestartDelayMaxMs), new SimEvent(EventKind.Rejoin, victim, -1, null, -1));
+
+        switch (spec.Then)
+        {
+            case FollowUp.CrashAfterFirstRemoved:
+                _afterRemoved.Add((victim, spec.ThenMember));
+                break;
+            case FollowUp.CrashWhenFlushing:
+            case FollowUp.CrashCoordinatorWhenFlushing:
+                _triggers.Add(new FlushTrigger(spec.Then, spec.FlushSteps, _now + Timing.TriggerLifetimeMs));
+                break;
+        }
+    }
+
+    private string SafePhase(int slot)
+    {
+        try { return _members[slot].Phase.ToString(); }
+        catch (NotImplementedException) { return "?"; }
+    }
+
+    /// <summary>Every live member suspects <paramref name="subject"/> after its detection delay and sees it removed after the stable-after. Returns the last removal time.</summary>
+    private long NotifyFailure(int subject)
+    {
+        var observers = new List<int>();
+        for (var y = 0; y < _members.Count; y++)
+        {
+            if (y != subject && !_slots[y].Gone && !_slots[y].Stopped) observers.Add(y);
+        }
+        long maxDetect = 0;
+        foreach (var y in observers)
+        {
+            var d = _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
+            maxDetect = Math.Max(maxDetect, d);
+            ScheduleNotify(_now + d, y, NotifyKind.Suspected, subject);
+        }
+        var removeBase = _now + maxDetect + _oracle.NextInt(Timing.StableAfterMinMs, Timing.StableAfterMaxMs);
+        var lastRemoved = removeBase;
+        foreach (var y in observers)
+        {
+            var at = removeBase + _oracle.NextInt(0, Timing.SpreadMs);
+            lastRemoved = Math.Max(lastRemoved, at);
+            ScheduleNotify(at, y, NotifyKind.Removed, subject);
+        }
+        _failures.Add((subject, removeBase, lastRemoved));
+        return lastRemoved;
+    }
+
+    private void Notify(int target, NotifyKind kind, int subject)
+    {
+        var t = _slots[target];
+        if (t.Gone || t.Stopped) return;
+        var id = subject >= 0 ? _ids[subject] : default;
+        _current = target;
+        var member = _members[target];
+        switch (kind)
+        {
+            case NotifyKind.Suspected:
+                member.Suspected(id);
+                break;
+            case NotifyKind.Reachable:
+                member.Reachable(id);
+                break;
+            case NotifyKind.Removed:
+                _removedEver.Add(id);
+                member.Removed(id);
+                break;
+            case NotifyKind.JoinRequested:
+                _joinRequestedEver.Add(id);
+                member.JoinRequested(id);
+                break;
+            case NotifyKind.DownedSelf:
+                t.Downed = true;
+                member.DownedSelf();
+                break;
+        }
+        Drain(target);
+        AfterEvent(target);
+
+        if (kind == NotifyKind.Removed)
+        {
+            for (var k = 0; k < _afterRemoved.Count; k++)
+            {
+                if (_afterRemoved[k].Subject != subject) continue;
+                var then = _afterRemoved[k].ThenMember;
+                _afterRemoved.RemoveAt(k--);
+                _crashSpecs.Add(new CrashSpec(then, $"second crash after {_ids[subject]} was first removed (at {_ids[target]})", FollowUp.None, 0, 0, Restart: false, Grace: true));
+                ScheduleFault(_now + _oracle.NextInt(0, 10), new SimEvent(EventKind.CrashNow, then, -1, null, _crashSpecs.Count - 1));
+            }
+        }
+    }
+
+    /// <summary>After member <paramref name="slot"/> processed an event: fire crash triggers that wait for a flush.</summary>
+    private void AfterEvent(int slot)
+    {
+        if (_triggers.Count == 0) return;
+        var st = _slots[slot];
+        for (var k = 0; k < _triggers.Count; k++)
+        {
+            var trigger = _triggers[k];
+            if (_now > trigger.Expires)
+            {
+                Log($"{trigger.Kind} trigger expired without a flush to crash in");
+                _triggers.RemoveAt(k--);
+                continue;
+            }
+            if (st.Gone || st.Stopped || st.Joining || _members[slot].Phase != MemberPhase.Flushing) continue;
+            var coordinator = Coordinator();
+            var wanted = trigger.Kind == FollowUp.CrashCoordinatorWhenFlushing ? slot == coordinator : slot != coordinator;
+            if (!wanted) continue;
+            if (trigger.Steps-- > 0) continue;
+            if (!CanFail([slot])) continue;
+            _triggers.RemoveAt(k--);
+            DoCrash(new CrashSpec(slot, trigger.Kind == FollowUp.CrashCoordinatorWhenFlushing ? "coordinator crash mid-flush" : "second crash mid-flush",
+                FollowUp.None, 0, 0, Restart: false, Grace: true));
+            return;
+        }
+    }
+
+    private void DoJoin(int restartOf)
+    {
+        if (_joinerFactory is null) return;
+        var id = restartOf >= 0 ? new MemberId(_ids[restartOf].Address, _ids[restartOf].Incarnation + 1) : new MemberId($"m{_nextAddress++}", 1);
+        while (_slotOf.ContainsKey(id)) id = id with { Incarnation = id.Incarnation + 1 };
+        var slot = AddSlot(id, _joinerFactory(id, _settings, _now), null);
+        if (restartOf >= 0) _restarts++;
+        else _joins++;
+        Log(restartOf >= 0 ? $"{id} starts at the address of {_ids[restartOf]} and asks to join" : $"{id} starts and asks to join");
+        Hash(0x10E);
+        Hash((ulong)slot);
+        foreach (var split in _partitionEvents) _history[slot].Add(split with { TimeMs = _now });
+        for (var y = 0; y < _members.Count; y++)
+        {
+            if (y == slot || _slots[y].Gone || _slots[y].Stopped) continue;
+            ScheduleNotify(_now + _oracle.NextInt(0, Timing.SpreadMs), y, NotifyKind.JoinRequested, slot);
+        }
+        // Gossip tells a new node about failures the cluster has not finished removing.
+        foreach (var (subject, removeBase, lastRemoved) in _failures)
+        {
+            if (lastRemoved < _now || subject == restartOf) continue;
+            if (removeBase > _now) ScheduleNotify(_now + _oracle.NextInt(0, Math.Max(0, (int)Math.Min(int.MaxValue, removeBase - _now - 1))), slot, NotifyKind.Suspected, subject);
+            ScheduleNotify(Math.Max(_now, removeBase) + _oracle.NextInt(0, Timing.SpreadMs), slot, NotifyKind.Removed, subject);
+        }
+    }
+
+    private void DoLeave(int slot)
+    {
+        _slots[slot].Leaving = true;
+        _leaveCalled.Add(_ids[slot]);
+        _leaves++;
+        Log($"{_ids[slot]} leaves");
+        Hash(0x1EA7);
+        Hash((ulong)slot);
+        _current = slot;
+        _members[slot].Leave();
+        Drain(slot);
+        AfterEvent(slot);
+    }
+
+    private void DoExit(int slot)
+    {
+        var s = _slots[slot];
+        if (s.Gone) return;
+        s.Exited = true;
+        Log($"{_ids[slot]} shuts its node down after leaving");
+        for (var y = 0; y < _members.Count; y++)
+        {
+            if (y != slot) _linkCut![slot * _stride + y] = _now + MaxLinkDelay;
+        }
+        for (var y = 0; y < _members.Count; y++)
+        {
+            if (y == slot || _slots[y].Gone || _slots[y].Stopped) continue;
+            ScheduleNotify(_now + _oracle.NextInt(0, Timing.SpreadMs), y, NotifyKind.Removed, slot);
+        }
+    }
+
+    private StepOutcome TryPartition(PartitionFault p, out string? why)
+    {
+        why = null;
+        var live = new List<int>();
+        GroupView? view = null;
+        for (var s = 0; s < _members.Count; s++)
+        {
+            var st = _slots[s];
+            if (st.Gone || st.Stopped) continue;
+            if (st.Joining || st.Failing)
+            {
+                why = $"{_ids[s]} is {(st.Joining ? "joining" : "failing")}";
+                return StepOutcome.Retry;
+            }
+            if (view is not null && st.View!.Id != view.Id)
+            {
+                why = "members are in different views";
+                return StepOutcome.Retry;
+            }
+            if (_members[s].Phase != MemberPhase.Normal)
+            {
+                why = $"{_ids[s]} is {_members[s].Phase}";
+                return StepOutcome.Retry;
+            }
+            view = st.View;
+            live.Add(s);
+        }
+        if (view is null || live.Count < 3 || live.Count != view.Size || _triggers.Count > 0)
+        {
+            why = "the group is not in one settled view of at least three";
+            return StepOutcome.Retry;
+        }
+        var maxMinority = (live.Count - 1) / 2;
+        List<int> minority;
+        if (p.Minority is { } chosen)
+        {
+            minority = chosen.Where(live.Contains).Distinct().ToList();
+        }
+        else
+        {
+            var k = p.MinoritySize > 0 ? p.MinoritySize : 1 + _oracle.NextInt(maxMinority);
+            var pool = live.ToList();
+            minority = new List<int>();
+            while (minority.Count < k && pool.Count > 0)
+            {
+                var pick = _oracle.NextInt(pool.Count);
+                minority.Add(pool[pick]);
+                pool.RemoveAt(pick);
+            }
+            minority.Sort();
+        }
+        if (minority.Count < 1 || minority.Count > maxMinority || !CanFail(minority))
+        {
+            why = $"a minority of {minority.Count} of {live.Count} is not possible";
+            return StepOutcome.Retry;
+        }
+        var majority = live.Where(s => !minority.Contains(s)).ToList();
+
+        _partitions++;
+        _partitionActive = true;
+        _cut = minority.ToHashSet();
+        foreach (var s in minority) _slots[s].Minority = true;
+        var split = new PartitionEvent(_partitionEvents.Count + 1, minority.Select(s => _ids[s]).ToImmutableArray(), majority.Select(s => _ids[s]).ToImmutableArray()) { TimeMs = _now };
+        _partitionEvents.Add(split);
+        for (var s = 0; s < _members.Count; s++)
+        {
+            if (!_slots[s].Gone) _history[s].Add(split);
+        }
+        Log($"partition #{split.Number}: [{string.Join(", ", split.Minority)}] | [{string.Join(", ", split.Majority)}]");
+        Hash(0x5917);
+
+        long maxDetect = 0;
+        foreach (var a in minority)
+        {
+            foreach (var b in majority)
+            {
+                var d1 = _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
+                var d2 = _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
+                maxDetect = Math.Max(maxDetect, Math.Max(d1, d2));
+                ScheduleNotify(_now + d1, a, NotifyKind.Suspected, b);
+                ScheduleNotify(_now + d2, b, NotifyKind.Suspected, a);
+            }
+        }
+        var decision = _now + maxDetect + _oracle.NextInt(Timing.StableAfterMinMs, Timing.StableAfterMaxMs);
+        foreach (var b in majority)
+        {
+            foreach (var a in minority) ScheduleNotify(decision + _oracle.NextInt(0, Timing.SpreadMs), b, NotifyKind.Removed, a);
+        }
+        foreach (var a in minority) ScheduleNotify(decision + _oracle.NextInt(0, Timing.SpreadMs), a, NotifyKind.DownedSelf, -1);
+        ScheduleFault(decision + Timing.SpreadMs + _oracle.NextInt(Timing.HealAfterMinMs, Timing.HealAfterMaxMs), new SimEvent(EventKind.Heal, -1, -1, null, -1));
+        return StepOutcome.Done;
+    }
+
+    /// <summary>A copy on the link from → to is lost at this time: the receiver is gone, the sender crashed (past the link's grace), or the link crosses a split.</summary>
+    private bool LinkDown(int from, int to, long time)
+    {
+        if (_slots[to].Gone) return true;
+        if (time > _linkCut![from * _stride + to]) return true;
+        return _cut is not null && _cut.Contains(from) != _cut.Contains(to);
+    }
+
+    private bool DropAtSend(int from, int to, ProtocolMessage message)
+    {
+        if (LinkDown(from, to, _now)) return true;
+        return _dataFilter.Count > 0 && message is DataMessage d && _dataFilter.TryGetValue(d.Id, out var filter)
+            && filter.From == from && !filter.Receivers.Contains(to);
+    }
+
+    /// <summary>The slot that broadcasts for planned member <paramref name="planned"/>: its own slot while it can, then a stand-in.</summary>
+    private int BroadcasterFor(int planned)
+    {
+        var s = _standIn[planned];
+        if (s >= 0 && _slots[s].Usable) return s;
+        var candidates = new List<int>();
+        for (var k = 0; k < _members.Count; k++)
+        {
+            if (_slots[k].Usable) candidates.Add(k);
+        }
+        if (candidates.Count == 0) return -1;
+        s = candidates[_oracle.NextInt(candidates.Count)];
+        _standIn[planned] = s;
+        return s;
+    }
+
+    private void OnMembershipEffect(int i, Effect effect)
+    {
+        var s = _slots[i];
+        switch (effect)
+        {
+            case ViewInstalled v:
+            {
+                var view = v.View;
+                Hash(0x71E);
+                Hash((ulong)view.Id);
+                _viewInstalls++;
+                _maxViewId = Math.Max(_maxViewId, view.Id);
+                _history[i].Add(new ViewEvent(view.Id, view.Members) { TimeMs = _now });
+                var previous = s.View;
+                if (previous is not null && !s.Joining)
+                {
+                    foreach (var m in previous.Members)
+                    {
+                        if (!view.Contains(m) && !_removedEver.Contains(m) && !_leaveCalled.Contains(m))
+                            _simViolations.Add(new InvariantViolation(ViolationKind.Membership, _ids[i], [],
+                                $"at {_now} ms installed view {view.Id} without {m}, which the cluster never removed and which never left"));
+                    }
+                }
+                foreach (var m in view.Members)
+                {
+                    if (!_slotOf.TryGetValue(m, out var j))
+                        _simViolations.Add(new InvariantViolation(ViolationKind.Membership, _ids[i], [], $"at {_now} ms installed view {view.Id} with {m}, a member that does not exist"));
+                    else if (j >= _n && !_joinRequestedEver.Contains(m))
+                        _simViolations.Add(new InvariantViolation(ViolationKind.Membership, _ids[i], [], $"at {_now} ms installed view {view.Id} with {m}, which never asked to join"));
+                }
+                SetView(i, view);
+                if (s.Joining)
+                {
+                    s.Joining = false;
+                    Admit(i);
+                }
+                s.RefusesBroadcasts = false;
+                break;
+            }
+            case MemberSuspected:
+                Hash(0x5A5);
+                break;
+            case MemberReachable:
+                Hash(0x8EA);
+                break;
+            case Stopped stop:
+                Hash(0x5709);
+                Hash((ulong)stop.Reason);
+                s.Stopped = true;
+                s.StopReason = stop.Reason;
+                s.Held.Clear();
+                _history[i].Add(new StopEvent(stop.Reason, stop.Detail) { TimeMs = _now });
+                Log($"{_ids[i]} stopped: {stop.Reason}");
+                if (stop.Reason == StopReason.Left && !s.Gone && _oracle.Chance(Timing.ExitAfterLeaveProbability))
+                    ScheduleFault(_now + _oracle.NextInt(Timing.ExitAfterLeaveMinMs, Timing.ExitAfterLeaveMaxMs), new SimEvent(EventKind.Exit, i, -1, null, -1));
+                break;
+            case TakeSnapshot take:
+                Hash(0x7A4E);
+                Hash((ulong)take.ViewId);
+                _members[i].ProvideSnapshot(take.ViewId, SnapshotCodec.Encode(_deliveredList[i]));
+                break;
+            case LoadSnapshot load:
+            {
+                var ids = SnapshotCodec.Decode(load.Snapshot.Span);
+                Hash(0x10AD);
+                Hash((ulong)load.ViewId);
+                Hash((ulong)ids.Length);
+                _snapshotsLoaded++;
+                _history[i].Add(new SnapshotLoadEvent(load.ViewId, ids.ToImmutableArray()) { TimeMs = _now });
+                _deliveredList[i] = new List<MessageId>(ids);
+                _deliveredSet[i] = new HashSet<MessageId>(ids);
+                break;
+            }
+            case HeldBroadcastSent sent:
+                Hash(0x4E1E);
+                Hash((ulong)sent.Ticket);
+                HashId(sent.Id);
+                RecordHeldSend(i, sent.Ticket, sent.Id);
+                break;
+        }
+    }
+
+    private void RecordHeldSend(int i, long ticket, MessageId id)
+    {
+        if (_slots[i].Held.Remove(ticket, out var info))
+        {
+            _history[i].Add(new SendEvent(id, info.Order, info.DependsOn) { TimeMs = _now });
+        }
+        else
+        {
+            _simViolations.Add(new InvariantViolation(ViolationKind.Creation, _ids[i], [id], $"HeldBroadcastSent for ticket {ticket}, which this member never handed out"));
+        }
+    }
+
+    /// <summary>A joiner was admitted: it broadcasts for a planned member that cannot any more, or takes one over half the time.</summary>
+    private void Admit(int slot)
+    {
+        for (var p = 0; p < _standIn.Length; p++)
+        {
+            if (!_slots[_standIn[p]].Usable)
+            {
+                _standIn[p] = slot;
+                return;
+            }
+        }
+        if (_standIn.Length > 0 && _oracle.Chance(0.5)) _standIn[_oracle.NextInt(_standIn.Length)] = slot;
+    }
+
+    private bool IsQuiescentWithFaults() => _outstanding == 0 && QuiescenceFailures(includeBuffers: true, firstOnly: true).Count == 0;
+
+    /// <summary>Why the group is not quiescent: pending membership events, correct members not settled in one view holding exactly them, held broadcasts, full buffers.</summary>
+    private List<(MemberId Member, string Detail)> QuiescenceFailures(bool includeBuffers, bool firstOnly = false)
+    {
+        var failures = new List<(MemberId, string)>();
+        if (_outstanding > 0)
+        {
+            failures.Add((default, $"{_outstanding} membership events still pending"));
+            if (firstOnly) return failures;
+        }
+        var correct = new List<int>();
+        for (var s = 0; s < _members.Count; s++)
+        {
+            var st = _slots[s];
+            if (st.Gone) continue;
+            if ((st.Leaving || st.Downed) && !st.Stopped)
+            {
+                failures.Add((_ids[s], st.Leaving ? "left but never stopped" : "downed but never stopped"));
+                if (firstOnly) return failures;
+            }
+            if (st.Correct) correct.Add(s);
+        }
+        GroupView? common = null;
+        foreach (var s in correct)
+        {
+            var st = _slots[s];
+            var phase = _members[s].Phase;
+            if (st.Joining || phase != MemberPhase.Normal || st.View is null)
+            {
+                failures.Add((_ids[s], st.Joining ? "still joining" : $"in phase {phase}"));
+                if (firstOnly) return failures;
+                continue;
+            }
+            if (common is null) common = st.View;
+            else if (common.Id != st.View.Id)
+            {
+                failures.Add((_ids[s], $"in view {st.View.Id}, {_ids[correct[0]]} in view {common.Id}"));
+                if (firstOnly) return failures;
+            }
+            if (st.Held.Count > 0)
+            {
+                failures.Add((_ids[s], $"{st.Held.Count} held broadcasts never sent"));
+                if (firstOnly) return failures;
+            }
+            if (includeBuffers && _members[s].BufferedMessages != 0)
+            {
+                failures.Add((_ids[s], $"{_members[s].BufferedMessages} messages buffered"));
+                if (firstOnly) return failures;
+            }
+        }
+        if (common is not null)
+        {
+            var expected = correct.Select(s => _ids[s]).ToHashSet();
+            if (!expected.SetEquals(common.Members))
+                failures.Add((default, $"view {common.Id} is [{string.Join(", ", common.Members)}] but the correct members are [{string.Join(", ", correct.Select(s => _ids[s]))}]"));
+        }
+        return failures;
+    }
+
+    private FaultSummary BuildFaultSummary() => new()
+    {
+        Plan = _steps.Select(Describe).ToImmutableArray(),
+        Log = _faultLog.ToImmutableArray(),
+        Crashes = _crashes,
+        Joins = _joins,
+        Restarts = _restarts,
+        Leaves = _leaves,
+        FalseSuspicions = _falseSuspicions,
+        Partitions = _partitions,
+        ViewInstalls = _viewInstalls,
+        MaxViewId = _maxViewId,
+        HeldBroadcasts = _heldBroadcasts,
+        SnapshotsLoaded = _snapshotsLoaded,
+        MembershipRefusals = _membershipRefusals,
+        LostBroadcasts = _lostBroadcasts,
+        SkippedSteps = _skippedSteps,
+    };
+
+    private sealed record CrashSpec(int Victim, string Why, FollowUp Then, int ThenMember, int FlushSteps, bool Restart, bool Grace);
+
+    private sealed class FlushTrigger(FollowUp kind, int steps, long expires)
+    {
+        public FollowUp Kind { get; } = kind;
+        public int Steps { get; set; } = steps;
+        public long Expires { get; } = expires;
+    }
+
+    private sealed class SlotState
+    {
+        public GroupView? View;
+        /// <summary>Slots of <see cref="View"/>'s members, in rank order (-1: unknown member).</summary>
+        public int[]? ViewSlots;
+        public bool Joining;
+        public bool Crashed;
+        public bool Exited;
+        public bool Stopped;
+        public StopReason? StopReason;
+        public bool Downed;
+        public bool Minority;
+        public bool Leaving;
+        public bool RefusesBroadcasts;
+        public long CreatedAt;
+        public readonly Dictionary<long, (DeliveryOrder Order, ImmutableArray<MessageId> DependsOn)> Held = new();
+
+        /// <summary>The process is dead (crashed, or shut down after leaving): it processes nothing.</summary>
+        public bool Gone => Crashed || Exited;
+        /// <summary>Counts against the majority: dead, stopped, downed, cut off on the minority side, or leaving.</summary>
+        public bool Failing => Gone || Stopped || Downed || Minority || Leaving;
+        /// <summary>Never crashed, stopped, downed, cut off or leaving (so far).</summary>
+        public bool Correct => !Failing;
+        public bool Usable => !Failing && !Joining && !RefusesBroadcasts;
+    }
+}
+
+/// <summary>What the membership oracle did in one schedule.</summary>
+public sealed record FaultSummary
+{
+    /// <summary>The fault plan, one line per step.</summary>
+    public ImmutableArray<string> Plan { get; init; } = ImmutableArray<string>.Empty;
+    /// <summary>What happened, with virtual times.</summary>
+    public ImmutableArray<string> Log { get; init; } = ImmutableArray<string>.Empty;
+    public int Crashes { get; init; }
+    public int Joins { get; init; }
+    public int Restarts { get; init; }
+    public int Leaves { get; init; }
+    public int FalseSuspicions { get; init; }
+    public int Partitions { get; init; }
+    /// <summary>ViewInstalled effects over all members.</summary>
+    public int ViewInstalls { get; init; }
+    public long MaxViewId { get; init; }
+    /// <summary>Broadcasts accepted while a view change was under way (held, sent in the next view).</summary>
+    public int HeldBroadcasts { get; init; }
+    public int SnapshotsLoaded { get; init; }
+    /// <summary>Broadcasts refused as NotAMember or Stopped (routed to another member and retried).</summary>
+    public int MembershipRefusals { get; init; }
+    /// <summary>Planned broadcasts dropped because no member could send them.</summary>
+    public int LostBroadcasts { get; init; }
+    /// <summary>Fault steps that never became possible without breaking the group's majority.</summary>
+    public int SkippedSteps { get; init; }
+}
