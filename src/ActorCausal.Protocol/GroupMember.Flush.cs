@@ -22,7 +22,9 @@ public sealed partial class GroupMember
     private FlushRound _highestRound;
     private (FlushRound Round, FlushDecision Decision)? _prepared;
     private FlushCoordination? _coordinator;
-    private FlushCommit? _lastCommit;
+    /// <summary>Commits applied here, by the view they closed, with that view: kept to repair members that missed one.</summary>
+    private readonly Queue<(FlushCommit Commit, GroupView Closed)> _recentCommits = new();
+    private const int RecentCommitsKept = 16;
     private (int To, ProtocolMessage Message, long RetryAtMs, long BackoffMs)? _flushReply;
     private WelcomeDuty? _welcome;
     private long _viewChanges;
@@ -391,7 +393,8 @@ public sealed partial class GroupMember
                 throw new InvalidOperationException($"{Self}: the flush of view {View.Id} decided {d.Cut[s]} messages of rank {s}, but only {_delivered[s]} could be delivered here.");
         }
 
-        _lastCommit = commit;
+        _recentCommits.Enqueue((commit, View));
+        if (_recentCommits.Count > RecentCommitsKept) _recentCommits.Dequeue();
         _viewChanges++;
         var next = new GroupView(d.NewViewId, d.NewMembers);
         var joined = next.Members.Where(m => !View.Contains(m)).ToImmutableArray();

@@ -17,7 +17,6 @@ public sealed partial class GroupMember
     private MemberPhase _phase = MemberPhase.Joining;
     private StopReason? _stopReason;
     private long _leaveRetryAt;
-    private GroupView? _previousView;
 
     /// <summary>A member that starts outside the group and waits to be admitted (<see cref="JoinRequested"/> at the members).</summary>
     public static GroupMember Joining(MemberId self, GroupMemberSettings? settings = null, long nowMs = 0) => new(self, settings, nowMs);
@@ -136,10 +135,13 @@ public sealed partial class GroupMember
     /// </summary>
     private ReceiveOutcome ReceiveStale(MemberId from, int fromRank, ProtocolMessage message)
     {
-        if (_lastCommit is { } commit && message.ViewId == commit.ViewId && message is FlushRequest or FlushReport or FlushPrepareAck or FlushPrepare or LeaveRequest)
+        if (message is FlushRequest or FlushReport or FlushPrepareAck or FlushPrepare or LeaveRequest)
         {
-            // Members left out of this view (leavers) need the commit as much as those in it.
-            if (fromRank >= 0 || _previousView?.Contains(from) == true) _effects.Add(new Send(from, commit));
+            // A member of a view closed here still flushes it (leavers too): send the commit it missed.
+            foreach (var (commit, closed) in _recentCommits)
+            {
+                if (commit.ViewId == message.ViewId && closed.Contains(from)) _effects.Add(new Send(from, commit));
+            }
             return ReceiveOutcome.Duplicate;
         }
         return Reject(from, RejectReason.StaleView, $"{message.GetType().Name} of view {message.ViewId}, current view is {View.Id}.");
@@ -166,7 +168,6 @@ public sealed partial class GroupMember
     /// <summary>Installs <paramref name="view"/> (this member is in it), then sends held broadcasts and replays early messages.</summary>
     private void Install(GroupView view, ImmutableArray<MemberId> joined, ImmutableArray<MemberId> left)
     {
-        _previousView = View;
         ResetForView(view);
         _phase = MemberPhase.Normal;
         _states.Clear();
