@@ -142,16 +142,19 @@ public sealed partial class GroupMember
         var delivered = _delivered;
         for (var k = 0; k < clock.Length; k++)
         {
-            if (k != m.Sender && clock[k] > delivered[k]) return false;
+            if (k != m.Sender && clock[k] > delivered[k] && !LostBeyondCut(k, clock[k])) return false;
         }
         return true;
     }
+
+    /// <summary>While a flush commit is applied, messages of rank k beyond the cut are lost for good (see Decide): no wait for them.</summary>
+    private bool LostBeyondCut(int k, long sequence) => _cut is not null && _delivered[k] >= _cut[k] && sequence > _cut[k];
 
     private bool DependenciesDelivered(DataMessage m)
     {
         foreach (var dep in m.DependsOn)
         {
-            if (_delivered[dep.Sender] < dep.Sequence) return false;
+            if (_delivered[dep.Sender] < dep.Sequence && !LostBeyondCut(dep.Sender, dep.Sequence)) return false;
         }
         return true;
     }

@@ -62,7 +62,7 @@ public sealed partial class GroupMember
         if ((Settings.Faults & ProtocolFaults.InstallWithoutAgreement) != 0)
         {
             var wanted = DesiredMembers();
-            if (!wanted.SequenceEqual(View.Members)) ApplyCommit(new FlushCommit(View.Id, default, Decide([MakeReport(default)], wanted)));
+            if (!wanted.SequenceEqual(View.Members)) ApplyCommit(new FlushCommit(View.Id, default, Decide(new Dictionary<int, FlushReport> { [Rank] = MakeReport(default) }, wanted)));
             return;
         }
         if (CoordinatorRank() != Rank) return;
@@ -94,7 +94,7 @@ public sealed partial class GroupMember
         c.Reports[Rank] = MakeReport(round);
         if ((Settings.Faults & ProtocolFaults.SkipFlush) != 0)
         {
-            var commit = new FlushCommit(View.Id, round, Decide([c.Reports[Rank]], desired));
+            var commit = new FlushCommit(View.Id, round, Decide(new Dictionary<int, FlushReport> { [Rank] = c.Reports[Rank] }, desired));
             foreach (var k in participants.Where(k => k != Rank)) _effects.Add(new Send(View.Members[k], commit));
             ApplyCommit(commit);
             return;
@@ -164,7 +164,7 @@ public sealed partial class GroupMember
     {
         if (_coordinator is not { Stage: FlushStage.Collecting } c || c.Participants.Any(k => !c.Reports.ContainsKey(k))) return;
         var adopted = c.Reports.Values.Where(r => r.Prepared is not null).MaxBy(r => r.PreparedRound);
-        c.Decision = adopted?.Prepared ?? Decide(c.Reports.Values, c.NewMembers);
+        c.Decision = adopted?.Prepared ?? Decide(c.Reports, c.NewMembers);
         c.Stage = FlushStage.Preparing;
         c.RetryBackoffMs = Settings.TotalRetryDelayMs;
         c.RetryAtMs = _now + c.RetryBackoffMs;
@@ -230,9 +230,9 @@ public sealed partial class GroupMember
     /// total message inside has its causal past inside, and every explicit one its dependencies. Total-order messages
     /// keep a final priority that any survivor knows; the others get priorities above all of those, in causal order.
     /// </summary>
-    private FlushDecision Decide(IEnumerable<FlushReport> reports, ImmutableArray<MemberId> newMembers)
+    private FlushDecision Decide(IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers)
     {
-        var all = reports.ToList();
+        var all = reports.Values.ToList();
         var maxDelivered = new long[_size];
         var minDelivered = Enumerable.Repeat(long.MaxValue, _size).ToArray();
         var held = new Dictionary<MessageId, DataMessage>();
@@ -248,6 +248,8 @@ public sealed partial class GroupMember
             foreach (var f in report.Finals) finals.TryAdd(f.Message, f.Priority);
         }
 
+        var reported = new bool[_size];
+        foreach (var rank in reports.Keys) reported[rank] = true;
         var cut = (long[])maxDelivered.Clone();
         for (var s = 0; s < _size; s++)
         {
@@ -260,7 +262,7 @@ public sealed partial class GroupMember
             {
                 for (var seq = maxDelivered[s] + 1; seq <= cut[s]; seq++)
                 {
-                    if (InsideCut(held[new MessageId(View.Id, s, seq)], cut)) continue;
+                    if (InsideCut(held[new MessageId(View.Id, s, seq)], cut, reported)) continue;
                     cut[s] = seq - 1;
                     changed = true;
                     break;
@@ -336,20 +338,25 @@ public sealed partial class GroupMember
         return finals.TryGetValue(a.Id, out var fa) && finals.TryGetValue(b.Id, out var fb) && fa < fb;
     }
 
-    private static bool InsideCut(DataMessage m, long[] cut)
+    /// <summary>
+    /// Whether <paramref name="m"/>'s past lies inside the cut. Messages of a member that did not report and that no
+    /// reporter holds are lost for good: no survivor will ever deliver them, so they constrain nothing (they are treated
+    /// as never sent). A reporter holds all of its own messages, so its part of the past is always checked.
+    /// </summary>
+    private static bool InsideCut(DataMessage m, long[] cut, bool[] reported)
     {
         switch (m.Order)
         {
             case DeliveryOrder.Causal or DeliveryOrder.Total:
                 for (var k = 0; k < cut.Length; k++)
                 {
-                    if (k != m.Sender && m.Clock[k] > cut[k]) return false;
+                    if (k != m.Sender && reported[k] && m.Clock[k] > cut[k]) return false;
                 }
                 return true;
             case DeliveryOrder.Explicit:
                 foreach (var dep in m.DependsOn)
                 {
-                    if (dep.Sequence > cut[dep.Sender]) return false;
+                    if (reported[dep.Sender] && dep.Sequence > cut[dep.Sender]) return false;
                 }
                 return true;
             default:

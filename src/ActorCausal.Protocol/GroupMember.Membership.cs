@@ -135,16 +135,19 @@ public sealed partial class GroupMember
     /// </summary>
     private ReceiveOutcome ReceiveStale(MemberId from, int fromRank, ProtocolMessage message)
     {
-        if (message is FlushRequest or FlushReport or FlushPrepareAck or FlushPrepare or LeaveRequest)
-        {
-            // A member of a view closed here still flushes it (leavers too): send the commit it missed.
-            foreach (var (commit, closed) in _recentCommits)
-            {
-                if (commit.ViewId == message.ViewId && closed.Contains(from)) _effects.Add(new Send(from, commit));
-            }
-            return ReceiveOutcome.Duplicate;
-        }
+        if (RepairMissedCommit(from, message)) return ReceiveOutcome.Duplicate;
         return Reject(from, RejectReason.StaleView, $"{message.GetType().Name} of view {message.ViewId}, current view is {View.Id}.");
+    }
+
+    /// <summary>Flush traffic of a view this member closed, from a member of that view (leavers too): send it the commit it missed.</summary>
+    private bool RepairMissedCommit(MemberId from, ProtocolMessage message)
+    {
+        if (message is not (FlushRequest or FlushReport or FlushPrepareAck or FlushPrepare or LeaveRequest)) return false;
+        foreach (var (commit, closed) in _recentCommits)
+        {
+            if (commit.ViewId == message.ViewId && closed.Contains(from)) _effects.Add(new Send(from, commit));
+        }
+        return true;
     }
 
     private ReceiveOutcome ReceiveWhileJoining(MemberId from, ProtocolMessage message)

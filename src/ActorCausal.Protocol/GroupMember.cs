@@ -153,7 +153,12 @@ public sealed partial class GroupMember
     public ReceiveOutcome Receive(MemberId from, ProtocolMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (_phase == MemberPhase.Stopped) return ReceiveOutcome.Duplicate;
+        if (_phase == MemberPhase.Stopped)
+        {
+            // A member that left still answers for the view it closed: survivors may have missed that commit.
+            if (_stopReason is StopReason.Left or StopReason.ExcludedFromView) RepairMissedCommit(from, message);
+            return ReceiveOutcome.Duplicate;
+        }
         if (_phase == MemberPhase.Joining) return ReceiveWhileJoining(from, message);
         var fromRank = View.RankOf(from);
         if (message.ViewId < View.Id) return ReceiveStale(from, fromRank, message);

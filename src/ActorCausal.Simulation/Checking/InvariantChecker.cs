@@ -39,8 +39,8 @@ public sealed record CheckerOptions
 /// are all histories. A member is correct when it never crashes, is never downed, never leaves and is never excluded.
 /// </para>
 /// <para>
-/// Causality across views: m1 of an earlier view binds a delivery of m2 only if m1 outlived its view (some member
-/// delivered it and then installed a later view). A message lost with every member that held it (a crashed sender whose
+/// Causality and lost messages: m1 of a view that ended binds a delivery of m2 only if m1 outlived that view (some
+/// member delivered it and then installed a later view), whether m2 is of a later view or of the same one. A message lost with every member that held it (a crashed sender whose
 /// only receiver crashed too) can still lie in the causal past of survivors' later messages, through a FIFO or explicit
 /// message delivered without its causal past; no protocol can deliver it, so it is exempt. Messages of earlier views
 /// than the deliverer's first view reach it through its snapshot and are exempt too.
@@ -53,6 +53,7 @@ public sealed record CheckerOptions
 public sealed class InvariantChecker
 {
     private readonly MemberHistory[] _histories;
+    private readonly HashSet<long> _closedViews = new();
     private readonly Dictionary<MemberId, int> _index = new();
 
     public InvariantChecker(IEnumerable<MemberHistory> histories)
@@ -441,10 +442,10 @@ public sealed class InvariantChecker
                     while (r != q && past[r] > prefix[r])
                     {
                         var missing = sendsBy[r][prefix[r]];
-                        if (missing.ViewId < del.Id.ViewId && !survived.Contains(missing))
+                        if (IsLost(missing, survived))
                         {
                             // Lost with every member that held it before its view ended: no member carried it into a
-                            // later view, so none can deliver it; causality through it cannot bind later views.
+                            // later view, so no survivor can deliver it; causality through it binds nobody.
                             deliveredIndex[r][prefix[r] + 1] = true;
                             while (deliveredIndex[r][prefix[r] + 1]) prefix[r]++;
                             continue;
@@ -460,7 +461,7 @@ public sealed class InvariantChecker
                 foreach (var dep in sent.DependsOn)
                 {
                     if (dep.ViewId < firstView) continue; // reached this member through its snapshot
-                    if (!st.Delivered.Contains(dep))
+                    if (!st.Delivered.Contains(dep) && !IsLost(dep, survived))
                         violations.Add(new InvariantViolation(ViolationKind.Explicit, self, [dep, del.Id], $"{del.Id} delivered before its dependency {dep}"));
                 }
             }
@@ -472,9 +473,23 @@ public sealed class InvariantChecker
         }
     }
 
+    /// <summary>A message of a view that some member closed (installed a later view) that no member carried across: gone for good.</summary>
+    private bool IsLost(MessageId id, HashSet<MessageId> survived) => _closedViews.Contains(id.ViewId) && !survived.Contains(id);
+
     /// <summary>The messages some member delivered before installing a later view: those that outlived their view.</summary>
     private HashSet<MessageId> SurvivedViewChanges()
     {
+        _closedViews.Clear();
+        foreach (var h in _histories)
+        {
+            long? previous = null;
+            foreach (var e in h.Events)
+            {
+                if (e is not ViewEvent v) continue;
+                if (previous is { } closed) _closedViews.Add(closed);
+                previous = v.ViewId;
+            }
+        }
         var survived = new HashSet<MessageId>();
         var pending = new List<MessageId>();
         foreach (var h in _histories)

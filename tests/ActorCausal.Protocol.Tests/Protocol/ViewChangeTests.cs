@@ -80,6 +80,8 @@ public class ViewChangeTests
         Settle(net);
         var sent = Assert.Single(net.EventsOf<HeldBroadcastSent>(0));
         Assert.Equal(held.Ticket, sent.Ticket);
+        var ownDelivery = net.Events[0].FindIndex(e => e is Deliver d && d.Message.Id == sent.Id);
+        Assert.True(net.Events[0].IndexOf(sent) < ownDelivery, "the id must be told before the sender delivers the message");
         Assert.Equal(2, sent.Id.ViewId);
         Assert.Equal(new object[] { "during" }, net.Payloads(1));
         Assert.Equal(2, net.Delivered[1].Single().ViewId);
@@ -199,5 +201,66 @@ public class ViewChangeTests
         Assert.Contains(new MemberId("m2", 2), view.Members);
         Assert.DoesNotContain(new MemberId("m2", 1), view.Members);
         Assert.Equal(view, LastView(net, reborn).View);
+    }
+
+    [Fact]
+    public void Flush_a_survivor_that_missed_the_commit_gets_it_from_a_member_of_the_new_view()
+    {
+        var net = new ManualNetwork(3);
+        net.Crash(2);
+        net.Blackhole = f => f.To == 1 && f.Message is FlushCommit;
+        net.DoAll(m => m.Removed(net.Members[2].Self));
+        Settle(net, 4);
+        Assert.Equal(2, net.Members[0].View.Id);
+        Assert.Equal(MemberPhase.Flushing, net.Members[1].Phase);
+
+        net.Blackhole = null;
+        Settle(net);
+        Assert.Equal(MemberPhase.Normal, net.Members[1].Phase);
+        Assert.Equal(LastView(net, 0).View, LastView(net, 1).View);
+    }
+
+    [Fact]
+    public void Flush_a_coordinator_that_left_still_answers_for_the_view_it_closed()
+    {
+        var net = new ManualNetwork(3);
+        net.Broadcast(0, "from the leaver");
+        net.Blackhole = f => f.Message is FlushCommit;
+        net.Do(0, m => m.Leave());
+        Settle(net, 4);
+        Assert.Equal(StopReason.Left, net.EventsOf<Stopped>(0).Single().Reason);
+        Assert.All(new[] { 1, 2 }, i => Assert.Equal(MemberPhase.Flushing, net.Members[i].Phase));
+
+        net.Blackhole = null;
+        Settle(net);
+        for (var i = 1; i <= 2; i++)
+        {
+            Assert.Equal(new object[] { "from the leaver" }, net.Payloads(i));
+            Assert.Equal(new[] { net.Members[1].Self, net.Members[2].Self }, LastView(net, i).View.Members);
+        }
+    }
+
+    [Fact]
+    public void Flush_a_causal_message_whose_past_was_lost_with_removed_members_is_still_delivered()
+    {
+        // X (m0) reaches only m1; m1 sends Y (FIFO) that m2 delivers without X; m2's causal C now follows X.
+        // m0 and m1 are removed and nobody left holds X: it is gone, so C must not wait for it forever.
+        var net = new ManualNetwork(4);
+        net.Broadcast(0, "X");
+        net.Release(Data(1, "X"));
+        net.Drop(f => f.Message is DataMessage { Payload: "X" });
+        net.Broadcast(1, "Y", DeliveryOrder.Fifo);
+        net.Release(Data(2, "Y"));
+        net.Drop(f => f.Message is DataMessage { Payload: "Y" });
+        net.Broadcast(2, "C");
+        Assert.Equal(new object[] { "Y" }, net.Payloads(2));
+        net.Crash(0);
+        net.Crash(1);
+        net.DoAll(m => m.Removed(net.Members[0].Self));
+        net.DoAll(m => m.Removed(net.Members[1].Self));
+        Settle(net);
+        Assert.Equal(new object[] { "Y", "C" }, net.Payloads(2));
+        Assert.Equal(new object[] { "Y", "C" }, net.Payloads(3));
+        Assert.Equal(new[] { net.Members[2].Self, net.Members[3].Self }, LastView(net, 3).View.Members);
     }
 }
