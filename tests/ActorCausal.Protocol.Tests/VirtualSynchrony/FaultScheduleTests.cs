@@ -20,9 +20,9 @@ public class FaultScheduleTests
         SimulationRunner.RunMany(options, firstSeed, schedules).ToList();
 
     [Fact]
-    public void Six_hundred_schedules_with_every_kind_of_fault_keep_every_invariant_and_settle_in_one_view()
+    public void Six_hundred_schedules_with_every_kind_of_fault_on_lossy_links_keep_every_invariant_and_settle_in_one_view()
     {
-        var results = RunMany(AllFaults, 600);
+        var results = RunMany(AllFaults with { Loss = 0.05, Duplication = 0.02 }, 600);
         var failing = results.Where(r => r.HasViolations || !r.Quiescent).ToList();
         Assert.True(failing.Count == 0,
             $"{failing.Count} of {results.Count} schedules failed; seeds {string.Join(",", failing.Take(20).Select(r => r.Seed))}\n{Describe(failing.FirstOrDefault() ?? results[0])}");
