@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ActorCausal.Protocol.Membership;
 
 namespace ActorCausal.Protocol;
 
@@ -36,6 +37,10 @@ public sealed partial class GroupMember
             Self = Self,
             ViewId = View.Id,
             ViewSize = _size,
+            Phase = _phase,
+            Members = View.Members.ToImmutableDictionary(m => m, StateOf),
+            ViewChanges = _viewChanges,
+            HeldBroadcasts = _held.Count,
             Sent = _sent,
             Received = _received,
             Delivered = _deliveredCount,

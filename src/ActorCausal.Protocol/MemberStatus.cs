@@ -9,6 +9,13 @@ public sealed record MemberStatus
     public required MemberId Self { get; init; }
     public required long ViewId { get; init; }
     public required int ViewSize { get; init; }
+    public MemberPhase Phase { get; init; }
+    /// <summary>How this member sees each member of its view: ACTIVE, SUSPECTED (unreachable, no view change yet) or FAILED (removed).</summary>
+    public ImmutableDictionary<MemberId, MemberState> Members { get; init; } = ImmutableDictionary<MemberId, MemberState>.Empty;
+    /// <summary>Views installed here after the first.</summary>
+    public long ViewChanges { get; init; }
+    /// <summary>Broadcasts accepted during a view change, waiting for the next view.</summary>
+    public int HeldBroadcasts { get; init; }
     /// <summary>Broadcasts this member accepted.</summary>
     public long Sent { get; init; }
     /// <summary>Distinct data messages received from others (duplicates excluded).</summary>

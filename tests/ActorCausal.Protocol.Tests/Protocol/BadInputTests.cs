@@ -26,7 +26,8 @@ public class BadInputTests
         Assert.False(string.IsNullOrWhiteSpace(outcome.Detail));
         var after = net.Members[1].Status();
         Assert.Equal(1, after.Rejected[reason]);
-        Assert.Equal(before with { Rejected = after.Rejected }, after);
+        Assert.Equal(before with { Rejected = after.Rejected, Members = after.Members }, after);
+        Assert.Equal(before.Members, after.Members);
         Assert.Equal(reason, Assert.Single(net.Rejections[1]).Reason);
 
         Assert.Equal(ReceiveStatus.Accepted, net.Inject(1, 0, first).Status);

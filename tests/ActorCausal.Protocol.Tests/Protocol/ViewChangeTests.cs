@@ -24,6 +24,8 @@ public class ViewChangeTests
         net.Do(0, m => m.Suspected(net.Members[2].Self));
         Settle(net, 4);
         Assert.Equal(MemberState.Suspected, net.Members[0].StateOf(net.Members[2].Self));
+        Assert.Equal(MemberState.Suspected, net.Members[0].Status().Members[net.Members[2].Self]);
+        Assert.Equal(MemberState.Active, net.Members[0].Status().Members[net.Members[1].Self]);
         Assert.Single(net.EventsOf<MemberSuspected>(0));
         Assert.Empty(net.EventsOf<ViewInstalled>(0));
         net.Do(0, m => m.Reachable(net.Members[2].Self));
@@ -46,6 +48,8 @@ public class ViewChangeTests
 
         for (var i = 0; i < 2; i++)
         {
+            Assert.Equal(1, net.Members[i].Status().ViewChanges);
+            Assert.Equal(MemberPhase.Normal, net.Members[i].Status().Phase);
             Assert.Equal(new object[] { "last words" }, net.Payloads(i));
             var view = LastView(net, i);
             Assert.Equal(2, view.View.Id);
@@ -77,6 +81,8 @@ public class ViewChangeTests
         Assert.Equal(MemberPhase.Flushing, net.Members[0].Phase);
         var held = net.Members[0].Broadcast("during", DeliveryOrder.Causal);
         Assert.True(held.IsHeld);
+        Assert.Equal(1, net.Members[0].Status().HeldBroadcasts);
+        Assert.Equal(MemberState.Failed, net.Members[0].Status().Members[net.Members[2].Self]);
         Settle(net);
         var sent = Assert.Single(net.EventsOf<HeldBroadcastSent>(0));
         Assert.Equal(held.Ticket, sent.Ticket);
