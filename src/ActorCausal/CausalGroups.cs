@@ -1,0 +1,81 @@
+using System.Net;
+using ActorCausal.Internal;
+using ActorCausal.Protocol;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+
+namespace ActorCausal;
+
+/// <summary>Creates the <see cref="CausalGroups"/> extension (listed in <c>akka.extensions</c> to start it with the system).</summary>
+public sealed class CausalGroupsExtensionProvider : ExtensionIdProvider<CausalGroups>
+{
+    public override CausalGroups CreateExtension(ExtendedActorSystem system) => new(system);
+}
+
+/// <summary>
+/// ActorCausal on one ActorSystem: ordered, reliable group multicast over Akka.Cluster. <see cref="Join"/> starts a
+/// group actor for a named group on this node; the group's members are the nodes that joined it.
+/// </summary>
+/// <remarks>
+/// Every node that may exchange group traffic must have the extension loaded (its serializer is registered when it
+/// starts): list <c>"ActorCausal.CausalGroupsExtensionProvider, ActorCausal"</c> in <c>akka.extensions</c>, call
+/// <see cref="Get"/> at startup, or use <c>WithCausalGroups</c> with Akka.Hosting.
+/// </remarks>
+public sealed class CausalGroups : IExtension
+{
+    /// <summary>The name of the System.Diagnostics.Metrics meter.</summary>
+    public const string MeterName = "ActorCausal";
+
+    private readonly ExtendedActorSystem _system;
+
+    public CausalGroups(ExtendedActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        _system = system;
+        _system.Settings.InjectTopLevelFallback(DefaultConfig());
+        Settings = CausalGroupsSettings.Create(system.Settings.Config.GetConfig("actorcausal"));
+        Cluster = Cluster.Get(system);
+        Guardian = system.SystemActorOf(Props.Create(() => new CausalGuardian(Settings)).WithDeploy(Deploy.Local), Settings.GuardianName);
+    }
+
+    public static CausalGroups Get(ActorSystem system) => system.WithExtension<CausalGroups, CausalGroupsExtensionProvider>();
+
+    /// <summary>The embedded reference.conf: <c>actorcausal { ... }</c> defaults and the serializer bindings.</summary>
+    public static Config DefaultConfig() => ConfigurationFactory.FromResource<CausalGroups>("ActorCausal.reference.conf");
+
+    public CausalGroupsSettings Settings { get; }
+
+    public Cluster Cluster { get; }
+
+    /// <summary>The parent of the group actors (/system/actorcausal by default).</summary>
+    public IActorRef Guardian { get; }
+
+    /// <summary>
+    /// Joins <paramref name="group"/> on this node. <paramref name="subscriber"/> receives the group's events in order;
+    /// if it terminates, the member leaves. The node must be (or become) Up in the cluster: the member is admitted by the
+    /// group's current members, or founds the group if it is the oldest node to start it (see README, "Founding").
+    /// <paramref name="protocol"/> overrides <c>actorcausal.protocol</c> for this group; every member of a group must use
+    /// the same total-order mode.
+    /// </summary>
+    public CausalGroup Join(string group, IActorRef subscriber, GroupMemberSettings? protocol = null)
+    {
+        var name = ActorNameOf(group);
+        ArgumentNullException.ThrowIfNull(subscriber);
+        var settings = protocol ?? Settings.Protocol;
+        settings.Validate();
+        var start = new CausalGuardian.StartGroup(group, name, subscriber, settings);
+        var actor = Guardian.Ask<IActorRef>(start, Settings.AskTimeout);
+        return new CausalGroup(_system, group, subscriber, actor, Settings.AskTimeout);
+    }
+
+    /// <summary>The actor name of a group: the URL-encoded group name. Throws for a name that cannot be one.</summary>
+    public static string ActorNameOf(string group)
+    {
+        if (string.IsNullOrWhiteSpace(group)) throw new ArgumentException("A group needs a name.", nameof(group));
+        var name = WebUtility.UrlEncode(group);
+        if (name.StartsWith('$') || !ActorPath.IsValidPathElement(name))
+            throw new ArgumentException($"'{group}' cannot name a group (it is not a valid actor name once URL-encoded: '{name}').", nameof(group));
+        return name;
+    }
+}

@@ -1,0 +1,120 @@
+using ActorCausal.Protocol;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorCausal;
+
+/// <summary>Batching of protocol messages bound for the same member into one remote envelope.</summary>
+public sealed record BatchingSettings
+{
+    public bool Enabled { get; init; } = true;
+    /// <summary>A batch is sent once it holds this many protocol messages.</summary>
+    public int MaxMessages { get; init; } = 256;
+    /// <summary>A batch is sent once its estimated size reaches this many bytes.</summary>
+    public long MaxBytes { get; init; } = 64 * 1024;
+    /// <summary>Extra wait for more messages before a batch is sent; zero closes the batch when the mailbox is drained.</summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.Zero;
+}
+
+/// <summary>The <c>actorcausal</c> section of the configuration (defaults in the embedded reference.conf).</summary>
+public sealed record CausalGroupsSettings
+{
+    public string GuardianName { get; init; } = "actorcausal";
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan JoinRetryInterval { get; init; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan FoundingDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan SnapshotTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public bool LogRejectedInputs { get; init; } = true;
+    public GroupMemberSettings Protocol { get; init; } = new();
+    public BatchingSettings Batching { get; init; } = new();
+    public bool MetricsEnabled { get; init; } = true;
+    public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Reads <c>actorcausal</c> from the system's configuration (with the reference defaults as fallback).</summary>
+    public static CausalGroupsSettings Create(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return Create(system.Settings.Config.WithFallback(CausalGroups.DefaultConfig()).GetConfig("actorcausal"));
+    }
+
+    /// <summary>Reads an <c>actorcausal</c> section.</summary>
+    public static CausalGroupsSettings Create(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.IsNullOrEmpty()) throw new ConfigurationException("The actorcausal configuration section is missing.");
+        var p = config.GetConfig("protocol");
+        var b = config.GetConfig("batching");
+        var m = config.GetConfig("metrics");
+        var settings = new CausalGroupsSettings
+        {
+            GuardianName = config.GetString("guardian-name", "actorcausal"),
+            TickInterval = Positive(config, "tick-interval"),
+            JoinRetryInterval = Positive(config, "join-retry-interval"),
+            FoundingDelay = Positive(config, "founding-delay"),
+            SnapshotTimeout = Positive(config, "snapshot-timeout"),
+            LeaveTimeout = Positive(config, "leave-timeout"),
+            AskTimeout = Positive(config, "ask-timeout"),
+            LogRejectedInputs = config.GetBoolean("log-rejected-inputs", true),
+            Protocol = new GroupMemberSettings
+            {
+                TotalOrder = ParseTotalOrder(p.GetString("total-order", "three-step")),
+                MaxUnstable = p.GetInt("max-unstable", 10_000),
+                ReceiveWindow = p.GetLong("receive-window", 65_536),
+                NakInitialDelayMs = Millis(p, "nak-initial-delay"),
+                NakMaxDelayMs = Millis(p, "nak-max-delay"),
+                TotalRetryDelayMs = Millis(p, "total-retry-delay"),
+                StabilityIntervalMs = Millis(p, "stability-interval"),
+                IdleGossipIntervalMs = Millis(p, "idle-gossip-interval"),
+                MaxClockSkewMs = Millis(p, "max-clock-skew"),
+                DependencyIndexCapacity = p.GetInt("dependency-index-capacity", 65_536),
+            },
+            Batching = new BatchingSettings
+            {
+                Enabled = b.GetBoolean("enabled", true),
+                MaxMessages = b.GetInt("max-messages", 256),
+                MaxBytes = b.GetByteSize("max-bytes") ?? 64 * 1024,
+                Linger = b.GetTimeSpan("linger", TimeSpan.Zero),
+            },
+            MetricsEnabled = m.GetBoolean("enabled", true),
+            MetricsInterval = Positive(m, "interval"),
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>Throws <see cref="ConfigurationException"/> when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(GuardianName) || !ActorPath.IsValidPathElement(GuardianName))
+            throw new ConfigurationException($"actorcausal.guardian-name '{GuardianName}' is not a valid actor name.");
+        if (Batching.MaxMessages < 1) throw new ConfigurationException("actorcausal.batching.max-messages must be at least 1.");
+        if (Batching.MaxBytes < 1) throw new ConfigurationException("actorcausal.batching.max-bytes must be positive.");
+        if (Batching.Linger < TimeSpan.Zero) throw new ConfigurationException("actorcausal.batching.linger must not be negative.");
+        try
+        {
+            Protocol.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"actorcausal.protocol: {e.Message}");
+        }
+    }
+
+    private static TotalOrderMode ParseTotalOrder(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "three-step" or "threestep" or "3" => TotalOrderMode.ThreeStep,
+        "two-step" or "twostep" or "2" => TotalOrderMode.TwoStep,
+        _ => throw new ConfigurationException($"actorcausal.protocol.total-order must be three-step or two-step, not '{value}'."),
+    };
+
+    private static TimeSpan Positive(Config config, string path)
+    {
+        var value = config.GetTimeSpan(path, null, allowInfinite: false);
+        if (value <= TimeSpan.Zero) throw new ConfigurationException($"actorcausal: {path} must be a positive duration, not {value}.");
+        return value;
+    }
+
+    private static long Millis(Config config, string path) => (long)Positive(config, path).TotalMilliseconds;
+}

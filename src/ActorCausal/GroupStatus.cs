@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+
+namespace ActorCausal;
+
+/// <summary>Where the group actor is, beyond the protocol member's phase.</summary>
+public enum GroupActorState
+{
+    /// <summary>The node is not Up in the cluster yet: nothing is announced or founded.</summary>
+    WaitingForClusterUp,
+    /// <summary>Announcing itself to the other Up nodes and waiting for a view (or founding one).</summary>
+    Joining,
+    /// <summary>A member of a view (the protocol may be flushing a view change).</summary>
+    Member,
+    /// <summary>Left, downed or excluded: delivers nothing more.</summary>
+    Stopped,
+}
+
+/// <summary>A snapshot of one group on this node: the protocol's counters plus the runtime's.</summary>
+public sealed record GroupStatus
+{
+    public required string Group { get; init; }
+    public required MemberId Self { get; init; }
+    public required GroupActorState State { get; init; }
+    public required MemberPhase Phase { get; init; }
+    /// <summary>The installed view (a one-member placeholder of id 0 while joining).</summary>
+    public required GroupView View { get; init; }
+    /// <summary>The protocol member's counters: sent, delivered, delayed (held back), pending, rejected by reason, ...</summary>
+    public required MemberStatus Protocol { get; init; }
+
+    /// <summary>Inputs the protocol refused (each logged); also by reason in <see cref="MemberStatus.Rejected"/>.</summary>
+    public long InputsRejected { get; init; }
+    /// <summary>Envelopes dropped before the protocol saw them: no sender, or a sender whose address is not the member it claims to be.</summary>
+    public long UnverifiedSenders { get; init; }
+    /// <summary>Join requests ignored because the joiner's node is not an Up member of the cluster as seen here.</summary>
+    public long JoinRequestsIgnored { get; init; }
+    /// <summary>Delivered payloads this node could not deserialize (delivered as <see cref="UndeserializablePayload"/>).</summary>
+    public long PayloadDeserializationFailures { get; init; }
+    /// <summary>Snapshot requests the subscriber did not answer in time (an empty snapshot was used).</summary>
+    public long SnapshotTimeouts { get; init; }
+    /// <summary>Remote envelopes sent, and the protocol messages they carried (their ratio is the mean batch size).</summary>
+    public long EnvelopesSent { get; init; }
+    public long ProtocolMessagesSent { get; init; }
+    /// <summary>Views installed here.</summary>
+    public long ViewChanges { get; init; }
+    /// <summary>Members the failure detector currently suspects.</summary>
+    public ImmutableArray<MemberId> Suspected { get; init; } = ImmutableArray<MemberId>.Empty;
+
+    /// <summary>Messages that waited in the hold-back queue (arrived before they could be delivered).</summary>
+    public long HeldBack => Protocol.Delayed;
+
+    public long RejectedBy(RejectReason reason) => Protocol.Rejected.GetValueOrDefault(reason);
+}

@@ -1,0 +1,77 @@
+using ActorCausal.Protocol;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorCausal.Internal;
+
+/// <summary>
+/// The extension's guardian (/system/actorcausal): parent of one group actor per group, named by the group. A failing
+/// group actor is stopped, never restarted: a restart would lose the protocol state of a member the others still count.
+/// </summary>
+internal sealed class CausalGuardian : UntypedActor
+{
+    private readonly CausalGroupsSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<string> _stopping = new();
+    private readonly Dictionary<string, List<(StartGroup Request, IActorRef ReplyTo)>> _waiting = new();
+
+    public CausalGuardian(CausalGroupsSettings settings) => _settings = settings;
+
+    /// <summary>Start the group actor for <see cref="Group"/>; answered with its IActorRef or a Status.Failure.</summary>
+    public sealed record StartGroup(string Group, string ActorName, IActorRef Subscriber, GroupMemberSettings Protocol);
+
+    /// <summary>A group actor about to stop itself (after leaving): a Join of the same group waits until it is gone.</summary>
+    public sealed record GroupActorStopping(string ActorName);
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
+    {
+        _log.Error(e, "A group actor failed; it is stopped (its subscriber receives GroupStopped with reason Failed).");
+        return Directive.Stop;
+    });
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case StartGroup start:
+                Start(start, Sender);
+                break;
+            case GroupActorStopping stopping:
+                _stopping.Add(stopping.ActorName);
+                break;
+            case Terminated terminated:
+                var name = terminated.ActorRef.Path.Name;
+                _stopping.Remove(name);
+                if (_waiting.Remove(name, out var waiting))
+                {
+                    foreach (var (request, replyTo) in waiting) Start(request, replyTo);
+                }
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Start(StartGroup start, IActorRef replyTo)
+    {
+        var existing = Context.Child(start.ActorName);
+        if (!existing.IsNobody())
+        {
+            if (_stopping.Contains(start.ActorName))
+            {
+                if (!_waiting.TryGetValue(start.ActorName, out var list)) _waiting[start.ActorName] = list = new();
+                list.Add((start, replyTo));
+                return;
+            }
+            replyTo.Tell(new Status.Failure(new InvalidOperationException(
+                $"Group '{start.Group}' is already joined on this node; Leave() it before joining again.")));
+            return;
+        }
+        var child = Context.ActorOf(
+            Props.Create(() => new GroupActor(start.Group, start.Subscriber, _settings, start.Protocol)).WithDeploy(Deploy.Local),
+            start.ActorName);
+        Context.Watch(child);
+        replyTo.Tell(child);
+    }
+}

@@ -1,0 +1,215 @@
+using ActorCausal.Metrics;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Serialization;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+
+namespace ActorCausal.Internal;
+
+// Cluster membership to protocol inputs, the join handshake and founding.
+//
+// Identities: a group member is MemberId(node address, cluster UniqueAddress uid). A node that restarts at the same
+// address has a new uid, so it is a new member and its old incarnation is gone.
+//
+// Joining: a group actor whose node is Up announces itself (JoinRequest) every join-retry-interval to the group actors
+// of every other Up node. A member that gets it, from a joiner whose node it also sees Up with that uid, calls
+// JoinRequested (the coordinator then admits it with a flush and the oldest old member sends the Welcome with the
+// snapshot) and answers JoinAck. A joiner that receives a JoinAck knows the group exists and never founds it.
+//
+// Founding: a joiner founds the group (a one-member view 1) when (a) it has been announcing for founding-delay,
+// (b) no JoinAck arrived during the last founding-delay, and (c) its node is the oldest Up member (Akka's age order)
+// among itself and the joiners that announced themselves to it. Every node that starts the group at about the same time
+// therefore waits for the oldest one, which founds and then admits the others. Two founders would need announcements
+// lost for longer than founding-delay; the result would be two groups of the same name that never merge (each refuses the
+// other's traffic as NotAMember, logged), so founding-delay must exceed the time a message takes between Up nodes.
+internal sealed partial class GroupActor
+{
+    private readonly Cluster _cluster;
+    private readonly Address _selfAddress;
+    private readonly MemberId _self;
+    private readonly Dictionary<Address, Member> _up = new();
+    private readonly Dictionary<MemberId, long> _announcedJoiners = new();
+    private Member? _selfMember;
+    private long _joinStartedAt;
+    private long _lastAckAt = long.MinValue / 2;
+
+    private sealed class JoinTimer
+    {
+        public static readonly JoinTimer Instance = new();
+    }
+
+    private static MemberId IdOf(Member m) => new(m.Address.ToString(), m.UniqueAddress.Uid);
+
+    private bool IsSelf(Member m) => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress);
+
+    private void OnClusterEvent(object e)
+    {
+        AdvanceTime();
+        switch (e)
+        {
+            case ClusterEvent.MemberUp up:
+                _up[up.Member.Address] = up.Member;
+                if (IsSelf(up.Member)) OnSelfUp(up.Member);
+                else if (_state == GroupActorState.Joining) Announce(up.Member);
+                break;
+            case ClusterEvent.MemberLeft or ClusterEvent.MemberExited:
+            {
+                var m = ((ClusterEvent.MemberStatusChange)e).Member;
+                _up.Remove(m.Address);
+                if (IsSelf(m) && _state == GroupActorState.Member) OnLeave(ActorRefs.Nobody, "this node is leaving the cluster");
+                break;
+            }
+            case ClusterEvent.MemberDowned downed:
+                OnGone(downed.Member);
+                break;
+            case ClusterEvent.MemberRemoved removed:
+                OnGone(removed.Member);
+                break;
+            case ClusterEvent.UnreachableMember unreachable when !IsSelf(unreachable.Member):
+                _member.Suspected(IdOf(unreachable.Member));
+                break;
+            case ClusterEvent.ReachableMember reachable when !IsSelf(reachable.Member):
+                _member.Reachable(IdOf(reachable.Member));
+                break;
+        }
+        ProcessEffects();
+    }
+
+    /// <summary>A node was downed or removed: final. Its member (if any) leaves the next view; if it is this node, stop at once.</summary>
+    private void OnGone(Member m)
+    {
+        _up.Remove(m.Address);
+        var id = IdOf(m);
+        _announcedJoiners.Remove(id);
+        if (IsSelf(m))
+        {
+            if (_state == GroupActorState.Member) _member.DownedSelf();
+            else if (_stopped is null) Stop(new GroupStopped(_group, GroupStopReason.Downed, "The cluster downed or removed this node before it was admitted."));
+            return;
+        }
+        _member.Removed(id);
+    }
+
+    private void OnSelfUp(Member self)
+    {
+        _selfMember = self;
+        if (_state != GroupActorState.WaitingForClusterUp) return;
+        _state = GroupActorState.Joining;
+        _joinStartedAt = _clock.NowMs;
+        Timers.StartPeriodicTimer("join", JoinTimer.Instance, TimeSpan.Zero, _settings.JoinRetryInterval);
+    }
+
+    private void OnJoinTimer()
+    {
+        if (_state != GroupActorState.Joining) return;
+        var now = _clock.NowMs;
+        foreach (var m in _up.Values)
+        {
+            if (!IsSelf(m)) Announce(m);
+        }
+        if (now - _joinStartedAt >= (long)_settings.FoundingDelay.TotalMilliseconds
+            && now - _lastAckAt >= (long)_settings.FoundingDelay.TotalMilliseconds
+            && IsOldestAnnouncedHost())
+        {
+            Found();
+        }
+    }
+
+    private void Announce(Member m) => PeerRef(IdOf(m)).Tell(new JoinRequest(_self), Self);
+
+    /// <summary>True when no Up node that announced the group to this one is older than this node.</summary>
+    private bool IsOldestAnnouncedHost()
+    {
+        if (_selfMember is null) return false;
+        foreach (var joiner in _announcedJoiners.Keys)
+        {
+            if (UpMember(joiner) is { } other && other.IsOlderThan(_selfMember)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The Up cluster member behind <paramref name="id"/> (same address and uid), or null.</summary>
+    private Member? UpMember(MemberId id)
+    {
+        if (!Address.TryParse(id.Address, out var address) || address is null) return null;
+        return _up.TryGetValue(address, out var m) && m.UniqueAddress.Uid == id.Incarnation ? m : null;
+    }
+
+    private void Found()
+    {
+        var view = new GroupView(1, [_self]);
+        _log.Info("Group {0}: no member answered within {1} and this is the oldest Up node hosting the group; founding {2}.",
+            _group, _settings.FoundingDelay, view);
+        _member = new GroupMember(_self, view, _protocolSettings, _clock.NowMs);
+        _metricsBaseline = null;
+        _lastTickMs = 0;
+        AdvanceTime();
+        OnViewInstalled(view, [_self], []);
+        foreach (var joiner in _announcedJoiners.Keys.ToList())
+        {
+            if (UpMember(joiner) is not null) _member.JoinRequested(joiner);
+        }
+        _announcedJoiners.Clear();
+        ProcessEffects();
+    }
+
+    private void OnJoinRequest(JoinRequest request)
+    {
+        if (!SenderIs(request.Joiner))
+        {
+            _unverifiedSenders++;
+            return;
+        }
+        if (UpMember(request.Joiner) is null)
+        {
+            // Not Up here (yet): it repeats its request; the cluster's gossip will catch up.
+            _joinRequestsIgnored++;
+            return;
+        }
+        switch (_state)
+        {
+            case GroupActorState.Member:
+                AdvanceTime();
+                _member.JoinRequested(request.Joiner);
+                Sender.Tell(new JoinAck(_self, _view.Id), Self);
+                ProcessEffects();
+                break;
+            case GroupActorState.Joining or GroupActorState.WaitingForClusterUp:
+                _announcedJoiners[request.Joiner] = _clock.NowMs;
+                break;
+        }
+    }
+
+    private void OnJoinAck(JoinAck ack)
+    {
+        if (!SenderIs(ack.Member))
+        {
+            _unverifiedSenders++;
+            return;
+        }
+        _lastAckAt = _clock.NowMs;
+    }
+
+    /// <summary>True when the transport sender of the current message is the group actor of <paramref name="claimed"/>'s node.</summary>
+    private bool SenderIs(MemberId claimed)
+    {
+        var sender = Sender;
+        if (sender is null || sender.IsNobody() || sender.Equals(Context.System.DeadLetters)) return false;
+        var address = sender.Path.Address;
+        if (!address.HasGlobalScope) address = _selfAddress;
+        return string.Equals(address.ToString(), claimed.Address, StringComparison.Ordinal);
+    }
+
+    private Address AddressOf(MemberId member)
+    {
+        if (_addresses.TryGetValue(member.Address, out var address)) return address;
+        address = Address.Parse(member.Address);
+        if (_addresses.Count > 1024) _addresses.Clear();
+        _addresses[member.Address] = address;
+        return address;
+    }
+
+    private readonly Dictionary<string, Address> _addresses = new();
+}

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+using ActorCausal.Serialization;
+using Akka.Actor;
+
+namespace ActorCausal.Internal;
+
+// Peers and batching. Every protocol message bound for a member is queued in that member's batch; a batch leaves as one
+// GroupEnvelope (one remote message) when it reaches max-messages or max-bytes, or when the actor has drained the
+// inputs that were in its mailbox: the first queued message posts a FlushOutbox marker to Self, which the mailbox
+// delivers after everything already waiting there. An idle group therefore sends at once, a busy one in batches, and
+// no timer is involved (unless linger > 0). With batching off every message leaves in its own envelope at once.
+internal sealed partial class GroupActor
+{
+    private readonly IActorRefProvider _provider;
+    private readonly Dictionary<MemberId, IActorRef> _peers = new();
+    private readonly Dictionary<MemberId, Batch> _outbox = new();
+    private bool _flushScheduled;
+
+    internal sealed class FlushOutbox
+    {
+        public static readonly FlushOutbox Instance = new();
+    }
+
+    private sealed class Batch
+    {
+        public readonly List<ProtocolMessage> Messages = new();
+        public long Bytes;
+    }
+
+    /// <summary>The group actor of this group on <paramref name="member"/>'s node, resolved from its address without a round trip.</summary>
+    private IActorRef PeerRef(MemberId member)
+    {
+        if (_peers.TryGetValue(member, out var peer)) return peer;
+        var path = new RootActorPath(AddressOf(member)) / "system" / _settings.GuardianName / Self.Path.Name;
+        peer = _provider.ResolveActorRef(path);
+        _peers[member] = peer;
+        return peer;
+    }
+
+    private void ForgetPeersNotIn(GroupView view)
+    {
+        foreach (var m in _peers.Keys.Where(m => !view.Contains(m) && !_outbox.ContainsKey(m)).ToList()) _peers.Remove(m);
+    }
+
+    private void Enqueue(MemberId to, ProtocolMessage message)
+    {
+        if (to == _self)
+        {
+            // The protocol never addresses itself; should it, the message comes back through the mailbox like any other.
+            Self.Tell(new GroupEnvelope(_self, [message]), Self);
+            return;
+        }
+        if (!_settings.Batching.Enabled)
+        {
+            SendEnvelope(to, [message]);
+            return;
+        }
+        if (!_outbox.TryGetValue(to, out var batch)) _outbox[to] = batch = new Batch();
+        batch.Messages.Add(message);
+        batch.Bytes += EstimateBytes(message);
+        if (batch.Messages.Count >= _settings.Batching.MaxMessages || batch.Bytes >= _settings.Batching.MaxBytes) SendBatch(to, batch);
+    }
+
+    private void ScheduleOutbox()
+    {
+        if (_flushScheduled || _outbox.Count == 0 || !_outbox.Values.Any(b => b.Messages.Count > 0)) return;
+        _flushScheduled = true;
+        if (_settings.Batching.Linger > TimeSpan.Zero)
+            Timers.StartSingleTimer("outbox", FlushOutbox.Instance, _settings.Batching.Linger);
+        else
+            Self.Tell(FlushOutbox.Instance, Self);
+    }
+
+    private void SendAllBatches()
+    {
+        foreach (var (to, batch) in _outbox)
+        {
+            if (batch.Messages.Count > 0) SendBatch(to, batch);
+        }
+    }
+
+    private void SendBatch(MemberId to, Batch batch)
+    {
+        SendEnvelope(to, [.. batch.Messages]);
+        batch.Messages.Clear();
+        batch.Bytes = 0;
+    }
+
+    private void SendEnvelope(MemberId to, ImmutableArray<ProtocolMessage> messages)
+    {
+        PeerRef(to).Tell(new GroupEnvelope(_self, messages), Self);
+        _envelopesSent++;
+        _protocolMessagesSent += messages.Length;
+    }
+
+    /// <summary>A rough wire size, for the max-bytes bound (the real size is known only when Akka serializes the envelope).</summary>
+    private static long EstimateBytes(ProtocolMessage message) => message switch
+    {
+        DataMessage d => EstimateData(d),
+        FlushReport r => 64 + r.Delivered.Dimension * 10 + r.Messages.Sum(EstimateData) + (r.Prepared is null ? 0 : EstimateDecision(r.Prepared)),
+        FlushPrepare p => 32 + EstimateDecision(p.Decision),
+        FlushCommit c => 32 + EstimateDecision(c.Decision),
+        Welcome w => 64 + w.Members.Length * 64 + w.Snapshot.Length,
+        _ => 48,
+    };
+
+    private static long EstimateData(DataMessage d) =>
+        64 + d.Clock.Dimension * 20L + (d.DependsOn.IsDefault ? 0 : d.DependsOn.Length * 16L)
+        + (d.Payload is SerializedPayload p ? p.Bytes.Length + p.Manifest.Length : 64);
+
+    private static long EstimateDecision(FlushDecision d) => 64 + d.NewMembers.Length * 64 + d.Messages.Sum(EstimateData) + d.TotalOrder.Length * 24;
+}

@@ -1,0 +1,504 @@
+using System.Collections.Immutable;
+using ActorCausal.Metrics;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+using ActorCausal.Serialization;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using P = ActorCausal.Protocol;
+
+namespace ActorCausal.Internal;
+
+/// <summary>
+/// One group on one node: a thin shell around one <see cref="GroupMember"/>. Akka timers become <c>Tick</c>, cluster
+/// events become membership inputs, envelopes from peer group actors become <c>Receive</c>, and the member's effects
+/// become Tells (to peers, batched per destination, and to the subscriber). All protocol decisions are the member's.
+/// </summary>
+internal sealed partial class GroupActor : UntypedActor, IWithTimers
+{
+    private readonly string _group;
+    private readonly IActorRef _subscriber;
+    private readonly CausalGroupsSettings _settings;
+    private readonly GroupMemberSettings _protocolSettings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Akka.Serialization.Serialization _serialization = Context.System.Serialization;
+    private readonly MonotonicClock _clock = new();
+    private readonly List<Effect> _effects = new();
+    private readonly KeyValuePair<string, object?> _tag;
+
+    private GroupMember _member;
+    private GroupActorState _state = GroupActorState.WaitingForClusterUp;
+    private GroupView _view;
+    private GroupStopped? _stopped;
+    private Exception? _failure;
+    private long _lastTickMs;
+    private readonly HashSet<MemberId> _suspected = new();
+    private readonly List<IActorRef> _leaveRequesters = new();
+    private bool _leaving;
+
+    // counters the protocol does not keep
+    private long _inputsRejected;
+    private long _unverifiedSenders;
+    private long _joinRequestsIgnored;
+    private long _payloadFailures;
+    private long _snapshotTimeouts;
+    private long _envelopesSent;
+    private long _protocolMessagesSent;
+    private long _viewChanges;
+    private P.MemberStatus? _metricsBaseline;
+
+    public GroupActor(string group, IActorRef subscriber, CausalGroupsSettings settings, GroupMemberSettings protocolSettings)
+    {
+        _group = group;
+        _subscriber = subscriber;
+        _settings = settings;
+        _protocolSettings = protocolSettings;
+        _tag = CausalMetrics.GroupTag(group);
+        _cluster = Cluster.Get(Context.System);
+        _selfAddress = _cluster.SelfAddress;
+        _self = new MemberId(_selfAddress.ToString(), _cluster.SelfUniqueAddress.Uid);
+        _provider = ((ExtendedActorSystem)Context.System).Provider;
+        _member = GroupMember.Joining(_self, _protocolSettings, _clock.NowMs);
+        _view = _member.View;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed class LeaveTimedOut
+    {
+        public static readonly LeaveTimedOut Instance = new();
+    }
+
+    private sealed record SnapshotTaken(long ViewId, ReadOnlyMemory<byte> Snapshot, string? Problem);
+
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        Context.Watch(_subscriber);
+        Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
+    }
+
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        CausalMetrics.Forget(this);
+        if (_stopped is null)
+        {
+            var detail = _failure is null
+                ? "The group actor stopped before the member left (the actor system is shutting down, or the actor was stopped)."
+                : $"The group actor failed: {_failure.GetType().Name}: {_failure.Message}";
+            _subscriber.Tell(new GroupStopped(_group, GroupStopReason.Failed, detail));
+        }
+    }
+
+    protected override void OnReceive(object message)
+    {
+        try
+        {
+            Handle(message);
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            throw;
+        }
+    }
+
+    private void Handle(object message)
+    {
+        switch (message)
+        {
+            case GroupEnvelope envelope:
+                OnEnvelope(envelope);
+                break;
+            case Tick:
+                OnTick();
+                break;
+            case FlushOutbox:
+                _flushScheduled = false;
+                SendAllBatches();
+                break;
+            case Broadcast broadcast:
+                OnBroadcast(broadcast);
+                break;
+            case JoinRequest request:
+                OnJoinRequest(request);
+                break;
+            case JoinAck ack:
+                OnJoinAck(ack);
+                break;
+            case JoinTimer:
+                OnJoinTimer();
+                break;
+            case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent:
+                OnClusterEvent(message);
+                break;
+            case GetGroupStatus:
+                Sender.Tell(Status());
+                break;
+            case SnapshotTaken taken:
+                OnSnapshotTaken(taken);
+                break;
+            case LeaveGroup:
+                OnLeave(Sender, "the application asked to leave");
+                break;
+            case LeaveTimedOut:
+                OnLeaveTimedOut();
+                break;
+            case Terminated t when t.ActorRef.Equals(_subscriber):
+                if (_stopped is null && !_leaving) _log.Info("Group {0}: subscriber {1} terminated; leaving the group.", _group, _subscriber);
+                OnLeave(ActorRefs.Nobody, "the subscriber terminated");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    /// <summary>Feeds the protocol the current time (at most once per millisecond), so stamps and timers stay fresh between timer ticks.</summary>
+    private void AdvanceTime()
+    {
+        var now = _clock.NowMs;
+        if (now <= _lastTickMs) return;
+        _lastTickMs = now;
+        _member.Tick(now);
+    }
+
+    private void OnTick()
+    {
+        AdvanceTime();
+        ProcessEffects();
+        if (_settings.MetricsEnabled) ReportMetrics();
+    }
+
+    private void OnEnvelope(GroupEnvelope envelope)
+    {
+        if (!SenderIs(envelope.From))
+        {
+            _unverifiedSenders++;
+            _log.Warning("Group {0}: dropped an envelope of {1} protocol messages claiming to come from {2}, sent by {3}.",
+                _group, envelope.Messages.Length, envelope.From, Sender);
+            return;
+        }
+        AdvanceTime();
+        foreach (var m in envelope.Messages)
+        {
+            if (m is null) continue;
+            _member.Receive(envelope.From, m);
+        }
+        ProcessEffects();
+    }
+
+    private void OnBroadcast(Broadcast request)
+    {
+        var reply = TryBroadcast(request);
+        if (!reply.Accepted && _settings.MetricsEnabled) CausalMetrics.Refused.Add(1, _tag, new("reason", reply.Reason.ToString()));
+        // The reply goes out before the effects of the broadcast (its own delivery among them), so a subscriber that
+        // broadcasts with Tell sees its send before the delivery, in the group's local order.
+        Sender.Tell(reply);
+        ProcessEffects();
+    }
+
+    private BroadcastReply TryBroadcast(Broadcast request)
+    {
+        if (request.Payload is null) return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, "The payload is null.");
+        if (_state == GroupActorState.Stopped)
+            return BroadcastReply.Refused(_group, RefusalReason.Stopped, $"This member stopped ({_stopped?.Reason}): {_stopped?.Detail}");
+        if (_state != GroupActorState.Member)
+            return BroadcastReply.Refused(_group, RefusalReason.NotAMember,
+                _state == GroupActorState.WaitingForClusterUp ? "This node is not Up in the cluster yet." : "This node has not been admitted to the group yet.");
+        var deps = request.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : request.DependsOn;
+        if (deps.Length > 0 && request.Order != DeliveryOrder.Explicit)
+            return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, $"Dependencies are only meaningful with Explicit order, not {request.Order}.");
+        if (!Enum.IsDefined(request.Order)) return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, $"Unknown order {request.Order}.");
+
+        SerializedPayload payload;
+        try
+        {
+            payload = request.Payload as SerializedPayload ?? PayloadSerialization.Serialize(_serialization, request.Payload);
+        }
+        catch (Exception e)
+        {
+            return BroadcastReply.Refused(_group, RefusalReason.PayloadNotSerializable,
+                $"{request.Payload.GetType().FullName} could not be serialized: {e.Message}");
+        }
+
+        AdvanceTime();
+        var result = _member.Broadcast(payload, request.Order, deps);
+        if (result.IsHeld) return BroadcastReply.Held(_group, result.Ticket);
+        if (result.Accepted) return BroadcastReply.Sent(_group, result.Id);
+        var reason = result.Refusal switch
+        {
+            BroadcastRefusal.BackPressure => RefusalReason.BackPressure,
+            BroadcastRefusal.UnknownDependency => RefusalReason.UnknownDependency,
+            BroadcastRefusal.NotAMember => RefusalReason.NotAMember,
+            BroadcastRefusal.Stopped => RefusalReason.Stopped,
+            _ => RefusalReason.InvalidRequest,
+        };
+        return BroadcastReply.Refused(_group, reason, result.Reason ?? reason.ToString());
+    }
+
+    private void OnSnapshotTaken(SnapshotTaken taken)
+    {
+        if (taken.Problem is not null)
+        {
+            _snapshotTimeouts++;
+            _log.Warning("Group {0}: the subscriber gave no snapshot for view {1} ({2}); joiners get an empty snapshot.", _group, taken.ViewId, taken.Problem);
+        }
+        _member.ProvideSnapshot(taken.ViewId, taken.Snapshot);
+        ProcessEffects();
+    }
+
+    private void OnLeave(IActorRef requester, string why)
+    {
+        if (!requester.IsNobody()) _leaveRequesters.Add(requester);
+        if (_stopped is not null)
+        {
+            FinishLeave();
+            return;
+        }
+        if (_state != GroupActorState.Member)
+        {
+            Stop(new GroupStopped(_group, GroupStopReason.Left, $"Left before being admitted ({why})."));
+            FinishLeave();
+            return;
+        }
+        if (_leaving) return;
+        _leaving = true;
+        _log.Info("Group {0}: leaving ({1}).", _group, why);
+        Timers.StartSingleTimer("leave-timeout", LeaveTimedOut.Instance, _settings.LeaveTimeout);
+        AdvanceTime();
+        _member.Leave();
+        ProcessEffects();
+    }
+
+    private void OnLeaveTimedOut()
+    {
+        if (_stopped is not null) return;
+        _log.Warning("Group {0}: no view without this member was installed within {1}; stopping anyway.", _group, _settings.LeaveTimeout);
+        Stop(new GroupStopped(_group, GroupStopReason.Left, $"Leave timed out after {_settings.LeaveTimeout}; the other members may still count this one."));
+        FinishLeave();
+    }
+
+    /// <summary>Answers the leave requesters, sends what is still batched, and stops the actor.</summary>
+    private void FinishLeave()
+    {
+        // The guardian hears of the stop before the requesters do, so a Join that follows the answer waits for the
+        // name to be free instead of finding it taken.
+        Context.Parent.Tell(new CausalGuardian.GroupActorStopping(Self.Path.Name));
+        SendAllBatches();
+        foreach (var r in _leaveRequesters) r.Tell(_stopped!);
+        _leaveRequesters.Clear();
+        Context.Stop(Self);
+    }
+
+    // ------------------------------------------------------------------ effects
+
+    private void ProcessEffects()
+    {
+        if (!_member.HasPendingEffects) return;
+        _effects.Clear();
+        _member.DrainEffects(_effects);
+        foreach (var effect in _effects)
+        {
+            switch (effect)
+            {
+                case Send send:
+                    Enqueue(send.To, send.Message);
+                    break;
+                case SendToAll all:
+                    foreach (var m in _view.Members)
+                    {
+                        if (m != _self) Enqueue(m, all.Message);
+                    }
+                    break;
+                case Deliver deliver:
+                    OnDeliver(deliver);
+                    break;
+                case InputRejected rejected:
+                    OnRejected(rejected);
+                    break;
+                case ClockSkewExceeded skew:
+                    _log.Warning("Group {0}: {1}'s hybrid logical clock is {2} ms ahead of this node's (bound {3} ms); not merged.",
+                        _group, skew.From, skew.SkewMs, _protocolSettings.MaxClockSkewMs);
+                    break;
+                case ViewInstalled installed:
+                    OnViewInstalled(installed.View, installed.Joined, installed.Left);
+                    break;
+                case P.MemberSuspected suspected:
+                    _suspected.Add(suspected.Member);
+                    _subscriber.Tell(new MemberSuspected(_group, suspected.Member));
+                    break;
+                case P.MemberReachable reachable:
+                    _suspected.Remove(reachable.Member);
+                    _subscriber.Tell(new MemberReachable(_group, reachable.Member));
+                    break;
+                case TakeSnapshot take:
+                    RequestSnapshot(take.ViewId);
+                    break;
+                case LoadSnapshot load:
+                    _subscriber.Tell(new InstallSnapshot(_group, load.ViewId, load.Snapshot));
+                    break;
+                case HeldBroadcastSent held:
+                    _subscriber.Tell(new BroadcastReleased(_group, held.Ticket, held.Id));
+                    break;
+                case P.Stopped stopped:
+                    OnProtocolStopped(stopped);
+                    break;
+                default:
+                    _log.Warning("Group {0}: unknown protocol effect {1}.", _group, effect.GetType().Name);
+                    break;
+            }
+        }
+        _effects.Clear();
+        ScheduleOutbox();
+        if (_stopped is not null && _leaving) FinishLeave();
+    }
+
+    private void OnDeliver(Deliver deliver)
+    {
+        var m = deliver.Message;
+        object payload;
+        if (m.Payload is SerializedPayload serialized)
+        {
+            payload = serialized.Original ?? DeserializePayload(m, serialized);
+        }
+        else
+        {
+            payload = m.Payload;
+        }
+        _subscriber.Tell(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.Order,
+            m.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : m.DependsOn));
+        if (_settings.MetricsEnabled)
+        {
+            CausalMetrics.Delivered.Add(1, _tag);
+            CausalMetrics.DeliveryLatency.Record(Math.Max(0, _clock.NowMs - m.Time.WallMs), _tag);
+        }
+    }
+
+    private object DeserializePayload(DataMessage m, SerializedPayload serialized)
+    {
+        try
+        {
+            return PayloadSerialization.Deserialize(_serialization, serialized);
+        }
+        catch (Exception e)
+        {
+            _payloadFailures++;
+            _log.Error(e, "Group {0}: the payload of {1} from {2} (serializer {3}, manifest '{4}', {5} bytes) could not be deserialized; it is delivered as UndeserializablePayload.",
+                _group, m.Id, _view.Members.Length > m.Sender ? _view.Members[m.Sender] : default, serialized.SerializerId, serialized.Manifest, serialized.Bytes.Length);
+            return new UndeserializablePayload(serialized.SerializerId, serialized.Manifest, serialized.Bytes, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private void OnRejected(InputRejected rejected)
+    {
+        _inputsRejected++;
+        if (_settings.MetricsEnabled) CausalMetrics.Rejected.Add(1, _tag, new("reason", rejected.Reason.ToString()));
+        if (!_settings.LogRejectedInputs) return;
+        if (rejected.Reason is RejectReason.StaleView)
+            _log.Debug("Group {0}: refused input from {1} ({2}): {3}", _group, rejected.From, rejected.Reason, rejected.Detail);
+        else
+            _log.Warning("Group {0}: refused input from {1} ({2}): {3}", _group, rejected.From, rejected.Reason, rejected.Detail);
+    }
+
+    private void OnViewInstalled(GroupView view, ImmutableArray<MemberId> joined, ImmutableArray<MemberId> left)
+    {
+        var first = _state != GroupActorState.Member;
+        _view = view;
+        _state = GroupActorState.Member;
+        _viewChanges++;
+        _suspected.IntersectWith(view.Members);
+        if (first) Timers.Cancel("join");
+        ForgetPeersNotIn(view);
+        if (_settings.MetricsEnabled) CausalMetrics.ViewChanges.Add(1, _tag);
+        _log.Info("Group {0}: installed {1} (joined: [{2}], left: [{3}]).", _group, view, string.Join(", ", joined), string.Join(", ", left));
+        _subscriber.Tell(new ViewChanged(_group, view, joined, left));
+    }
+
+    private void RequestSnapshot(long viewId)
+    {
+        var timeout = _settings.SnapshotTimeout;
+        _subscriber.Ask<SnapshotResponse>(new SnapshotRequest(_group, viewId), timeout).ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully && t.Result.ViewId == viewId) return new SnapshotTaken(viewId, t.Result.Snapshot, null);
+            var problem = t.IsCompletedSuccessfully
+                ? $"answered for view {t.Result.ViewId}"
+                : t.Exception?.GetBaseException().Message ?? "no answer";
+            return new SnapshotTaken(viewId, ReadOnlyMemory<byte>.Empty, problem);
+        }, TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
+    }
+
+    private void OnProtocolStopped(P.Stopped stopped)
+    {
+        var reason = stopped.Reason switch
+        {
+            StopReason.Left => GroupStopReason.Left,
+            StopReason.Downed => GroupStopReason.Downed,
+            _ => GroupStopReason.ExcludedFromView,
+        };
+        Stop(new GroupStopped(_group, reason, stopped.Detail));
+    }
+
+    private void Stop(GroupStopped stopped)
+    {
+        if (_stopped is not null) return;
+        _stopped = stopped;
+        _state = GroupActorState.Stopped;
+        Timers.Cancel("join");
+        Timers.Cancel("leave-timeout");
+        _log.Info("Group {0}: stopped ({1}): {2}", _group, stopped.Reason, stopped.Detail);
+        _subscriber.Tell(stopped);
+    }
+
+    // ------------------------------------------------------------------ status and metrics
+
+    private GroupStatus Status() => new()
+    {
+        Group = _group,
+        Self = _self,
+        State = _state,
+        Phase = _member.Phase,
+        View = _view,
+        Protocol = _member.Status(),
+        InputsRejected = _inputsRejected,
+        UnverifiedSenders = _unverifiedSenders,
+        JoinRequestsIgnored = _joinRequestsIgnored,
+        PayloadDeserializationFailures = _payloadFailures,
+        SnapshotTimeouts = _snapshotTimeouts,
+        EnvelopesSent = _envelopesSent,
+        ProtocolMessagesSent = _protocolMessagesSent,
+        ViewChanges = _viewChanges,
+        Suspected = [.. _suspected],
+    };
+
+    private long _nextMetricsAt;
+
+    /// <summary>Turns the protocol's cumulative counters into metric increments, every metrics interval.</summary>
+    private void ReportMetrics()
+    {
+        var now = _lastTickMs;
+        if (now < _nextMetricsAt) return;
+        _nextMetricsAt = now + (long)_settings.MetricsInterval.TotalMilliseconds;
+        var status = _member.Status();
+        var before = _metricsBaseline;
+        // A new GroupMember (founding) restarts the protocol's counters.
+        if (before is null || before.Self != status.Self || status.Delayed < before.Delayed || status.Retransmitted < before.Retransmitted) before = null;
+        var heldBack = status.Delayed - (before?.Delayed ?? 0);
+        var retransmits = status.Retransmitted - (before?.Retransmitted ?? 0);
+        if (heldBack > 0) CausalMetrics.HeldBack.Add(heldBack, _tag);
+        if (retransmits > 0) CausalMetrics.Retransmits.Add(retransmits, _tag);
+        _metricsBaseline = status;
+        CausalMetrics.ReportDepth(this, _group, status.PendingNow);
+    }
+}

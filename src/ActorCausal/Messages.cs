@@ -1,0 +1,150 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Clocks;
+using ActorCausal.Protocol.Membership;
+using Akka.Actor;
+
+namespace ActorCausal;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Commands to a group actor. CausalGroup wraps them; an actor may also Tell them to CausalGroup.Ref itself, and then
+// receives the reply in the group's local order (a BroadcastReply arrives after every Delivered that the group handed
+// out before the broadcast, and before every one after it).
+// ---------------------------------------------------------------------------------------------------------------
+
+/// <summary>Broadcast <see cref="Payload"/> to the group. Answered with a <see cref="BroadcastReply"/>.</summary>
+public sealed record Broadcast(object Payload, DeliveryOrder Order, ImmutableArray<MessageId> DependsOn)
+{
+    public Broadcast(object payload, DeliveryOrder order = DeliveryOrder.Causal) : this(payload, order, ImmutableArray<MessageId>.Empty) { }
+}
+
+/// <summary>Asks for the group's <see cref="GroupStatus"/>.</summary>
+public sealed record GetGroupStatus
+{
+    public static GetGroupStatus Instance { get; } = new();
+}
+
+/// <summary>Leave the group gracefully: the member's messages are delivered, then it stops. Answered with <see cref="GroupStopped"/>.</summary>
+public sealed record LeaveGroup
+{
+    public static LeaveGroup Instance { get; } = new();
+}
+
+/// <summary>Why a broadcast was refused.</summary>
+public enum RefusalReason
+{
+    None = 0,
+    /// <summary>Too many of this member's messages are not yet delivered everywhere; retry after deliveries catch up.</summary>
+    BackPressure,
+    /// <summary>This node has not been admitted to the group yet (it is joining, or its cluster node is not Up).</summary>
+    NotAMember,
+    /// <summary>The member left, was downed or was excluded; it sends nothing more.</summary>
+    Stopped,
+    /// <summary>Akka serialization could not serialize the payload (no serializer bound, or the serializer threw).</summary>
+    PayloadNotSerializable,
+    /// <summary>An explicit dependency is not a message this member has delivered.</summary>
+    UnknownDependency,
+    /// <summary>The request itself was invalid (for example dependencies with an order other than explicit).</summary>
+    InvalidRequest,
+}
+
+public enum BroadcastOutcome
+{
+    /// <summary>Sent now with <see cref="BroadcastReply.Id"/>.</summary>
+    Sent,
+    /// <summary>Accepted during a view change; it goes out in the next view and the subscriber gets <see cref="BroadcastReleased"/> with its id.</summary>
+    Held,
+    /// <summary>Refused; see <see cref="BroadcastReply.Reason"/>.</summary>
+    Refused,
+}
+
+/// <summary>The answer to a <see cref="ActorCausal.Broadcast"/>.</summary>
+public sealed record BroadcastReply(string Group, BroadcastOutcome Outcome, MessageId Id, long Ticket, RefusalReason Reason, string? Detail)
+{
+    public bool Accepted => Outcome != BroadcastOutcome.Refused;
+
+    public override string ToString() => Outcome switch
+    {
+        BroadcastOutcome.Sent => $"sent {Id}",
+        BroadcastOutcome.Held => $"held (ticket {Ticket})",
+        _ => $"refused: {Reason} {Detail}",
+    };
+
+    internal static BroadcastReply Sent(string group, MessageId id) => new(group, BroadcastOutcome.Sent, id, 0, RefusalReason.None, null);
+    internal static BroadcastReply Held(string group, long ticket) => new(group, BroadcastOutcome.Held, default, ticket, RefusalReason.None, null);
+    internal static BroadcastReply Refused(string group, RefusalReason reason, string detail) => new(group, BroadcastOutcome.Refused, default, 0, reason, detail);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the subscriber receives, in the member's local order.
+// ---------------------------------------------------------------------------------------------------------------
+
+/// <summary>Something the group tells its subscriber.</summary>
+public interface IGroupEvent
+{
+    string Group { get; }
+}
+
+/// <summary>
+/// A message delivered here, in order. <see cref="Payload"/> is the deserialized object, or an
+/// <see cref="UndeserializablePayload"/> when this node could not deserialize it (the delivery itself still counts).
+/// </summary>
+public sealed record Delivered(
+    string Group,
+    object Payload,
+    MemberId Sender,
+    Address SenderAddress,
+    MessageId MessageId,
+    VectorClock Clock,
+    HlcTimestamp Time,
+    long ViewId,
+    DeliveryOrder Order,
+    ImmutableArray<MessageId> DependsOn) : IGroupEvent;
+
+/// <summary>A payload this node could not deserialize: the raw form and the error. It was delivered in order all the same.</summary>
+public sealed record UndeserializablePayload(int SerializerId, string Manifest, ReadOnlyMemory<byte> Bytes, string Error);
+
+/// <summary>A new view is installed: every message of the previous view that will ever be delivered here was delivered before this.</summary>
+public sealed record ViewChanged(string Group, GroupView View, ImmutableArray<MemberId> Joined, ImmutableArray<MemberId> Left) : IGroupEvent;
+
+/// <summary>Akka's failure detector marked a member of the view unreachable. No view change (yet).</summary>
+public sealed record MemberSuspected(string Group, MemberId Member) : IGroupEvent;
+
+/// <summary>A suspected member is reachable again.</summary>
+public sealed record MemberReachable(string Group, MemberId Member) : IGroupEvent;
+
+/// <summary>Why a group member on this node delivers nothing more.</summary>
+public enum GroupStopReason
+{
+    /// <summary>It left (<see cref="CausalGroup.Leave"/>, its subscriber terminated, or its node left the cluster) and the group installed a view without it.</summary>
+    Left,
+    /// <summary>The cluster downed this node (the losing side of a partition, or a wrong removal).</summary>
+    Downed,
+    /// <summary>The group installed a view without this member although it never asked to leave.</summary>
+    ExcludedFromView,
+    /// <summary>The group actor failed (an exception) or was stopped before the member left; see the detail.</summary>
+    Failed,
+}
+
+/// <summary>This member delivers nothing more: it left, its node was downed, the group installed a view without it, or its actor failed.</summary>
+public sealed record GroupStopped(string Group, GroupStopReason Reason, string Detail) : IGroupEvent;
+
+/// <summary>A broadcast answered <see cref="BroadcastOutcome.Held"/> went out in the new view with <see cref="Id"/>.</summary>
+public sealed record BroadcastReleased(string Group, long Ticket, MessageId Id) : IGroupEvent;
+
+/// <summary>
+/// A member joins with view <see cref="ViewId"/>: reply to the sender with a <see cref="SnapshotResponse"/> holding the
+/// application state as it stands after every <see cref="Delivered"/> received before this request. A subscriber that
+/// does not answer within <c>actorcausal.snapshot-timeout</c> gives an empty snapshot.
+/// </summary>
+public sealed record SnapshotRequest(string Group, long ViewId) : IGroupEvent;
+
+/// <summary>The answer to a <see cref="SnapshotRequest"/>.</summary>
+public sealed record SnapshotResponse(long ViewId, ReadOnlyMemory<byte> Snapshot);
+
+/// <summary>
+/// This member has just been admitted: replace the application state with <see cref="Snapshot"/> (taken by a member at
+/// the boundary of view <see cref="ViewId"/>) before the deliveries that follow. Sent before the first
+/// <see cref="ViewChanged"/>.
+/// </summary>
+public sealed record InstallSnapshot(string Group, long ViewId, ReadOnlyMemory<byte> Snapshot) : IGroupEvent;

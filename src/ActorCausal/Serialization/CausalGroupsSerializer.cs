@@ -1,0 +1,144 @@
+using System.Runtime.Serialization;
+using ActorCausal.Protocol.Messages;
+using Akka.Actor;
+using Akka.Serialization;
+using Google.Protobuf;
+using W = ActorCausal.Serialization.Proto;
+
+namespace ActorCausal.Serialization;
+
+/// <summary>
+/// Protobuf serializer of ActorCausal's messages: the batch envelope, the join handshake and every protocol message
+/// (<see cref="ProtocolMessage"/>). Bound in the embedded reference.conf, as Akka.Cluster binds its own messages.
+/// User payloads inside data messages stay in the form Akka serialization gave them (<see cref="SerializedPayload"/>);
+/// they are not deserialized here. Malformed bytes raise a <see cref="SerializationException"/> that says what was wrong.
+/// </summary>
+public sealed class CausalGroupsSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer identifier (also set in reference.conf under akka.actor.serialization-identifiers).</summary>
+    public const int SerializerIdentifier = 6200;
+
+    internal const string EnvelopeManifest = "E";
+    internal const string JoinRequestManifest = "J";
+    internal const string JoinAckManifest = "A";
+    internal const string DataManifest = "D";
+    internal const string NakManifest = "N";
+    internal const string GossipManifest = "G";
+    internal const string ProposalManifest = "P";
+    internal const string FinalManifest = "F";
+    internal const string FlushRequestManifest = "FQ";
+    internal const string FlushReportManifest = "FR";
+    internal const string FlushPrepareManifest = "FP";
+    internal const string FlushPrepareAckManifest = "FA";
+    internal const string FlushCommitManifest = "FC";
+    internal const string FlushDecisionManifest = "FD";
+    internal const string WelcomeManifest = "W";
+    internal const string LeaveRequestManifest = "L";
+
+    private readonly ProtoMapping _mapping;
+
+    public CausalGroupsSerializer(ExtendedActorSystem system) : base(system)
+    {
+        _mapping = new ProtoMapping(payload => PayloadSerialization.Serialize(system.Serialization, payload));
+    }
+
+    public override int Identifier => SerializerIdentifier;
+
+    public override string Manifest(object o) => o switch
+    {
+        GroupEnvelope => EnvelopeManifest,
+        JoinRequest => JoinRequestManifest,
+        JoinAck => JoinAckManifest,
+        DataMessage => DataManifest,
+        Nak => NakManifest,
+        StabilityGossip => GossipManifest,
+        Proposal => ProposalManifest,
+        FinalPriority => FinalManifest,
+        FlushRequest => FlushRequestManifest,
+        FlushReport => FlushReportManifest,
+        FlushPrepare => FlushPrepareManifest,
+        FlushPrepareAck => FlushPrepareAckManifest,
+        FlushCommit => FlushCommitManifest,
+        FlushDecision => FlushDecisionManifest,
+        Welcome => WelcomeManifest,
+        LeaveRequest => LeaveRequestManifest,
+        _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
+    };
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        GroupEnvelope e => _mapping.ToProto(e).ToByteArray(),
+        JoinRequest j => new W.JoinRequest { Joiner = ProtoMapping.ToProto(j.Joiner) }.ToByteArray(),
+        JoinAck a => new W.JoinAck { Member = ProtoMapping.ToProto(a.Member), ViewId = a.ViewId }.ToByteArray(),
+        ProtocolMessage m => _mapping.ToProtoSingle(m).ToByteArray(),
+        _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}."),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            return manifest switch
+            {
+                EnvelopeManifest => _mapping.FromProto(W.GroupEnvelope.Parser.ParseFrom(bytes)),
+                JoinRequestManifest => new JoinRequest(_mapping.FromProto(Required(W.JoinRequest.Parser.ParseFrom(bytes).Joiner, "JoinRequest.joiner"))),
+                JoinAckManifest => ParseJoinAck(bytes),
+                DataManifest => _mapping.FromProto(W.DataMessage.Parser.ParseFrom(bytes)),
+                NakManifest => _mapping.FromProto(new W.ProtocolMessage { Nak = W.Nak.Parser.ParseFrom(bytes) }),
+                GossipManifest => _mapping.FromProto(new W.ProtocolMessage { Gossip = W.StabilityGossip.Parser.ParseFrom(bytes) }),
+                ProposalManifest => _mapping.FromProto(new W.ProtocolMessage { Proposal = W.Proposal.Parser.ParseFrom(bytes) }),
+                FinalManifest => _mapping.FromProto(new W.ProtocolMessage { Final = W.FinalPriority.Parser.ParseFrom(bytes) }),
+                FlushRequestManifest => _mapping.FromProto(new W.ProtocolMessage { FlushRequest = W.FlushRequest.Parser.ParseFrom(bytes) }),
+                FlushReportManifest => _mapping.FromProto(new W.ProtocolMessage { FlushReport = W.FlushReport.Parser.ParseFrom(bytes) }),
+                FlushPrepareManifest => _mapping.FromProto(new W.ProtocolMessage { FlushPrepare = W.FlushPrepare.Parser.ParseFrom(bytes) }),
+                FlushPrepareAckManifest => _mapping.FromProto(new W.ProtocolMessage { FlushPrepareAck = W.FlushPrepareAck.Parser.ParseFrom(bytes) }),
+                FlushCommitManifest => _mapping.FromProto(new W.ProtocolMessage { FlushCommit = W.FlushCommit.Parser.ParseFrom(bytes) }),
+                FlushDecisionManifest => _mapping.FromProto(W.FlushDecision.Parser.ParseFrom(bytes)),
+                WelcomeManifest => _mapping.FromProto(new W.ProtocolMessage { Welcome = W.Welcome.Parser.ParseFrom(bytes) }),
+                LeaveRequestManifest => _mapping.FromProto(new W.ProtocolMessage { LeaveRequest = W.LeaveRequest.Parser.ParseFrom(bytes) }),
+                _ => throw new WireFormatException($"unknown manifest '{manifest}'"),
+            };
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or WireFormatException or ArgumentException or OverflowException)
+        {
+            throw new SerializationException(
+                $"{nameof(CausalGroupsSerializer)} could not deserialize a '{manifest}' message of {bytes.Length} bytes: {e.Message}", e);
+        }
+    }
+
+    private JoinAck ParseJoinAck(byte[] bytes)
+    {
+        var w = W.JoinAck.Parser.ParseFrom(bytes);
+        if (w.ViewId < 0) throw new WireFormatException($"JoinAck with negative view id {w.ViewId}.");
+        return new JoinAck(_mapping.FromProto(Required(w.Member, "JoinAck.member")), w.ViewId);
+    }
+
+    private static T Required<T>(T? value, string field) where T : class =>
+        value ?? throw new WireFormatException($"Required field {field} is missing.");
+}
+
+/// <summary>User payloads through Akka serialization: serializer id, manifest and bytes.</summary>
+internal static class PayloadSerialization
+{
+    /// <summary>Serializes <paramref name="payload"/> with the serializer Akka binds to its type. Throws when there is none or it fails.</summary>
+    public static SerializedPayload Serialize(Akka.Serialization.Serialization serialization, object payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (payload is SerializedPayload already) return already;
+        var serializer = serialization.FindSerializerFor(payload);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, payload);
+        var bytes = serializer.ToBinary(payload);
+        return new SerializedPayload(serializer.Identifier, manifest, bytes) { Original = payload };
+    }
+
+    /// <summary>Deserializes a payload with the serializer it names.</summary>
+    public static object Deserialize(Akka.Serialization.Serialization serialization, SerializedPayload payload)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload.Bytes, out var segment)
+            && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : payload.Bytes.ToArray();
+        return serialization.Deserialize(bytes, payload.SerializerId, payload.Manifest);
+    }
+}

@@ -1,0 +1,322 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Clocks;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
+using W = ActorCausal.Serialization.Proto;
+
+namespace ActorCausal.Serialization;
+
+/// <summary>Malformed wire data: turned into a <see cref="System.Runtime.Serialization.SerializationException"/> by the serializer.</summary>
+internal sealed class WireFormatException(string message) : Exception(message);
+
+/// <summary>
+/// Maps protocol messages to their protobuf form and back. Reading validates everything the protocol types require
+/// (present fields, defined enums, non-negative clocks, parseable member addresses), so bad bytes fail here with a
+/// clear message instead of surfacing later inside the protocol.
+/// </summary>
+internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayload)
+{
+    private const int MaxCachedAddresses = 4096;
+    private readonly ConcurrentDictionary<string, bool> _validAddresses = new();
+
+    // ---------------------------------------------------------------- to wire
+
+    public W.GroupEnvelope ToProto(GroupEnvelope envelope)
+    {
+        var w = new W.GroupEnvelope { From = ToProto(envelope.From) };
+        foreach (var m in envelope.Messages) w.Messages.Add(ToProtoUnion(m));
+        return w;
+    }
+
+    public W.ProtocolMessage ToProtoUnion(ProtocolMessage message) => message switch
+    {
+        DataMessage m => new W.ProtocolMessage { Data = ToProto(m) },
+        Nak m => new W.ProtocolMessage { Nak = ToProto(m) },
+        StabilityGossip m => new W.ProtocolMessage { Gossip = ToProto(m) },
+        Proposal m => new W.ProtocolMessage { Proposal = ToProto(m) },
+        FinalPriority m => new W.ProtocolMessage { Final = ToProto(m) },
+        FlushRequest m => new W.ProtocolMessage { FlushRequest = ToProto(m) },
+        FlushReport m => new W.ProtocolMessage { FlushReport = ToProto(m) },
+        FlushPrepare m => new W.ProtocolMessage { FlushPrepare = ToProto(m) },
+        FlushPrepareAck m => new W.ProtocolMessage { FlushPrepareAck = ToProto(m) },
+        FlushCommit m => new W.ProtocolMessage { FlushCommit = ToProto(m) },
+        Welcome m => new W.ProtocolMessage { Welcome = ToProto(m) },
+        LeaveRequest m => new W.ProtocolMessage { LeaveRequest = ToProto(m) },
+        FlushDecision m => new W.ProtocolMessage { FlushDecision = ToProto(m) },
+        _ => throw new ArgumentException($"ActorCausal has no wire form for {message.GetType().FullName}.", nameof(message)),
+    };
+
+    /// <summary>The protobuf form of a single protocol message (not wrapped in the union).</summary>
+    public IMessage ToProtoSingle(ProtocolMessage message) => message switch
+    {
+        DataMessage m => ToProto(m),
+        Nak m => ToProto(m),
+        StabilityGossip m => ToProto(m),
+        Proposal m => ToProto(m),
+        FinalPriority m => ToProto(m),
+        FlushRequest m => ToProto(m),
+        FlushReport m => ToProto(m),
+        FlushPrepare m => ToProto(m),
+        FlushPrepareAck m => ToProto(m),
+        FlushCommit m => ToProto(m),
+        Welcome m => ToProto(m),
+        LeaveRequest m => ToProto(m),
+        FlushDecision m => ToProto(m),
+        _ => throw new ArgumentException($"ActorCausal has no wire form for {message.GetType().FullName}.", nameof(message)),
+    };
+
+    public static W.MemberId ToProto(MemberId m) => new() { Address = m.Address ?? "", Incarnation = m.Incarnation };
+
+    private static W.MessageId ToProto(MessageId id) => new() { ViewId = id.ViewId, Sender = id.Sender, Sequence = id.Sequence };
+
+    private static W.Priority ToProto(Priority p) => new() { Number = p.Number, Rank = p.Rank };
+
+    private static W.FlushRound ToProto(FlushRound r) => new() { Counter = r.Counter, Coordinator = r.Coordinator };
+
+    private static W.KnownFinal ToProto(KnownFinal f) => new() { Message = ToProto(f.Message), Priority = ToProto(f.Priority) };
+
+    private static void Fill(RepeatedField<long> target, VectorClock clock)
+    {
+        foreach (var e in clock.AsSpan()) target.Add(e);
+    }
+
+    public W.DataMessage ToProto(DataMessage m)
+    {
+        var payload = m.Payload as SerializedPayload ?? serializePayload(m.Payload);
+        var w = new W.DataMessage
+        {
+            ViewId = m.ViewId,
+            Sender = m.Sender,
+            Sequence = m.Sequence,
+            Order = (W.Order)(int)m.Order,
+            Time = new W.Hlc { WallMs = m.Time.WallMs, Logical = m.Time.Logical },
+            Payload = new W.Payload
+            {
+                SerializerId = payload.SerializerId,
+                Manifest = payload.Manifest ?? "",
+                Data = UnsafeByteOperations.UnsafeWrap(payload.Bytes),
+            },
+        };
+        Fill(w.Clock, m.Clock);
+        Fill(w.Acks, m.Acks);
+        if (!m.DependsOn.IsDefault)
+        {
+            foreach (var d in m.DependsOn) w.DependsOn.Add(ToProto(d));
+        }
+        return w;
+    }
+
+    private static W.Nak ToProto(Nak m) => new() { ViewId = m.ViewId, Origin = m.Origin, From = m.From, To = m.To };
+
+    private static W.StabilityGossip ToProto(StabilityGossip m)
+    {
+        var w = new W.StabilityGossip { ViewId = m.ViewId };
+        Fill(w.Delivered, m.Delivered);
+        return w;
+    }
+
+    private static W.Proposal ToProto(Proposal m) =>
+        new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority), ReplyRequested = m.ReplyRequested };
+
+    private static W.FinalPriority ToProto(FinalPriority m) => new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority) };
+
+    public W.FlushDecision ToProto(FlushDecision d)
+    {
+        var w = new W.FlushDecision { ViewId = d.ViewId, NewViewId = d.NewViewId };
+        foreach (var m in d.NewMembers) w.NewMembers.Add(ToProto(m));
+        foreach (var c in d.Cut) w.Cut.Add(c);
+        foreach (var m in d.Messages) w.Messages.Add(ToProto(m));
+        foreach (var f in d.TotalOrder) w.TotalOrder.Add(ToProto(f));
+        return w;
+    }
+
+    private static W.FlushRequest ToProto(FlushRequest m)
+    {
+        var w = new W.FlushRequest { ViewId = m.ViewId, Round = ToProto(m.Round) };
+        foreach (var member in m.NewMembers) w.NewMembers.Add(ToProto(member));
+        return w;
+    }
+
+    private W.FlushReport ToProto(FlushReport m)
+    {
+        var w = new W.FlushReport { ViewId = m.ViewId, Round = ToProto(m.Round), PreparedRound = ToProto(m.PreparedRound) };
+        Fill(w.Delivered, m.Delivered);
+        foreach (var d in m.Messages) w.Messages.Add(ToProto(d));
+        foreach (var f in m.Finals) w.Finals.Add(ToProto(f));
+        if (m.Prepared is not null) w.Prepared = ToProto(m.Prepared);
+        return w;
+    }
+
+    private W.FlushPrepare ToProto(FlushPrepare m) => new() { ViewId = m.ViewId, Round = ToProto(m.Round), Decision = ToProto(m.Decision) };
+
+    private static W.FlushPrepareAck ToProto(FlushPrepareAck m) => new() { ViewId = m.ViewId, Round = ToProto(m.Round) };
+
+    private W.FlushCommit ToProto(FlushCommit m) => new() { ViewId = m.ViewId, Round = ToProto(m.Round), Decision = ToProto(m.Decision) };
+
+    private static W.Welcome ToProto(Welcome m)
+    {
+        var w = new W.Welcome { ViewId = m.ViewId, Snapshot = UnsafeByteOperations.UnsafeWrap(m.Snapshot) };
+        foreach (var member in m.Members) w.Members.Add(ToProto(member));
+        foreach (var member in m.Joined) w.Joined.Add(ToProto(member));
+        return w;
+    }
+
+    private static W.LeaveRequest ToProto(LeaveRequest m) => new() { ViewId = m.ViewId };
+
+    // ---------------------------------------------------------------- from wire
+
+    public GroupEnvelope FromProto(W.GroupEnvelope w)
+    {
+        var from = FromProto(Required(w.From, "GroupEnvelope.from"));
+        if (w.Messages.Count == 0) throw new WireFormatException("A GroupEnvelope carries no protocol message.");
+        var messages = ImmutableArray.CreateBuilder<ProtocolMessage>(w.Messages.Count);
+        foreach (var m in w.Messages) messages.Add(FromProto(m));
+        return new GroupEnvelope(from, messages.MoveToImmutable());
+    }
+
+    public ProtocolMessage FromProto(W.ProtocolMessage w) => w.KindCase switch
+    {
+        W.ProtocolMessage.KindOneofCase.Data => FromProto(w.Data),
+        W.ProtocolMessage.KindOneofCase.Nak => FromProto(w.Nak),
+        W.ProtocolMessage.KindOneofCase.Gossip => FromProto(w.Gossip),
+        W.ProtocolMessage.KindOneofCase.Proposal => FromProto(w.Proposal),
+        W.ProtocolMessage.KindOneofCase.Final => FromProto(w.Final),
+        W.ProtocolMessage.KindOneofCase.FlushRequest => FromProto(w.FlushRequest),
+        W.ProtocolMessage.KindOneofCase.FlushReport => FromProto(w.FlushReport),
+        W.ProtocolMessage.KindOneofCase.FlushPrepare => FromProto(w.FlushPrepare),
+        W.ProtocolMessage.KindOneofCase.FlushPrepareAck => FromProto(w.FlushPrepareAck),
+        W.ProtocolMessage.KindOneofCase.FlushCommit => FromProto(w.FlushCommit),
+        W.ProtocolMessage.KindOneofCase.Welcome => FromProto(w.Welcome),
+        W.ProtocolMessage.KindOneofCase.LeaveRequest => FromProto(w.LeaveRequest),
+        W.ProtocolMessage.KindOneofCase.FlushDecision => FromProto(w.FlushDecision),
+        _ => throw new WireFormatException("A protocol message without a known kind."),
+    };
+
+    public MemberId FromProto(W.MemberId w)
+    {
+        var address = w.Address;
+        if (string.IsNullOrEmpty(address)) throw new WireFormatException("A member id without an address.");
+        if (!_validAddresses.ContainsKey(address))
+        {
+            if (!Akka.Actor.Address.TryParse(address, out var parsed) || parsed is null || !parsed.HasGlobalScope)
+                throw new WireFormatException($"'{Truncate(address)}' is not an Akka node address.");
+            if (_validAddresses.Count >= MaxCachedAddresses) _validAddresses.Clear();
+            _validAddresses.TryAdd(address, true);
+        }
+        return new MemberId(address, w.Incarnation);
+    }
+
+    private static MessageId FromProto(W.MessageId w)
+    {
+        if (w.ViewId < 0 || w.Sender < 0 || w.Sequence < 1)
+            throw new WireFormatException($"Message id {w.ViewId}.{w.Sender}.{w.Sequence} is out of range.");
+        return new MessageId(w.ViewId, w.Sender, w.Sequence);
+    }
+
+    private static Priority FromProto(W.Priority w) => new(w.Number, w.Rank);
+
+    private static FlushRound FromProto(W.FlushRound w) => new(w.Counter, w.Coordinator);
+
+    private static KnownFinal FromProto(W.KnownFinal w) =>
+        new(FromProto(Required(w.Message, "KnownFinal.message")), FromProto(Required(w.Priority, "KnownFinal.priority")));
+
+    private static VectorClock Clock(RepeatedField<long> entries, string what)
+    {
+        if (entries.Count == 0) throw new WireFormatException($"{what} is an empty vector clock.");
+        var array = new long[entries.Count];
+        for (var i = 0; i < array.Length; i++)
+        {
+            var e = entries[i];
+            if (e < 0) throw new WireFormatException($"{what} has a negative entry ({e}).");
+            array[i] = e;
+        }
+        return VectorClock.Of(array);
+    }
+
+    private static long ViewId(long viewId, string what)
+    {
+        if (viewId < 0) throw new WireFormatException($"{what} names a negative view id ({viewId}).");
+        return viewId;
+    }
+
+    public DataMessage FromProto(W.DataMessage w)
+    {
+        if (!Enum.IsDefined((DeliveryOrder)(int)w.Order)) throw new WireFormatException($"DataMessage with unknown order {(int)w.Order}.");
+        var time = Required(w.Time, "DataMessage.time");
+        var payload = Required(w.Payload, "DataMessage.payload");
+        var deps = ImmutableArray.CreateBuilder<MessageId>(w.DependsOn.Count);
+        foreach (var d in w.DependsOn) deps.Add(FromProto(d));
+        return new DataMessage(
+            ViewId(w.ViewId, "DataMessage"), w.Sender, w.Sequence, (DeliveryOrder)(int)w.Order,
+            Clock(w.Clock, "DataMessage.clock"), Clock(w.Acks, "DataMessage.acks"),
+            new HlcTimestamp(time.WallMs, time.Logical), deps.MoveToImmutable(),
+            new SerializedPayload(payload.SerializerId, payload.Manifest, payload.Data.Memory));
+    }
+
+    private static Nak FromProto(W.Nak w) => new(ViewId(w.ViewId, "Nak"), w.Origin, w.From, w.To);
+
+    private static StabilityGossip FromProto(W.StabilityGossip w) =>
+        new(ViewId(w.ViewId, "StabilityGossip"), Clock(w.Delivered, "StabilityGossip.delivered"));
+
+    private static Proposal FromProto(W.Proposal w) =>
+        new(ViewId(w.ViewId, "Proposal"), FromProto(Required(w.Message, "Proposal.message")), FromProto(Required(w.Priority, "Proposal.priority")), w.ReplyRequested);
+
+    private static FinalPriority FromProto(W.FinalPriority w) =>
+        new(ViewId(w.ViewId, "FinalPriority"), FromProto(Required(w.Message, "FinalPriority.message")), FromProto(Required(w.Priority, "FinalPriority.priority")));
+
+    public FlushDecision FromProto(W.FlushDecision w)
+    {
+        if (w.NewMembers.Count == 0) throw new WireFormatException("A flush decision without members.");
+        if (w.Cut.Count == 0) throw new WireFormatException("A flush decision without a cut.");
+        foreach (var c in w.Cut)
+        {
+            if (c < 0) throw new WireFormatException($"A flush decision with a negative cut entry ({c}).");
+        }
+        return new FlushDecision(
+            ViewId(w.ViewId, "FlushDecision"), ViewId(w.NewViewId, "FlushDecision.new_view_id"),
+            Members(w.NewMembers), [.. w.Cut],
+            [.. w.Messages.Select(FromProto)], [.. w.TotalOrder.Select(FromProto)]);
+    }
+
+    private ImmutableArray<MemberId> Members(RepeatedField<W.MemberId> members)
+    {
+        var builder = ImmutableArray.CreateBuilder<MemberId>(members.Count);
+        foreach (var m in members) builder.Add(FromProto(m));
+        return builder.MoveToImmutable();
+    }
+
+    private FlushRequest FromProto(W.FlushRequest w) =>
+        new(ViewId(w.ViewId, "FlushRequest"), FromProto(Required(w.Round, "FlushRequest.round")), Members(w.NewMembers));
+
+    private FlushReport FromProto(W.FlushReport w) =>
+        new(ViewId(w.ViewId, "FlushReport"), FromProto(Required(w.Round, "FlushReport.round")), Clock(w.Delivered, "FlushReport.delivered"),
+            [.. w.Messages.Select(FromProto)], [.. w.Finals.Select(FromProto)],
+            w.PreparedRound is null ? default : FromProto(w.PreparedRound),
+            w.Prepared is null ? null : FromProto(w.Prepared));
+
+    private FlushPrepare FromProto(W.FlushPrepare w) =>
+        new(ViewId(w.ViewId, "FlushPrepare"), FromProto(Required(w.Round, "FlushPrepare.round")), FromProto(Required(w.Decision, "FlushPrepare.decision")));
+
+    private static FlushPrepareAck FromProto(W.FlushPrepareAck w) =>
+        new(ViewId(w.ViewId, "FlushPrepareAck"), FromProto(Required(w.Round, "FlushPrepareAck.round")));
+
+    private FlushCommit FromProto(W.FlushCommit w) =>
+        new(ViewId(w.ViewId, "FlushCommit"), FromProto(Required(w.Round, "FlushCommit.round")), FromProto(Required(w.Decision, "FlushCommit.decision")));
+
+    private Welcome FromProto(W.Welcome w)
+    {
+        if (w.Members.Count == 0) throw new WireFormatException("A Welcome without members.");
+        return new Welcome(ViewId(w.ViewId, "Welcome"), Members(w.Members), Members(w.Joined), w.Snapshot.Memory);
+    }
+
+    private static LeaveRequest FromProto(W.LeaveRequest w) => new(ViewId(w.ViewId, "LeaveRequest"));
+
+    private static T Required<T>(T? value, string field) where T : class =>
+        value ?? throw new WireFormatException($"Required field {field} is missing.");
+
+    private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "...";
+}

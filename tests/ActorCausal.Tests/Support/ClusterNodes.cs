@@ -1,0 +1,114 @@
+using ActorCausal.Protocol.Membership;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+
+namespace ActorCausal.Tests.Support;
+
+/// <summary>
+/// Real ActorSystems on 127.0.0.1 (ports chosen by the OS) forming one Akka cluster, each with the CausalGroups
+/// extension loaded. The first node joins itself; the others join it.
+/// </summary>
+public sealed class ClusterNodes : IAsyncDisposable
+{
+    public const string BaseConfig = """
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+          actor.provider = cluster
+          remote.dot-netty.tcp {
+            hostname = "127.0.0.1"
+            port = 0
+            # Flush messages carry every unstable message of the view (as in hocon/cluster-loopback.conf).
+            maximum-frame-size = 4MiB
+            send-buffer-size = 4MiB
+            receive-buffer-size = 4MiB
+          }
+          cluster {
+            # No automatic downing in these tests unless a test asks for it.
+            downing-provider-class = ""
+            gossip-interval = 200ms
+            leader-actions-interval = 200ms
+            periodic-tasks-initial-delay = 200ms
+            min-nr-of-members = 1
+          }
+          extensions = ["ActorCausal.CausalGroupsExtensionProvider, ActorCausal"]
+          coordinated-shutdown.run-by-clr-shutdown-hook = off
+          coordinated-shutdown.exit-clr = off
+        }
+        actorcausal {
+          founding-delay = 500ms
+          join-retry-interval = 200ms
+        }
+        """;
+
+    private readonly List<ActorSystem> _systems = new();
+
+    public IReadOnlyList<ActorSystem> Systems => _systems;
+
+    public ActorSystem this[int index] => _systems[index];
+
+    public int Count => _systems.Count;
+
+    /// <summary>Starts <paramref name="count"/> nodes and waits until every one sees all of them Up.</summary>
+    public static async Task<ClusterNodes> StartAsync(int count, string name = "cluster", string? extraConfig = null, TimeSpan? timeout = null)
+    {
+        var nodes = new ClusterNodes();
+        try
+        {
+            for (var i = 0; i < count; i++) nodes.AddNode(name, extraConfig);
+            await nodes.WaitForUpAsync(count, timeout ?? TimeSpan.FromSeconds(30));
+            return nodes;
+        }
+        catch
+        {
+            await nodes.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static Config NodeConfig(string? extraConfig) =>
+        (extraConfig is null ? ConfigurationFactory.Empty : ConfigurationFactory.ParseString(extraConfig))
+        .WithFallback(ConfigurationFactory.ParseString(BaseConfig));
+
+    /// <summary>Starts one more node and has it join the first node (or itself, if it is the first).</summary>
+    public ActorSystem AddNode(string name, string? extraConfig = null)
+    {
+        var system = ActorSystem.Create(name, NodeConfig(extraConfig));
+        CausalGroups.Get(system);
+        var seed = _systems.Count == 0 ? Cluster.Get(system).SelfAddress : Cluster.Get(_systems[0]).SelfAddress;
+        _systems.Add(system);
+        Cluster.Get(system).Join(seed);
+        return system;
+    }
+
+    public async Task WaitForUpAsync(int expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var allUp = _systems.All(s =>
+                Cluster.Get(s).State.Members.Count(m => m.Status == MemberStatus.Up) == expected
+                && Cluster.Get(s).State.Unreachable.Count == 0);
+            if (allUp) return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The cluster did not reach {expected} Up members within {timeout}.");
+            await Task.Delay(50);
+        }
+    }
+
+    public static MemberId MemberIdOf(ActorSystem system)
+    {
+        var cluster = Cluster.Get(system);
+        return new MemberId(cluster.SelfAddress.ToString(), cluster.SelfUniqueAddress.Uid);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_systems.Select(s => s.Terminate().WaitAsync(TimeSpan.FromSeconds(20))
+            .ContinueWith(_ => { }, TaskScheduler.Default)));
+        _systems.Clear();
+    }
+}

@@ -1,0 +1,92 @@
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Simulation.Checking;
+using Akka.Actor;
+
+namespace ActorCausal.Tests.Support;
+
+/// <summary>One three-node cluster shared by the tests of the "three-node cluster" collection (each test uses its own groups).</summary>
+public sealed class ThreeNodeClusterFixture : IAsyncLifetime
+{
+    public ClusterNodes Nodes { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Nodes = await ClusterNodes.StartAsync(3, "three");
+
+    public async Task DisposeAsync() => await Nodes.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ThreeNodeCollection : ICollectionFixture<ThreeNodeClusterFixture>
+{
+    public const string Name = "three-node cluster";
+}
+
+/// <summary>A group joined on several nodes, each with a <see cref="RecordingSubscriber"/>.</summary>
+public sealed class RecordedGroup
+{
+    private RecordedGroup(string name, IReadOnlyList<ActorSystem> systems, IReadOnlyList<IActorRef> subscribers, IReadOnlyList<CausalGroup> handles)
+    {
+        Name = name;
+        Systems = systems;
+        Subscribers = subscribers;
+        Handles = handles;
+    }
+
+    public string Name { get; }
+    public IReadOnlyList<ActorSystem> Systems { get; }
+    public IReadOnlyList<IActorRef> Subscribers { get; }
+    public IReadOnlyList<CausalGroup> Handles { get; }
+
+    public static async Task<RecordedGroup> JoinAsync(string name, IEnumerable<ActorSystem> systems, GroupMemberSettings? protocol = null)
+    {
+        var list = systems.ToList();
+        var subscribers = new List<IActorRef>();
+        var handles = new List<CausalGroup>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var subscriber = list[i].ActorOf(RecordingSubscriber.Props(ClusterNodes.MemberIdOf(list[i]), $"{name}-n{i}"));
+            var handle = CausalGroups.Get(list[i]).Join(name, subscriber, protocol);
+            subscriber.Tell(new RecordingSubscriber.Attach(await handle.Ref));
+            subscribers.Add(subscriber);
+            handles.Add(handle);
+        }
+        return new RecordedGroup(name, list, subscribers, handles);
+    }
+
+    public async Task<IReadOnlyList<GroupStatus>> StatusesAsync() => await Task.WhenAll(Handles.Select(h => h.Status()));
+
+    public async Task<IReadOnlyList<RecordingSubscriber.Progress>> ProgressAsync() =>
+        await Task.WhenAll(Subscribers.Select(s => s.Ask<RecordingSubscriber.Progress>(new RecordingSubscriber.GetProgress(), TimeSpan.FromSeconds(10))));
+
+    public async Task<IReadOnlyList<MemberHistory>> HistoriesAsync() =>
+        await Task.WhenAll(Subscribers.Select(s => s.Ask<MemberHistory>(new RecordingSubscriber.GetHistory(), TimeSpan.FromSeconds(10))));
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with the last state after <paramref name="timeout"/>. Never asserts a timing.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<Task<string>> describe)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Condition not reached within {timeout}: {await describe()}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits until every member is in one view with all of them.</summary>
+    public async Task WaitForFullViewAsync(TimeSpan timeout)
+    {
+        await EventuallyAsync(async () =>
+        {
+            var statuses = await StatusesAsync();
+            return statuses.All(s => s.State == GroupActorState.Member && s.View.Size == Systems.Count && s.Phase == MemberPhase.Normal)
+                   && statuses.Select(s => s.View.Id).Distinct().Count() == 1;
+        }, timeout, async () => string.Join("; ", (await StatusesAsync()).Select(s => $"{s.Self}: {s.State} {s.Phase} {s.View}")));
+    }
+
+    public async Task WaitForDeliveriesAsync(int expected, TimeSpan timeout)
+    {
+        await EventuallyAsync(async () => (await ProgressAsync()).All(p => p.Delivered >= expected), timeout,
+            async () => string.Join("; ", (await ProgressAsync()).Select(p => $"delivered {p.Delivered} sent {p.Sent} refused {p.Refused} in flight {p.InFlight}"))
+                        + " | " + string.Join("; ", (await StatusesAsync()).Select(s => $"{s.Self}: pending {s.Protocol.PendingNow} unstable {s.Protocol.UnstableBuffered} naks {s.Protocol.NaksSent} rejected {s.InputsRejected}")));
+    }
+}
