@@ -19,7 +19,8 @@ public sealed class FailureTests(ITestOutputHelper output)
     public async Task A_node_crashing_mid_stream_is_downed_and_the_survivors_go_on_in_a_new_view_with_virtual_synchrony()
     {
         // hocon/split-brain-resolver.conf, with a little more patience for a loaded CI machine.
-        var sbr = "akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s\n" + Repo.Hocon("split-brain-resolver.conf");
+        // In HOCON the later value wins: the override comes after the file.
+        var sbr = Repo.Hocon("split-brain-resolver.conf") + "\nakka.cluster.failure-detector.acceptable-heartbeat-pause = 3s\n";
         await using var nodes = new ClusterNodes();
         nodes.AddNode("crash", sbr);
         nodes.AddNode("crash", sbr);
@@ -77,14 +78,14 @@ public sealed class FailureTests(ITestOutputHelper output)
     [Fact]
     public async Task A_reply_that_overtakes_its_cause_on_a_slowed_link_is_held_back_and_delivered_after_it()
     {
-        const string throttled = "akka.remote.dot-netty.tcp.applied-adapters = [trttl]";
+        const string throttled = "akka.remote.dot-netty.tcp.applied-adapters = [trttl, gremlin]";
         await using var nodes = await ClusterNodes.StartAsync(3, "throttle", throttled);
         var group = await RecordedGroup.JoinAsync("thread", nodes.Systems);
         await group.WaitForFullViewAsync(Generous);
         var (a, b, c) = (0, 1, 2);
         var addressA = Cluster.Get(nodes[a]).SelfAddress;
         var addressC = Cluster.Get(nodes[c]).SelfAddress;
-        Assert.StartsWith("akka.trttl.tcp", addressA.ToString());
+        Assert.StartsWith("akka.trttl.gremlin.tcp", addressA.ToString());
 
         // The link between a and c drops everything: a's question reaches b but not c.
         Assert.True(await Transport(nodes[a]).ManagementCommand(new SetThrottle(addressC, ThrottleTransportAdapter.Direction.Both, Blackhole.Instance)));

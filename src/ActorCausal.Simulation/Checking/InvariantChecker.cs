@@ -16,9 +16,10 @@ public sealed record CheckerOptions
     /// <summary>
     /// Check total order (invariant 4) also between members that did not stay correct (crashed, downed, left) and the
     /// others. Disagreements seen only through such members are reported as <see cref="ViolationKind.UniformTotal"/>;
-    /// false leaves them out.
+    /// false (the default) leaves them out: the protocol promises agreement among members that stay correct, not
+    /// uniform agreement (docs/protocol.md, Limits).
     /// </summary>
-    public bool UniformTotalOrder { get; init; } = true;
+    public bool UniformTotalOrder { get; init; }
 }
 
 /// <summary>

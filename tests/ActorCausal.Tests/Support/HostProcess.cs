@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Simulation.Checking;
+
+namespace ActorCausal.Tests.Support;
+
+/// <summary>
+/// One tests/ActorCausal.TestHost node running as its own OS process (<c>dotnet ActorCausal.TestHost.dll ...</c>), with
+/// its delivery log (JSON lines) in a file. Disposing kills the process if it still runs.
+/// </summary>
+public sealed class HostProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private HostProcess(Process process, string logPath)
+    {
+        _process = process;
+        LogPath = logPath;
+    }
+
+    public string LogPath { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// The built test host: the test project references it (ReferenceOutputAssembly=false), so it is built first, and its
+    /// path for this configuration is stamped into this assembly at build time.
+    /// </summary>
+    public static string HostDll
+    {
+        get
+        {
+            var path = typeof(HostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .Single(a => a.Key == "ActorCausal.TestHostPath").Value!;
+            path = Path.GetFullPath(path);
+            if (!File.Exists(path)) throw new FileNotFoundException("The test host is not built (build tests/ActorCausal.Tests, which references it).", path);
+            return path;
+        }
+    }
+
+    public static HostProcess Start(string logPath, IEnumerable<string> arguments)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var info = new ProcessStartInfo(dotnet)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(HostDll);
+        info.ArgumentList.Add("--log");
+        info.ArgumentList.Add(logPath);
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        var process = new Process { StartInfo = info };
+        var result = new HostProcess(process, logPath);
+        process.OutputDataReceived += (_, e) => result.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => result.Keep(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return result;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _output.Enqueue(line);
+        while (_output.Count > 200) _output.TryDequeue(out _);
+    }
+
+    /// <summary>The last lines the process wrote to stdout and stderr.</summary>
+    public string RecentOutput => string.Join("\n", _output);
+
+    /// <summary>A command on the host's standard input ("send K", "leave").</summary>
+    public void Command(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>SIGKILL (Process.Kill on Linux and macOS), by pid.</summary>
+    public void KillByPid()
+    {
+        using var byPid = Process.GetProcessById(Pid);
+        byPid.Kill();
+        _process.WaitForExit(30_000);
+    }
+
+    /// <summary>The log as written so far (complete lines only).</summary>
+    public HostLog ReadLog() => HostLog.Read(LogPath);
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(30_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // never started or already gone
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>A test host's delivery log, parsed into the checker's history plus what the tests ask about.</summary>
+public sealed record HostLog(MemberId? Member, IReadOnlyList<HistoryEvent> Events, IReadOnlyList<(MessageId Id, MemberId Sender, long View)> Deliveries, int Refused)
+{
+    public MemberHistory History => new(Member ?? throw new InvalidOperationException("no start line"), Events);
+
+    public IEnumerable<ViewEvent> Views => Events.OfType<ViewEvent>();
+
+    public int Sent => Events.Count(e => e is SendEvent);
+
+    public static MemberId ParseMember(string text)
+    {
+        var hash = text.LastIndexOf('#');
+        return hash < 0 ? new MemberId(text, 0) : new MemberId(text[..hash], long.Parse(text[(hash + 1)..]));
+    }
+
+    public static HostLog Read(string path)
+    {
+        if (!File.Exists(path)) return new HostLog(null, [], [], 0);
+        string text;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var reader = new StreamReader(stream, Encoding.UTF8))
+        {
+            text = reader.ReadToEnd();
+        }
+        // Only complete lines: the writer may be in the middle of one (or was killed in the middle of one).
+        var end = text.LastIndexOf('\n');
+        var lines = end < 0 ? [] : text[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        MemberId? member = null;
+        var events = new List<HistoryEvent>();
+        var deliveries = new List<(MessageId, MemberId, long)>();
+        var refused = 0;
+        foreach (var line in lines)
+        {
+            using var doc = JsonDocument.Parse(line);
+            var e = doc.RootElement;
+            switch (e.GetProperty("ev").GetString())
+            {
+                case "start":
+                    member = new MemberId(e.GetProperty("member").GetString()!, e.GetProperty("incarnation").GetInt64());
+                    break;
+                case "view":
+                    events.Add(new ViewEvent(e.GetProperty("view").GetInt64(), [.. e.GetProperty("members").EnumerateArray().Select(m => ParseMember(m.GetString()!))]));
+                    break;
+                case "send":
+                    events.Add(new SendEvent(MessageId.Parse(e.GetProperty("id").GetString()!), ParseOrder(e),
+                        [.. e.GetProperty("deps").EnumerateArray().Select(d => MessageId.Parse(d.GetString()!))]));
+                    break;
+                case "deliver":
+                {
+                    var id = MessageId.Parse(e.GetProperty("id").GetString()!);
+                    var sender = ParseMember(e.GetProperty("sender").GetString()!);
+                    events.Add(new DeliverEvent(id, sender, ParseOrder(e)));
+                    deliveries.Add((id, sender, e.GetProperty("view").GetInt64()));
+                    break;
+                }
+                case "snapshot":
+                    events.Add(new SnapshotLoadEvent(e.GetProperty("view").GetInt64(), [.. e.GetProperty("ids").EnumerateArray().Select(d => MessageId.Parse(d.GetString()!))]));
+                    break;
+                case "stopped":
+                    events.Add(new StopEvent(e.GetProperty("reason").GetString() switch
+                    {
+                        "Left" => StopReason.Left,
+                        "Downed" => StopReason.Downed,
+                        _ => StopReason.ExcludedFromView,
+                    }, e.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : ""));
+                    break;
+                case "refused":
+                    refused++;
+                    break;
+            }
+        }
+        return new HostLog(member, events, deliveries, refused);
+    }
+
+    private static DeliveryOrder ParseOrder(JsonElement e) => Enum.Parse<DeliveryOrder>(e.GetProperty("order").GetString()!, ignoreCase: true);
+}
