@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorCausal.Benchmarks.Cluster;
 using ActorCausal.Benchmarks.Core;
 using BenchmarkDotNet.Running;
 
@@ -36,6 +37,49 @@ public static class Program
             return 0;
         });
         root.Add(core);
+
+        var nodes = new Option<int>("--nodes") { Description = "ActorSystems in the cluster (one process, 127.0.0.1).", DefaultValueFactory = _ => 3 };
+        var messages = new Option<int>("--messages") { Description = "Messages per run, split across the nodes; each is delivered at every node.", DefaultValueFactory = _ => 30_000 };
+        var clusterRuns = new Option<int>("--runs") { Description = "Timed runs per mode (median reported).", DefaultValueFactory = _ => 3 };
+        var window = new Option<int>("--window") { Description = "Per node: at most this many of its messages not yet delivered at every node.", DefaultValueFactory = _ => 500 };
+        var only = new Option<string?>("--only") { Description = "Run one mode: " + string.Join(", ", ClusterBench.AllModes) + "." };
+        only.AcceptOnlyFromAmong(ClusterBench.AllModes);
+        var log = new Option<DirectoryInfo?>("--log") { Description = "ActorCausal modes: write one JSON-lines history per member into this folder." };
+        var check = new Option<bool>("--check") { Description = "causal mode: feed the recorded histories to the invariant checker and report the managed heap before and after the run." };
+        var noWarmUp = new Option<bool>("--no-warmup") { Description = "Skip the untimed warm-up runs of each mode." };
+        var clusterJson = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file." };
+        var cluster = new Command("cluster", "Akka cluster in one process: raw Tell fan-out, DistributedPubSub and the ActorCausal orders on the same workload.")
+        {
+            nodes, messages, clusterRuns, window, only, log, check, noWarmUp, clusterJson,
+        };
+        cluster.SetAction(parse =>
+        {
+            var options = new ClusterOptions
+            {
+                Nodes = parse.GetValue(nodes),
+                Messages = parse.GetValue(messages),
+                Runs = parse.GetValue(clusterRuns),
+                Window = parse.GetValue(window),
+                Only = parse.GetValue(only),
+                LogDir = parse.GetValue(log)?.FullName,
+                Check = parse.GetValue(check),
+                WarmUp = !parse.GetValue(noWarmUp),
+            };
+            if (options.Nodes < 2) throw new ArgumentOutOfRangeException(nameof(nodes), options.Nodes, "--nodes must be at least 2.");
+            if (options.Messages < options.Nodes) throw new ArgumentOutOfRangeException(nameof(messages), options.Messages, "--messages must be at least --nodes.");
+            if (options.Runs < 1) throw new ArgumentOutOfRangeException(nameof(clusterRuns), options.Runs, "--runs must be at least 1.");
+            if (options.Window < 1) throw new ArgumentOutOfRangeException(nameof(window), options.Window, "--window must be at least 1.");
+            var bench = new ClusterBench(options, Console.Out);
+            var results = bench.RunAsync().GetAwaiter().GetResult();
+            bench.Print(results);
+            if (parse.GetValue(clusterJson) is { } file)
+            {
+                bench.WriteJson(results, file.FullName);
+                Console.WriteLine($"wrote {file.FullName}");
+            }
+            return results.All(r => r.Complete) && (bench.CheckReport is null || (int)bench.CheckReport["violations"]! == 0) ? 0 : 1;
+        });
+        root.Add(cluster);
 
         // Everything after `micro` belongs to BenchmarkDotNet (e.g. `micro --filter '*VectorClock*'`, `micro --list flat`).
         var micro = new Command("micro", "BenchmarkDotNet micro benchmarks; the remaining arguments go to BenchmarkSwitcher (try: micro --filter '*').")
