@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
@@ -13,6 +14,9 @@ public sealed partial class GroupMember
     private readonly SortedSet<TotalEntry> _totalQueue = new(TotalQueueOrder.Instance);
     private long _maxAgreed;
     private long _maxProposed;
+
+    /// <summary>Proposals made while handling the current input, by recipient rank (-1: everyone); sent together on drain.</summary>
+    private readonly List<(int To, ProposedPriority Item)> _pendingProposals = new();
 
     private TotalEntry EntryFor(MessageId id)
     {
@@ -42,11 +46,11 @@ public sealed partial class GroupMember
             }
             else if (Settings.TotalOrder == TotalOrderMode.TwoStep)
             {
-                _effects.Add(new SendToAll(new Proposal(View.Id, m.Id, proposal, false)));
+                _pendingProposals.Add((-1, new ProposedPriority(m.Id, proposal)));
             }
             else if (m.Sender != Rank)
             {
-                _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, proposal, false)));
+                _pendingProposals.Add((m.Sender, new ProposedPriority(m.Id, proposal)));
             }
         }
         entry.RetryAtMs = _now + entry.RetryBackoffMs;
@@ -111,6 +115,39 @@ public sealed partial class GroupMember
             progress = true;
         }
         return progress;
+    }
+
+    /// <summary>Sends the proposals of the input just handled: one message per recipient, however many proposals.</summary>
+    private void SendPendingProposals()
+    {
+        if (_pendingProposals.Count == 0) return;
+        if (Settings.TotalOrder == TotalOrderMode.TwoStep)
+        {
+            _effects.Add(new SendToAll(ProposalMessage(_pendingProposals.Select(p => p.Item))));
+        }
+        else
+        {
+            foreach (var group in _pendingProposals.GroupBy(p => p.To))
+                _effects.Add(new Send(View.Members[group.Key], ProposalMessage(group.Select(p => p.Item))));
+        }
+        _pendingProposals.Clear();
+    }
+
+    private ProtocolMessage ProposalMessage(IEnumerable<ProposedPriority> items)
+    {
+        var all = items.ToImmutableArray();
+        return all.Length == 1 ? new Proposal(View.Id, all[0].Message, all[0].Priority, false) : new ProposalBatch(View.Id, all);
+    }
+
+    private ReceiveOutcome OnProposalBatch(MemberId from, int fromRank, ProposalBatch batch)
+    {
+        if (batch.Items.IsDefaultOrEmpty) return Reject(from, RejectReason.Malformed, "An empty proposal batch.");
+        var accepted = false;
+        foreach (var item in batch.Items)
+        {
+            if (OnProposal(from, fromRank, new Proposal(batch.ViewId, item.Message, item.Priority, false)).Status != ReceiveStatus.Rejected) accepted = true;
+        }
+        return accepted ? ReceiveOutcome.Accepted : ReceiveOutcome.Rejected(RejectReason.Malformed, "Every proposal of the batch was refused.");
     }
 
     private ReceiveOutcome OnProposal(MemberId from, int fromRank, Proposal p)

@@ -56,6 +56,7 @@ public sealed partial class GroupMember
     /// <summary>Replaces all per-view state: new clock dimension, sequence numbers from 1, empty queues.</summary>
     private void ResetForView(GroupView view)
     {
+        SendPendingProposals(); // they belong to the view being closed
         View = view;
         Rank = view.RankOf(Self);
         _size = view.Size;
@@ -171,6 +172,7 @@ public sealed partial class GroupMember
             Nak nak => OnNak(from, fromRank, nak),
             StabilityGossip gossip => OnGossip(from, fromRank, gossip),
             Proposal proposal => OnProposal(from, fromRank, proposal),
+            ProposalBatch batch => OnProposalBatch(from, fromRank, batch),
             FinalPriority final => OnFinal(from, fromRank, final),
             FlushRequest request => OnFlushRequest(from, fromRank, request),
             FlushReport report => OnFlushReport(from, fromRank, report),
@@ -187,6 +189,7 @@ public sealed partial class GroupMember
     public int DrainEffects(List<Effect> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        SendPendingProposals();
         var n = _effects.Count;
         destination.AddRange(_effects);
         _effects.Clear();
@@ -194,7 +197,7 @@ public sealed partial class GroupMember
     }
 
     /// <summary>True when effects wait to be drained.</summary>
-    public bool HasPendingEffects => _effects.Count > 0;
+    public bool HasPendingEffects => _effects.Count > 0 || _pendingProposals.Count > 0;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
     public int BufferedMessages

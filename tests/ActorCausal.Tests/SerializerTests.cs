@@ -45,6 +45,7 @@ public sealed class SerializerTests : IDisposable
         { "nak", new Nak(7, 2, 5, 9) },
         { "gossip", new StabilityGossip(7, VectorClock.Of(4, 5, 6)) },
         { "proposal", new Proposal(7, new MessageId(7, 2, 9), new Priority(40, 1), ReplyRequested: true) },
+        { "proposal-batch", new ProposalBatch(7, [new ProposedPriority(new MessageId(7, 2, 9), new Priority(40, 1)), new ProposedPriority(new MessageId(7, 0, 3), new Priority(41, 1))]) },
         { "final", new FinalPriority(7, new MessageId(7, 2, 9), new Priority(41, 0)) },
         { "flush-request", new FlushRequest(7, new FlushRound(3, 0), [A, C]) },
         { "flush-report", new FlushReport(7, new FlushRound(3, 0), VectorClock.Of(3, 1, 0), [Data(2)], [new KnownFinal(new MessageId(7, 1, 2), new Priority(9, 1))], new FlushRound(2, 1), Decision()) },

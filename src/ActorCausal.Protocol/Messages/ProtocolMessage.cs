@@ -37,5 +37,11 @@ public sealed record StabilityGossip(long ViewId, VectorClock Delivered) : Proto
 /// </summary>
 public sealed record Proposal(long ViewId, MessageId Message, Priority Priority, bool ReplyRequested) : ProtocolMessage(ViewId);
 
+/// <summary>One proposal inside a <see cref="ProposalBatch"/>.</summary>
+public readonly record struct ProposedPriority(MessageId Message, Priority Priority);
+
+/// <summary>Several proposals of one member for the same recipient(s), made while handling one input (a burst).</summary>
+public sealed record ProposalBatch(long ViewId, ImmutableArray<ProposedPriority> Items) : ProtocolMessage(ViewId);
+
 /// <summary>The agreed (final) priority of a total-order message.</summary>
 public sealed record FinalPriority(long ViewId, MessageId Message, Priority Priority) : ProtocolMessage(ViewId);

@@ -25,6 +25,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     internal const string NakManifest = "N";
     internal const string GossipManifest = "G";
     internal const string ProposalManifest = "P";
+    internal const string ProposalBatchManifest = "PB";
     internal const string FinalManifest = "F";
     internal const string FlushRequestManifest = "FQ";
     internal const string FlushReportManifest = "FR";
@@ -53,6 +54,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         Nak => NakManifest,
         StabilityGossip => GossipManifest,
         Proposal => ProposalManifest,
+        ProposalBatch => ProposalBatchManifest,
         FinalPriority => FinalManifest,
         FlushRequest => FlushRequestManifest,
         FlushReport => FlushReportManifest,
@@ -88,6 +90,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
                 NakManifest => _mapping.FromProto(new W.ProtocolMessage { Nak = W.Nak.Parser.ParseFrom(bytes) }),
                 GossipManifest => _mapping.FromProto(new W.ProtocolMessage { Gossip = W.StabilityGossip.Parser.ParseFrom(bytes) }),
                 ProposalManifest => _mapping.FromProto(new W.ProtocolMessage { Proposal = W.Proposal.Parser.ParseFrom(bytes) }),
+                ProposalBatchManifest => _mapping.FromProto(new W.ProtocolMessage { ProposalBatch = W.ProposalBatch.Parser.ParseFrom(bytes) }),
                 FinalManifest => _mapping.FromProto(new W.ProtocolMessage { Final = W.FinalPriority.Parser.ParseFrom(bytes) }),
                 FlushRequestManifest => _mapping.FromProto(new W.ProtocolMessage { FlushRequest = W.FlushRequest.Parser.ParseFrom(bytes) }),
                 FlushReportManifest => _mapping.FromProto(new W.ProtocolMessage { FlushReport = W.FlushReport.Parser.ParseFrom(bytes) }),

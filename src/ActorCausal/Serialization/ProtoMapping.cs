@@ -38,6 +38,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         Nak m => new W.ProtocolMessage { Nak = ToProto(m) },
         StabilityGossip m => new W.ProtocolMessage { Gossip = ToProto(m) },
         Proposal m => new W.ProtocolMessage { Proposal = ToProto(m) },
+        ProposalBatch m => new W.ProtocolMessage { ProposalBatch = ToProto(m) },
         FinalPriority m => new W.ProtocolMessage { Final = ToProto(m) },
         FlushRequest m => new W.ProtocolMessage { FlushRequest = ToProto(m) },
         FlushReport m => new W.ProtocolMessage { FlushReport = ToProto(m) },
@@ -57,6 +58,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         Nak m => ToProto(m),
         StabilityGossip m => ToProto(m),
         Proposal m => ToProto(m),
+        ProposalBatch m => ToProto(m),
         FinalPriority m => ToProto(m),
         FlushRequest m => ToProto(m),
         FlushReport m => ToProto(m),
@@ -122,6 +124,13 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
     private static W.Proposal ToProto(Proposal m) =>
         new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority), ReplyRequested = m.ReplyRequested };
 
+    private static W.ProposalBatch ToProto(ProposalBatch m)
+    {
+        var w = new W.ProposalBatch { ViewId = m.ViewId };
+        foreach (var item in m.Items) w.Items.Add(new W.ProposedPriority { Message = ToProto(item.Message), Priority = ToProto(item.Priority) });
+        return w;
+    }
+
     private static W.FinalPriority ToProto(FinalPriority m) => new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority) };
 
     public W.FlushDecision ToProto(FlushDecision d)
@@ -184,6 +193,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         W.ProtocolMessage.KindOneofCase.Nak => FromProto(w.Nak),
         W.ProtocolMessage.KindOneofCase.Gossip => FromProto(w.Gossip),
         W.ProtocolMessage.KindOneofCase.Proposal => FromProto(w.Proposal),
+        W.ProtocolMessage.KindOneofCase.ProposalBatch => FromProto(w.ProposalBatch),
         W.ProtocolMessage.KindOneofCase.Final => FromProto(w.Final),
         W.ProtocolMessage.KindOneofCase.FlushRequest => FromProto(w.FlushRequest),
         W.ProtocolMessage.KindOneofCase.FlushReport => FromProto(w.FlushReport),
@@ -264,6 +274,15 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
 
     private static Proposal FromProto(W.Proposal w) =>
         new(ViewId(w.ViewId, "Proposal"), FromProto(Required(w.Message, "Proposal.message")), FromProto(Required(w.Priority, "Proposal.priority")), w.ReplyRequested);
+
+    private static ProposalBatch FromProto(W.ProposalBatch w)
+    {
+        if (w.Items.Count == 0) throw new WireFormatException("A ProposalBatch carries no proposal.");
+        var items = ImmutableArray.CreateBuilder<ProposedPriority>(w.Items.Count);
+        foreach (var item in w.Items)
+            items.Add(new ProposedPriority(FromProto(Required(item.Message, "ProposedPriority.message")), FromProto(Required(item.Priority, "ProposedPriority.priority"))));
+        return new ProposalBatch(ViewId(w.ViewId, "ProposalBatch"), items.MoveToImmutable());
+    }
 
     private static FinalPriority FromProto(W.FinalPriority w) =>
         new(ViewId(w.ViewId, "FinalPriority"), FromProto(Required(w.Message, "FinalPriority.message")), FromProto(Required(w.Priority, "FinalPriority.priority")));

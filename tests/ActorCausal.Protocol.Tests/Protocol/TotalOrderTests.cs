@@ -127,4 +127,25 @@ public class TotalOrderTests
         net.Flush();
         Assert.Equal(new object[] { 1, 2 }, net.Payloads(1));
     }
+
+    [Theory]
+    [InlineData(TotalOrderMode.ThreeStep)]
+    [InlineData(TotalOrderMode.TwoStep)]
+    public void Skeen_proposals_made_while_handling_one_input_travel_as_one_message_per_recipient(TotalOrderMode mode)
+    {
+        var net = Network(3, mode);
+        net.Broadcast(0, 1, DeliveryOrder.Total);
+        net.Broadcast(0, 2, DeliveryOrder.Total);
+        net.Broadcast(0, 3, DeliveryOrder.Total);
+        net.Release(Data(1, 3));
+        net.Release(Data(1, 2));
+        Assert.DoesNotContain(net.InFlight, f => f.From == 1);
+        net.Release(Data(1, 1)); // one input makes all three ready at m1
+
+        var fromM1 = net.InFlight.Where(f => f.From == 1).ToList();
+        Assert.Equal(mode == TotalOrderMode.ThreeStep ? new[] { 0 } : new[] { 0, 2 }, fromM1.Select(f => f.To).Order());
+        Assert.All(fromM1, f => Assert.Equal(3, Assert.IsType<ProposalBatch>(f.Message).Items.Length));
+        net.Flush();
+        for (var i = 0; i < 3; i++) Assert.Equal(new object[] { 1, 2, 3 }, net.Payloads(i));
+    }
 }
