@@ -74,12 +74,7 @@ public sealed partial class GroupMember
             if (sameParticipants && (current.Stage == FlushStage.Preparing || current.NewMembers.SequenceEqual(desired))) return;
         }
         else if (desired.SequenceEqual(View.Members)) return;
-        if (desired.Length == 0)
-        {
-            Stop(StopReason.Left, "Every other member is gone and this one is leaving.");
-            return;
-        }
-        StartRound(desired, participants);
+        StartRound(desired, participants); // an empty membership dissolves the group: everyone delivers, then stops
     }
 
     private void StartRound(ImmutableArray<MemberId> desired, ImmutableArray<int> participants)
@@ -403,6 +398,11 @@ public sealed partial class GroupMember
         _recentCommits.Enqueue((commit, View));
         if (_recentCommits.Count > RecentCommitsKept) _recentCommits.Dequeue();
         _viewChanges++;
+        if (d.NewMembers.IsEmpty)
+        {
+            Stop(_leaving.Contains(Self) ? StopReason.Left : StopReason.ExcludedFromView, $"Every member left: the group ends with view {View.Id}.");
+            return;
+        }
         var next = new GroupView(d.NewViewId, d.NewMembers);
         var joined = next.Members.Where(m => !View.Contains(m)).ToImmutableArray();
         var left = View.Members.Where(m => !next.Contains(m)).ToImmutableArray();

@@ -120,23 +120,39 @@ public sealed partial class GroupMember
     /// <summary>Sends the proposals of the input just handled: one message per recipient, however many proposals.</summary>
     private void SendPendingProposals()
     {
-        if (_pendingProposals.Count == 0) return;
-        if (Settings.TotalOrder == TotalOrderMode.TwoStep)
+        var count = _pendingProposals.Count;
+        if (count == 0) return;
+        if (count == 1)
         {
-            _effects.Add(new SendToAll(ProposalMessage(_pendingProposals.Select(p => p.Item))));
+            var (to, item) = _pendingProposals[0];
+            var single = new Proposal(View.Id, item.Message, item.Priority, false);
+            _effects.Add(to < 0 ? new SendToAll(single) : new Send(View.Members[to], single));
+        }
+        else if (Settings.TotalOrder == TotalOrderMode.TwoStep)
+        {
+            _effects.Add(new SendToAll(new ProposalBatch(View.Id, ItemsFor(-1))));
         }
         else
         {
-            foreach (var group in _pendingProposals.GroupBy(p => p.To))
-                _effects.Add(new Send(View.Members[group.Key], ProposalMessage(group.Select(p => p.Item))));
+            for (var i = 0; i < count; i++)
+            {
+                var to = _pendingProposals[i].To;
+                if (_pendingProposals.FindIndex(p => p.To == to) != i) continue; // first proposal for this recipient
+                var items = ItemsFor(to);
+                _effects.Add(new Send(View.Members[to], items.Length == 1 ? new Proposal(View.Id, items[0].Message, items[0].Priority, false) : new ProposalBatch(View.Id, items)));
+            }
         }
         _pendingProposals.Clear();
     }
 
-    private ProtocolMessage ProposalMessage(IEnumerable<ProposedPriority> items)
+    private ImmutableArray<ProposedPriority> ItemsFor(int to)
     {
-        var all = items.ToImmutableArray();
-        return all.Length == 1 ? new Proposal(View.Id, all[0].Message, all[0].Priority, false) : new ProposalBatch(View.Id, all);
+        var items = ImmutableArray.CreateBuilder<ProposedPriority>();
+        foreach (var (recipient, item) in _pendingProposals)
+        {
+            if (recipient == to) items.Add(item);
+        }
+        return items.ToImmutable();
     }
 
     private ReceiveOutcome OnProposalBatch(MemberId from, int fromRank, ProposalBatch batch)

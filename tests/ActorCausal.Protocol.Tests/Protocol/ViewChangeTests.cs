@@ -269,4 +269,18 @@ public class ViewChangeTests
         Assert.Equal(new object[] { "Y", "C" }, net.Payloads(3));
         Assert.Equal(new[] { net.Members[2].Self, net.Members[3].Self }, LastView(net, 3).View.Members);
     }
+
+    [Fact]
+    public void Leave_when_every_member_leaves_the_group_ends_after_each_delivered_everything()
+    {
+        var net = new ManualNetwork(3);
+        net.Broadcast(2, "last", DeliveryOrder.Total);
+        net.DoAll(m => m.Leave());
+        Settle(net);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(new object[] { "last" }, net.Payloads(i));
+            Assert.Equal(StopReason.Left, net.EventsOf<Stopped>(i).Single().Reason);
+        }
+    }
 }
