@@ -32,7 +32,7 @@ public sealed partial class GroupMember
     {
         if (_phase == MemberPhase.Stopped || !View.Contains(member) || member == Self || StateOf(member) != MemberState.Active) return;
         _states[member] = MemberState.Suspected;
-        _effects.Add(new MemberSuspected(member));
+        _effects.Add(new PeerSuspected(member));
     }
 
     /// <summary>The failure detector marked <paramref name="member"/> reachable again (Akka ReachableMember).</summary>
@@ -40,7 +40,7 @@ public sealed partial class GroupMember
     {
         if (_phase == MemberPhase.Stopped || StateOf(member) != MemberState.Suspected) return;
         _states[member] = MemberState.Active;
-        _effects.Add(new MemberReachable(member));
+        _effects.Add(new PeerReachable(member));
     }
 
     /// <summary><paramref name="member"/> was downed and removed from the cluster (Akka MemberRemoved): the next view leaves it out.</summary>

@@ -6,9 +6,10 @@ namespace ActorCausal.Protocol;
 /// <summary>A new view is installed here: every message of the previous view that will ever be delivered here was delivered before this.</summary>
 public sealed record ViewInstalled(GroupView View, ImmutableArray<MemberId> Joined, ImmutableArray<MemberId> Left) : Effect;
 
-public sealed record MemberSuspected(MemberId Member) : Effect;
+/// <summary>The failure detector suspects <see cref="Member"/> (no view change yet). The Akka runtime tells subscribers <c>MemberSuspected</c>.</summary>
+public sealed record PeerSuspected(MemberId Member) : Effect;
 
-public sealed record MemberReachable(MemberId Member) : Effect;
+public sealed record PeerReachable(MemberId Member) : Effect;
 
 /// <summary>This member delivers nothing more.</summary>
 public sealed record Stopped(StopReason Reason, string Detail) : Effect;

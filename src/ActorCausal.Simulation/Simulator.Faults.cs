@@ -733,10 +733,10 @@ internal sealed partial class Simulator
                 s.RefusesBroadcasts = false;
                 break;
             }
-            case MemberSuspected:
+            case PeerSuspected:
                 Hash(0x5A5);
                 break;
-            case MemberReachable:
+            case PeerReachable:
                 Hash(0x8EA);
                 break;
             case Stopped stop:

@@ -335,11 +335,11 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 case ViewInstalled installed:
                     OnViewInstalled(installed.View, installed.Joined, installed.Left);
                     break;
-                case P.MemberSuspected suspected:
+                case P.PeerSuspected suspected:
                     _suspected.Add(suspected.Member);
                     _subscriber.Tell(new MemberSuspected(_group, suspected.Member));
                     break;
-                case P.MemberReachable reachable:
+                case P.PeerReachable reachable:
                     _suspected.Remove(reachable.Member);
                     _subscriber.Tell(new MemberReachable(_group, reachable.Member));
                     break;

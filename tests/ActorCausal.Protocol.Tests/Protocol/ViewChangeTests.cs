@@ -26,11 +26,11 @@ public class ViewChangeTests
         Assert.Equal(MemberState.Suspected, net.Members[0].StateOf(net.Members[2].Self));
         Assert.Equal(MemberState.Suspected, net.Members[0].Status().Members[net.Members[2].Self]);
         Assert.Equal(MemberState.Active, net.Members[0].Status().Members[net.Members[1].Self]);
-        Assert.Single(net.EventsOf<MemberSuspected>(0));
+        Assert.Single(net.EventsOf<PeerSuspected>(0));
         Assert.Empty(net.EventsOf<ViewInstalled>(0));
         net.Do(0, m => m.Reachable(net.Members[2].Self));
         Assert.Equal(MemberState.Active, net.Members[0].StateOf(net.Members[2].Self));
-        Assert.Single(net.EventsOf<MemberReachable>(0));
+        Assert.Single(net.EventsOf<PeerReachable>(0));
     }
 
     [Fact]
