@@ -134,10 +134,11 @@ public sealed partial class GroupMember
         }
         else
         {
-            for (var i = 0; i < count; i++)
+            var done = new bool[_size];
+            foreach (var (to, _) in _pendingProposals)
             {
-                var to = _pendingProposals[i].To;
-                if (_pendingProposals.FindIndex(p => p.To == to) != i) continue; // first proposal for this recipient
+                if (done[to]) continue;
+                done[to] = true;
                 var items = ItemsFor(to);
                 _effects.Add(new Send(View.Members[to], items.Length == 1 ? new Proposal(View.Id, items[0].Message, items[0].Priority, false) : new ProposalBatch(View.Id, items)));
             }
@@ -161,18 +162,17 @@ public sealed partial class GroupMember
         var accepted = false;
         foreach (var item in batch.Items)
         {
-            if (OnProposal(from, fromRank, new Proposal(batch.ViewId, item.Message, item.Priority, false)).Status != ReceiveStatus.Rejected) accepted = true;
+            if (OnProposal(from, fromRank, item.Message, item.Priority, replyRequested: false).Status != ReceiveStatus.Rejected) accepted = true;
         }
         return accepted ? ReceiveOutcome.Accepted : ReceiveOutcome.Rejected(RejectReason.Malformed, "Every proposal of the batch was refused.");
     }
 
-    private ReceiveOutcome OnProposal(MemberId from, int fromRank, Proposal p)
+    private ReceiveOutcome OnProposal(MemberId from, int fromRank, MessageId id, Priority priority, bool replyRequested)
     {
-        var id = p.Message;
         if (id.Sender < 0 || id.Sender >= _size || id.Sequence < 1 || id.ViewId != View.Id)
             return Reject(from, RejectReason.Malformed, $"Proposal for {id}, which is not a message of {View}.");
-        if (p.Priority.Rank != fromRank || p.Priority.Number < 1)
-            return Reject(from, RejectReason.Malformed, $"Proposal {p.Priority} for {id} from rank {fromRank} is not a priority that member could propose.");
+        if (priority.Rank != fromRank || priority.Number < 1)
+            return Reject(from, RejectReason.Malformed, $"Proposal {priority} for {id} from rank {fromRank} is not a priority that member could propose.");
         if (Settings.TotalOrder == TotalOrderMode.ThreeStep && id.Sender != Rank)
             return Reject(from, RejectReason.UnknownMessage, $"Three-step proposal for {id} sent to a member that is not its sender.");
         var log = _logs[id.Sender];
@@ -184,7 +184,7 @@ public sealed partial class GroupMember
             if (id.Sequence <= log.Delivered)
             {
                 // Delivered here already: the proposer is missing the outcome.
-                if (p.ReplyRequested && log.TryGetFinal(id.Sequence, out var known))
+                if (replyRequested && log.TryGetFinal(id.Sequence, out var known))
                     _effects.Add(new Send(from, new FinalPriority(View.Id, id, known)));
                 _duplicates++;
                 return ReceiveOutcome.Duplicate;
@@ -197,8 +197,8 @@ public sealed partial class GroupMember
             }
         }
 
-        var added = entry.AddProposal(fromRank, p.Priority);
-        if (p.ReplyRequested)
+        var added = entry.AddProposal(fromRank, priority);
+        if (replyRequested)
         {
             if (entry.IsFinal) _effects.Add(new Send(from, new FinalPriority(View.Id, id, entry.Final)));
             else if (entry.HasOwnProposal && Settings.TotalOrder == TotalOrderMode.TwoStep)

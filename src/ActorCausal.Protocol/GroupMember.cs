@@ -171,7 +171,7 @@ public sealed partial class GroupMember
             DataMessage data => OnData(from, fromRank, data),
             Nak nak => OnNak(from, fromRank, nak),
             StabilityGossip gossip => OnGossip(from, fromRank, gossip),
-            Proposal proposal => OnProposal(from, fromRank, proposal),
+            Proposal proposal => OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested),
             ProposalBatch batch => OnProposalBatch(from, fromRank, batch),
             FinalPriority final => OnFinal(from, fromRank, final),
             FlushRequest request => OnFlushRequest(from, fromRank, request),

@@ -83,30 +83,10 @@ internal sealed class HostOptions
     public string SystemName { get; init; } = "actorcausal";
     public bool IgnoreStdin { get; init; }
 
+    /// <summary>Defaults under the --config files (which win): the cluster itself comes from hocon/cluster-loopback.conf.</summary>
     public const string BaseConfig = """
-        akka {
-          loglevel = INFO
-          log-dead-letters = off
-          log-dead-letters-during-shutdown = off
-          actor.provider = cluster
-          extensions = ["ActorCausal.CausalGroupsExtensionProvider, ActorCausal"]
-          remote.dot-netty.tcp {
-            hostname = "127.0.0.1"
-            port = 0
-            maximum-frame-size = 4MiB
-            send-buffer-size = 4MiB
-            receive-buffer-size = 4MiB
-          }
-          cluster {
-            min-nr-of-members = 1
-            gossip-interval = 200ms
-            leader-actions-interval = 200ms
-          }
-        }
-        actorcausal {
-          founding-delay = 500ms
-          join-retry-interval = 200ms
-        }
+        akka.log-dead-letters = off
+        akka.log-dead-letters-during-shutdown = off
         """;
 
     public static HostOptions? Parse(string[] args)
@@ -138,6 +118,11 @@ internal sealed class HostOptions
             }
         }
         if (log is null) return null;
+        if (files.Count == 0)
+        {
+            Console.Error.WriteLine("--config hocon/cluster-loopback.conf (and any overrides) is required: it defines the cluster.");
+            return null;
+        }
         var o = new HostOptions { LogPath = log, Port = port, Group = group, Messages = messages, IntervalMs = interval, Order = order, WaitMembers = wait, SystemName = systemName, IgnoreStdin = ignoreStdin };
         o.Seeds.AddRange(seeds);
         o.ConfigFiles.AddRange(files);

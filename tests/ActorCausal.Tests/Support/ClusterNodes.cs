@@ -11,30 +11,22 @@ namespace ActorCausal.Tests.Support;
 /// </summary>
 public sealed class ClusterNodes : IAsyncDisposable
 {
-    public const string BaseConfig = """
+    /// <summary>What these tests change of <c>hocon/cluster-loopback.conf</c>: quiet logs, any port, no seeds (nodes join the first), no downing, fast gossip.</summary>
+    public const string TestOverrides = """
         akka {
           loglevel = WARNING
           stdout-loglevel = WARNING
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
-          actor.provider = cluster
-          remote.dot-netty.tcp {
-            hostname = "127.0.0.1"
-            port = 0
-            # Flush messages carry every unstable message of the view (as in hocon/cluster-loopback.conf).
-            maximum-frame-size = 4MiB
-            send-buffer-size = 4MiB
-            receive-buffer-size = 4MiB
-          }
+          remote.dot-netty.tcp.port = 0
           cluster {
+            seed-nodes = []
             # No automatic downing in these tests unless a test asks for it.
             downing-provider-class = ""
             gossip-interval = 200ms
             leader-actions-interval = 200ms
             periodic-tasks-initial-delay = 200ms
-            min-nr-of-members = 1
           }
-          extensions = ["ActorCausal.CausalGroupsExtensionProvider, ActorCausal"]
           coordinated-shutdown.run-by-clr-shutdown-hook = off
           coordinated-shutdown.exit-clr = off
         }
@@ -71,7 +63,8 @@ public sealed class ClusterNodes : IAsyncDisposable
 
     public static Config NodeConfig(string? extraConfig) =>
         (extraConfig is null ? ConfigurationFactory.Empty : ConfigurationFactory.ParseString(extraConfig))
-        .WithFallback(ConfigurationFactory.ParseString(BaseConfig));
+        .WithFallback(ConfigurationFactory.ParseString(TestOverrides))
+        .WithFallback(ConfigurationFactory.ParseString(Repo.Hocon("cluster-loopback.conf")));
 
     /// <summary>Starts one more node and has it join the first node (or itself, if it is the first).</summary>
     public ActorSystem AddNode(string name, string? extraConfig = null)

@@ -58,29 +58,22 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
 {
     public static readonly string[] AllModes = ["raw", "pubsub", "fifo", "causal", "explicit", "total3", "total2", "causal-nobatch"];
 
-    public const string BaseConfig = """
+    /// <summary>What the benchmark changes of <c>hocon/cluster-loopback.conf</c>: quiet logs, any port, no seeds, no downing, fast gossip.</summary>
+    public const string BenchOverrides = """
         akka {
           loglevel = WARNING
           stdout-loglevel = WARNING
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
-          actor.provider = cluster
-          remote.dot-netty.tcp {
-            hostname = "127.0.0.1"
-            port = 0
-            maximum-frame-size = 4MiB
-            send-buffer-size = 4MiB
-            receive-buffer-size = 4MiB
-          }
+          remote.dot-netty.tcp.port = 0
           cluster {
+            seed-nodes = []
             downing-provider-class = ""
             gossip-interval = 200ms
             leader-actions-interval = 200ms
             periodic-tasks-initial-delay = 200ms
-            min-nr-of-members = 1
             pub-sub.gossip-interval = 200ms
           }
-          extensions = ["ActorCausal.CausalGroupsExtensionProvider, ActorCausal"]
           coordinated-shutdown.run-by-clr-shutdown-hook = off
           coordinated-shutdown.exit-clr = off
         }
@@ -89,6 +82,20 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
           join-retry-interval = 200ms
         }
         """;
+
+    /// <summary>hocon/cluster-loopback.conf, found above the working directory or the program's folder.</summary>
+    private static string LoopbackConfig()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var file = Path.Combine(dir.FullName, "hocon", "cluster-loopback.conf");
+                if (File.Exists(file) && File.Exists(Path.Combine(dir.FullName, "ActorCausal.sln"))) return File.ReadAllText(file);
+            }
+        }
+        throw new FileNotFoundException("hocon/cluster-loopback.conf not found: run the benchmark from the ActorCausal repository.");
+    }
 
     public static Transport TransportOf(string mode) => mode switch
     {
@@ -152,7 +159,8 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
     private static async Task<List<ActorSystem>> StartClusterAsync(int count, bool batching)
     {
         var config = ConfigurationFactory.ParseString($"actorcausal.batching.enabled = {(batching ? "on" : "off")}")
-            .WithFallback(ConfigurationFactory.ParseString(BaseConfig));
+            .WithFallback(ConfigurationFactory.ParseString(BenchOverrides))
+            .WithFallback(ConfigurationFactory.ParseString(LoopbackConfig()));
         var systems = new List<ActorSystem>();
         for (var i = 0; i < count; i++)
         {
