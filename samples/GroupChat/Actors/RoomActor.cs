@@ -57,6 +57,8 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
 
         Receive<GetRoomState>(_ => Sender.Tell(StateView()));
         Receive<GetAttachment>(a => Sender.Tell(_room.File(a.Id) is { } f ? ChatReply.Ok(f) : ChatReply.Fail(ChatError.NotFound($"Room {_room.Id} has no attachment {a.Id}."))));
+        Receive<GetRoomLog>(_ => Sender.Tell(_room.Log.ToArray()));
+        Receive<GetRoomDigest>(_ => Sender.Tell(_room.Digest()));
         Receive<GetRoomCausality>(_ => Causality().PipeTo(Sender));
         Receive<AwaitToken>(w =>
         {

@@ -17,6 +17,10 @@ public sealed record RenameRoom(string Author, string Name) : RoomRequest;
 public sealed record GetRoomState;
 public sealed record GetAttachment(string Id);
 public sealed record GetRoomCausality;
+/// <summary>The room's events in this node's delivery order (<see cref="StoredEvent"/>[]).</summary>
+public sealed record GetRoomLog;
+/// <summary>The room's replicated state in canonical form (<see cref="ChatRoom.Digest"/>).</summary>
+public sealed record GetRoomDigest;
 
 /// <summary>Answered with <see cref="TokenReached"/> once the room has delivered everything <see cref="Token"/> names.</summary>
 public sealed record AwaitToken(CausalToken Token);
