@@ -272,6 +272,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
     {
         var recent = _room.Messages().TakeLast(40).ToList();
         var (viewId, members) = (_viewId, _viewMembers);
+        var cluster = CausalGroups.Get(Context.System).Cluster;
         GroupStatus? status = null;
         try
         {
@@ -283,7 +284,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         }
         return new RoomCausality(_created.RoomId, viewId, members.ToArray(), status?.Phase.ToString() ?? "Stopped",
             status?.HeldBack ?? 0, status?.Protocol.PendingNow ?? 0, status?.Protocol.Delivered ?? 0, status?.Protocol.NaksSent ?? 0,
-            status?.Protocol.Retransmitted ?? 0, status?.Suspected.Select(m => Node(m.Address)).ToArray() ?? [], recent);
+            status?.Protocol.Retransmitted ?? 0, status?.Suspected.Select(m => _node.NameOf(cluster, m.Address)).ToArray() ?? [], recent);
     }
 
     private string Node(string address) => _node.NameOf(CausalGroups.Get(Context.System).Cluster, address);
