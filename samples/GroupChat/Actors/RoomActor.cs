@@ -57,6 +57,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
 
         Receive<GetRoomState>(_ => Sender.Tell(StateView()));
         Receive<GetAttachment>(a => Sender.Tell(_room.File(a.Id) is { } f ? ChatReply.Ok(f) : ChatReply.Fail(ChatError.NotFound($"Room {_room.Id} has no attachment {a.Id}."))));
+        Receive<GetRoomToken>(_ => Sender.Tell(CausalToken.Of(_room.Id, _room.Progress)));
         Receive<GetRoomLog>(_ => Sender.Tell(_room.Log.ToArray()));
         Receive<GetRoomDigest>(_ => Sender.Tell(_room.Digest()));
         Receive<GetRoomCausality>(_ => Causality().PipeTo(Sender));

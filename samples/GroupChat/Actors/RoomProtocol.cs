@@ -19,6 +19,8 @@ public sealed record GetAttachment(string Id);
 public sealed record GetRoomCausality;
 /// <summary>The room's events in this node's delivery order (<see cref="StoredEvent"/>[]).</summary>
 public sealed record GetRoomLog;
+/// <summary>The room's current <see cref="CausalToken"/> (cheap: no message views).</summary>
+public sealed record GetRoomToken;
 /// <summary>The room's replicated state in canonical form (<see cref="ChatRoom.Digest"/>).</summary>
 public sealed record GetRoomDigest;
 

@@ -275,7 +275,7 @@ public static class ChatApi
         var reply = await AskReply(actor, request);
         if (reply.Error is not null) return Error(reply.Error);
         var state = reply.Value as RoomState;
-        http.Response.Headers[TokenHeader] = state?.Token.Encode() ?? (await actor.Ask<RoomState>(new GetRoomState(), AskTimeout)).Token.Encode();
+        http.Response.Headers[TokenHeader] = state?.Token.Encode() ?? (await actor.Ask<CausalToken>(new GetRoomToken(), AskTimeout)).Encode();
         return state is not null
             ? Results.Json(new { id = state.Id, name = state.Name, people = state.People }, statusCode: status)
             : Results.Json(reply.Value, statusCode: status);
