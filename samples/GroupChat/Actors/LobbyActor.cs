@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using ActorCausal;
+using Akka.Actor;
+using Akka.Event;
+using GroupChat.Model;
+using GroupChat.Storage;
+
+namespace GroupChat.Actors;
+
+public sealed record CreateRoom(string Name, string Author);
+public sealed record GetRooms;
+public sealed record GetMembers;
+
+/// <summary>A node of the cluster as the lobby group sees it: ACTIVE, SUSPECTED (unreachable) or FAILED (left the view).</summary>
+public sealed record NodeView(string Node, string State, bool Self);
+
+/// <summary>
+/// The lobby: every node's member of the <c>lobby</c> group, where room creations go in total order (two nodes that
+/// create a room of the same name at once: the first in the total order wins at every node). Starts a
+/// <see cref="RoomActor"/> for every room, from the database at start and as creations are delivered.
+/// </summary>
+public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
+{
+    public const string GroupName = "lobby";
+
+    private readonly NodeContext _node;
+    private readonly ConcurrentDictionary<string, IActorRef> _roomActors;
+    private readonly RoomDirectory _directory = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Queue<(RoomCreated Event, IActorRef ReplyTo)> _awaitingReply = new();
+    private readonly Dictionary<string, IActorRef> _awaitingDelivery = new();
+    private readonly Dictionary<string, string> _nodes = new(StringComparer.Ordinal);
+    private IActorRef? _groupRef;
+    private bool _member;
+    private long _seq;
+
+    public LobbyActor(NodeContext node, ConcurrentDictionary<string, IActorRef> roomActors)
+    {
+        _node = node;
+        _roomActors = roomActors;
+        foreach (var room in node.Store.LoadRooms()) AddRoom(room, persist: false);
+
+        Receive<GroupStarted>(g => _groupRef = g.Ref);
+        Receive<Delivered>(OnDelivered);
+        Receive<BroadcastReply>(OnReply);
+        Receive<BroadcastReleased>(_ => { });
+        Receive<ViewChanged>(v =>
+        {
+            foreach (var l in v.Left) _nodes[Node(l.Address)] = "FAILED";
+            foreach (var m in v.View.Members) _nodes[Node(m.Address)] = "ACTIVE";
+            if (!_member) Stash.UnstashAll();
+            _member = true;
+            _node.Changed("");
+        });
+        Receive<MemberSuspected>(s => { _nodes[Node(s.Member.Address)] = "SUSPECTED"; _node.Changed(""); });
+        Receive<MemberReachable>(r => { _nodes[Node(r.Member.Address)] = "ACTIVE"; _node.Changed(""); });
+        Receive<SnapshotRequest>(r => Sender.Tell(new SnapshotResponse(r.ViewId, ChatJson.ToBytes(_directory.Rooms.ToArray()))));
+        Receive<InstallSnapshot>(s =>
+        {
+            if (s.Snapshot.Length == 0) return;
+            foreach (var room in ChatJson.FromBytes<RoomCreated[]>(s.Snapshot.Span)) AddRoom(room, persist: true);
+        });
+        Receive<GroupStopped>(_ => _member = false);
+        Receive<GetRooms>(_ => Sender.Tell(_directory.Rooms.ToArray()));
+        Receive<GetMembers>(_ =>
+        {
+            var self = Node(CausalGroups.Get(Context.System).Cluster.SelfAddress.ToString());
+            Sender.Tell(_nodes.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => new NodeView(n.Key, n.Value, n.Key == self)).ToArray());
+        });
+        Receive<CreateRoom>(c =>
+        {
+            if (!_member || _groupRef is null)
+            {
+                Stash.Stash();
+                return;
+            }
+            var error = RoomDirectory.CheckName(c.Name) ?? PersonName.Check(c.Author);
+            var slug = RoomDirectory.Slug(c.Name ?? "");
+            if (error is null && _directory.Find(slug) is not null) error = new ChatError(ChatErrorKind.Conflict, $"Room {slug} already exists.");
+            if (error is not null)
+            {
+                Sender.Tell(ChatReply.Fail(error));
+                return;
+            }
+            var created = new RoomCreated(EventIds.Make(_node.Origin, ++_seq), slug, c.Name!.Trim(), c.Author, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            _awaitingReply.Enqueue((created, Sender));
+            _groupRef.Tell(new Broadcast(ChatJson.ToBytes(created), ActorCausal.Protocol.DeliveryOrder.Total));
+        });
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(NodeContext node, ConcurrentDictionary<string, IActorRef> roomActors) =>
+        Akka.Actor.Props.Create(() => new LobbyActor(node, roomActors));
+
+    private sealed record GroupStarted(IActorRef Ref);
+
+    protected override void PreStart()
+    {
+        var group = CausalGroups.Get(Context.System).Join(GroupName, Self);
+        group.Ref.ContinueWith(t => t.IsCompletedSuccessfully ? new GroupStarted(t.Result) : (object)new Status.Failure(t.Exception!.GetBaseException()),
+            TaskScheduler.Default).PipeTo(Self);
+    }
+
+    private void OnReply(BroadcastReply reply)
+    {
+        var (created, replyTo) = _awaitingReply.Dequeue();
+        if (!reply.Accepted)
+            replyTo.Tell(ChatReply.Fail(new ChatError(ChatErrorKind.Unavailable, $"The lobby refused the broadcast: {reply.Reason} {reply.Detail}")));
+        else _awaitingDelivery[created.Id] = replyTo;
+    }
+
+    private void OnDelivered(Delivered d)
+    {
+        if (d.Payload is not byte[] bytes) return;
+        RoomCreated created;
+        try
+        {
+            created = ChatJson.FromBytes<RoomCreated>(bytes);
+        }
+        catch (Exception e)
+        {
+            _log.Warning("Lobby: malformed room creation from {0}: {1}", d.SenderAddress, e.Message);
+            return;
+        }
+        var isNew = AddRoom(created, persist: true);
+        if (!_awaitingDelivery.Remove(created.Id, out var replyTo)) return;
+        var winner = _directory.Find(created.RoomId)!;
+        replyTo.Tell(isNew || winner.Id == created.Id
+            ? ChatReply.Ok(created)
+            : ChatReply.Fail(new ChatError(ChatErrorKind.Conflict, $"Room {created.RoomId} was created at the same time by {winner.Admin} on another node; that creation came first in the total order.")));
+    }
+
+    private string Node(string address) => _node.NameOf(CausalGroups.Get(Context.System).Cluster, address);
+
+    private bool AddRoom(RoomCreated room, bool persist)
+    {
+        if (!_directory.Apply(room)) return false;
+        if (persist) _node.Store.SaveRoom(room);
+        _roomActors.GetOrAdd(room.RoomId, id => Context.ActorOf(RoomActor.Props(room, _node), Uri.EscapeDataString(id)));
+        _node.Changed(room.RoomId);
+        return true;
+    }
+}

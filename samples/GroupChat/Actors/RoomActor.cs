@@ -1,0 +1,292 @@
+using System.Collections.Immutable;
+using ActorCausal;
+using ActorCausal.Protocol;
+using Akka.Actor;
+using Akka.Event;
+using GroupChat.Model;
+using GroupChat.Storage;
+
+namespace GroupChat.Actors;
+
+/// <summary>
+/// One room on one node: the subscriber of the room's ActorCausal group (<c>room-{id}</c>). It checks a request against
+/// the model, broadcasts the event (causal; explicit dependencies for replies, reactions and messages that show a
+/// file), and answers the request once the event is delivered here. Every delivered event is applied to the model and
+/// written to SQLite, in delivery order. Until the group admits this node, requests wait (stashed).
+/// </summary>
+public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
+{
+    private readonly RoomCreated _created;
+    private readonly NodeContext _node;
+    private readonly ChatRoom _room;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, MessageId> _wire = new();
+    private readonly Queue<(string EventId, IActorRef? ReplyTo)> _awaitingReply = new();
+    private readonly Dictionary<string, IActorRef> _awaitingDelivery = new();
+    private readonly List<(CausalToken Token, IActorRef ReplyTo)> _tokenWaiters = new();
+    private readonly HashSet<string> _joining = new(StringComparer.Ordinal);
+    private CausalGroup? _group;
+    private IActorRef? _groupRef;
+    private long _viewId;
+    private ImmutableArray<string> _viewMembers = ImmutableArray<string>.Empty;
+    private long _seq;
+    private bool _member;
+
+    public RoomActor(RoomCreated created, NodeContext node)
+    {
+        _created = created;
+        _node = node;
+        _room = new ChatRoom(created.RoomId, created.Name, created.Admin);
+        foreach (var e in node.Store.LoadEvents(created.RoomId)) _room.Apply(e);
+
+        Receive<GroupStarted>(g => _groupRef = g.Ref);
+        Receive<Status.Failure>(f => _log.Error(f.Cause, "Room {0}: the group could not start", created.RoomId));
+        Receive<Delivered>(OnDelivered);
+        Receive<BroadcastReply>(OnReply);
+        Receive<BroadcastReleased>(_ => { });
+        Receive<ViewChanged>(OnView);
+        Receive<MemberSuspected>(s => Note($"node {Node(s.Member.Address)} is SUSPECTED (unreachable)"));
+        Receive<MemberReachable>(r => Note($"node {Node(r.Member.Address)} is ACTIVE again (reachable)"));
+        Receive<SnapshotRequest>(r => Sender.Tell(new SnapshotResponse(r.ViewId, RoomSnapshot.Encode(_room.Log))));
+        Receive<InstallSnapshot>(OnSnapshot);
+        Receive<GroupStopped>(s =>
+        {
+            _member = false;
+            Note($"this node stopped delivering in this room ({s.Reason}: {s.Detail})");
+        });
+
+        Receive<GetRoomState>(_ => Sender.Tell(StateView()));
+        Receive<GetAttachment>(a => Sender.Tell(_room.File(a.Id) is { } f ? ChatReply.Ok(f) : ChatReply.Fail(ChatError.NotFound($"Room {_room.Id} has no attachment {a.Id}."))));
+        Receive<GetRoomToken>(_ => Sender.Tell(CausalToken.Of(_room.Id, _room.Progress)));
+        Receive<GetRoomLog>(_ => Sender.Tell(_room.Log.ToArray()));
+        Receive<GetRoomDigest>(_ => Sender.Tell(_room.Digest()));
+        Receive<GetRoomCausality>(_ => Causality().PipeTo(Sender));
+        Receive<AwaitToken>(w =>
+        {
+            if (w.Token.SatisfiedBy(_room.Progress)) Sender.Tell(new TokenReached());
+            else _tokenWaiters.Add((w.Token, Sender));
+        });
+        Receive<RoomRequest>(r =>
+        {
+            if (!_member || _groupRef is null) Stash.Stash();
+            else Handle(r);
+        });
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(RoomCreated created, NodeContext node) => Akka.Actor.Props.Create(() => new RoomActor(created, node));
+
+    public static string GroupName(string roomId) => $"room-{roomId}";
+
+    private sealed record GroupStarted(IActorRef Ref);
+
+    protected override void PreStart()
+    {
+        _group = CausalGroups.Get(Context.System).Join(GroupName(_created.RoomId), Self);
+        _group.Ref.ContinueWith(t => t.IsCompletedSuccessfully ? new GroupStarted(t.Result) : (object)new Status.Failure(t.Exception!.GetBaseException()),
+            TaskScheduler.Default).PipeTo(Self);
+    }
+
+    // ---- requests ----
+
+    private void Handle(RoomRequest request)
+    {
+        var error = request switch
+        {
+            PostMessage p => _room.CanPost(p.Author, p.Text, p.ReplyTo, p.Attachment),
+            ToggleReaction t => _room.CanReact(t.Author, t.Target, t.Emoji),
+            UploadAttachment u => _room.CanUpload(u.Author, u.FileName, u.Content.Length),
+            JoinRoom j => _room.CanAct(j.Author),
+            LeaveRoom l => PersonName.Check(l.Author),
+            RemovePerson r => _room.CanAdminister(r.Author) ?? PersonName.Check(r.Person)
+                              ?? (_room.StatusOf(r.Person) is null ? ChatError.NotFound($"{r.Person} has never been in room {_room.Id}.") : null),
+            RenameRoom n => _room.CanAdminister(n.Author) ?? RoomDirectory.CheckName(n.Name),
+            _ => ChatError.Bad("Unknown request."),
+        };
+        if (error is not null)
+        {
+            Sender.Tell(ChatReply.Fail(error));
+            return;
+        }
+        switch (request)
+        {
+            case PostMessage p:
+                EnsureJoined(p.Author);
+                var deps = new List<string>();
+                if (p.ReplyTo is not null) deps.Add(p.ReplyTo);
+                if (p.Attachment is not null) deps.Add(p.Attachment);
+                Send(new Posted(NextId(), p.Author, p.Text.Trim(), p.ReplyTo, p.Attachment), deps, Sender);
+                break;
+            case ToggleReaction t:
+                EnsureJoined(t.Author);
+                var (previous, on) = _room.ReactionOf(t.Target, t.Emoji, t.Author);
+                var reactionDeps = previous is null ? new List<string> { t.Target } : new List<string> { t.Target, previous };
+                Send(new ReactionSet(NextId(), t.Author, t.Target, t.Emoji, !on, previous), reactionDeps, Sender);
+                break;
+            case UploadAttachment u:
+                EnsureJoined(u.Author);
+                Send(new AttachmentUploaded(NextId(), u.Author, u.FileName, u.ContentType, u.Content), null, Sender);
+                break;
+            case JoinRoom j:
+                Send(new PersonJoined(NextId(), j.Author), null, Sender);
+                break;
+            case LeaveRoom l:
+                Send(new PersonLeft(NextId(), l.Author), null, Sender);
+                break;
+            case RemovePerson r:
+                Send(new PersonRemoved(NextId(), r.Author, r.Person), null, Sender);
+                break;
+            case RenameRoom n:
+                Send(new RoomRenamed(NextId(), n.Author, n.Name.Trim()), null, Sender);
+                break;
+        }
+    }
+
+    private void EnsureJoined(string author)
+    {
+        if (_room.StatusOf(author) == PersonStatus.Member || !_joining.Add(author)) return;
+        Send(new PersonJoined(NextId(), author), null, null);
+    }
+
+    private string NextId() => EventIds.Make(_node.Origin, ++_seq);
+
+    /// <summary>Broadcasts <paramref name="e"/>: causal, or explicit when it names what it depends on.</summary>
+    private void Send(ChatEvent e, List<string>? dependsOnEvents, IActorRef? replyTo)
+    {
+        var order = DeliveryOrder.Causal;
+        var deps = ImmutableArray<MessageId>.Empty;
+        if (dependsOnEvents is not null)
+        {
+            order = DeliveryOrder.Explicit;
+            // Events of earlier views (or loaded from a snapshot or the database) were delivered everywhere before
+            // this view began: they need no dependency.
+            deps = dependsOnEvents.Where(_wire.ContainsKey).Select(id => _wire[id]).Where(m => m.ViewId == _viewId).Distinct().ToImmutableArray();
+        }
+        _awaitingReply.Enqueue((e.Id, replyTo));
+        _groupRef!.Tell(new Broadcast(ChatJson.ToBytes(e), order, deps));
+    }
+
+    private void OnReply(BroadcastReply reply)
+    {
+        var (eventId, replyTo) = _awaitingReply.Dequeue();
+        if (replyTo is null) return;
+        if (reply.Accepted)
+        {
+            if (_room.Contains(eventId)) replyTo.Tell(Result(eventId));
+            else _awaitingDelivery[eventId] = replyTo;
+        }
+        else
+        {
+            replyTo.Tell(ChatReply.Fail(new ChatError(ChatErrorKind.Unavailable, $"The room's group refused the broadcast: {reply.Reason} {reply.Detail}")));
+        }
+    }
+
+    private ChatReply Result(string eventId)
+    {
+        var stored = _room.Find(eventId);
+        return stored?.Event switch
+        {
+            AttachmentUploaded f => ChatReply.Ok(new AttachmentView(f.Id, f.FileName, f.ContentType, f.Content.Length)),
+            Posted => ChatReply.Ok(_room.Message(eventId)),
+            ReactionSet r => ChatReply.Ok(_room.Message(r.Target)),
+            _ => ChatReply.Ok(StateView()),
+        };
+    }
+
+    // ---- group events ----
+
+    private void OnDelivered(Delivered d)
+    {
+        if (d.Payload is not byte[] bytes)
+        {
+            _log.Warning("Room {0}: undeliverable payload {1} from {2} ignored", _room.Id, d.Payload.GetType().Name, d.SenderAddress);
+            return;
+        }
+        ChatEvent e;
+        try
+        {
+            e = ChatJson.FromBytes<ChatEvent>(bytes);
+        }
+        catch (Exception ex)
+        {
+            _log.Warning("Room {0}: malformed chat event from {1}: {2}", _room.Id, d.SenderAddress, ex.Message);
+            return;
+        }
+        _wire[e.Id] = d.MessageId;
+        var clock = d.Clock.AsSpan().ToArray();
+        var stored = new StoredEvent(e, d.Time.WallMs, d.Time.Logical, Node(d.SenderAddress.ToString()), d.MessageId.ToString(),
+            d.DependsOn.Select(x => x.ToString()).ToArray(), clock, d.ViewId, DeliveredMs: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        if (_room.Apply(stored)) _node.Store.Append(_room.Id, [stored]);
+        if (e is PersonJoined pj) _joining.Remove(pj.Author);
+        if (_awaitingDelivery.Remove(e.Id, out var replyTo)) replyTo.Tell(Result(e.Id));
+        AfterChange();
+    }
+
+    private void OnView(ViewChanged v)
+    {
+        var first = !_member;
+        _member = true;
+        _viewId = v.View.Id;
+        _viewMembers = v.View.Members.Select(m => Node(m.Address)).ToImmutableArray();
+        var self = Node(CausalGroups.Get(Context.System).Cluster.SelfAddress.ToString());
+        foreach (var j in v.Joined.Where(j => Node(j.Address) != self)) Note($"node {Node(j.Address)} joined (view {v.View.Id}: {v.View.Size} nodes)");
+        foreach (var l in v.Left) Note($"node {Node(l.Address)} FAILED or left (view {v.View.Id}: {v.View.Size} nodes)");
+        if (first) Stash.UnstashAll();
+    }
+
+    private void OnSnapshot(InstallSnapshot s)
+    {
+        var added = new List<StoredEvent>();
+        foreach (var e in RoomSnapshot.Decode(s.Snapshot))
+        {
+            if (_room.Apply(e)) added.Add(e);
+        }
+        _node.Store.Append(_room.Id, added);
+        _log.Info("Room {0}: state transfer brought {1} events this node did not have", _room.Id, added.Count);
+        AfterChange();
+    }
+
+    private void Note(string text)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var note = new StoredEvent(null, now, 0, _node.NodeName, Guid.NewGuid().ToString("N")[..8], [], [], _viewId, text, now);
+        if (_room.Apply(note)) _node.Store.Append(_room.Id, [note]);
+        AfterChange();
+    }
+
+    private void AfterChange()
+    {
+        for (var i = _tokenWaiters.Count - 1; i >= 0; i--)
+        {
+            if (!_tokenWaiters[i].Token.SatisfiedBy(_room.Progress)) continue;
+            _tokenWaiters[i].ReplyTo.Tell(new TokenReached());
+            _tokenWaiters.RemoveAt(i);
+        }
+        _node.Changed(_room.Id);
+    }
+
+    private RoomState StateView() =>
+        new(_room.Id, _room.Name, _room.Admin, _room.People, _room.Messages(), CausalToken.Of(_room.Id, _room.Progress), _member);
+
+    private async Task<RoomCausality> Causality()
+    {
+        var recent = _room.Messages().TakeLast(40).ToList();
+        var (viewId, members) = (_viewId, _viewMembers);
+        var cluster = CausalGroups.Get(Context.System).Cluster;
+        GroupStatus? status = null;
+        try
+        {
+            if (_group is not null) status = await _group.Status();
+        }
+        catch (Exception)
+        {
+            // The group is not running: report what the model knows.
+        }
+        return new RoomCausality(_created.RoomId, viewId, members.ToArray(), status?.Phase.ToString() ?? "Stopped",
+            status?.HeldBack ?? 0, status?.Protocol.PendingNow ?? 0, status?.Protocol.Delivered ?? 0, status?.Protocol.NaksSent ?? 0,
+            status?.Protocol.Retransmitted ?? 0, status?.Suspected.Select(m => _node.NameOf(cluster, m.Address)).ToArray() ?? [], recent);
+    }
+
+    private string Node(string address) => _node.NameOf(CausalGroups.Get(Context.System).Cluster, address);
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Akka.Actor;
+using GroupChat.Actors;
+using GroupChat.Model;
+using GroupChat.Web;
+
+namespace GroupChat.Bench;
+
+/// <summary>
+/// The load command: a fresh three-node in-process cluster, N posts through the nodes' HTTP APIs with C requests in
+/// flight (round robin over the nodes; every fifth post a reply, every tenth shows an attachment), then checks that
+/// every node has the same room state and that every reply and attachment message came after what it depends on.
+/// Latency is from just before the POST to the last node's delivery of the post (same process, same clock).
+/// </summary>
+public static class ChatBench
+{
+    public sealed record Options(int Posts, int Concurrency, int Attachments, bool Joiner);
+
+    public sealed record Result(int Posts, double Seconds, double PostsPerSecond, double P50Ms, double P99Ms, double MaxMs, bool Consistent, double? JoinerSeconds, int JoinerEvents)
+    {
+        public override string ToString() =>
+            $"{PostsPerSecond:F0} posts/s ({Posts} in {Seconds:F1} s), POST to visible on every node p50 {P50Ms:F0} ms p99 {P99Ms:F0} ms max {MaxMs:F0} ms, " +
+            $"same history everywhere: {(Consistent ? "yes" : "NO")}" +
+            (JoinerSeconds is { } j ? $", a fourth node joined with {JoinerEvents} events in {j:F1} s" : "");
+    }
+
+    private const string BenchConfig = """
+        akka.loglevel = ERROR
+        akka.stdout-loglevel = ERROR
+        """;
+
+    public static async Task<Result> RunAsync(Options options, TextWriter log, CancellationToken cancel)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "groupchat-bench-" + Guid.NewGuid().ToString("N"));
+        await using var cluster = await InProcessCluster.StartAsync(3, dir, firstHttpPort: 0, extraConfig: BenchConfig);
+        try
+        {
+            var clients = cluster.Nodes.Select(n => new HttpClient { BaseAddress = n.Url, Timeout = TimeSpan.FromSeconds(120) }).ToArray();
+            await Until(async () => (await clients[0].PostAsJsonAsync("/api/rooms", new { name = "bench", author = "bench" }, cancel)).IsSuccessStatusCode, cancel);
+            await Until(async () =>
+            {
+                foreach (var c in clients)
+                {
+                    var r = await c.GetAsync("/api/rooms/bench", cancel);
+                    if (!r.IsSuccessStatusCode || !(await r.Content.ReadFromJsonAsync<JsonElement>(cancel)).GetProperty("member").GetBoolean()) return false;
+                }
+                return true;
+            }, cancel);
+
+            var files = new List<string>();
+            var payload = new byte[10 * 1024];
+            new Random(1).NextBytes(payload);
+            for (var i = 0; i < options.Attachments; i++)
+            {
+                using var body = new ByteArrayContent(payload);
+                body.Headers.ContentType = new("application/octet-stream");
+                var r = await clients[i % 3].PostAsync($"/api/rooms/bench/attachments?author=u{i % 3}&name=f{i}.bin", body, cancel);
+                files.Add((await r.Content.ReadFromJsonAsync<JsonElement>(cancel)).GetProperty("id").GetString()!);
+            }
+            // Every node must have every file before a message shows it from any node.
+            await Until(async () => (await Task.WhenAll(cluster.Nodes.Select(n => Log(n, "bench")))).All(l => l.Count(e => e.Event is AttachmentUploaded) == files.Count), cancel);
+
+            log.WriteLine($"  cluster up, room ready, {files.Count} attachments everywhere; posting...");
+            var sentAt = new Dictionary<string, long>();
+            var parents = new List<string>[3] { new(), new(), new() };
+            var next = -1;
+            var failures = 0;
+            var startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var workers = Enumerable.Range(0, options.Concurrency).Select(async _ =>
+            {
+                while (true)
+                {
+                    var i = Interlocked.Increment(ref next);
+                    if (i >= options.Posts) return;
+                    var node = i % 3;
+                    string? replyTo = null;
+                    lock (parents[node]) if (i % 5 == 0 && parents[node].Count > 0) replyTo = parents[node][i % parents[node].Count];
+                    var attachment = i % 10 == 1 && files.Count > 0 ? files[i % files.Count] : null;
+                    var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    var response = await clients[node].PostAsJsonAsync("/api/rooms/bench/messages", new { author = $"u{node}", text = $"post {i}", replyTo, attachment }, cancel);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref failures);
+                        continue;
+                    }
+                    var id = (await response.Content.ReadFromJsonAsync<JsonElement>(cancel)).GetProperty("id").GetString()!;
+                    lock (sentAt) sentAt[id] = before;
+                    lock (parents[node]) parents[node].Add(id);
+                }
+            }).ToArray();
+            await Task.WhenAll(workers);
+            await Until(async () => (await Task.WhenAll(cluster.Nodes.Select(n => Log(n, "bench")))).All(l => sentAt.Keys.All(l.Select(e => e.Id).ToHashSet().Contains)), cancel);
+            var logs = await Task.WhenAll(cluster.Nodes.Select(n => Log(n, "bench")));
+            var visible = new Dictionary<string, long>();
+            foreach (var l in logs)
+            foreach (var e in l)
+                if (sentAt.ContainsKey(e.Id)) visible[e.Id] = Math.Max(visible.GetValueOrDefault(e.Id), e.DeliveredMs);
+            var seconds = (visible.Values.Max() - startMs) / 1000.0;
+            var latencies = sentAt.Select(s => (double)(visible[s.Key] - s.Value)).Order().ToArray();
+            var digests = await Task.WhenAll(cluster.Nodes.Select(n => n.Runtime!.Room("bench")!.Ask<string>(new GetRoomDigest(), TimeSpan.FromSeconds(60))));
+            var consistent = failures == 0 && digests.Distinct().Count() == 1 && logs.All(InOrder);
+            if (failures > 0) log.WriteLine($"  {failures} posts were refused");
+
+            double? joinSeconds = null;
+            var joinEvents = 0;
+            if (options.Joiner)
+            {
+                var join = Stopwatch.StartNew();
+                var fourth = await cluster.AddNodeAsync(dir, 0, extraConfig: BenchConfig);
+                await Until(async () => fourth.Runtime?.Room("bench") is { } room && await room.Ask<string>(new GetRoomDigest(), TimeSpan.FromSeconds(60)) == digests[0], cancel);
+                joinSeconds = join.Elapsed.TotalSeconds;
+                joinEvents = (await Log(fourth, "bench")).Count(e => e.Event is not null);
+            }
+            foreach (var c in clients) c.Dispose();
+            return new Result(sentAt.Count, seconds, sentAt.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], consistent, joinSeconds, joinEvents);
+        }
+        finally
+        {
+            await cluster.StopAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    public static string Summary(IReadOnlyList<Result> results)
+    {
+        static string Stat(IEnumerable<double> values, string format)
+        {
+            var v = values.Order().ToArray();
+            return $"{Percentile(v, 0.5).ToString(format)} ({v[0].ToString(format)}–{v[^1].ToString(format)})";
+        }
+        return $"median (range) over {results.Count} runs: {Stat(results.Select(r => r.PostsPerSecond), "F0")} posts/s, " +
+               $"p50 {Stat(results.Select(r => r.P50Ms), "F0")} ms, p99 {Stat(results.Select(r => r.P99Ms), "F0")} ms" +
+               (results.All(r => r.JoinerSeconds is not null) ? $", joiner {Stat(results.Select(r => r.JoinerSeconds!.Value), "F1")} s" : "");
+    }
+
+    private static bool InOrder(StoredEvent[] log)
+    {
+        var seen = new HashSet<string>();
+        foreach (var e in log)
+        {
+            if (e.Event is Posted p && ((p.ReplyTo is not null && !seen.Contains(p.ReplyTo)) || (p.Attachment is not null && !seen.Contains(p.Attachment)))) return false;
+            seen.Add(e.Id);
+        }
+        return true;
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static Task<StoredEvent[]> Log(ChatNode node, string room) => node.Runtime!.Room(room)!.Ask<StoredEvent[]>(new GetRoomLog(), TimeSpan.FromSeconds(60));
+
+    private static async Task Until(Func<Task<bool>> condition, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The benchmark's cluster did not reach the expected state within 5 minutes.");
+            await Task.Delay(100, cancel);
+        }
+    }
+}

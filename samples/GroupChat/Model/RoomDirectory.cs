@@ -1,0 +1,40 @@
+namespace GroupChat.Model;
+
+/// <summary>The lobby's one event: a room was created. Lobby events go in total order, so the first claim of a room id wins everywhere.</summary>
+public sealed record RoomCreated(string Id, string RoomId, string Name, string Admin, long CreatedMs);
+
+/// <summary>Every room of the cluster, fed by the lobby's deliveries.</summary>
+public sealed class RoomDirectory
+{
+    private readonly Dictionary<string, RoomCreated> _rooms = new(StringComparer.Ordinal);
+    private readonly List<RoomCreated> _order = new();
+
+    public IReadOnlyList<RoomCreated> Rooms => _order;
+
+    public RoomCreated? Find(string roomId) => _rooms.GetValueOrDefault(roomId);
+
+    /// <summary>True when the room is new; false when its id was already claimed (by an earlier event in the total order).</summary>
+    public bool Apply(RoomCreated created)
+    {
+        if (_rooms.ContainsKey(created.RoomId)) return false;
+        _rooms[created.RoomId] = created;
+        _order.Add(created);
+        return true;
+    }
+
+    /// <summary>A room id from a name: lower-case letters, digits and dashes.</summary>
+    public static string Slug(string name)
+    {
+        var chars = name.Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
+        var slug = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
+        return slug.Length > 40 ? slug[..40].TrimEnd('-') : slug;
+    }
+
+    public static ChatError? CheckName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return ChatError.Bad("A room needs a name.");
+        if (name.Length > ChatLimits.MaxNameLength) return ChatError.Bad($"A room name has at most {ChatLimits.MaxNameLength} characters.");
+        if (Slug(name).Length == 0) return ChatError.Bad("A room name needs at least one letter or digit.");
+        return null;
+    }
+}

@@ -1,0 +1,85 @@
+using GroupChat.Tests.Support;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace GroupChat.Tests;
+
+/// <summary>
+/// Two nodes' pages in Debian's Chromium (headless, driven by Playwright): a post on one and a reply on the other show
+/// up threaded on both; cutting a link from the page shows the member state change and a held-back message. Saves the
+/// screenshot the README shows (docs/groupchat.png).
+/// </summary>
+public sealed class BrowserTests(ITestOutputHelper output)
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>The resolver waits longer here, so the test can restore the cut link before it downs anyone.</summary>
+    private const string SlowResolver = "akka.cluster.split-brain-resolver.stable-after = 20s";
+
+    [Fact]
+    public async Task Two_pages_show_a_reply_under_its_parent_and_a_cut_link_shows_the_suspected_node_and_a_held_back_message()
+    {
+        Assert.True(File.Exists(ChromiumPath),
+            $"{ChromiumPath} is missing: the browser test needs Debian's chromium (apt-get install -y chromium; .ci/run installs it).");
+        await using var cluster = await TestCluster.StartAsync(3, SlowResolver);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var viewport = new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 860 } };
+        var page1 = await browser.NewPageAsync(viewport);
+        var page2 = await browser.NewPageAsync(viewport);
+        page1.SetDefaultTimeout(30_000);
+        page2.SetDefaultTimeout(30_000);
+
+        await page1.GotoAsync(cluster.Nodes[0].Url.ToString());
+        await page1.FillAsync("#me", "alice");
+        await page1.FillAsync("#new-room-name", "Launch");
+        await page1.ClickAsync("#new-room button");
+        await Expect(page1.Locator("#room-title")).ToHaveTextAsync("Launch");
+        await Eventually.Until(async () => await cluster.Clients[1].IsMember("launch") && await cluster.Clients[0].IsMember("launch"),
+            TimeSpan.FromSeconds(60), "n1 and n2 are members of the room's group");
+
+        await page2.GotoAsync(cluster.Nodes[1].Url.ToString() + "#launch");
+        await page2.FillAsync("#me", "bob");
+        await Expect(page2.Locator("#room-title")).ToHaveTextAsync("Launch");
+
+        // Post on n1's page, reply on n2's page.
+        await page1.FillAsync("#text", "Is the release branch cut?");
+        await page1.PressAsync("#text", "Enter");
+        var question = page2.Locator(".msg[data-author=alice]", new() { HasText = "Is the release branch cut?" });
+        await Expect(question).ToBeVisibleAsync();
+        var questionId = await question.GetAttributeAsync("data-id");
+        await question.Locator("button[data-reply]").First.ClickAsync();
+        await page2.FillAsync("#text", "Yes, this morning");
+        await page2.PressAsync("#text", "Enter");
+        foreach (var page in new[] { page1, page2 })
+            await Expect(page.Locator($".msg[data-id='{questionId}'] > .replies .msg .text")).ToHaveTextAsync("Yes, this morning");
+
+        // Cut n1 <-> n2 from n1's page. n1's next question reaches n3 only; n3's reply reaches n2 before the question.
+        await page1.ClickAsync("button[data-link='n2:cut']");
+        await page1.FillAsync("#text", "Who tests on ARM?");
+        await page1.PressAsync("#text", "Enter");
+        var secondId = await page1.Locator(".msg[data-author=alice]", new() { HasText = "Who tests on ARM?" }).GetAttributeAsync("data-id");
+        await Eventually.Until(async () => (await cluster.LogAsync(2, "launch")).Any(e => e.Id == secondId), TimeSpan.FromSeconds(30), "n3 delivers the question");
+        await cluster.Clients[2].Post("launch", "carol", "I do, on my laptop", replyTo: secondId);
+
+        // n2's page: n1 SUSPECTED, and the reply waited in its hold-back queue.
+        await Expect(page2.Locator("#nodes [data-node=n1][data-state=SUSPECTED]")).ToBeVisibleAsync(new() { Timeout = 40_000 });
+        await Expect(page1.Locator("#nodes [data-node=n2][data-state=SUSPECTED]")).ToBeVisibleAsync(new() { Timeout = 40_000 });
+        await Expect(page2.Locator("#status .held-total")).Not.ToHaveTextAsync("0", new() { Timeout = 40_000 });
+        var shot = Path.Combine(Repo.Root, "docs", "groupchat.png");
+        await page2.ScreenshotAsync(new PageScreenshotOptions { Path = shot });
+        output.WriteLine($"screenshot: {shot}");
+
+        // Restore before the resolver decides: the reply shows under its question on both pages, n1 is ACTIVE again.
+        await page1.ClickAsync("button[data-link='n2:restore']");
+        foreach (var page in new[] { page1, page2 })
+            await Expect(page.Locator($".msg[data-id='{secondId}'] > .replies .msg .text")).ToHaveTextAsync("I do, on my laptop", new() { Timeout = 40_000 });
+        await Expect(page2.Locator("#nodes [data-node=n1][data-state=ACTIVE]")).ToBeVisibleAsync(new() { Timeout = 40_000 });
+    }
+}
