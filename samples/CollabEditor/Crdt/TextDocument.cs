@@ -121,6 +121,9 @@ public sealed partial class TextDocument
             EditCore(agent, patches, update);
             return;
         }
+        for (var b = 0; b < _base.Length; b++)
+            if (VersionOf(version, b) < _base[b])
+                throw new EditRejectedException($"version names {VersionOf(version, b)} transactions of '{_agents[b].Name}', before the state this replica was loaded from ({_base[b]})");
         if (version[agent] != _agents[agent].Txns)
             throw new EditRejectedException($"agent '{_agents[agent].Name}' edits at a version without its own transaction {version[agent]}: an agent's transactions must be sequential");
         var pieces = DiffFrom(version);

@@ -42,3 +42,30 @@ public class TraceReplayTests
         foreach (var d in docs) Assert.Equal(trace.EndContent, d.GetText());
     }
 }
+
+public class StateTests
+{
+    [Theory]
+    [InlineData("sveltecomponent")]
+    [InlineData("friendsforever")]
+    public void A_replica_loaded_from_the_encoded_state_has_the_text_and_goes_on_converging(string name)
+    {
+        var trace = TraceFiles.Get(name);
+        var doc = trace.Concurrent ? LocalReplay.PerAgent(trace, new Causality(trace), eager: false)[0] : LocalReplay.Sequential(trace);
+        var state = doc.EncodeState();
+        Assert.True(state.Length < doc.ItemCount, $"state of {state.Length} bytes for {doc.ItemCount} items: not under a byte per item");
+        var joiner = TextDocument.LoadState(state);
+        Assert.Equal(trace.EndContent, joiner.GetText());
+        // both go on editing concurrently and exchange their updates
+        var w = new UpdateWriter();
+        var me = joiner.Agent("joiner");
+        joiner.Edit(me, [new Patch(3, 2, "😀 joined ")], w);
+        var fromJoiner = w.ToArray();
+        doc.Edit(doc.Agent(LocalReplay.AgentName(0)), [new Patch(3, 0, "old ")], w);
+        var fromOld = w.ToArray();
+        Assert.True(doc.ApplyUpdate(fromJoiner));
+        Assert.True(joiner.ApplyUpdate(fromOld));
+        Assert.Equal(doc.GetText(), joiner.GetText());
+        Assert.Throws<EditRejectedException>(() => TextDocument.LoadState(state.AsSpan(0, state.Length / 2)));
+    }
+}
