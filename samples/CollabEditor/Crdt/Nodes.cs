@@ -33,7 +33,7 @@ internal sealed class Leaf : Node
 
 internal sealed class Inner : Node
 {
-    public const int Capacity = 32;
+    public const int Capacity = 64;
     public readonly Node[] Children = new Node[Capacity];
     public int Count;
 
