@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace CollabEditor.Cli;
+
+/// <summary>The command line: with no command, three nodes with their web pages; <c>replay</c>; <c>bench</c>.</summary>
+public static class App
+{
+    public static async Task<int> Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("CollabEditor: a collaborative text editor on ActorCausal causal broadcast.");
+        root.Add(ReplayCommand.Create(output, error));
+        root.Add(BenchCommand.Create(output, error));
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

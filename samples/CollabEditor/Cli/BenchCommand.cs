@@ -1,0 +1,99 @@
+using System.CommandLine;
+using CollabEditor.Bench;
+using CollabEditor.Replay;
+using CollabEditor.Traces;
+
+namespace CollabEditor.Cli;
+
+/// <summary><c>bench</c>: ours, the naive baseline, Yjs, Loro and Automerge on the repository's traces in one run.</summary>
+public static class BenchCommand
+{
+    private static readonly string[] DefaultTraces = ["automerge-paper", "sveltecomponent", "friendsforever"];
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var runs = new Option<int>("--runs") { Description = "Runs per figure for ours (the first is reported as the cold run).", DefaultValueFactory = _ => 6 };
+        var peerRuns = new Option<int>("--peer-runs") { Description = "Runs per figure for Yjs and Loro (Automerge: 2, it is slow).", DefaultValueFactory = _ => 4 };
+        var noPeers = new Option<bool>("--no-peers") { Description = "Skip Yjs, Loro and Automerge." };
+        var noNaive = new Option<bool>("--no-naive") { Description = "Skip the naive baseline (tens of seconds)." };
+        var noCluster = new Option<bool>("--no-cluster") { Description = "Skip the cluster replay of automerge-paper over 3 nodes." };
+        var traces = new Option<string[]>("--trace") { Description = "Trace names or files (default: the three in samples/CollabEditor/traces).", AllowMultipleArgumentsPerToken = true };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write every figure to this JSON file." };
+        var command = new Command("bench", "Measure the CRDT against the naive baseline and Yjs, Loro, Automerge (by node), side by side.")
+        {
+            runs, peerRuns, noPeers, noNaive, noCluster, traces, json,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var root = RepoRoot();
+            if (root is null)
+            {
+                error.WriteLine("error: run the benchmark inside the repository (samples/CollabEditor/traces not found)");
+                return 2;
+            }
+            var r = Math.Max(2, parse.GetValue(runs));
+            var pr = Math.Max(2, parse.GetValue(peerRuns));
+            var names = parse.GetValue(traces) is { Length: > 0 } t ? t : DefaultTraces;
+            var all = new List<LibFigures>();
+            var extra = new Dictionary<string, object>();
+            PeerBench? peers = null;
+            if (!parse.GetValue(noPeers))
+            {
+                peers = new PeerBench(Path.Combine(root, "samples", "CollabEditor", "peers"), output);
+                if (!peers.Prepare())
+                {
+                    output.WriteLine($"note: {peers.Unavailable}");
+                    peers = null;
+                }
+            }
+            foreach (var name in names)
+            {
+                var path = File.Exists(name) ? Path.GetFullPath(name) : Path.Combine(root, "samples", "CollabEditor", "traces", name + ".json.gz");
+                var trace = EditTrace.Load(path);
+                var label = Path.GetFileName(path).Replace(".json.gz", "").Replace(".json", "");
+                output.WriteLine($"{label}: ours ...");
+                all.Add(OurBench.Measure(trace, label, r));
+                if (!parse.GetValue(noNaive) && !trace.Concurrent)
+                {
+                    output.WriteLine($"{label}: naive ...");
+                    all.Add(OurBench.Naive(trace, label));
+                }
+                if (peers is not null)
+                    foreach (var lib in PeerBench.Libs)
+                    {
+                        output.WriteLine($"{label}: {lib} ...");
+                        all.Add(peers.Measure(lib, path, label, lib == "automerge" ? 2 : pr));
+                    }
+            }
+            if (!parse.GetValue(noCluster))
+            {
+                var trace = EditTrace.Load(Path.Combine(root, "samples", "CollabEditor", "traces", "automerge-paper.json.gz"));
+                var rates = new List<double>();
+                for (var k = 0; k < 3; k++)
+                {
+                    var res = await ClusterReplay.Run(trace, 3, 5, cancel: cancel);
+                    if (!res.Converged) throw new InvalidOperationException("cluster replay did not converge: " + res.Error);
+                    rates.Add(res.OpsPerSec);
+                    output.WriteLine($"cluster replay automerge-paper, 3 nodes, batch 5 ms: {res.Seconds:F2} s, {res.OpsPerSec:N0} ops/s to convergence");
+                }
+                extra["cluster_automerge_paper_3_nodes_ops_per_sec"] = rates;
+            }
+            BenchReport.Print(all, output);
+            if (parse.GetValue(json) is { } j)
+            {
+                BenchReport.WriteJson(all, extra, j.FullName);
+                output.WriteLine($"wrote {j.FullName}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static string? RepoRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, "samples", "CollabEditor", "traces"))) return dir.FullName;
+        return null;
+    }
+}

@@ -1,0 +1,228 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+
+namespace CollabEditor.Crdt;
+
+// The full state, what a joiner loads: agents with their transaction counts, the runs in document order (origins
+// written only where they are not implied by the previous run), and the visible text; Brotli-compressed. Deleted text
+// is not kept (a loaded replica never shows it). A loaded replica cannot edit at versions before the state's.
+public sealed partial class TextDocument
+{
+    private const byte StateFormat = 2;
+    private int[] _base = [];
+
+    [Flags]
+    private enum RunFlags : byte
+    {
+        Deleted = 1,
+        OlIsPrevious = 2,
+        OlIsStart = 4,
+        OrAsPrevious = 8,
+        OrIsEnd = 16,
+    }
+
+    public byte[] EncodeState()
+    {
+        var w = new ByteWriter(1 << 16);
+        w.UInt((uint)_agents.Count);
+        foreach (var a in _agents)
+        {
+            w.Utf8(a.Name);
+            w.UInt((uint)a.Txns);
+            w.UInt((uint)a.NextSeq);
+        }
+        w.UInt((uint)RunCount);
+        int pa = -1, ps = 0, pOrA = -1, pOrS = 0;
+        var text = new StringBuilder(_root.Vis + 16);
+        for (Leaf? leaf = _first; leaf is not null; leaf = leaf.Next)
+        {
+            for (var i = 0; i < leaf.Count; i++)
+            {
+                ref var r = ref leaf.Runs[i];
+                RunFlags f = 0;
+                if (r.State != 1) f |= RunFlags.Deleted;
+                if (r.OlAgent < 0) f |= RunFlags.OlIsStart;
+                else if (r.OlAgent == pa && r.OlSeq == ps) f |= RunFlags.OlIsPrevious;
+                if (r.OrAgent < 0) f |= RunFlags.OrIsEnd;
+                else if (r.OrAgent == pOrA && r.OrSeq == pOrS) f |= RunFlags.OrAsPrevious;
+                w.Byte((byte)f);
+                w.UInt((uint)r.Agent);
+                w.Int(r.Seq - (r.Agent == pa ? ps : 0));
+                w.UInt((uint)r.Len);
+                if ((f & (RunFlags.OlIsStart | RunFlags.OlIsPrevious)) == 0)
+                {
+                    w.UInt((uint)r.OlAgent);
+                    w.Int(r.OlSeq - r.Seq);
+                }
+                if ((f & (RunFlags.OrIsEnd | RunFlags.OrAsPrevious)) == 0)
+                {
+                    w.UInt((uint)r.OrAgent);
+                    w.Int(r.OrSeq - r.Seq);
+                }
+                if (r.State == 1) _agents[r.Agent].CopyText(r.Seq, r.Len, text);
+                pa = r.Agent;
+                ps = r.Seq + r.Len - 1;
+                pOrA = r.OrAgent;
+                pOrS = r.OrSeq;
+            }
+        }
+        w.Utf8(text.ToString());
+        var raw = w.Written;
+        var output = new byte[BrotliEncoder.GetMaxCompressedLength(raw.Length) + 5];
+        output[0] = StateFormat;
+        BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(1), raw.Length);
+        if (!BrotliEncoder.TryCompress(raw, output.AsSpan(5), out var written, quality: 5, window: 22))
+            throw new InvalidOperationException("state compression failed");
+        return output.AsSpan(0, 5 + written).ToArray();
+    }
+
+    /// <summary>Loads a replica from <see cref="EncodeState"/>'s bytes; refuses (EditRejectedException) bad ones.</summary>
+    public static TextDocument LoadState(ReadOnlySpan<byte> state)
+    {
+        if (state.Length < 5 || state[0] != StateFormat) throw new EditRejectedException("not an encoded document state");
+        var rawLength = BinaryPrimitives.ReadInt32LittleEndian(state[1..]);
+        if (rawLength < 0 || rawLength > 1 << 30) throw new EditRejectedException("bad state length");
+        var raw = new byte[rawLength];
+        if (!BrotliDecoder.TryDecompress(state[5..], raw, out var got) || got != rawLength)
+            throw new EditRejectedException("corrupt state (decompression failed)");
+        try
+        {
+            return Decode(raw);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or OverflowException)
+        {
+            throw new EditRejectedException($"corrupt state ({e.Message})");
+        }
+    }
+
+    private static TextDocument Decode(ReadOnlySpan<byte> raw)
+    {
+        var r = new ByteReader(raw);
+        var doc = new TextDocument();
+        var agents = r.Count(1 << 20);
+        doc._base = new int[agents];
+        for (var i = 0; i < agents; i++)
+        {
+            var name = Encoding.UTF8.GetString(r.Bytes(r.Count(1 << 16)));
+            if (doc.Agent(name) != i) throw new EditRejectedException($"duplicate agent '{name}' in state");
+            var a = doc._agents[i];
+            a.Txns = r.Count();
+            doc._base[i] = a.Txns;
+            var next = r.Count(1 << 30);
+            a.NextSeq = 0;
+            a.Reserve(next);
+            a.NextSeq = next;
+        }
+        var count = r.Count(1 << 28);
+        var runs = new Run[count];
+        int pa = -1, ps = 0, pOrA = -1, pOrS = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var f = (RunFlags)r.Byte();
+            ref var run = ref runs[i];
+            run.Agent = r.Count(agents - 1);
+            run.Seq = r.Int() + (run.Agent == pa ? ps : 0);
+            run.Len = r.Count(1 << 30);
+            if ((f & RunFlags.OlIsStart) != 0) run.OlAgent = -1;
+            else if ((f & RunFlags.OlIsPrevious) != 0) (run.OlAgent, run.OlSeq) = (pa, ps);
+            else
+            {
+                run.OlAgent = r.Count(agents - 1);
+                run.OlSeq = r.Int() + run.Seq;
+            }
+            if ((f & RunFlags.OrIsEnd) != 0) run.OrAgent = -1;
+            else if ((f & RunFlags.OrAsPrevious) != 0) (run.OrAgent, run.OrSeq) = (pOrA, pOrS);
+            else
+            {
+                run.OrAgent = r.Count(agents - 1);
+                run.OrSeq = r.Int() + run.Seq;
+            }
+            run.State = (f & RunFlags.Deleted) != 0 ? 2 : 1;
+            if (run.Len == 0 || run.Seq < 0 || (long)run.Seq + run.Len > doc._agents[run.Agent].NextSeq)
+                throw new EditRejectedException($"state run {i} lies outside its agent's items");
+            pa = run.Agent;
+            ps = run.Seq + run.Len - 1;
+            pOrA = run.OrAgent;
+            pOrS = run.OrSeq;
+        }
+        var textBytes = r.Bytes(r.Count(1 << 30));
+        var text = Encoding.UTF8.GetString(textBytes).AsSpan();
+        doc.BuildFrom(runs, text);
+        return doc;
+    }
+
+    /// <summary>Fills the tree bottom-up from runs in document order, with room left in every node.</summary>
+    private void BuildFrom(Run[] runs, ReadOnlySpan<char> text)
+    {
+        const int perLeaf = Leaf.Capacity * 3 / 4;
+        var level = new List<Node>();
+        var leaf = _first;
+        var t = 0;
+        for (var i = 0; i < runs.Length; i++)
+        {
+            if (leaf.Count == perLeaf)
+            {
+                var next = NewLeaf();
+                leaf.Next = next;
+                leaf.Recount();
+                level.Add(leaf);
+                leaf = next;
+            }
+            ref var run = ref runs[i];
+            leaf.Runs[leaf.Count++] = run;
+            var a = _agents[run.Agent];
+            a.SetLeaf(run.Seq, run.Len, leaf.Id);
+            if (run.State != 1) continue;
+            // copy run.Len code points of the visible text to the agent's items
+            var slice = t + run.Len <= text.Length ? text.Slice(t, run.Len) : default;
+            if (slice.Length == run.Len && slice.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+            {
+                slice.CopyTo(a.Text.AsSpan(run.Seq));
+                t += run.Len;
+            }
+            else
+            {
+                for (var k = 0; k < run.Len; k++)
+                {
+                    if (t >= text.Length) throw new EditRejectedException("state text shorter than its visible runs");
+                    var c = text[t];
+                    if (char.IsHighSurrogate(c) && t + 1 < text.Length)
+                    {
+                        a.Astral ??= new Dictionary<int, int>();
+                        a.Astral[run.Seq + k] = char.ConvertToUtf32(c, text[t + 1]);
+                        a.Text[run.Seq + k] = AgentData.AstralMarker;
+                        t += 2;
+                    }
+                    else
+                    {
+                        a.Text[run.Seq + k] = c;
+                        t++;
+                    }
+                }
+            }
+        }
+        if (t != text.Length) throw new EditRejectedException("state text longer than its visible runs");
+        leaf.Recount();
+        level.Add(leaf);
+        const int perInner = Inner.Capacity * 3 / 4;
+        while (level.Count > 1)
+        {
+            var up = new List<Node>();
+            for (var i = 0; i < level.Count; i += perInner)
+            {
+                var inner = new Inner();
+                for (var k = i; k < Math.Min(level.Count, i + perInner); k++)
+                {
+                    inner.Children[inner.Count++] = level[k];
+                    level[k].Parent = inner;
+                }
+                inner.Recount();
+                up.Add(inner);
+            }
+            level = up;
+        }
+        _root = level[0];
+        _root.Parent = null;
+    }
+}

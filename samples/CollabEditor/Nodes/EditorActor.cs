@@ -1,0 +1,294 @@
+using System.Collections.Immutable;
+using ActorCausal;
+using ActorCausal.Protocol;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using CollabEditor.Crdt;
+using CollabEditor.Editing;
+using CollabEditor.Replay;
+
+namespace CollabEditor.Nodes;
+
+/// <summary>
+/// One replica of the document on one node: applies local edits at once and broadcasts their updates in causal order,
+/// batched per <c>batchMs</c> (0: one broadcast per edit); integrates the updates other members' broadcasts deliver;
+/// answers snapshot requests with the compact state and loads the one it gets when it joins. It translates only: the
+/// CRDT is <see cref="TextDocument"/>.
+/// </summary>
+public sealed class EditorActor : ReceiveActor, IWithTimers
+{
+    private const int MaxBatchBytes = 512 * 1024;
+
+    private sealed record Flush
+    {
+        public static Flush Instance { get; } = new();
+    }
+
+    private sealed record RetrySend
+    {
+        public static RetrySend Instance { get; } = new();
+    }
+
+    private sealed record IssueMore
+    {
+        public static IssueMore Instance { get; } = new();
+    }
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly string _groupName;
+    private readonly string _agentName;
+    private readonly int _batchMs;
+    private readonly Address _selfAddress;
+    private readonly UpdateWriter _writer = new();
+    private readonly List<byte[]> _pending = new();
+    private readonly Queue<byte[]> _outbox = new();
+    private readonly HashSet<IActorRef> _listeners = new();
+    private TextDocument _doc = new();
+    private int _agent;
+    private int _pendingBytes;
+    private IActorRef? _group;
+    private bool _inFlight;
+    private long _applied, _rejected, _sent;
+    private long _viewId;
+    private ImmutableArray<string> _members = ImmutableArray<string>.Empty;
+    private StartReplay? _replay;
+    private int _nextTxn;
+    private string? _replayError;
+    private bool _remoteChange, _notifyScheduled;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public EditorActor(string groupName, string agentName, int batchMs, string[]? preRegisteredAgents = null)
+    {
+        _groupName = groupName;
+        _agentName = agentName;
+        _batchMs = batchMs;
+        _selfAddress = Cluster.Get(Context.System).SelfAddress;
+        foreach (var a in preRegisteredAgents ?? []) _doc.Agent(a);
+        _agent = _doc.Agent(agentName);
+
+        Receive<IActorRef>(group => { _group = group; TrySend(); });
+        Receive<Status.Failure>(f => _log.Error(f.Cause, "could not join group {0}", _groupName));
+        Receive<LocalEdit>(OnLocalEdit);
+        Receive<Delivered>(OnDelivered);
+        Receive<BroadcastReply>(OnBroadcastReply);
+        Receive<Flush>(_ => FlushPending());
+        Receive<RetrySend>(_ => { _inFlight = false; TrySend(); });
+        Receive<SnapshotRequest>(r => Sender.Tell(new SnapshotResponse(r.ViewId, _doc.EncodeState())));
+        Receive<InstallSnapshot>(OnInstallSnapshot);
+        Receive<ViewChanged>(v =>
+        {
+            _viewId = v.View.Id;
+            _members = v.View.Members.Select(m => m.ToString()).ToImmutableArray();
+            Notify();
+        });
+        Receive<MemberSuspected>(_ => { });
+        Receive<MemberReachable>(_ => { });
+        Receive<BroadcastReleased>(_ => { });
+        Receive<GroupStopped>(s => _log.Warning("editor group stopped: {0} {1}", s.Reason, s.Detail));
+        Receive<StartReplay>(r =>
+        {
+            _replay = r;
+            _nextTxn = 0;
+            Self.Tell(IssueMore.Instance);
+        });
+        Receive<IssueMore>(_ => IssueReplay());
+        Receive<GetEditorStatus>(_ => Sender.Tell(new EditorStatus(_agentName, _doc.TotalTxns, _doc.Length, _applied, _rejected, _sent,
+            _outbox.Count + (_pending.Count > 0 ? 1 : 0), _viewId, _members, _replayError, _doc.Version())));
+        Receive<GetText>(_ => Sender.Tell(_doc.GetText()));
+        Receive<SubscribeEditor>(s =>
+        {
+            _listeners.Add(s.Listener);
+            Context.Watch(s.Listener);
+            s.Listener.Tell(new DocumentChanged(_doc.GetText(), false, _doc.TotalTxns));
+        });
+        Receive<Terminated>(t => _listeners.Remove(t.ActorRef));
+        Receive<NotifyListeners>(_ =>
+        {
+            _notifyScheduled = false;
+            var change = new DocumentChanged(_doc.GetText(), _remoteChange, _doc.TotalTxns);
+            _remoteChange = false;
+            foreach (var l in _listeners) l.Tell(change);
+        });
+    }
+
+    private sealed record NotifyListeners
+    {
+        public static NotifyListeners Instance { get; } = new();
+    }
+
+    protected override void PreStart()
+    {
+        var group = CausalGroups.Get(Context.System).Join(_groupName, Self);
+        group.Ref.PipeTo(Self);
+        if (_batchMs > 0) Timers.StartPeriodicTimer("flush", Flush.Instance, TimeSpan.FromMilliseconds(_batchMs));
+    }
+
+    private void OnLocalEdit(LocalEdit e)
+    {
+        try
+        {
+            if (e.Version is null) _doc.Edit(_agent, e.Patches, _writer);
+            else _doc.EditAt(_agent, e.Version, e.Patches, _writer);
+        }
+        catch (EditRejectedException ex)
+        {
+            _log.Warning("local edit refused: {0}", ex.Message);
+            Sender.Tell(new Status.Failure(ex));
+            return;
+        }
+        Queue(_writer.ToArray());
+        Notify();
+    }
+
+    private void Queue(byte[] update)
+    {
+        _pending.Add(update);
+        _pendingBytes += update.Length;
+        if (_batchMs == 0 || _pendingBytes >= MaxBatchBytes) FlushPending();
+    }
+
+    private void FlushPending()
+    {
+        if (_pending.Count == 0) return;
+        _outbox.Enqueue(EditBatch.Encode(_pending));
+        _pending.Clear();
+        _pendingBytes = 0;
+        TrySend();
+    }
+
+    // One broadcast in flight at a time: a refused one (back-pressure) is retried before any later one, so that the
+    // updates leave in the order they were made.
+    private void TrySend()
+    {
+        if (_inFlight || _group is null || _outbox.Count == 0) return;
+        _inFlight = true;
+        _group.Tell(new Broadcast(_outbox.Peek(), DeliveryOrder.Causal));
+    }
+
+    private void OnBroadcastReply(BroadcastReply reply)
+    {
+        if (reply.Accepted)
+        {
+            _outbox.Dequeue();
+            _sent++;
+            _inFlight = false;
+            TrySend();
+            return;
+        }
+        if (reply.Reason != RefusalReason.BackPressure) _log.Warning("editor broadcast refused: {0}", reply);
+        Timers.StartSingleTimer("retry", RetrySend.Instance, TimeSpan.FromMilliseconds(reply.Reason == RefusalReason.BackPressure ? 2 : 100));
+    }
+
+    private void OnDelivered(Delivered d)
+    {
+        if (d.SenderAddress == _selfAddress) return; // applied when it was made
+        if (d.Payload is not byte[] batch)
+        {
+            _rejected++;
+            _log.Warning("editor: a delivery from {0} is not an edit batch ({1})", d.Sender, d.Payload.GetType().Name);
+            return;
+        }
+        try
+        {
+            EditBatch.ForEach(batch, ApplyOne, batch);
+        }
+        catch (EditRejectedException ex)
+        {
+            _rejected++;
+            _log.Warning("editor: malformed batch from {0}: {1}", d.Sender, ex.Message);
+        }
+        _remoteChange = true;
+        Notify();
+        if (_replay is { Trace.Concurrent: true }) IssueReplay();
+    }
+
+    private void ApplyOne(ReadOnlyMemory<byte> update)
+    {
+        try
+        {
+            if (_doc.ApplyUpdate(update.Span)) _applied++;
+        }
+        catch (EditRejectedException ex)
+        {
+            _rejected++;
+            _log.Warning("editor: update refused: {0}", ex.Message);
+        }
+    }
+
+    private void OnInstallSnapshot(InstallSnapshot s)
+    {
+        if (s.Snapshot.Length == 0) return; // founding member or an empty document
+        try
+        {
+            var doc = TextDocument.LoadState(s.Snapshot.Span);
+            _doc = doc;
+            _agent = _doc.Agent(_agentName);
+            _remoteChange = true;
+            Notify();
+        }
+        catch (EditRejectedException ex)
+        {
+            _log.Error("editor: snapshot refused: {0}", ex.Message);
+        }
+    }
+
+    private void Notify()
+    {
+        if (_listeners.Count == 0 || _notifyScheduled) return;
+        _notifyScheduled = true;
+        Self.Tell(NotifyListeners.Instance);
+    }
+
+    /// <summary>Issues the replay's next transactions: a sequential trace's in slices (so deliveries and flushes get
+    /// their turn), a concurrent trace's own ones while their parents are integrated here.</summary>
+    private void IssueReplay()
+    {
+        if (_replay is null || _replayError is not null) return;
+        var trace = _replay.Trace;
+        try
+        {
+            if (!trace.Concurrent)
+            {
+                if (_nextTxn == 0 && trace.StartContent.Length > 0) Apply([new(0, 0, trace.StartContent)], null, -1);
+                var end = Math.Min(trace.Txns.Length, _nextTxn + 4096);
+                for (; _nextTxn < end; _nextTxn++) Apply(trace.Txns[_nextTxn].Patches, null, _nextTxn);
+                if (_nextTxn < trace.Txns.Length) Self.Tell(IssueMore.Instance);
+                else FlushPending();
+                return;
+            }
+            var mine = _replay.Causality!.ByAgent[_replay.Agent];
+            while (_nextTxn < mine.Length)
+            {
+                var i = mine[_nextTxn];
+                var version = _replay.Causality.VersionOf[i];
+                for (var b = 0; b < version.Length; b++)
+                    if (_doc.TxnCount(b) < version[b]) return;
+                Apply(trace.Txns[i].Patches, version, i);
+                _nextTxn++;
+            }
+        }
+        catch (EditRejectedException ex)
+        {
+            _replayError = ex.Message;
+            _log.Error("replay stopped: {0}", ex.Message);
+        }
+    }
+
+    private void Apply(CollabEditor.Crdt.Patch[] patches, int[]? version, int txn)
+    {
+        try
+        {
+            if (version is null) _doc.Edit(_agent, patches, _writer);
+            else _doc.EditAt(_agent, version, patches, _writer);
+        }
+        catch (EditRejectedException ex)
+        {
+            throw new EditRejectedException($"transaction {txn}: {ex.Message}");
+        }
+        Queue(_writer.ToArray());
+    }
+
+    public static string ReplayAgentName(int agent) => LocalReplay.AgentName(agent);
+}

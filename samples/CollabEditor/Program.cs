@@ -1,0 +1,3 @@
+using CollabEditor.Cli;
+
+return await App.Run(args, Console.Out, Console.Error);

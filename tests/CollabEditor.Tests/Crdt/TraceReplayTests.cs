@@ -1,0 +1,71 @@
+using CollabEditor.Crdt;
+using CollabEditor.Replay;
+using CollabEditor.Tests.Support;
+using CollabEditor.Traces;
+
+namespace CollabEditor.Tests.Crdt;
+
+public class TraceReplayTests
+{
+    [Theory]
+    [InlineData("automerge-paper")]
+    [InlineData("sveltecomponent")]
+    public void Sequential_trace_replayed_locally_ends_at_endContent(string name)
+    {
+        var trace = TraceFiles.Get(name);
+        var doc = LocalReplay.Sequential(trace);
+        Assert.Equal(trace.EndContent, doc.GetText());
+        Assert.Equal(TextDocument.CodePoints(trace.EndContent), doc.Length);
+    }
+
+    [Fact]
+    public void Every_per_transaction_update_applied_to_an_empty_replica_gives_endContent()
+    {
+        var trace = TraceFiles.Get("sveltecomponent");
+        var updates = new List<byte[]>();
+        LocalReplay.Sequential(trace, updates);
+        var remote = new TextDocument();
+        foreach (var u in updates) Assert.True(remote.ApplyUpdate(u));
+        Assert.Equal(trace.EndContent, remote.GetText());
+        Assert.False(remote.ApplyUpdate(updates[^1]), "a duplicate update is ignored");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Friendsforever_one_replica_per_agent_converges_at_endContent(bool eager)
+    {
+        // eager: every replica has integrated everything made so far, so each edit is made at a past version.
+        var trace = TraceFiles.Get("friendsforever");
+        var docs = LocalReplay.PerAgent(trace, new Causality(trace), eager);
+        Assert.Equal(2, docs.Length);
+        foreach (var d in docs) Assert.Equal(trace.EndContent, d.GetText());
+    }
+}
+
+public class StateTests
+{
+    [Theory]
+    [InlineData("sveltecomponent")]
+    [InlineData("friendsforever")]
+    public void A_replica_loaded_from_the_encoded_state_has_the_text_and_goes_on_converging(string name)
+    {
+        var trace = TraceFiles.Get(name);
+        var doc = trace.Concurrent ? LocalReplay.PerAgent(trace, new Causality(trace), eager: false)[0] : LocalReplay.Sequential(trace);
+        var state = doc.EncodeState();
+        Assert.True(state.Length < doc.ItemCount, $"state of {state.Length} bytes for {doc.ItemCount} items: not under a byte per item");
+        var joiner = TextDocument.LoadState(state);
+        Assert.Equal(trace.EndContent, joiner.GetText());
+        // both go on editing concurrently and exchange their updates
+        var w = new UpdateWriter();
+        var me = joiner.Agent("joiner");
+        joiner.Edit(me, [new Patch(3, 2, "😀 joined ")], w);
+        var fromJoiner = w.ToArray();
+        doc.Edit(doc.Agent(LocalReplay.AgentName(0)), [new Patch(3, 0, "old ")], w);
+        var fromOld = w.ToArray();
+        Assert.True(doc.ApplyUpdate(fromJoiner));
+        Assert.True(joiner.ApplyUpdate(fromOld));
+        Assert.Equal(doc.GetText(), joiner.GetText());
+        Assert.Throws<EditRejectedException>(() => TextDocument.LoadState(state.AsSpan(0, state.Length / 2)));
+    }
+}
