@@ -61,11 +61,24 @@ internal sealed partial class GroupActor
                 if (IsSelf(m) && _state == GroupActorState.Member) OnLeave(ActorRefs.Nobody, "this node is leaving the cluster");
                 break;
             }
+            case ClusterEvent.MemberDowned downed when !IsSelf(downed.Member):
+                // Not a removal: one resolver decision downs the peers first and this node last, and on the losing side
+                // those peers are the ones that go on. Only MemberRemoved (the leader of the side that goes on, once it
+                // converged) changes the view; see GroupMember.Downed.
+                _up.Remove(downed.Member.Address);
+                _announcedJoiners.Remove(IdOf(downed.Member));
+                _member.Downed(IdOf(downed.Member));
+                break;
             case ClusterEvent.MemberDowned downed:
                 OnGone(downed.Member);
                 break;
             case ClusterEvent.MemberRemoved removed:
                 OnGone(removed.Member);
+                break;
+            case ClusterEvent.ClusterShuttingDown:
+                // Published before the MemberRemoved of every member (ClusterDomainEventPublisher.PostStop): none of those
+                // is a removal by the side that goes on, so this member stops first and ignores them.
+                if (_state == GroupActorState.Member && !_leaving) _member.DownedSelf();
                 break;
             case ClusterEvent.UnreachableMember unreachable when !IsSelf(unreachable.Member):
                 _member.Suspected(IdOf(unreachable.Member));

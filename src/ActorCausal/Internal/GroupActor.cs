@@ -81,7 +81,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.ClusterShuttingDown));
         Context.Watch(_subscriber);
         Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
     }
@@ -138,7 +138,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case JoinTimer:
                 OnJoinTimer();
                 break;
-            case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent:
+            case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.ClusterShuttingDown:
                 OnClusterEvent(message);
                 break;
             case GetGroupStatus:
