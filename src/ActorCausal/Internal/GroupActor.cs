@@ -58,7 +58,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _tag = CausalMetrics.GroupTag(group);
         _cluster = Cluster.Get(Context.System);
         _selfAddress = _cluster.SelfAddress;
-        _self = new MemberId(_selfAddress.ToString(), _cluster.SelfUniqueAddress.Uid);
+        _self = GroupIncarnation.Next(_cluster.SelfUniqueAddress, group);
         _provider = ((ExtendedActorSystem)Context.System).Provider;
         _member = GroupMember.Joining(_self, _protocolSettings, _clock.NowMs);
         _view = _member.View;
@@ -81,7 +81,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.ClusterShuttingDown));
         Context.Watch(_subscriber);
         Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
     }
@@ -138,7 +138,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case JoinTimer:
                 OnJoinTimer();
                 break;
-            case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent:
+            case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.ClusterShuttingDown:
                 OnClusterEvent(message);
                 break;
             case GetGroupStatus:
@@ -152,6 +152,10 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 break;
             case LeaveTimedOut:
                 OnLeaveTimedOut();
+                break;
+            case StopNow:
+                SendAllBatches();
+                Context.Stop(Self);
                 break;
             case Terminated t when t.ActorRef.Equals(_subscriber):
                 if (_stopped is null && !_leaving) _log.Info("Group {0}: subscriber {1} terminated; leaving the group.", _group, _subscriber);
@@ -190,6 +194,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 _group, envelope.Messages.Length, envelope.From, Sender);
             return;
         }
+        LearnPeer(envelope.From, Sender);
         AdvanceTime();
         foreach (var m in envelope.Messages)
         {
@@ -299,8 +304,21 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         SendAllBatches();
         foreach (var r in _leaveRequesters) r.Tell(_stopped!);
         _leaveRequesters.Clear();
-        Context.Stop(Self);
+        if (_lingering) return;
+        _lingering = true;
+        Timers.Cancel("tick");
+        Timers.Cancel("join");
+        // Linger a little before stopping: what the others sent before they applied the view without this member still
+        // arrives (the stopped protocol absorbs it and repairs a missed commit) instead of ending in dead letters.
+        Timers.StartSingleTimer("linger", StopNow.Instance, TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, _settings.JoinRetryInterval.Ticks * 2)));
     }
+
+    private sealed class StopNow
+    {
+        public static readonly StopNow Instance = new();
+    }
+
+    private bool _lingering;
 
     // ------------------------------------------------------------------ effects
 
