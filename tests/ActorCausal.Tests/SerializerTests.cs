@@ -54,6 +54,9 @@ public sealed class SerializerTests : IDisposable
         { "flush-prepare-ack", new FlushPrepareAck(7, new FlushRound(3, 0)) },
         { "flush-commit", new FlushCommit(7, new FlushRound(3, 0), Decision()) },
         { "flush-decision", Decision() },
+        // What the protocol decides when every member of a group leaves: no new members.
+        { "flush-decision-closing-the-group", new FlushDecision(7, 8, [], [3, 2, 0], [Data(1)], []) },
+        { "flush-commit-closing-the-group", new FlushCommit(7, new FlushRound(3, 0), new FlushDecision(7, 8, [], [0, 0, 0], [], [])) },
         { "welcome", new Welcome(8, [A, C], [C], new byte[] { 1, 2, 3, 0, 255 }) },
         { "welcome-empty-snapshot", new Welcome(8, [A], [A], ReadOnlyMemory<byte>.Empty) },
         { "leave", new LeaveRequest(7) },

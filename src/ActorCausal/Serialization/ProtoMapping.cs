@@ -289,7 +289,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
 
     public FlushDecision FromProto(W.FlushDecision w)
     {
-        if (w.NewMembers.Count == 0) throw new WireFormatException("A flush decision without members.");
+        // No new members is legitimate: the decision that closes a group whose members all leave.
         if (w.Cut.Count == 0) throw new WireFormatException("A flush decision without a cut.");
         foreach (var c in w.Cut)
         {
