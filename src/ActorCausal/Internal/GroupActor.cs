@@ -119,6 +119,9 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case GroupEnvelope envelope:
                 OnEnvelope(envelope);
                 break;
+            case GroupChunk chunk:
+                OnChunk(chunk);
+                break;
             case Tick:
                 OnTick();
                 break;
@@ -177,6 +180,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private void OnTick()
     {
         AdvanceTime();
+        ExpireTransfers();
         ProcessEffects();
         if (_settings.MetricsEnabled) ReportMetrics();
     }
@@ -479,6 +483,11 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         EnvelopesSent = _envelopesSent,
         ProtocolMessagesSent = _protocolMessagesSent,
         ViewChanges = _viewChanges,
+        ChunksSent = _chunksSent,
+        ChunkedMessagesSent = _chunkedMessagesSent,
+        ChunkedMessagesReceived = _chunkedMessagesReceived,
+        ChunksRefused = _chunksRefused,
+        ChunkTransfersExpired = _chunkTransfersExpired,
         Suspected = [.. _suspected],
     };
 

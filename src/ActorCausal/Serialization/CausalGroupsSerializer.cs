@@ -35,6 +35,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     internal const string FlushDecisionManifest = "FD";
     internal const string WelcomeManifest = "W";
     internal const string LeaveRequestManifest = "L";
+    internal const string ChunkManifest = "C";
 
     private readonly ProtoMapping _mapping;
 
@@ -64,6 +65,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         FlushDecision => FlushDecisionManifest,
         Welcome => WelcomeManifest,
         LeaveRequest => LeaveRequestManifest,
+        GroupChunk => ChunkManifest,
         _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
     };
 
@@ -72,6 +74,11 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         GroupEnvelope e => _mapping.ToProto(e).ToByteArray(),
         JoinRequest j => new W.JoinRequest { Joiner = ProtoMapping.ToProto(j.Joiner) }.ToByteArray(),
         JoinAck a => new W.JoinAck { Member = ProtoMapping.ToProto(a.Member), ViewId = a.ViewId }.ToByteArray(),
+        GroupChunk c => new W.GroupChunk
+        {
+            From = ProtoMapping.ToProto(c.From), Transfer = c.Transfer, Index = c.Index, Count = c.Count, TotalBytes = c.TotalBytes,
+            Manifest = c.Manifest, Data = UnsafeByteOperations.UnsafeWrap(c.Data),
+        }.ToByteArray(),
         ProtocolMessage m => _mapping.ToProtoSingle(m).ToByteArray(),
         _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}."),
     };
@@ -100,6 +107,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
                 FlushDecisionManifest => _mapping.FromProto(W.FlushDecision.Parser.ParseFrom(bytes)),
                 WelcomeManifest => _mapping.FromProto(new W.ProtocolMessage { Welcome = W.Welcome.Parser.ParseFrom(bytes) }),
                 LeaveRequestManifest => _mapping.FromProto(new W.ProtocolMessage { LeaveRequest = W.LeaveRequest.Parser.ParseFrom(bytes) }),
+                ChunkManifest => ParseChunk(bytes),
                 _ => throw new WireFormatException($"unknown manifest '{manifest}'"),
             };
         }
@@ -116,6 +124,22 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         if (w.ViewId < 0) throw new WireFormatException($"JoinAck with negative view id {w.ViewId}.");
         return new JoinAck(_mapping.FromProto(Required(w.Member, "JoinAck.member")), w.ViewId);
     }
+
+    private GroupChunk ParseChunk(byte[] bytes)
+    {
+        var w = W.GroupChunk.Parser.ParseFrom(bytes);
+        if (w.Count < 1 || w.Index < 0 || w.Index >= w.Count) throw new WireFormatException($"GroupChunk piece {w.Index} of {w.Count}.");
+        if (w.TotalBytes < w.Count || w.Data.Length == 0 || w.Data.Length > w.TotalBytes)
+            throw new WireFormatException($"GroupChunk of {w.Data.Length} bytes in a message of {w.TotalBytes} bytes in {w.Count} pieces.");
+        if (w.Transfer < 0) throw new WireFormatException($"GroupChunk with negative transfer {w.Transfer}.");
+        if (!IsProtocolMessageManifest(w.Manifest)) throw new WireFormatException($"GroupChunk of a '{w.Manifest}' message.");
+        return new GroupChunk(_mapping.FromProto(Required(w.From, "GroupChunk.from")), w.Transfer, w.Index, w.Count, w.TotalBytes, w.Manifest, w.Data.Memory);
+    }
+
+    /// <summary>The manifests of single protocol messages (what a <see cref="GroupChunk"/> may carry).</summary>
+    internal static bool IsProtocolMessageManifest(string manifest) => manifest is DataManifest or NakManifest or GossipManifest or ProposalManifest
+        or ProposalBatchManifest or FinalManifest or FlushRequestManifest or FlushReportManifest or FlushPrepareManifest or FlushPrepareAckManifest
+        or FlushCommitManifest or FlushDecisionManifest or WelcomeManifest or LeaveRequestManifest;
 
     private static T Required<T>(T? value, string field) where T : class =>
         value ?? throw new WireFormatException($"Required field {field} is missing.");
