@@ -41,6 +41,8 @@ public sealed record CausalGroupsSettings
     public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public bool LogRejectedInputs { get; init; } = true;
+    /// <summary>Broadcast also deserializes each payload at the sender and refuses (PayloadNotSerializable) one that does not come back.</summary>
+    public bool VerifyPayloads { get; init; }
     public GroupMemberSettings Protocol { get; init; } = new();
     public BatchingSettings Batching { get; init; } = new();
     public ChunkingSettings Chunking { get; init; } = new();
@@ -73,6 +75,7 @@ public sealed record CausalGroupsSettings
             LeaveTimeout = Positive(config, "leave-timeout"),
             AskTimeout = Positive(config, "ask-timeout"),
             LogRejectedInputs = config.GetBoolean("log-rejected-inputs", true),
+            VerifyPayloads = config.GetBoolean("verify-payloads", false),
             Protocol = new GroupMemberSettings
             {
                 TotalOrder = ParseTotalOrder(p.GetString("total-order", "three-step")),

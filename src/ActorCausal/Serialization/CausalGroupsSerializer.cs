@@ -145,19 +145,41 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         value ?? throw new WireFormatException($"Required field {field} is missing.");
 }
 
+/// <summary>A payload whose bytes do not deserialize (found by <c>actorcausal.verify-payloads</c>).</summary>
+internal sealed class PayloadRoundTripException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>User payloads through Akka serialization: serializer id, manifest and bytes.</summary>
 internal static class PayloadSerialization
 {
-    /// <summary>Serializes <paramref name="payload"/> with the serializer Akka binds to its type. Throws when there is none or it fails.</summary>
-    public static SerializedPayload Serialize(Akka.Serialization.Serialization serialization, object payload)
+    /// <summary>
+    /// Serializes <paramref name="payload"/> with the serializer Akka binds to its type. Throws when there is none or it
+    /// fails; with <paramref name="verify"/>, also when the bytes do not deserialize (a <see cref="PayloadRoundTripException"/>).
+    /// </summary>
+    public static SerializedPayload Serialize(Akka.Serialization.Serialization serialization, object payload, bool verify = false)
     {
         ArgumentNullException.ThrowIfNull(payload);
         if (payload is SerializedPayload already) return already;
         var serializer = serialization.FindSerializerFor(payload);
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, payload);
         var bytes = serializer.ToBinary(payload);
-        return new SerializedPayload(serializer.Identifier, manifest, bytes) { Original = payload };
+        var serialized = new SerializedPayload(serializer.Identifier, manifest, bytes) { Original = payload };
+        if (verify)
+        {
+            try
+            {
+                Deserialize(serialization, serialized);
+            }
+            catch (Exception e)
+            {
+                throw new PayloadRoundTripException(
+                    $"serializes (serializer {serializer.Identifier}, manifest '{manifest}', {bytes.Length} bytes) but could not be deserialized: {e.GetType().Name}: {e.Message}", e);
+            }
+        }
+        return serialized;
     }
+
+    /// <summary>The refusal detail for an exception of <see cref="Serialize"/>.</summary>
+    public static string Describe(Exception e) => e is PayloadRoundTripException ? e.Message : $"could not be serialized: {e.Message}";
 
     /// <summary>Deserializes a payload with the serializer it names.</summary>
     public static object Deserialize(Akka.Serialization.Serialization serialization, SerializedPayload payload)
