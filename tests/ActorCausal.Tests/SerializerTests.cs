@@ -62,6 +62,7 @@ public sealed class SerializerTests : IDisposable
         { "leave", new LeaveRequest(7) },
         { "join-request", new JoinRequest(B) },
         { "join-ack", new JoinAck(A, 7) },
+        { "chunk", new GroupChunk(B, 3, 1, 4, 40, "FR", new byte[] { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 }) },
         { "envelope", new GroupEnvelope(B, [Data(1), new Nak(7, 0, 1, 2), new StabilityGossip(7, VectorClock.Of(1, 1, 1)), new FlushCommit(7, new FlushRound(1, 0), Decision())]) },
     };
 
