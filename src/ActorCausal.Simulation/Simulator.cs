@@ -203,7 +203,8 @@ internal sealed partial class Simulator
                     case EventKind.DeferredArrive:
                         if (_slots[e.Member].Gone) break;
                         _current = e.Member;
-                        _members[e.Member].Receive(_ids[e.From], e.Message!);
+                        var arriving = _options.Wire is { } wire ? wire(_ids[e.From], _ids[e.Member], e.Message!) : e.Message!;
+                        _members[e.Member].Receive(_ids[e.From], arriving);
                         Drain(e.Member);
                         if (_faultsOn) AfterEvent(e.Member);
                         break;

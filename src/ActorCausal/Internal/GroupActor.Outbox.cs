@@ -69,14 +69,18 @@ internal sealed partial class GroupActor
             Self.Tell(new GroupEnvelope(_self, [message]), Self);
             return;
         }
+        var estimate = EstimateBytes(message);
+        if (TrySendInPieces(to, message, estimate)) return;
         if (!_settings.Batching.Enabled)
         {
             SendEnvelope(to, [message]);
             return;
         }
         if (!_outbox.TryGetValue(to, out var batch)) _outbox[to] = batch = new Batch();
+        // A message that would take the batch past max-bytes starts the next one, so no envelope outgrows the frame.
+        if (batch.Messages.Count > 0 && batch.Bytes + estimate > _settings.Batching.MaxBytes) SendBatch(to, batch);
         batch.Messages.Add(message);
-        batch.Bytes += EstimateBytes(message);
+        batch.Bytes += estimate;
         if (batch.Messages.Count >= _settings.Batching.MaxMessages || batch.Bytes >= _settings.Batching.MaxBytes) SendBatch(to, batch);
     }
 
