@@ -390,6 +390,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             }
         }
         _effects.Clear();
+        _lastSerialized = null; // the bytes of the last chunked message: reused across its recipients, not kept
         ScheduleOutbox();
         if (_stopped is not null && _leaving) FinishLeave();
     }
