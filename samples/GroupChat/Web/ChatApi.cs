@@ -167,17 +167,21 @@ public static class ChatApi
             http.Response.Headers.CacheControl = "no-cache";
             http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             var channel = node.Hub.Subscribe();
+            // End the stream when the page goes away or the node stops (so shutdown does not wait for open pages).
+            using var done = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted,
+                http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            var cancel = done.Token;
             try
             {
-                await http.Response.WriteAsync("event: hello\ndata: {}\n\n", http.RequestAborted);
-                await http.Response.Body.FlushAsync(http.RequestAborted);
-                while (await channel.Reader.WaitToReadAsync(http.RequestAborted))
+                await http.Response.WriteAsync("event: hello\ndata: {}\n\n", cancel);
+                await http.Response.Body.FlushAsync(cancel);
+                while (await channel.Reader.WaitToReadAsync(cancel))
                 {
                     var changed = new HashSet<string>();
                     while (channel.Reader.TryRead(out var what)) changed.Add(what);
-                    await http.Response.WriteAsync($"event: change\ndata: {JsonSerializer.Serialize(changed)}\n\n", http.RequestAborted);
-                    await http.Response.Body.FlushAsync(http.RequestAborted);
-                    await Task.Delay(100, http.RequestAborted); // coalesce bursts: at most ten updates a second per page
+                    await http.Response.WriteAsync($"event: change\ndata: {JsonSerializer.Serialize(changed)}\n\n", cancel);
+                    await http.Response.Body.FlushAsync(cancel);
+                    await Task.Delay(100, cancel); // coalesce bursts: at most ten updates a second per page
                 }
             }
             catch (OperationCanceledException)
