@@ -12,7 +12,7 @@ public sealed class RestartTests
         {
             string room, before;
             var file = Enumerable.Range(0, 50_000).Select(i => (byte)(i % 251)).ToArray();
-            await using (var first = await TestCluster.StartAsync(3, dataDirectory: dir))
+            await using (var first = await TestCluster.StartAsync(3, TestCluster.NoDowning, dataDirectory: dir))
             {
                 room = await first.CreateRoomEverywhereAsync("durable", "alice");
                 var upload = (await first.Clients[2].Upload(room, "carol", "notes.bin", file)).GetProperty("id").GetString();
@@ -22,7 +22,7 @@ public sealed class RestartTests
                 await first.Cluster.StopAsync();
             }
 
-            await using var second = await TestCluster.StartAsync(3, dataDirectory: dir);
+            await using var second = await TestCluster.StartAsync(3, TestCluster.NoDowning, dataDirectory: dir);
             for (var i = 0; i < 3; i++)
             {
                 Assert.Equal(before, await second.DigestAsync(i, room));
