@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using GroupChat.Tests.Support;
 
 namespace GroupChat.Tests;
@@ -18,22 +17,16 @@ public sealed class CrashRestartTests
         var crash = await n1.Send(new HttpRequestMessage(HttpMethod.Post, "/api/control/crash") { Content = JsonContent.Create(new { node = "n3" }) });
         Assert.True(crash.IsSuccessStatusCode, await crash.Content.ReadAsStringAsync());
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await n3.Get($"/api/rooms/{room}/messages")).StatusCode);
-        await Eventually.Until(async () => (await States(n1)).GetValueOrDefault("n3") == "FAILED", TimeSpan.FromSeconds(60), "n1 sees n3 FAILED");
+        await Eventually.Until(async () => (await n1.NodeStates()).GetValueOrDefault("n3") == "FAILED", TimeSpan.FromSeconds(60), "n1 sees n3 FAILED");
         var during = (await n1.Post(room, "alice", "while n3 is down")).GetProperty("id").GetString()!;
         await Eventually.Until(async () => (await cluster.LogAsync(0, room)).Any(e => e.Local?.Contains("node n3 FAILED") == true),
             TimeSpan.FromSeconds(30), "n1's room notes the view change");
 
         var restart = await n1.Send(new HttpRequestMessage(HttpMethod.Post, "/api/control/restart") { Content = JsonContent.Create(new { node = "n3" }) });
         Assert.True(restart.IsSuccessStatusCode, await restart.Content.ReadAsStringAsync());
-        await Eventually.Until(async () => (await States(n1)).GetValueOrDefault("n3") == "ACTIVE", TimeSpan.FromSeconds(60), "n3 is ACTIVE again");
+        await Eventually.Until(async () => (await n1.NodeStates()).GetValueOrDefault("n3") == "ACTIVE", TimeSpan.FromSeconds(60), "n3 is ACTIVE again");
         await cluster.ConvergedDigestAsync(room, d => d.Contains(during) && d.Contains(before!));
         var after = (await n3.Post(room, "carol", "back", replyTo: during)).GetProperty("id").GetString()!;
         await cluster.ConvergedDigestAsync(room, d => d.Contains(after));
-    }
-
-    private static async Task<Dictionary<string, string>> States(ChatClient client)
-    {
-        var members = JsonDocument.Parse(await (await client.Get("/api/members")).Content.ReadAsStringAsync()).RootElement;
-        return members.EnumerateArray().ToDictionary(m => m.GetProperty("node").GetString()!, m => m.GetProperty("state").GetString()!);
     }
 }
