@@ -208,6 +208,26 @@ public sealed class ClusterTests(ChatClusterFixture fixture, ITestOutputHelper o
         Assert.NotNull(waited.Headers.RetryAfter);
     }
 
+    [Fact]
+    public async Task Two_nodes_creating_the_same_room_at_once_agree_on_one_creation_by_total_order()
+    {
+        var results = await Task.WhenAll(
+            Task.Run(() => C.Clients[0].Send(new HttpRequestMessage(HttpMethod.Post, "/api/rooms") { Content = System.Net.Http.Json.JsonContent.Create(new { name = "Standup", author = "ann" }) })),
+            Task.Run(() => C.Clients[2].Send(new HttpRequestMessage(HttpMethod.Post, "/api/rooms") { Content = System.Net.Http.Json.JsonContent.Create(new { name = "standup", author = "cid" }) })));
+        var statuses = results.Select(r => (int)r.StatusCode).Order().ToArray();
+        Assert.Equal([201, 409], statuses);
+        var winner = results[0].StatusCode == System.Net.HttpStatusCode.Created ? "ann" : "cid";
+        await Eventually.Until(async () =>
+        {
+            foreach (var c in C.Clients)
+            {
+                var room = await ChatClient.Expect(await c.Get("/api/rooms/standup"), System.Net.HttpStatusCode.OK);
+                if (room.GetProperty("admin").GetString() != winner) return false;
+            }
+            return true;
+        }, TimeSpan.FromSeconds(60), $"every node has room standup with admin {winner}");
+    }
+
     private static string Id(System.Text.Json.JsonElement e) => e.GetProperty("id").GetString()!;
 
     private static RemoteTransport Transport(GroupChat.Web.ChatNode node) =>

@@ -80,6 +80,7 @@ async function loadMessages() {
   state.data = data;
   $('#room-title').textContent = `${data.name}` + (data.member ? '' : ' (joining the room’s group…)');
   $('#composer').hidden = false;
+  $('#leave').hidden = !data.people.some(p => p.name === state.me && p.status === 'Member');
   renderPeople(data);
   renderMessages(data.messages);
 }
@@ -270,6 +271,7 @@ $('#new-room').addEventListener('submit', async e => {
 });
 $('#rename').addEventListener('submit', e => { e.preventDefault(); post(`/api/rooms/${state.room}/rename`, { author: state.me, name: $('#rename-name').value }).catch(showError); });
 $('#composer').addEventListener('submit', send);
+$('#leave').addEventListener('click', () => { if (signedIn()) post(`/api/rooms/${state.room}/leave`, { author: state.me }).catch(showError); });
 $('#text').addEventListener('keydown', e => { if (e.key === 'Enter' && !e.shiftKey) send(e); });
 $('#cancel-reply').addEventListener('click', () => { state.replyTo = null; $('#replying').hidden = true; });
 $('#rooms').addEventListener('click', e => { const a = e.target.closest('a[data-room]'); if (a) { e.preventDefault(); openRoom(a.dataset.room); } });
