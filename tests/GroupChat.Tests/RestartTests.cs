@@ -16,8 +16,9 @@ public sealed class RestartTests
             {
                 room = await first.CreateRoomEverywhereAsync("durable", "alice");
                 var upload = (await first.Clients[2].Upload(room, "carol", "notes.bin", file)).GetProperty("id").GetString();
-                var root = (await first.Clients[0].Post(room, "alice", "remember this", attachment: upload)).GetProperty("id").GetString();
-                for (var i = 0; i < 20; i++) await first.Clients[i % 3].Post(room, $"p{i % 3}", $"line {i}", replyTo: i % 2 == 0 ? root : null);
+                var root = (await first.Clients[0].Post(room, "alice", "remember this", attachment: upload, after: first.Clients[2].LastToken)).GetProperty("id").GetString();
+                var rootToken = first.Clients[0].LastToken;
+                for (var i = 0; i < 20; i++) await first.Clients[i % 3].Post(room, $"p{i % 3}", $"line {i}", replyTo: i % 2 == 0 ? root : null, after: rootToken);
                 before = await first.ConvergedDigestAsync(room, d => d.Contains("line 19"));
                 await first.Cluster.StopAsync();
             }

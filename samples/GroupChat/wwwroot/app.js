@@ -2,7 +2,7 @@
 'use strict';
 const $ = s => document.querySelector(s);
 const state = { me: localStorage.getItem('me') || '', room: null, replyTo: null, node: null, data: null, lastDiagram: '' };
-const EMOJIS = ['👍', '❤️', '😂', '🎉'];
+const EMOJIS = ['❤️', '😂', '😊', '✔'];
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
