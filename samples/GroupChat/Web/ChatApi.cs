@@ -76,10 +76,15 @@ public static class ChatApi
 
         app.MapGet("/api/rooms/{room}/messages", (HttpContext http, string room) => WithRoom(http, node, room, async actor =>
         {
+            var limitText = http.Request.Query["limit"].ToString();
+            var limit = int.MaxValue;
+            if (limitText.Length > 0 && (!int.TryParse(limitText, out limit) || limit < 1))
+                return Error(ChatError.Bad("limit is a positive number of messages (the latest are returned)."));
             var state = await actor.Ask<RoomState>(new GetRoomState(), AskTimeout);
             var token = state.Token.Encode();
             http.Response.Headers[TokenHeader] = token;
-            return Results.Json(new { room = state.Id, name = state.Name, admin = state.Admin, people = state.People, member = state.Member, token, messages = state.Messages });
+            var messages = state.Messages.Count > limit ? state.Messages.Skip(state.Messages.Count - limit) : state.Messages;
+            return Results.Json(new { room = state.Id, name = state.Name, admin = state.Admin, people = state.People, member = state.Member, token, total = state.Messages.Count, messages });
         }));
 
         app.MapPost("/api/rooms/{room}/messages", (HttpContext http, string room) => WithRoom(http, node, room, async actor =>

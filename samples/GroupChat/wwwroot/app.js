@@ -76,7 +76,7 @@ function openRoom(id) {
 async function loadMessages() {
   if (!state.room) return;
   let data;
-  try { data = await api(`/api/rooms/${encodeURIComponent(state.room)}/messages`); } catch (e) { showError(e); return; }
+  try { data = await api(`/api/rooms/${encodeURIComponent(state.room)}/messages?limit=500`); } catch (e) { showError(e); return; }
   state.data = data;
   $('#room-title').textContent = `${data.name}` + (data.member ? '' : ' (joining the room’s group…)');
   $('#composer').hidden = false;
@@ -214,6 +214,8 @@ function renderHeld(room, others) {
   $('#held').replaceChildren(...(items.length ? items : [el('li', { class: 'none' }, room.pendingNow ? `${room.pendingNow} message(s) in the hold-back queue` : 'nothing')]));
 }
 
+const esc = s => String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
 function renderDiagram(nodes) {
   const svg = $('#diagram');
   const width = svg.clientWidth || 380, height = 360, top = 24;
@@ -224,12 +226,12 @@ function renderDiagram(nodes) {
   const times = events.flatMap(e => [e.m.sentAtMs, e.m.deliveredMs]);
   const t1 = Math.max(...times, Date.now()), t0 = Math.min(...times.filter(t => t > t1 - 30000), t1 - 1000);
   const y = t => top + (height - top - 10) * (t - t0) / Math.max(t1 - t0, 1);
-  const parts = names.map(name => `<line x1="${x(name)}" y1="${top}" x2="${x(name)}" y2="${height}" stroke="#99a"/><text x="${x(name)}" y="14" text-anchor="middle" font-size="12">${name}</text>`);
+  const parts = names.map(name => `<line x1="${x(name)}" y1="${top}" x2="${x(name)}" y2="${height}" stroke="#99a"/><text x="${x(name)}" y="14" text-anchor="middle" font-size="12">${esc(name)}</text>`);
   for (const e of events) {
     if (e.m.sentAtMs < t0) continue;
     const from = e.m.node, sx = x(names.includes(from) ? from : e.at);
     const color = e.m.deps.length ? '#c05' : '#36c';
-    parts.push(`<line x1="${sx}" y1="${y(e.m.sentAtMs)}" x2="${x(e.at)}" y2="${y(e.m.deliveredMs)}" stroke="${color}" stroke-width="1.2" opacity=".7"><title>${e.m.id} → ${e.at}</title></line>`);
+    parts.push(`<line x1="${sx}" y1="${y(e.m.sentAtMs)}" x2="${x(e.at)}" y2="${y(e.m.deliveredMs)}" stroke="${color}" stroke-width="1.2" opacity=".7"><title>${esc(e.m.id)} → ${esc(e.at)}</title></line>`);
     parts.push(`<circle cx="${x(e.at)}" cy="${y(e.m.deliveredMs)}" r="2.5" fill="${color}"/>`);
   }
   parts.push(`<text x="4" y="${height - 2}" font-size="10" fill="#667">time ↓ (last ${Math.round((t1 - t0) / 1000)} s) · blue causal, red explicit</text>`);
