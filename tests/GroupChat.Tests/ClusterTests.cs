@@ -65,10 +65,9 @@ public sealed class ClusterTests(ChatClusterFixture fixture, ITestOutputHelper o
                 else await C.Clients[at].Post(room, $"p{at}", $"msg {i}", replyTo: parent);
             }
 
-            // n3 has what n2 sent but not what it depends on: it waits in n3's hold-back queue.
+            // n3 gets what n2 sent before what it depends on: it waits in n3's hold-back queue (until the link is
+            // restored, or until a gap repair from another member brings the missing messages).
             await Eventually.Until(async () => (await C.CausalityAsync(2, room)).HeldBackTotal > heldBefore, TimeSpan.FromSeconds(60), "n3 holds back n2's reply");
-            var n3Log = await C.LogAsync(2, room);
-            Assert.DoesNotContain(n3Log, e => e.Id == reply || e.Id == shown);
             output.WriteLine($"n3 while the link is stalled: {(await C.CausalityAsync(2, room)).PendingNow} messages waiting");
 
             Assert.True(await Transport(C.Nodes[0]).ManagementCommand(new SetThrottle(C.Nodes[2].Runtime!.Address, ThrottleTransportAdapter.Direction.Send, Unthrottled.Instance)));
