@@ -9,7 +9,7 @@ public sealed class CrashRestartTests
     [Fact]
     public async Task A_crashed_node_is_suspected_then_failed_and_after_a_restart_state_transfer_brings_what_it_missed()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        await using var cluster = await TestCluster.StartAsync(3, TestCluster.QuickDowning);
         var room = await cluster.CreateRoomEverywhereAsync("crash", "alice");
         var (n1, n3) = (cluster.Clients[0], cluster.Clients[2]);
         var before = (await n1.Post(room, "alice", "before the crash")).GetProperty("id").GetString();

@@ -8,7 +8,7 @@ public sealed class ProcessKillTests
     [Fact]
     public async Task A_killed_node_process_is_failed_by_the_others_and_when_started_again_has_its_history_and_what_it_missed()
     {
-        await using var cluster = await TestCluster.StartAsync(2);
+        await using var cluster = await TestCluster.StartAsync(2, TestCluster.QuickDowning);
         var dir = TestCluster.NewDataDirectory();
         try
         {

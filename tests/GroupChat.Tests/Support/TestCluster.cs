@@ -18,6 +18,9 @@ public sealed class TestCluster : IAsyncDisposable
         actorcausal.join-retry-interval = 200ms
         """;
 
+    /// <summary>The resolver decides 3 s after the membership settles (the app's default is 8 s, to leave time to restore a link by hand).</summary>
+    public const string QuickDowning = "akka.cluster.split-brain-resolver.stable-after = 3s";
+
     /// <summary>No downing and a very tolerant failure detector: a throttled link slows delivery but never changes the view.</summary>
     public const string NoDowning = """
         akka.cluster.downing-provider-class = ""
