@@ -1,6 +1,3 @@
-using Akka.Actor;
-using Akka.Remote;
-using Akka.Remote.Transport;
 using GroupChat.Tests.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -17,8 +14,11 @@ public sealed class BrowserTests(ITestOutputHelper output)
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    private static RemoteTransport Transport(GroupChat.Web.ChatNode node) =>
-        ((IRemoteActorRefProvider)((ExtendedActorSystem)node.Runtime!.System).Provider).Transport;
+    private static async Task Link(ChatClient node, string peer, string mode)
+    {
+        var response = await node.Send(new HttpRequestMessage(HttpMethod.Post, "/api/control/link") { Content = System.Net.Http.Json.JsonContent.Create(new { peer, mode }) });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
 
     /// <summary>The resolver waits longer here, so the test can restore the cut link before it downs anyone.</summary>
     private const string SlowResolver = "akka.cluster.split-brain-resolver.stable-after = 20s";
@@ -68,13 +68,10 @@ public sealed class BrowserTests(ITestOutputHelper output)
             await Expect(page.Locator($".msg[data-id='{questionId}'] > .replies .msg .text")).ToHaveTextAsync("Yes, this morning");
 
         // Cut n1 <-> n2 from n1's page. n1's next question reaches n3 only; n3's reply must reach n2 before n2 can
-        // get the question from n3: the test stalls n3's sends to n2 (Akka's throttler; the endpoint writer keeps them
-        // in order) while n3 delivers the question and replies, then lets them go. The reply arrives first and waits.
+        // get the question from n3: n3's sends to n2 are stalled (the page's "stall": Akka's throttler; the endpoint
+        // writer keeps them in order) while n3 delivers the question and replies, then let go. The reply arrives first and waits.
         await page1.ClickAsync("button[data-link='n2:cut']");
-        var n3ToN2 = Transport(cluster.Nodes[2]);
-        var n2Address = cluster.Nodes[1].Runtime!.Address;
-        Assert.True(await n3ToN2.ManagementCommand(new SetThrottle(n2Address, ThrottleTransportAdapter.Direction.Send,
-            new TokenBucket(capacity: 1, tokensPerSecond: 1, nanoTimeOfLastSend: 0, availableTokens: 0))));
+        await Link(cluster.Clients[2], "n2", "stall");
         try
         {
             await page1.FillAsync("#text", "Who tests on ARM?");
@@ -85,7 +82,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
         }
         finally
         {
-            await n3ToN2.ManagementCommand(new SetThrottle(n2Address, ThrottleTransportAdapter.Direction.Send, Unthrottled.Instance));
+            await Link(cluster.Clients[2], "n2", "restore");
         }
 
         // n2's page: n1 SUSPECTED, and the reply waited in its hold-back queue.

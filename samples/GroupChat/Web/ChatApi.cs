@@ -206,7 +206,7 @@ public static class ChatApi
             if (bad is not null) return bad;
             var runtime = node.Runtime;
             if (runtime is null) return Down();
-            if (!Enum.TryParse<LinkMode>(body!.Mode, ignoreCase: true, out var mode)) return Error(ChatError.Bad("mode is one of restore, slow, cut."));
+            if (!Enum.TryParse<LinkMode>(body!.Mode, ignoreCase: true, out var mode)) return Error(ChatError.Bad("mode is one of restore, slow, stall, cut."));
             var peer = node.Control?.Find(body.Peer ?? "")?.Runtime?.Address;
             if (peer is null)
             {

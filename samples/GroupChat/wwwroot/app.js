@@ -56,7 +56,7 @@ function renderControls() {
   if (!cluster) return;
   const links = cluster.filter(n => n.name !== state.node.name).map(n => el('div', {},
     `link ${state.node.name}↔${n.name}: `,
-    ...['slow', 'cut', 'restore'].map(mode => el('button', { 'data-link': `${n.name}:${mode}`, onclick: () => post('/api/control/link', { peer: n.name, mode }).then(refreshAll, showError) }, mode))));
+    ...['slow', 'stall', 'cut', 'restore'].map(mode => el('button', { 'data-link': `${n.name}:${mode}`, onclick: () => post('/api/control/link', { peer: n.name, mode }).then(refreshAll, showError) }, mode))));
   $('#links').replaceChildren(...links);
   $('#crash').replaceChildren(...cluster.map(n => el('div', {}, `${n.name} ${n.running ? 'running' : 'down'}: `,
     n.running ? el('button', { 'data-crash': n.name, onclick: () => post('/api/control/crash', { node: n.name }).then(refreshAll, showError) }, 'crash')
