@@ -14,6 +14,12 @@ public sealed class BrowserTests(ITestOutputHelper output)
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    private static async Task Link(ChatClient node, string peer, string mode)
+    {
+        var response = await node.Send(new HttpRequestMessage(HttpMethod.Post, "/api/control/link") { Content = System.Net.Http.Json.JsonContent.Create(new { peer, mode }) });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>The resolver waits longer here, so the test can restore the cut link before it downs anyone.</summary>
     private const string SlowResolver = "akka.cluster.split-brain-resolver.stable-after = 20s";
 
@@ -54,19 +60,30 @@ public sealed class BrowserTests(ITestOutputHelper output)
         var question = page2.Locator(".msg[data-author=alice]", new() { HasText = "Is the release branch cut?" });
         await Expect(question).ToBeVisibleAsync();
         var questionId = await question.GetAttributeAsync("data-id");
+        string? secondId;
         await question.Locator("button[data-reply]").First.ClickAsync();
         await page2.FillAsync("#text", "Yes, this morning");
         await page2.PressAsync("#text", "Enter");
         foreach (var page in new[] { page1, page2 })
             await Expect(page.Locator($".msg[data-id='{questionId}'] > .replies .msg .text")).ToHaveTextAsync("Yes, this morning");
 
-        // Cut n1 <-> n2 from n1's page. n1's next question reaches n3 only; n3's reply reaches n2 before the question.
+        // Cut n1 <-> n2 from n1's page. n1's next question reaches n3 only; n3's reply must reach n2 before n2 can
+        // get the question from n3: n3's sends to n2 are stalled (the page's "stall": Akka's throttler; the endpoint
+        // writer keeps them in order) while n3 delivers the question and replies, then let go. The reply arrives first and waits.
         await page1.ClickAsync("button[data-link='n2:cut']");
-        await page1.FillAsync("#text", "Who tests on ARM?");
-        await page1.PressAsync("#text", "Enter");
-        var secondId = await page1.Locator(".msg[data-author=alice]", new() { HasText = "Who tests on ARM?" }).GetAttributeAsync("data-id");
-        await Eventually.Until(async () => (await cluster.LogAsync(2, "launch")).Any(e => e.Id == secondId), TimeSpan.FromSeconds(30), "n3 delivers the question");
-        await cluster.Clients[2].Post("launch", "carol", "I do, on my laptop", replyTo: secondId);
+        await Link(cluster.Clients[2], "n2", "stall");
+        try
+        {
+            await page1.FillAsync("#text", "Who tests on ARM?");
+            await page1.PressAsync("#text", "Enter");
+            secondId = await page1.Locator(".msg[data-author=alice]", new() { HasText = "Who tests on ARM?" }).GetAttributeAsync("data-id");
+            await Eventually.Until(async () => (await cluster.LogAsync(2, "launch")).Any(e => e.Id == secondId), TimeSpan.FromSeconds(30), "n3 delivers the question");
+            await cluster.Clients[2].Post("launch", "carol", "I do, on my laptop", replyTo: secondId);
+        }
+        finally
+        {
+            await Link(cluster.Clients[2], "n2", "restore");
+        }
 
         // n2's page: n1 SUSPECTED, and the reply waited in its hold-back queue.
         await Expect(page2.Locator("#nodes [data-node=n1][data-state=SUSPECTED]")).ToBeVisibleAsync(new() { Timeout = 40_000 });

@@ -12,17 +12,18 @@ public sealed class RestartTests
         {
             string room, before;
             var file = Enumerable.Range(0, 50_000).Select(i => (byte)(i % 251)).ToArray();
-            await using (var first = await TestCluster.StartAsync(3, dataDirectory: dir))
+            await using (var first = await TestCluster.StartAsync(3, TestCluster.NoDowning, dataDirectory: dir))
             {
                 room = await first.CreateRoomEverywhereAsync("durable", "alice");
                 var upload = (await first.Clients[2].Upload(room, "carol", "notes.bin", file)).GetProperty("id").GetString();
-                var root = (await first.Clients[0].Post(room, "alice", "remember this", attachment: upload)).GetProperty("id").GetString();
-                for (var i = 0; i < 20; i++) await first.Clients[i % 3].Post(room, $"p{i % 3}", $"line {i}", replyTo: i % 2 == 0 ? root : null);
+                var root = (await first.Clients[0].Post(room, "alice", "remember this", attachment: upload, after: first.Clients[2].LastToken)).GetProperty("id").GetString();
+                var rootToken = first.Clients[0].LastToken;
+                for (var i = 0; i < 20; i++) await first.Clients[i % 3].Post(room, $"p{i % 3}", $"line {i}", replyTo: i % 2 == 0 ? root : null, after: rootToken);
                 before = await first.ConvergedDigestAsync(room, d => d.Contains("line 19"));
                 await first.Cluster.StopAsync();
             }
 
-            await using var second = await TestCluster.StartAsync(3, dataDirectory: dir);
+            await using var second = await TestCluster.StartAsync(3, TestCluster.NoDowning, dataDirectory: dir);
             for (var i = 0; i < 3; i++)
             {
                 Assert.Equal(before, await second.DigestAsync(i, room));

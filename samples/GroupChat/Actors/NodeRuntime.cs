@@ -3,6 +3,7 @@ using ActorCausal;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using GroupChat.Model;
 using GroupChat.Storage;
 
 namespace GroupChat.Actors;
@@ -72,6 +73,9 @@ public sealed class NodeRuntime : IAsyncDisposable
         var context = new NodeContext(options.Name, store, changed);
         var rooms = new ConcurrentDictionary<string, IActorRef>(StringComparer.Ordinal);
         var lobby = system.ActorOf(LobbyActor.Props(context, rooms), "lobby");
+        // The lobby creates the room actors of the rooms in the database when it starts: wait for that, so that the
+        // history is served from the first request on.
+        lobby.Ask<RoomCreated[]>(new GetRooms(), TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
         var runtime = new NodeRuntime(options, system, store, context, lobby, rooms);
         var cluster = Cluster.Get(system);
         var seeds = options.SeedAddresses.Count > 0

@@ -31,6 +31,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
     private ImmutableArray<string> _viewMembers = ImmutableArray<string>.Empty;
     private long _seq;
     private bool _member;
+    private GroupStopped? _stopped;
 
     public RoomActor(RoomCreated created, NodeContext node)
     {
@@ -52,7 +53,11 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         Receive<GroupStopped>(s =>
         {
             _member = false;
+            _stopped = s;
             Note($"this node stopped delivering in this room ({s.Reason}: {s.Detail})");
+            foreach (var waiting in _awaitingDelivery.Values) waiting.Tell(ChatReply.Fail(StoppedError()));
+            _awaitingDelivery.Clear();
+            Stash.UnstashAll();
         });
 
         Receive<GetRoomState>(_ => Sender.Tell(StateView()));
@@ -68,7 +73,8 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         });
         Receive<RoomRequest>(r =>
         {
-            if (!_member || _groupRef is null) Stash.Stash();
+            if (_stopped is not null) Sender.Tell(ChatReply.Fail(StoppedError()));
+            else if (!_member || _groupRef is null) Stash.Stash();
             else Handle(r);
         });
     }
@@ -148,6 +154,9 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         if (_room.StatusOf(author) == PersonStatus.Member || !_joining.Add(author)) return;
         Send(new PersonJoined(NextId(), author), null, null);
     }
+
+    private ChatError StoppedError() =>
+        new(ChatErrorKind.Unavailable, $"This node no longer takes part in room {_room.Id} ({_stopped?.Reason}); use another node.");
 
     private string NextId() => EventIds.Make(_node.Origin, ++_seq);
 

@@ -111,7 +111,9 @@ public static class ChatBench
                 var fourth = await cluster.AddNodeAsync(dir, 0, extraConfig: BenchConfig);
                 await Until(async () => fourth.Runtime?.Room("bench") is { } room && await room.Ask<string>(new GetRoomDigest(), TimeSpan.FromSeconds(60)) == digests[0], cancel);
                 joinSeconds = join.Elapsed.TotalSeconds;
-                joinEvents = (await Log(fourth, "bench")).Count(e => e.Event is not null);
+                var joinerLog = await Log(fourth, "bench");
+                joinEvents = joinerLog.Count(e => e.Event is not null);
+                consistent &= InOrder(joinerLog);
             }
             foreach (var c in clients) c.Dispose();
             return new Result(sentAt.Count, seconds, sentAt.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], consistent, joinSeconds, joinEvents);

@@ -76,10 +76,15 @@ public static class ChatApi
 
         app.MapGet("/api/rooms/{room}/messages", (HttpContext http, string room) => WithRoom(http, node, room, async actor =>
         {
+            var limitText = http.Request.Query["limit"].ToString();
+            var limit = int.MaxValue;
+            if (limitText.Length > 0 && (!int.TryParse(limitText, out limit) || limit < 1))
+                return Error(ChatError.Bad("limit is a positive number of messages (the latest are returned)."));
             var state = await actor.Ask<RoomState>(new GetRoomState(), AskTimeout);
             var token = state.Token.Encode();
             http.Response.Headers[TokenHeader] = token;
-            return Results.Json(new { room = state.Id, name = state.Name, admin = state.Admin, people = state.People, member = state.Member, token, messages = state.Messages });
+            var messages = state.Messages.Count > limit ? state.Messages.Skip(state.Messages.Count - limit) : state.Messages;
+            return Results.Json(new { room = state.Id, name = state.Name, admin = state.Admin, people = state.People, member = state.Member, token, total = state.Messages.Count, messages });
         }));
 
         app.MapPost("/api/rooms/{room}/messages", (HttpContext http, string room) => WithRoom(http, node, room, async actor =>
@@ -167,17 +172,21 @@ public static class ChatApi
             http.Response.Headers.CacheControl = "no-cache";
             http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             var channel = node.Hub.Subscribe();
+            // End the stream when the page goes away or the node stops (so shutdown does not wait for open pages).
+            using var done = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted,
+                http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            var cancel = done.Token;
             try
             {
-                await http.Response.WriteAsync("event: hello\ndata: {}\n\n", http.RequestAborted);
-                await http.Response.Body.FlushAsync(http.RequestAborted);
-                while (await channel.Reader.WaitToReadAsync(http.RequestAborted))
+                await http.Response.WriteAsync("event: hello\ndata: {}\n\n", cancel);
+                await http.Response.Body.FlushAsync(cancel);
+                while (await channel.Reader.WaitToReadAsync(cancel))
                 {
                     var changed = new HashSet<string>();
                     while (channel.Reader.TryRead(out var what)) changed.Add(what);
-                    await http.Response.WriteAsync($"event: change\ndata: {JsonSerializer.Serialize(changed)}\n\n", http.RequestAborted);
-                    await http.Response.Body.FlushAsync(http.RequestAborted);
-                    await Task.Delay(100, http.RequestAborted); // coalesce bursts: at most ten updates a second per page
+                    await http.Response.WriteAsync($"event: change\ndata: {JsonSerializer.Serialize(changed)}\n\n", cancel);
+                    await http.Response.Body.FlushAsync(cancel);
+                    await Task.Delay(100, cancel); // coalesce bursts: at most ten updates a second per page
                 }
             }
             catch (OperationCanceledException)
@@ -197,7 +206,7 @@ public static class ChatApi
             if (bad is not null) return bad;
             var runtime = node.Runtime;
             if (runtime is null) return Down();
-            if (!Enum.TryParse<LinkMode>(body!.Mode, ignoreCase: true, out var mode)) return Error(ChatError.Bad("mode is one of restore, slow, cut."));
+            if (!Enum.TryParse<LinkMode>(body!.Mode, ignoreCase: true, out var mode)) return Error(ChatError.Bad("mode is one of restore, slow, stall, cut."));
             var peer = node.Control?.Find(body.Peer ?? "")?.Runtime?.Address;
             if (peer is null)
             {

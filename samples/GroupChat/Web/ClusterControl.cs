@@ -13,24 +13,29 @@ public interface IClusterControl
 
 public enum LinkMode
 {
+    /// <summary>Back to normal, both directions.</summary>
     Restore,
+    /// <summary>About 2 KB/s both ways: a protocol message of a few hundred bytes gets through every so often.</summary>
     Slow,
+    /// <summary>This node's sends to the peer wait (Akka's endpoint writer keeps them, in order) until the link is restored.</summary>
+    Stall,
+    /// <summary>A blackhole, both directions: everything is dropped (the failure detector notices; gaps are repaired later).</summary>
     Cut,
 }
 
-/// <summary>Akka.Remote's throttler adapter (<c>applied-adapters = [trttl]</c>) between this node and a peer, both directions.</summary>
+/// <summary>Akka.Remote's throttler adapter (<c>applied-adapters = [trttl]</c>) between this node and a peer.</summary>
 public static class LinkThrottle
 {
     public static Task<bool> Set(ActorSystem system, Address peer, LinkMode mode)
     {
-        ThrottleMode throttle = mode switch
+        var (throttle, direction) = mode switch
         {
-            LinkMode.Cut => Blackhole.Instance,
-            // About 2 KB/s: a protocol message of a few hundred bytes gets through every so often.
-            LinkMode.Slow => new TokenBucket(capacity: 2000, tokensPerSecond: 2000, nanoTimeOfLastSend: 0, availableTokens: 0),
-            _ => Unthrottled.Instance,
+            LinkMode.Cut => ((ThrottleMode)Blackhole.Instance, ThrottleTransportAdapter.Direction.Both),
+            LinkMode.Slow => (new TokenBucket(capacity: 2000, tokensPerSecond: 2000, nanoTimeOfLastSend: 0, availableTokens: 0), ThrottleTransportAdapter.Direction.Both),
+            LinkMode.Stall => (new TokenBucket(capacity: 1, tokensPerSecond: 1, nanoTimeOfLastSend: 0, availableTokens: 0), ThrottleTransportAdapter.Direction.Send),
+            _ => (Unthrottled.Instance, ThrottleTransportAdapter.Direction.Both),
         };
         var transport = ((IRemoteActorRefProvider)((ExtendedActorSystem)system).Provider).Transport;
-        return transport.ManagementCommand(new SetThrottle(peer, ThrottleTransportAdapter.Direction.Both, throttle));
+        return transport.ManagementCommand(new SetThrottle(peer, direction, throttle));
     }
 }

@@ -2,7 +2,7 @@
 'use strict';
 const $ = s => document.querySelector(s);
 const state = { me: localStorage.getItem('me') || '', room: null, replyTo: null, node: null, data: null, lastDiagram: '' };
-const EMOJIS = ['👍', '❤️', '😂', '🎉'];
+const EMOJIS = ['❤️', '😂', '😊', '✔'];
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -56,7 +56,7 @@ function renderControls() {
   if (!cluster) return;
   const links = cluster.filter(n => n.name !== state.node.name).map(n => el('div', {},
     `link ${state.node.name}↔${n.name}: `,
-    ...['slow', 'cut', 'restore'].map(mode => el('button', { 'data-link': `${n.name}:${mode}`, onclick: () => post('/api/control/link', { peer: n.name, mode }).then(refreshAll, showError) }, mode))));
+    ...['slow', 'stall', 'cut', 'restore'].map(mode => el('button', { 'data-link': `${n.name}:${mode}`, onclick: () => post('/api/control/link', { peer: n.name, mode }).then(refreshAll, showError) }, mode))));
   $('#links').replaceChildren(...links);
   $('#crash').replaceChildren(...cluster.map(n => el('div', {}, `${n.name} ${n.running ? 'running' : 'down'}: `,
     n.running ? el('button', { 'data-crash': n.name, onclick: () => post('/api/control/crash', { node: n.name }).then(refreshAll, showError) }, 'crash')
@@ -76,10 +76,11 @@ function openRoom(id) {
 async function loadMessages() {
   if (!state.room) return;
   let data;
-  try { data = await api(`/api/rooms/${encodeURIComponent(state.room)}/messages`); } catch (e) { showError(e); return; }
+  try { data = await api(`/api/rooms/${encodeURIComponent(state.room)}/messages?limit=500`); } catch (e) { showError(e); return; }
   state.data = data;
   $('#room-title').textContent = `${data.name}` + (data.member ? '' : ' (joining the room’s group…)');
   $('#composer').hidden = false;
+  $('#leave').hidden = !data.people.some(p => p.name === state.me && p.status === 'Member');
   renderPeople(data);
   renderMessages(data.messages);
 }
@@ -213,6 +214,8 @@ function renderHeld(room, others) {
   $('#held').replaceChildren(...(items.length ? items : [el('li', { class: 'none' }, room.pendingNow ? `${room.pendingNow} message(s) in the hold-back queue` : 'nothing')]));
 }
 
+const esc = s => String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
 function renderDiagram(nodes) {
   const svg = $('#diagram');
   const width = svg.clientWidth || 380, height = 360, top = 24;
@@ -223,12 +226,12 @@ function renderDiagram(nodes) {
   const times = events.flatMap(e => [e.m.sentAtMs, e.m.deliveredMs]);
   const t1 = Math.max(...times, Date.now()), t0 = Math.min(...times.filter(t => t > t1 - 30000), t1 - 1000);
   const y = t => top + (height - top - 10) * (t - t0) / Math.max(t1 - t0, 1);
-  const parts = names.map(name => `<line x1="${x(name)}" y1="${top}" x2="${x(name)}" y2="${height}" stroke="#99a"/><text x="${x(name)}" y="14" text-anchor="middle" font-size="12">${name}</text>`);
+  const parts = names.map(name => `<line x1="${x(name)}" y1="${top}" x2="${x(name)}" y2="${height}" stroke="#99a"/><text x="${x(name)}" y="14" text-anchor="middle" font-size="12">${esc(name)}</text>`);
   for (const e of events) {
     if (e.m.sentAtMs < t0) continue;
     const from = e.m.node, sx = x(names.includes(from) ? from : e.at);
     const color = e.m.deps.length ? '#c05' : '#36c';
-    parts.push(`<line x1="${sx}" y1="${y(e.m.sentAtMs)}" x2="${x(e.at)}" y2="${y(e.m.deliveredMs)}" stroke="${color}" stroke-width="1.2" opacity=".7"><title>${e.m.id} → ${e.at}</title></line>`);
+    parts.push(`<line x1="${sx}" y1="${y(e.m.sentAtMs)}" x2="${x(e.at)}" y2="${y(e.m.deliveredMs)}" stroke="${color}" stroke-width="1.2" opacity=".7"><title>${esc(e.m.id)} → ${esc(e.at)}</title></line>`);
     parts.push(`<circle cx="${x(e.at)}" cy="${y(e.m.deliveredMs)}" r="2.5" fill="${color}"/>`);
   }
   parts.push(`<text x="4" y="${height - 2}" font-size="10" fill="#667">time ↓ (last ${Math.round((t1 - t0) / 1000)} s) · blue causal, red explicit</text>`);
@@ -270,6 +273,7 @@ $('#new-room').addEventListener('submit', async e => {
 });
 $('#rename').addEventListener('submit', e => { e.preventDefault(); post(`/api/rooms/${state.room}/rename`, { author: state.me, name: $('#rename-name').value }).catch(showError); });
 $('#composer').addEventListener('submit', send);
+$('#leave').addEventListener('click', () => { if (signedIn()) post(`/api/rooms/${state.room}/leave`, { author: state.me }).catch(showError); });
 $('#text').addEventListener('keydown', e => { if (e.key === 'Enter' && !e.shiftKey) send(e); });
 $('#cancel-reply').addEventListener('click', () => { state.replyTo = null; $('#replying').hidden = true; });
 $('#rooms').addEventListener('click', e => { const a = e.target.closest('a[data-room]'); if (a) { e.preventDefault(); openRoom(a.dataset.room); } });

@@ -58,6 +58,13 @@ public sealed class ChatClient(Uri baseUrl) : IDisposable
         return body.GetProperty("member").GetBoolean();
     }
 
+    /// <summary>Node name to state (ACTIVE, SUSPECTED, FAILED) as this node's lobby sees them.</summary>
+    public async Task<Dictionary<string, string>> NodeStates()
+    {
+        var members = JsonDocument.Parse(await (await _http.GetAsync("/api/members")).Content.ReadAsStringAsync()).RootElement;
+        return members.EnumerateArray().ToDictionary(m => m.GetProperty("node").GetString()!, m => m.GetProperty("state").GetString()!);
+    }
+
     public async Task<JsonElement> Ok(HttpResponseMessage response, HttpStatusCode expected)
     {
         if (response.Headers.TryGetValues("X-Causal-Token", out var tokens)) LastToken = tokens.First();

@@ -13,9 +13,13 @@ public sealed class TestCluster : IAsyncDisposable
         akka.cluster.gossip-interval = 200ms
         akka.cluster.leader-actions-interval = 200ms
         akka.cluster.periodic-tasks-initial-delay = 200ms
-        actorcausal.founding-delay = 500ms
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
+        actorcausal.founding-delay = 1s
         actorcausal.join-retry-interval = 200ms
         """;
+
+    /// <summary>The resolver decides 3 s after the membership settles (the app's default is 8 s, to leave time to restore a link by hand).</summary>
+    public const string QuickDowning = "akka.cluster.split-brain-resolver.stable-after = 3s";
 
     /// <summary>No downing and a very tolerant failure detector: a throttled link slows delivery but never changes the view.</summary>
     public const string NoDowning = """
@@ -44,7 +48,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     public static async Task<TestCluster> StartAsync(int nodes, string? extraConfig = null, string? dataDirectory = null)
     {
-        var config = extraConfig is null ? QuickTimings : extraConfig + "\n" + QuickTimings;
+        var config = extraConfig is null ? QuickTimings : QuickTimings + "\n" + extraConfig; // later lines win
         var dir = dataDirectory ?? NewDataDirectory();
         var cluster = await InProcessCluster.StartAsync(nodes, dir, firstHttpPort: 0, extraConfig: config);
         var test = new TestCluster(cluster, dir, config, dataDirectory is null);
@@ -60,18 +64,20 @@ public sealed class TestCluster : IAsyncDisposable
         return client;
     }
 
-    public async Task WaitForClusterAsync(int nodes) =>
+    public async Task WaitForClusterAsync(int nodes)
+    {
+        var seen = new Dictionary<string, string>();
         await Eventually.Until(async () =>
         {
             foreach (var c in Clients)
             {
-                var response = await c.Get("/api/members");
-                if (!response.IsSuccessStatusCode) return false;
-                var members = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                if (members.GetArrayLength() < nodes || members.EnumerateArray().Any(m => m.GetProperty("state").GetString() != "ACTIVE")) return false;
+                var states = await c.NodeStates();
+                seen[c.BaseUrl.ToString()] = string.Join(", ", states.Select(s => $"{s.Key} {s.Value}"));
+                if (states.Count < nodes || states.Values.Any(s => s != "ACTIVE")) return false;
             }
             return true;
-        }, TimeSpan.FromSeconds(60), "every node sees every node ACTIVE in the lobby");
+        }, TimeSpan.FromSeconds(90), () => "every node sees every node ACTIVE in the lobby; last seen: " + string.Join("; ", seen.Select(s => $"{s.Key}: [{s.Value}]")));
+    }
 
     public async Task<string> CreateRoomEverywhereAsync(string name, string admin, int creator = 0)
     {
