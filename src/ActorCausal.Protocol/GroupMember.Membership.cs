@@ -55,6 +55,7 @@ public sealed partial class GroupMember
             DownedSelf();
             return;
         }
+        _announcers.Remove(member);
         if (!_removed.Add(member)) return;
         _pendingJoins.Remove(member);
         if (View.Contains(member)) _states[member] = MemberState.Failed;
@@ -79,6 +80,7 @@ public sealed partial class GroupMember
             return;
         }
         _downed.Add(member);
+        _announcers.Remove(member);
         _pendingJoins.Remove(member);
         Suspected(member);
     }
