@@ -88,7 +88,7 @@ public sealed partial class GroupMember
     /// </summary>
     private void Pump()
     {
-        if (_frozen && _cut is null) return; // reported to a flush: only its decision delivers now
+        if (Mode is DeliveryMode.Frozen or DeliveryMode.CutOff) return;
         bool progress;
         do
         {
@@ -100,6 +100,44 @@ public sealed partial class GroupMember
             if (_totalQueue.Count > 0 && DeliverAgreedTotal()) progress = true;
         }
         while (progress);
+    }
+
+    /// <summary>How this member delivers right now.</summary>
+    private enum DeliveryMode
+    {
+        /// <summary>By the delivery conditions, as messages arrive.</summary>
+        Normal,
+        /// <summary>
+        /// A majority of the view is unreachable (suspected, downed or removed) from here: this member may be on the side
+        /// the resolver downs, or paused until the majority moved on, so it delivers nothing (its broadcasts wait) until
+        /// reachability returns or a view change decides. This bounds what a member on the losing side delivers that the
+        /// others never will.
+        /// </summary>
+        CutOff,
+        /// <summary>It reported to a flush: only the flush's decision delivers now.</summary>
+        Frozen,
+        /// <summary>Applying a flush commit: exactly the decided messages, up to the cut.</summary>
+        ApplyingCommit,
+    }
+
+    private DeliveryMode Mode =>
+        _cut is not null ? DeliveryMode.ApplyingCommit
+        : _frozen ? DeliveryMode.Frozen
+        : _size > 1 && (_size - _unreachablePeers) * 2 <= _size ? DeliveryMode.CutOff
+        : DeliveryMode.Normal;
+
+    /// <summary>Members of the view other than this one that are not ACTIVE here.</summary>
+    private int _unreachablePeers;
+
+    private void RecountReachability()
+    {
+        var before = Mode;
+        _unreachablePeers = 0;
+        foreach (var m in View.Members)
+        {
+            if (m != Self && StateOf(m) != MemberState.Active) _unreachablePeers++;
+        }
+        if (before == DeliveryMode.CutOff && Mode == DeliveryMode.Normal) Pump();
     }
 
     private bool AdvanceSender(int s)

@@ -34,6 +34,7 @@ public sealed partial class GroupMember
         if (_phase == MemberPhase.Stopped || !View.Contains(member) || member == Self || StateOf(member) != MemberState.Active) return;
         _states[member] = MemberState.Suspected;
         _effects.Add(new PeerSuspected(member));
+        RecountReachability();
     }
 
     /// <summary>The failure detector marked <paramref name="member"/> reachable again (Akka ReachableMember).</summary>
@@ -42,6 +43,7 @@ public sealed partial class GroupMember
         if (_phase == MemberPhase.Stopped || StateOf(member) != MemberState.Suspected) return;
         _states[member] = MemberState.Active;
         _effects.Add(new PeerReachable(member));
+        if (_phase != MemberPhase.Joining) RecountReachability();
     }
 
     /// <summary><paramref name="member"/> was downed and removed from the cluster (Akka MemberRemoved): the next view leaves it out.</summary>
@@ -53,9 +55,11 @@ public sealed partial class GroupMember
             DownedSelf();
             return;
         }
+        _announcers.Remove(member);
         if (!_removed.Add(member)) return;
         _pendingJoins.Remove(member);
         if (View.Contains(member)) _states[member] = MemberState.Failed;
+        RecountReachability();
         CoordinateViewChange();
     }
 
@@ -76,6 +80,7 @@ public sealed partial class GroupMember
             return;
         }
         _downed.Add(member);
+        _announcers.Remove(member);
         _pendingJoins.Remove(member);
         Suspected(member);
     }
@@ -85,9 +90,9 @@ public sealed partial class GroupMember
     {
         if (_phase == MemberPhase.Stopped || member == Self || _removed.Contains(member) || _downed.Contains(member)) return;
         if (View.Contains(member) || _pendingJoins.Contains(member)) return;
-        // A new incarnation at an address means the old process there is gone, whatever the detector says yet.
-        foreach (var old in View.Members.Where(m => m.Address == member.Address && m.Incarnation < member.Incarnation).ToList())
-            Removed(old);
+        // A new incarnation at an address does not remove the old one: on the same node it is a member that left and
+        // joins again (the old one may still be finishing its leave), and a restarted node's old incarnation is downed
+        // and removed by Akka itself (Removed); until then the old one is simply a member that does not answer.
         _pendingJoins.Add(member);
         CoordinateViewChange();
     }
@@ -200,6 +205,7 @@ public sealed partial class GroupMember
         {
             if (_removed.Contains(member)) _states[member] = MemberState.Failed;
         }
+        RecountReachability();
         _pendingJoins.RemoveAll(view.Contains);
         _leaving.RemoveWhere(m => !view.Contains(m));
         _coordinator = null;

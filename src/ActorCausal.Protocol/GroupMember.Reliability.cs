@@ -19,6 +19,7 @@ public sealed partial class GroupMember
     public void Tick(long nowMs)
     {
         if (nowMs > _now) _now = nowMs;
+        if (_phase == MemberPhase.Joining) JoinTick();
         if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
         if (_totalQueue.Count > 0 && !_frozen) RetryUndecided();

@@ -30,6 +30,12 @@ public sealed record GroupMemberSettings
     /// <summary>How many explicit-order messages the dependency index remembers for chain and dependents queries.</summary>
     public int DependencyIndexCapacity { get; init; } = 65_536;
 
+    /// <summary>A joining member announces itself this often until it is admitted.</summary>
+    public long JoinRetryIntervalMs { get; init; } = 300;
+
+    /// <summary>A joining member founds the group when nobody answered it for this long and no older node announced the group to it.</summary>
+    public long FoundingDelayMs { get; init; } = 1_000;
+
     /// <summary>Deliberately broken behaviour, for tests that show the checker catches it. Never set in production.</summary>
     internal ProtocolFaults Faults { get; init; } = ProtocolFaults.None;
 
@@ -43,6 +49,8 @@ public sealed record GroupMemberSettings
         if (StabilityIntervalMs <= 0 || IdleGossipIntervalMs < StabilityIntervalMs)
             throw new ArgumentOutOfRangeException(nameof(StabilityIntervalMs), "Gossip intervals must be positive and idle >= active.");
         if (MaxClockSkewMs <= 0) throw new ArgumentOutOfRangeException(nameof(MaxClockSkewMs), MaxClockSkewMs, "Must be positive.");
+        if (JoinRetryIntervalMs <= 0 || FoundingDelayMs <= 0)
+            throw new ArgumentOutOfRangeException(nameof(FoundingDelayMs), "Join retry interval and founding delay must be positive.");
         if (DependencyIndexCapacity <= 0) throw new ArgumentOutOfRangeException(nameof(DependencyIndexCapacity), DependencyIndexCapacity, "Must be positive.");
     }
 }

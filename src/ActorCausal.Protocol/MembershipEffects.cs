@@ -25,3 +25,9 @@ public sealed record LoadSnapshot(long ViewId, ReadOnlyMemory<byte> Snapshot) : 
 
 /// <summary>A broadcast accepted during a flush (<see cref="BroadcastResult.Ticket"/>) went out in the new view with this id.</summary>
 public sealed record HeldBroadcastSent(long Ticket, MessageId Id) : Effect;
+
+/// <summary>Announce this joining member to the group actor of every other Up node (the driver's JoinRequest).</summary>
+public sealed record AnnounceJoin : Effect;
+
+/// <summary>Tell the joiner <see cref="To"/> that the group exists (in view <see cref="ViewId"/>), so it must not found it.</summary>
+public sealed record AckJoin(MemberId To, long ViewId) : Effect;

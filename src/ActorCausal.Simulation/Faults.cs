@@ -29,9 +29,11 @@ public enum FaultKinds
     DownAll = 128,
     /// <summary>The link between two members breaks while both reach the rest; the resolver downs both as indirectly connected.</summary>
     Indirect = 256,
+    /// <summary>A member leaves and its node joins the group again at once, as a new incarnation, sometimes several times in a row.</summary>
+    Rejoin = 512,
     /// <summary>The six kinds the simulator had before the resolver's own decisions were modelled (regression seeds use it).</summary>
     Classic = Crash | Join | Leave | Suspect | Partition | Restart,
-    All = Classic | Pause | DownAll | Indirect,
+    All = Classic | Pause | DownAll | Indirect | Rejoin,
 }
 
 /// <summary>Parses and prints <see cref="FaultKinds"/> as the CLI spells them: <c>none</c>, <c>all</c> or a comma list of <c>crash,join,leave,suspect,partition,restart</c>.</summary>
@@ -41,7 +43,7 @@ public static class FaultKindsText
     [
         ("crash", FaultKinds.Crash), ("join", FaultKinds.Join), ("leave", FaultKinds.Leave),
         ("suspect", FaultKinds.Suspect), ("partition", FaultKinds.Partition), ("restart", FaultKinds.Restart),
-        ("pause", FaultKinds.Pause), ("downall", FaultKinds.DownAll), ("indirect", FaultKinds.Indirect),
+        ("pause", FaultKinds.Pause), ("downall", FaultKinds.DownAll), ("indirect", FaultKinds.Indirect), ("rejoin", FaultKinds.Rejoin),
     ];
 
     public static bool TryParse(string? text, out FaultKinds kinds, out string? error)
@@ -50,7 +52,7 @@ public static class FaultKindsText
         error = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            error = "--faults needs a value: none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect.";
+            error = "--faults needs a value: none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin.";
             return false;
         }
         foreach (var raw in text.Split(','))
@@ -70,7 +72,7 @@ public static class FaultKindsText
             var found = Array.FindIndex(Names, n => n.Name == part);
             if (found < 0)
             {
-                error = $"Unknown fault '{raw.Trim()}': use none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect.";
+                error = $"Unknown fault '{raw.Trim()}': use none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin.";
                 return false;
             }
             kinds |= Names[found].Kind;
@@ -237,7 +239,7 @@ public static class FaultPlanGenerator
     private static readonly FaultKinds[] Order =
     [
         FaultKinds.Crash, FaultKinds.Join, FaultKinds.Leave, FaultKinds.Suspect, FaultKinds.Partition, FaultKinds.Restart,
-        FaultKinds.Pause, FaultKinds.DownAll, FaultKinds.Indirect,
+        FaultKinds.Pause, FaultKinds.DownAll, FaultKinds.Indirect, FaultKinds.Rejoin,
     ];
 
     public static IReadOnlyList<FaultStep> Generate(SimulationOptions options, DeterministicRandom random)
@@ -294,6 +296,9 @@ public static class FaultPlanGenerator
                     break;
                 case FaultKinds.Indirect:
                     steps.Add(new IndirectFault(at));
+                    break;
+                case FaultKinds.Rejoin:
+                    steps.Add(new RejoinFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any, Times: 1 + random.NextInt(4)));
                     break;
             }
         }

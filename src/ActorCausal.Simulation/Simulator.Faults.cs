@@ -55,6 +55,7 @@ internal sealed partial class Simulator
     private int _partitions;
     private int _pauses;
     private int _indirect;
+    private int _rejoins;
     private int _viewInstalls;
     private long _maxViewId = 1;
     private int _snapshotsLoaded;
@@ -156,6 +157,7 @@ internal sealed partial class Simulator
         PartitionFault => "partition",
         PauseFault p => $"pause of {MemberRef.Format(p.Member)} ({p.Outcome})",
         IndirectFault => "indirectly connected pair",
+        RejoinFault r => $"leave and join again at once of {MemberRef.Format(r.Member)}, {r.Times} times",
         _ => step.GetType().Name,
     };
 
@@ -252,6 +254,8 @@ internal sealed partial class Simulator
                 return TryPause(pause, out why);
             case IndirectFault indirect:
                 return TryIndirect(indirect, out why);
+            case RejoinFault rejoin:
+                return TryRejoin(rejoin, out why);
             default:
                 why = $"unknown fault step {step.GetType().Name}";
                 return StepOutcome.Skip;
@@ -563,15 +567,18 @@ internal sealed partial class Simulator
         }
     }
 
-    private void DoJoin(int restartOf)
+    /// <summary>A new member joins: at a new address, or (<paramref name="restartOf"/>) as the next incarnation at that slot's address. Returns its slot.</summary>
+    private int DoJoin(int restartOf, bool rejoin = false)
     {
-        if (_joinerFactory is null) return;
+        if (_joinerFactory is null) return -1;
         var id = restartOf >= 0 ? new MemberId(_ids[restartOf].Address, _ids[restartOf].Incarnation + 1) : new MemberId($"m{_nextAddress++}", 1);
         while (_slotOf.ContainsKey(id)) id = id with { Incarnation = id.Incarnation + 1 };
         var slot = AddSlot(id, _joinerFactory(id, _settings, _now), null);
-        if (restartOf >= 0) _restarts++;
+        if (rejoin) { }
+        else if (restartOf >= 0) _restarts++;
         else _joins++;
-        Log(restartOf >= 0 ? $"{id} starts at the address of {_ids[restartOf]} and asks to join" : $"{id} starts and asks to join");
+        Log(rejoin ? $"{id} joins again at once where {_ids[restartOf]} is leaving"
+            : restartOf >= 0 ? $"{id} starts at the address of {_ids[restartOf]} and asks to join" : $"{id} starts and asks to join");
         Hash(0x10E);
         Hash((ulong)slot);
         foreach (var split in _partitionEvents) _history[slot].Add(split with { TimeMs = _now });
@@ -587,6 +594,7 @@ internal sealed partial class Simulator
             if (removeBase > _now) ScheduleNotify(_now + _oracle.NextInt(0, Math.Max(0, (int)Math.Min(int.MaxValue, removeBase - _now - 1))), slot, NotifyKind.Suspected, subject);
             ScheduleNotify(Math.Max(_now, removeBase) + _oracle.NextInt(0, Timing.SpreadMs), slot, NotifyKind.Removed, subject);
         }
+        return slot;
     }
 
     private void DoLeave(int slot)
@@ -932,6 +940,7 @@ internal sealed partial class Simulator
         Partitions = _partitions,
         Pauses = _pauses,
         IndirectlyConnected = _indirect,
+        Rejoins = _rejoins,
         ViewInstalls = _viewInstalls,
         MaxViewId = _maxViewId,
         HeldBroadcasts = _heldBroadcasts,
@@ -1053,6 +1062,8 @@ public sealed record FaultSummary
     public int Pauses { get; init; }
     /// <summary>Pairs of members downed as indirectly connected.</summary>
     public int IndirectlyConnected { get; init; }
+    /// <summary>Leave-then-join-again rounds (each a leave and a new incarnation at the same address).</summary>
+    public int Rejoins { get; init; }
     /// <summary>ViewInstalled effects over all members.</summary>
     public int ViewInstalls { get; init; }
     public long MaxViewId { get; init; }

@@ -51,7 +51,7 @@ public sealed record CheckerOptions
 /// Works with any set of histories: the simulator's, hand-built ones in tests, or logs of a real cluster.
 /// </para>
 /// </remarks>
-public sealed class InvariantChecker
+public sealed partial class InvariantChecker
 {
     private readonly MemberHistory[] _histories;
     private readonly HashSet<long> _closedViews = new();
@@ -161,6 +161,7 @@ public sealed class InvariantChecker
 
         // 7. Virtual synchrony and snapshots.
         CheckVirtualSynchrony(state, violations);
+        CheckLeavers(fates, state, violations);
         CheckSnapshots(state, violations);
 
         // 8. Partitions.

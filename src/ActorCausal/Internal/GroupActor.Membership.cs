@@ -15,29 +15,20 @@ namespace ActorCausal.Internal;
 // member that leaves and joins again a new count, so each is a new member and its old incarnation is gone. Cluster
 // events are about nodes: each is applied to every member this actor knows on that node.
 //
-// Joining: a group actor whose node is Up announces itself (JoinRequest) every join-retry-interval to the group actors
-// of every other Up node. A member that gets it, from a joiner whose node it also sees Up with that uid, calls
-// JoinRequested (the coordinator then admits it with a flush and the oldest old member sends the Welcome with the
-// snapshot) and answers JoinAck. A joiner that receives a JoinAck knows the group exists and never founds it.
-//
-// Founding: a joiner founds the group (a one-member view 1) when (a) it has been announcing for founding-delay,
-// (b) no JoinAck arrived during the last founding-delay, and (c) its node is the oldest Up member (Akka's age order)
-// among itself and the joiners that announced themselves to it. Every node that starts the group at about the same time
-// therefore waits for the oldest one, which founds and then admits the others. Two founders would need announcements
-// lost for longer than founding-delay; the result would be two groups of the same name that never merge (each refuses the
-// other's traffic as NotAMember, logged), so founding-delay must exceed the time a message takes between Up nodes.
+// Joining and founding are the protocol's (GroupMember.Joining.cs): this actor tells it when its node is Up (NodeUp),
+// carries its AnnounceJoin as a JoinRequest to the group actor of every other Up node and its AckJoin as a JoinAck, and
+// feeds what arrives back (Announced, with whether the joiner's node is older than this one by Akka's age order, once
+// the joiner's node is Up here with that uid; JoinAcknowledged). Two founders need announcements lost for longer than
+// founding-delay; the two groups of one name then do not merge (docs/protocol.md, Limits).
 internal sealed partial class GroupActor
 {
     private readonly Cluster _cluster;
     private readonly Address _selfAddress;
     private readonly MemberId _self;
     private readonly Dictionary<Address, Member> _up = new();
-    private readonly Dictionary<MemberId, long> _announcedJoiners = new();
     /// <summary>Members heard of (views, join requests), to apply node-level cluster events to; pruned when their node is removed.</summary>
     private readonly HashSet<MemberId> _known = new();
     private Member? _selfMember;
-    private long _joinStartedAt;
-    private long _lastAckAt = long.MinValue / 2;
 
     private sealed class JoinTimer
     {
@@ -73,11 +64,7 @@ internal sealed partial class GroupActor
                 // those peers are the ones that go on. Only MemberRemoved (the leader of the side that goes on, once it
                 // converged) changes the view; see GroupMember.Downed.
                 _up.Remove(downed.Member.Address);
-                foreach (var id in MembersOn(downed.Member))
-                {
-                    _announcedJoiners.Remove(id);
-                    _member.Downed(id);
-                }
+                foreach (var id in MembersOn(downed.Member)) _member.Downed(id);
                 break;
             case ClusterEvent.MemberDowned downed:
                 OnGone(downed.Member);
@@ -113,7 +100,6 @@ internal sealed partial class GroupActor
         }
         foreach (var id in MembersOn(m))
         {
-            _announcedJoiners.Remove(id);
             _known.Remove(id);
             _learned.Remove(id);
             _member.Removed(id);
@@ -132,62 +118,35 @@ internal sealed partial class GroupActor
         _selfMember = self;
         if (_state != GroupActorState.WaitingForClusterUp) return;
         _state = GroupActorState.Joining;
-        _joinStartedAt = _clock.NowMs;
-        Timers.StartPeriodicTimer("join", JoinTimer.Instance, TimeSpan.Zero, _settings.JoinRetryInterval);
+        AdvanceTime();
+        _member.NodeUp();
+        // The protocol decides when to announce and whether to found; this timer only gives it time at that pace.
+        Timers.StartPeriodicTimer("join", JoinTimer.Instance, _settings.JoinRetryInterval, _settings.JoinRetryInterval);
     }
 
     private void OnJoinTimer()
     {
         if (_state != GroupActorState.Joining) return;
-        var now = _clock.NowMs;
+        AdvanceTime();
+        ProcessEffects();
+    }
+
+    /// <summary>The protocol's AnnounceJoin: a JoinRequest to the group actor of every other Up node.</summary>
+    private void AnnounceToAll()
+    {
         foreach (var m in _up.Values)
         {
             if (!IsSelf(m)) Announce(m);
         }
-        if (now - _joinStartedAt >= (long)_settings.FoundingDelay.TotalMilliseconds
-            && now - _lastAckAt >= (long)_settings.FoundingDelay.TotalMilliseconds
-            && IsOldestAnnouncedHost())
-        {
-            Found();
-        }
     }
 
     private void Announce(Member m) => PeerRef(IdOf(m)).Tell(new JoinRequest(_self), Self);
-
-    /// <summary>True when no Up node that announced the group to this one is older than this node.</summary>
-    private bool IsOldestAnnouncedHost()
-    {
-        if (_selfMember is null) return false;
-        foreach (var joiner in _announcedJoiners.Keys)
-        {
-            if (UpMember(joiner) is { } other && other.IsOlderThan(_selfMember)) return false;
-        }
-        return true;
-    }
 
     /// <summary>The Up cluster member behind <paramref name="id"/> (same address and uid), or null.</summary>
     private Member? UpMember(MemberId id)
     {
         if (!Address.TryParse(id.Address, out var address) || address is null) return null;
         return _up.TryGetValue(address, out var m) && m.UniqueAddress.Uid == GroupIncarnation.NodeUid(id) ? m : null;
-    }
-
-    private void Found()
-    {
-        var view = new GroupView(1, [_self]);
-        _log.Info("Group {0}: no member answered within {1} and this is the oldest Up node hosting the group; founding {2}.",
-            _group, _settings.FoundingDelay, view);
-        _member = new GroupMember(_self, view, _protocolSettings, _clock.NowMs);
-        _metricsBaseline = null;
-        _lastTickMs = 0;
-        AdvanceTime();
-        OnViewInstalled(view, [_self], []);
-        foreach (var joiner in _announcedJoiners.Keys.ToList())
-        {
-            if (UpMember(joiner) is not null) _member.JoinRequested(joiner);
-        }
-        _announcedJoiners.Clear();
-        ProcessEffects();
     }
 
     private void OnJoinRequest(JoinRequest request)
@@ -197,7 +156,7 @@ internal sealed partial class GroupActor
             _unverifiedSenders++;
             return;
         }
-        if (UpMember(request.Joiner) is null)
+        if (UpMember(request.Joiner) is not { } node)
         {
             // Not Up here (yet): it repeats its request; the cluster's gossip will catch up.
             _joinRequestsIgnored++;
@@ -205,18 +164,10 @@ internal sealed partial class GroupActor
         }
         _known.Add(request.Joiner);
         LearnPeer(request.Joiner, Sender);
-        switch (_state)
-        {
-            case GroupActorState.Member:
-                AdvanceTime();
-                _member.JoinRequested(request.Joiner);
-                Sender.Tell(new JoinAck(_self, _view.Id), Self);
-                ProcessEffects();
-                break;
-            case GroupActorState.Joining or GroupActorState.WaitingForClusterUp:
-                _announcedJoiners[request.Joiner] = _clock.NowMs;
-                break;
-        }
+        if (_state == GroupActorState.Stopped) return;
+        AdvanceTime();
+        _member.Announced(request.Joiner, _selfMember is { } self && node.IsOlderThan(self));
+        ProcessEffects();
     }
 
     private void OnJoinAck(JoinAck ack)
@@ -227,7 +178,9 @@ internal sealed partial class GroupActor
             return;
         }
         LearnPeer(ack.Member, Sender);
-        _lastAckAt = _clock.NowMs;
+        AdvanceTime();
+        _member.JoinAcknowledged(ack.Member);
+        ProcessEffects();
     }
 
     /// <summary>True when the transport sender of the current message is the group actor of <paramref name="claimed"/>'s node.</summary>

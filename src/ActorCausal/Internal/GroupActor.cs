@@ -60,12 +60,16 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _group = group;
         _subscriber = subscriber;
         _settings = settings;
-        _protocolSettings = protocolSettings;
         _tag = CausalMetrics.GroupTag(group);
         _cluster = Cluster.Get(Context.System);
         _selfAddress = _cluster.SelfAddress;
         _self = GroupIncarnation.Next(_cluster.SelfUniqueAddress, group);
         _provider = ((ExtendedActorSystem)Context.System).Provider;
+        _protocolSettings = protocolSettings with
+        {
+            JoinRetryIntervalMs = Math.Max(1, (long)settings.JoinRetryInterval.TotalMilliseconds),
+            FoundingDelayMs = Math.Max(1, (long)settings.FoundingDelay.TotalMilliseconds),
+        };
         _member = GroupMember.Joining(_self, _protocolSettings, _clock.NowMs);
         _view = _member.View;
     }
@@ -395,6 +399,12 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     break;
                 case LoadSnapshot load:
                     if (!_options.Stateless) _subscriber.Tell(new InstallSnapshot(_group, load.ViewId, load.Snapshot));
+                    break;
+                case AnnounceJoin:
+                    AnnounceToAll();
+                    break;
+                case AckJoin ack:
+                    PeerRef(ack.To).Tell(new JoinAck(_self, ack.ViewId), Self);
                     break;
                 case HeldBroadcastSent held:
                     _subscriber.Tell(new BroadcastReleased(_group, held.Ticket, held.Id));

@@ -174,7 +174,7 @@ public class MembershipOracleTests
         Assert.True(FaultKindsText.TryParse("pause,downall,indirect", out var resolver, out _));
         Assert.Equal(FaultKinds.Pause | FaultKinds.DownAll | FaultKinds.Indirect, resolver);
         Assert.True(FaultKindsText.TryParse("classic", out var classic, out _));
-        Assert.Equal(FaultKinds.All & ~(FaultKinds.Pause | FaultKinds.DownAll | FaultKinds.Indirect), classic);
+        Assert.Equal(FaultKinds.All & ~(FaultKinds.Pause | FaultKinds.DownAll | FaultKinds.Indirect | FaultKinds.Rejoin), classic);
         Assert.True(FaultKindsText.TryParse("crash, join,partition", out var some, out _));
         Assert.Equal(FaultKinds.Crash | FaultKinds.Join | FaultKinds.Partition, some);
         Assert.True(FaultKindsText.TryParse("none", out var none, out _));

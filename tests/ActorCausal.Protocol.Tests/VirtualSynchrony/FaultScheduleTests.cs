@@ -44,6 +44,7 @@ public class FaultScheduleTests
     [InlineData(FaultKinds.Pause)]
     [InlineData(FaultKinds.DownAll)]
     [InlineData(FaultKinds.Indirect)]
+    [InlineData(FaultKinds.Rejoin)]
     public void Each_kind_of_fault_alone_on_lossy_links_keeps_every_invariant(FaultKinds kind)
     {
         var options = AllFaults with { Faults = kind, Loss = 0.03, Duplication = 0.02, Members = kind is FaultKinds.Partition or FaultKinds.DownAll ? 3 : 5 };

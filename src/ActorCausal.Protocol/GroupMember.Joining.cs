@@ -1,0 +1,78 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol.Membership;
+
+namespace ActorCausal.Protocol;
+
+// Joining and founding as protocol inputs and effects (the driver only carries announcements and acks between nodes):
+// a joining member whose node is Up (NodeUp) announces itself every JoinRetryIntervalMs (AnnounceJoin); a member that
+// hears an announcement (Announced) admits the joiner and acknowledges (AckJoin); a joiner that heard an ack knows the
+// group exists. It founds the group (a one-member view 1) on Tick when it has announced for FoundingDelayMs, no ack
+// came during the last FoundingDelayMs, and no joiner that announced itself here is on an older node (Akka's age order),
+// then admits those announcers. Every node that starts the group at about the same time therefore waits for the oldest.
+public sealed partial class GroupMember
+{
+    private bool _nodeUp;
+    private long _joinStartedAt;
+    private long _lastAckAt = long.MinValue / 2;
+    private long _nextAnnounceAt;
+    /// <summary>Joiners that announced themselves here, and whether their node is older than this one (Akka's age order).</summary>
+    private readonly Dictionary<MemberId, bool> _announcers = new();
+
+    /// <summary>This member's node is Up in the cluster: a joining member starts announcing itself.</summary>
+    public void NodeUp()
+    {
+        if (_phase != MemberPhase.Joining || _nodeUp) return;
+        _nodeUp = true;
+        _joinStartedAt = _now;
+        _nextAnnounceAt = _now;
+        JoinTick();
+    }
+
+    /// <summary>
+    /// <paramref name="joiner"/>, on a node the driver sees Up, announced itself; <paramref name="fromOlderNode"/>: that node
+    /// is older than this member's (Akka's Member.IsOlderThan). A member admits it and acknowledges; a joiner remembers it
+    /// for the founding decision.
+    /// </summary>
+    public void Announced(MemberId joiner, bool fromOlderNode)
+    {
+        if (joiner == Self) return;
+        switch (_phase)
+        {
+            case MemberPhase.Normal or MemberPhase.Flushing:
+                JoinRequested(joiner);
+                _effects.Add(new AckJoin(joiner, View.Id));
+                break;
+            case MemberPhase.Joining when !_removed.Contains(joiner) && !_downed.Contains(joiner):
+                _announcers[joiner] = fromOlderNode;
+                break;
+        }
+    }
+
+    /// <summary>A member of the group answered this joiner's announcement: the group exists, so this member does not found it.</summary>
+    public void JoinAcknowledged(MemberId member)
+    {
+        if (_phase == MemberPhase.Joining) _lastAckAt = _now;
+    }
+
+    private void JoinTick()
+    {
+        if (_phase != MemberPhase.Joining || !_nodeUp) return;
+        if (_now >= _nextAnnounceAt)
+        {
+            _effects.Add(new AnnounceJoin());
+            _nextAnnounceAt = _now + Settings.JoinRetryIntervalMs;
+        }
+        var waited = _now - _joinStartedAt >= Settings.FoundingDelayMs;
+        var unanswered = _now - _lastAckAt >= Settings.FoundingDelayMs;
+        if (waited && unanswered && !_announcers.ContainsValue(true)) Found();
+    }
+
+    private void Found()
+    {
+        var view = new GroupView(1, [Self]);
+        var announcers = _announcers.Keys.ToList();
+        _announcers.Clear();
+        Install(view, [Self], ImmutableArray<MemberId>.Empty);
+        foreach (var joiner in announcers) JoinRequested(joiner);
+    }
+}

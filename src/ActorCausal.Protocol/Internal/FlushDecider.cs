@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+
+namespace ActorCausal.Protocol.Internal;
+
+/// <summary>
+/// The flush's decision as a pure function of the participants' reports: which messages of the closing view every
+/// survivor delivers (the cut) and in which order the open total-order ones go. No member state; table tests in
+/// FlushDeciderTests.
+/// </summary>
+internal static class FlushDecider
+{
+    /// <summary>
+    /// The decision rule. Per sender, the cut starts at the most any survivor delivered (everything delivered somewhere
+    /// stays) and extends over the messages some survivor holds without a gap; then it shrinks until every causal or
+    /// total message inside has its causal past inside, and every explicit one its dependencies. Total-order messages
+    /// keep a final priority that any survivor knows; the others get priorities above all of those, in causal order.
+    /// </summary>
+    public static FlushDecision Decide(long viewId, int size, IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers, long maxAgreed, MemberId self)
+    {
+        var all = reports.Values.ToList();
+        var maxDelivered = new long[size];
+        var minDelivered = Enumerable.Repeat(long.MaxValue, size).ToArray();
+        var held = new Dictionary<MessageId, DataMessage>();
+        var finals = new Dictionary<MessageId, Priority>();
+        foreach (var report in all)
+        {
+            for (var k = 0; k < size; k++)
+            {
+                maxDelivered[k] = Math.Max(maxDelivered[k], report.Delivered[k]);
+                minDelivered[k] = Math.Min(minDelivered[k], report.Delivered[k]);
+            }
+            foreach (var m in report.Messages) held.TryAdd(m.Id, m);
+            foreach (var f in report.Finals) finals.TryAdd(f.Message, f.Priority);
+        }
+
+        var reported = new bool[size];
+        foreach (var rank in reports.Keys) reported[rank] = true;
+        var cut = (long[])maxDelivered.Clone();
+        for (var s = 0; s < size; s++)
+        {
+            while (held.ContainsKey(new MessageId(viewId, s, cut[s] + 1))) cut[s]++;
+        }
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            for (var s = 0; s < size; s++)
+            {
+                for (var seq = maxDelivered[s] + 1; seq <= cut[s]; seq++)
+                {
+                    if (InsideCut(held[new MessageId(viewId, s, seq)], cut, reported)) continue;
+                    cut[s] = seq - 1;
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        var messages = ImmutableArray.CreateBuilder<DataMessage>();
+        var totals = new List<DataMessage>();
+        for (var s = 0; s < size; s++)
+        {
+            for (var seq = minDelivered[s] + 1; seq <= cut[s]; seq++)
+            {
+                var m = held[new MessageId(viewId, s, seq)];
+                messages.Add(m);
+                if (m.Order == DeliveryOrder.Total) totals.Add(m);
+            }
+        }
+        var order = OrderTotals(totals, finals, maxAgreed, viewId, self);
+        return new FlushDecision(viewId, viewId + 1, newMembers, [.. cut], messages.ToImmutable(), order);
+    }
+
+    /// <summary>
+    /// One delivery order for the open total-order messages: a topological order of "must come first" (same sender
+    /// earlier, in the causal past, or a smaller known final), taking known finals first in their order, then
+    /// undecided messages in causal order. Priorities are renumbered above every known one in that order.
+    /// </summary>
+    public static ImmutableArray<KnownFinal> OrderTotals(List<DataMessage> totals, Dictionary<MessageId, Priority> finals, long maxAgreed, long viewId, MemberId self)
+    {
+        var n = totals.Count;
+        var successors = new List<int>[n];
+        var pending = new int[n];
+        for (var i = 0; i < n; i++) successors[i] = new List<int>();
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                if (i == j || !MustPrecede(totals[i], totals[j], finals)) continue;
+                successors[i].Add(j);
+                pending[j]++;
+            }
+        }
+        var ready = new PriorityQueue<int, (int, long, long, int, long)>();
+        void Offer(int i)
+        {
+            var m = totals[i];
+            var key = finals.TryGetValue(m.Id, out var f) ? (0, f.Number, (long)f.Rank, m.Sender, m.Sequence) : (1, ClockSum(m), 0L, m.Sender, m.Sequence);
+            ready.Enqueue(i, key);
+        }
+        for (var i = 0; i < n; i++)
+        {
+            if (pending[i] == 0) Offer(i);
+        }
+        var top = finals.Count == 0 ? maxAgreed : Math.Max(maxAgreed, finals.Values.Max(p => p.Number));
+        var order = ImmutableArray.CreateBuilder<KnownFinal>(n);
+        while (ready.TryDequeue(out var i, out _))
+        {
+            order.Add(new KnownFinal(totals[i].Id, new Priority(++top, 0)));
+            foreach (var j in successors[i])
+            {
+                if (--pending[j] == 0) Offer(j);
+            }
+        }
+        if (order.Count != n)
+            throw new InvalidOperationException($"{self}: the open total-order messages of view {viewId} have contradictory orderings; no flush decision is possible.");
+        return order.MoveToImmutable();
+    }
+
+    public static bool MustPrecede(DataMessage a, DataMessage b, Dictionary<MessageId, Priority> finals)
+    {
+        if (a.Sender == b.Sender) return a.Sequence < b.Sequence;
+        if (b.Clock[a.Sender] >= a.Sequence) return true;
+        return finals.TryGetValue(a.Id, out var fa) && finals.TryGetValue(b.Id, out var fb) && fa < fb;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="m"/>'s past lies inside the cut. Messages of a member that did not report and that no
+    /// reporter holds are lost for good: no survivor will ever deliver them, so they constrain nothing (they are treated
+    /// as never sent). A reporter holds all of its own messages, so its part of the past is always checked.
+    /// </summary>
+    public static bool InsideCut(DataMessage m, long[] cut, bool[] reported)
+    {
+        switch (m.Order)
+        {
+            case DeliveryOrder.Causal or DeliveryOrder.Total:
+                for (var k = 0; k < cut.Length; k++)
+                {
+                    if (k != m.Sender && reported[k] && m.Clock[k] > cut[k]) return false;
+                }
+                return true;
+            case DeliveryOrder.Explicit:
+                foreach (var dep in m.DependsOn)
+                {
+                    if (reported[dep.Sender] && dep.Sequence > cut[dep.Sender]) return false;
+                }
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private static long ClockSum(DataMessage m)
+    {
+        long sum = 0;
+        foreach (var e in m.Clock.AsSpan()) sum += e;
+        return sum;
+    }
+}
