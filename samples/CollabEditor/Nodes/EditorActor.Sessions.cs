@@ -28,6 +28,11 @@ public sealed partial class EditorActor
         public static PollStatus Instance { get; } = new();
     }
 
+    private sealed record StatusUnavailable
+    {
+        public static StatusUnavailable Instance { get; } = new();
+    }
+
     private sealed record Publish
     {
         public static Publish Instance { get; } = new();
@@ -57,7 +62,7 @@ public sealed partial class EditorActor
         Receive<PollStatus>(_ =>
         {
             if (_group is not null && _sessions.Count > 0)
-                _group.Ask<GroupStatus>(GetGroupStatus.Instance, TimeSpan.FromSeconds(5)).PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException("status")));
+                _group.Ask<GroupStatus>(GetGroupStatus.Instance, TimeSpan.FromSeconds(5)).PipeTo(Self, failure: _ => StatusUnavailable.Instance);
         });
         Receive<GroupStatus>(s =>
         {
@@ -66,6 +71,7 @@ public sealed partial class EditorActor
             PresenceChanged();
         });
         Receive<Publish>(_ => PublishNow());
+        Receive<StatusUnavailable>(_ => { }); // the group is busy (a view change); the next poll asks again
         RememberVersion();
     }
 
