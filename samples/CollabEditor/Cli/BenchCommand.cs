@@ -19,9 +19,10 @@ public static class BenchCommand
         var noCluster = new Option<bool>("--no-cluster") { Description = "Skip the cluster replay of automerge-paper over 3 nodes." };
         var traces = new Option<string[]>("--trace") { Description = "Trace names or files (default: the three in samples/CollabEditor/traces).", AllowMultipleArgumentsPerToken = true };
         var json = new Option<FileInfo?>("--json") { Description = "Also write every figure to this JSON file." };
+        var peerList = new Option<string[]>("--peers") { Description = "Which peers to run (default: yjs loro automerge).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("bench", "Measure the CRDT against the naive baseline and Yjs, Loro, Automerge (by node), side by side.")
         {
-            runs, peerRuns, noPeers, noNaive, noCluster, traces, json,
+            runs, peerRuns, noPeers, noNaive, noCluster, traces, json, peerList,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -61,7 +62,7 @@ public static class BenchCommand
                     Progress(all[^1]);
                 }
                 if (peers is not null)
-                    foreach (var lib in PeerBench.Libs)
+                    foreach (var lib in parse.GetValue(peerList) is { Length: > 0 } chosen ? chosen.Where(PeerBench.Libs.Contains) : PeerBench.Libs)
                     {
                         output.WriteLine($"{label}: {lib} ...");
                         all.Add(peers.Measure(lib, path, label, lib == "automerge" ? 1 : pr));
