@@ -11,6 +11,7 @@ public sealed partial class GroupMember
     private const int MaxBufferedFutureMessages = 10_000;
     private readonly Dictionary<MemberId, MemberState> _states = new();
     private readonly HashSet<MemberId> _removed = new();
+    private readonly HashSet<MemberId> _downed = new();
     private readonly List<MemberId> _pendingJoins = new();
     private readonly HashSet<MemberId> _leaving = new();
     private readonly List<(MemberId From, ProtocolMessage Message)> _futureMessages = new();
@@ -58,10 +59,31 @@ public sealed partial class GroupMember
         CoordinateViewChange();
     }
 
+    /// <summary>
+    /// The split-brain resolver downed <paramref name="member"/> (Akka <c>MemberDowned</c>). For a peer this is only a
+    /// final suspicion, never a view change: one resolver decision downs its peers first and the deciding node last, each
+    /// a separate <c>MemberDowned</c>, so on the losing side of a split (<c>DownAll</c>, <c>DownIndirectlyConnected</c>,
+    /// keep-majority's <c>DownReachable</c>) the peers reported downed first may be exactly the members that go on. Only
+    /// <see cref="Removed"/> (Akka <c>MemberRemoved</c>, which the leader of the side that goes on publishes once that
+    /// side has converged) starts a view change. <paramref name="member"/> = this member: stop at once.
+    /// </summary>
+    public void Downed(MemberId member)
+    {
+        if (_phase == MemberPhase.Stopped) return;
+        if (member == Self)
+        {
+            DownedSelf();
+            return;
+        }
+        _downed.Add(member);
+        _pendingJoins.Remove(member);
+        Suspected(member);
+    }
+
     /// <summary><paramref name="member"/> started the group on a node that is Up and asks to be admitted.</summary>
     public void JoinRequested(MemberId member)
     {
-        if (_phase == MemberPhase.Stopped || member == Self || _removed.Contains(member)) return;
+        if (_phase == MemberPhase.Stopped || member == Self || _removed.Contains(member) || _downed.Contains(member)) return;
         if (View.Contains(member) || _pendingJoins.Contains(member)) return;
         // A new incarnation at an address means the old process there is gone, whatever the detector says yet.
         foreach (var old in View.Members.Where(m => m.Address == member.Address && m.Incarnation < member.Incarnation).ToList())

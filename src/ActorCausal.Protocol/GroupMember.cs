@@ -118,9 +118,15 @@ public sealed partial class GroupMember
                 ? BroadcastResult.Refused(BroadcastRefusal.NotAMember, $"{Self} has not been admitted to the group yet.")
                 : BroadcastResult.Refused(BroadcastRefusal.Stopped, $"{Self} has stopped ({_stopReason}); it sends nothing more.");
         }
-        if (_phase == MemberPhase.Flushing || _held.Count > 0) return Hold(payload, order, deps);
-
         var own = _logs[Rank];
+        // Held broadcasts count against the same bound as unstable ones.
+        if (_phase == MemberPhase.Flushing || _held.Count > 0)
+        {
+            if (_seq - own.Stable + _held.Count < Settings.MaxUnstable) return Hold(payload, order, deps);
+            _refused++;
+            return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
+                $"{_held.Count} broadcasts are held for the next view and {_seq - own.Stable} are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
+        }
         if (_seq - own.Stable >= Settings.MaxUnstable)
         {
             RecomputeStability();

@@ -33,7 +33,7 @@ public static class Cli
         var parallelism = new Option<int>("--parallelism") { Description = "Schedules run at once (each one is single-threaded).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var faults = new Option<string>("--faults")
         {
-            Description = "Membership faults: none, all, or a comma list of crash, join, leave, suspect, partition, restart. Each schedule draws its own plan from its seed.",
+            Description = "Membership faults: none, all, classic (the first six), or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect. Each schedule draws its own plan from its seed.",
             DefaultValueFactory = _ => "none",
         };
         faults.Validators.Add(result =>
@@ -125,7 +125,7 @@ public static class Cli
         var progressStep = Math.Max(1, schedules / 10);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var byKind = new SortedDictionary<ViolationKind, long>();
-        long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0;
+        long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, pauses = 0, indirect = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0;
         int uniformOnly = 0;
         ScheduleResult? firstUniformOnly = null;
 
@@ -149,6 +149,8 @@ public static class Cli
                 leaves += f.Leaves;
                 suspicions += f.FalseSuspicions;
                 partitions += f.Partitions;
+                pauses += f.Pauses;
+                indirect += f.IndirectlyConnected;
                 viewInstalls += f.ViewInstalls;
                 held += f.HeldBroadcasts;
                 snapshots += f.SnapshotsLoaded;
@@ -174,7 +176,7 @@ public static class Cli
         if (options.HasFaults)
         {
             output.WriteLine(string.Create(inv,
-                $"faults: crashes={crashes} joins={joins} restarts={restarts} leaves={leaves} false-suspicions={suspicions} partitions={partitions} view-installs={viewInstalls} held-broadcasts={held} snapshots-loaded={snapshots} skipped-steps={skipped} lost-broadcasts={lost}"));
+                $"faults: crashes={crashes} joins={joins} restarts={restarts} leaves={leaves} false-suspicions={suspicions} partitions={partitions} pauses={pauses} indirectly-connected={indirect} view-installs={viewInstalls} held-broadcasts={held} snapshots-loaded={snapshots} skipped-steps={skipped} lost-broadcasts={lost}"));
         }
         if (byKind.Count > 0)
             output.WriteLine("violations by kind: " + string.Join(" ", byKind.Select(k => string.Create(inv, $"{k.Key}={k.Value}"))));

@@ -19,7 +19,19 @@ public enum FaultKinds
     Partition = 16,
     /// <summary>A member crashes, is removed, and comes back at the same address as a new incarnation that joins.</summary>
     Restart = 32,
-    All = Crash | Join | Leave | Suspect | Partition | Restart,
+    /// <summary>
+    /// A member's process is paused (SIGSTOP) and resumes: briefly (a false suspicion both ways), or after the majority
+    /// downed and removed it, when its own resolver downs it alone (keep-majority), downs every peer and then itself
+    /// (down-all-when-unstable), or never tells it.
+    /// </summary>
+    Pause = 64,
+    /// <summary>A partition whose minority's resolvers see instability and down every node, peers first and themselves last (DownAll).</summary>
+    DownAll = 128,
+    /// <summary>The link between two members breaks while both reach the rest; the resolver downs both as indirectly connected.</summary>
+    Indirect = 256,
+    /// <summary>The six kinds the simulator had before the resolver's own decisions were modelled (regression seeds use it).</summary>
+    Classic = Crash | Join | Leave | Suspect | Partition | Restart,
+    All = Classic | Pause | DownAll | Indirect,
 }
 
 /// <summary>Parses and prints <see cref="FaultKinds"/> as the CLI spells them: <c>none</c>, <c>all</c> or a comma list of <c>crash,join,leave,suspect,partition,restart</c>.</summary>
@@ -29,6 +41,7 @@ public static class FaultKindsText
     [
         ("crash", FaultKinds.Crash), ("join", FaultKinds.Join), ("leave", FaultKinds.Leave),
         ("suspect", FaultKinds.Suspect), ("partition", FaultKinds.Partition), ("restart", FaultKinds.Restart),
+        ("pause", FaultKinds.Pause), ("downall", FaultKinds.DownAll), ("indirect", FaultKinds.Indirect),
     ];
 
     public static bool TryParse(string? text, out FaultKinds kinds, out string? error)
@@ -37,7 +50,7 @@ public static class FaultKindsText
         error = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            error = "--faults needs a value: none, all, or a comma list of crash, join, leave, suspect, partition, restart.";
+            error = "--faults needs a value: none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect.";
             return false;
         }
         foreach (var raw in text.Split(','))
@@ -50,11 +63,14 @@ public static class FaultKindsText
                 case "all":
                     kinds |= FaultKinds.All;
                     continue;
+                case "classic":
+                    kinds |= FaultKinds.Classic;
+                    continue;
             }
             var found = Array.FindIndex(Names, n => n.Name == part);
             if (found < 0)
             {
-                error = $"Unknown fault '{raw.Trim()}': use none, all, or a comma list of crash, join, leave, suspect, partition, restart.";
+                error = $"Unknown fault '{raw.Trim()}': use none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect.";
                 return false;
             }
             kinds |= Names[found].Kind;
@@ -66,6 +82,7 @@ public static class FaultKindsText
     {
         if (kinds == FaultKinds.None) return "none";
         if (kinds == FaultKinds.All) return "all";
+        if (kinds == FaultKinds.Classic) return "classic";
         return string.Join(",", Names.Where(n => (kinds & n.Kind) != 0).Select(n => n.Name));
     }
 }
@@ -87,6 +104,13 @@ public sealed record FaultTiming
     /// <summary>A false suspicion lasts this long at each observer; always shorter than the stable-after, so it removes no one.</summary>
     public int FalseSuspicionMinMs { get; init; } = 20;
     public int FalseSuspicionMaxMs { get; init; } = 120;
+
+    /// <summary>
+    /// The leader of the side that goes on removes a downed member (MemberRemoved) this long after it saw it downed:
+    /// gossip convergence plus leader-actions-interval.
+    /// </summary>
+    public int ConvergenceMinMs { get; init; } = 10;
+    public int ConvergenceMaxMs { get; init; } = 80;
 
     /// <summary>Links of a split heal this long after the resolver's decision.</summary>
     public int HealAfterMinMs { get; init; } = 200;
@@ -118,6 +142,7 @@ public sealed record FaultTiming
         Range(StableAfterMinMs, StableAfterMaxMs, nameof(StableAfterMinMs));
         Range(FalseSuspicionMinMs, FalseSuspicionMaxMs, nameof(FalseSuspicionMinMs));
         Range(HealAfterMinMs, HealAfterMaxMs, nameof(HealAfterMinMs));
+        Range(ConvergenceMinMs, ConvergenceMaxMs, nameof(ConvergenceMinMs));
         Range(RestartDelayMinMs, RestartDelayMaxMs, nameof(RestartDelayMinMs));
         Range(ExitAfterLeaveMinMs, ExitAfterLeaveMaxMs, nameof(ExitAfterLeaveMinMs));
         if (SpreadMs < 0) throw new ArgumentOutOfRangeException(nameof(SpreadMs), SpreadMs, "Must not be negative.");
@@ -202,12 +227,18 @@ public sealed record PartitionFault(long AtMs) : FaultStep(AtMs)
 {
     public ImmutableArray<int>? Minority { get; init; }
     public int MinoritySize { get; init; }
+    /// <summary>The minority's resolvers see instability and each downs every node it knows, peers first, itself last (DownAll).</summary>
+    public bool MinorityDownsAll { get; init; }
 }
 
 /// <summary>Generates a schedule's fault plan from its seed: a few episodes of the enabled kinds at random times.</summary>
 public static class FaultPlanGenerator
 {
-    private static readonly FaultKinds[] Order = [FaultKinds.Crash, FaultKinds.Join, FaultKinds.Leave, FaultKinds.Suspect, FaultKinds.Partition, FaultKinds.Restart];
+    private static readonly FaultKinds[] Order =
+    [
+        FaultKinds.Crash, FaultKinds.Join, FaultKinds.Leave, FaultKinds.Suspect, FaultKinds.Partition, FaultKinds.Restart,
+        FaultKinds.Pause, FaultKinds.DownAll, FaultKinds.Indirect,
+    ];
 
     public static IReadOnlyList<FaultStep> Generate(SimulationOptions options, DeterministicRandom random)
     {
@@ -231,7 +262,7 @@ public static class FaultPlanGenerator
         {
             var kind = enabled[random.NextInt(enabled.Length)];
             var at = 20 + (long)(random.NextDouble() * (period + 300));
-            if (kind == FaultKinds.Partition && partitioned) kind = (options.Faults & FaultKinds.Crash) != 0 ? FaultKinds.Crash : FaultKinds.Suspect;
+            if (kind is FaultKinds.Partition or FaultKinds.DownAll && partitioned) kind = (options.Faults & FaultKinds.Crash) != 0 ? FaultKinds.Crash : FaultKinds.Suspect;
             switch (kind)
             {
                 case FaultKinds.Crash:
@@ -253,6 +284,16 @@ public static class FaultPlanGenerator
                     break;
                 case FaultKinds.Restart:
                     steps.Add(new RestartFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
+                    break;
+                case FaultKinds.Pause:
+                    steps.Add(new PauseFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any, (PauseOutcome)random.NextInt(4)));
+                    break;
+                case FaultKinds.DownAll:
+                    partitioned = true;
+                    steps.Add(new PartitionFault(at) { MinorityDownsAll = true });
+                    break;
+                case FaultKinds.Indirect:
+                    steps.Add(new IndirectFault(at));
                     break;
             }
         }

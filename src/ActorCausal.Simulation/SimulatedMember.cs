@@ -21,6 +21,8 @@ internal interface ISimulatedMember
     void Suspected(MemberId member) { }
     void Reachable(MemberId member) { }
     void Removed(MemberId member) { }
+    /// <summary>Akka <c>MemberDowned</c>: the driver's translation of it is part of what the simulator checks.</summary>
+    void Downed(MemberId member) { }
     void JoinRequested(MemberId member) { }
     void Leave() { }
     void DownedSelf() { }
@@ -33,7 +35,8 @@ internal delegate ISimulatedMember SimulatedMemberFactory(MemberId self, GroupVi
 /// <summary>Creates a member <paramref name="self"/> that starts outside the group at <paramref name="nowMs"/> and waits to be admitted.</summary>
 internal delegate ISimulatedMember SimulatedJoinerFactory(MemberId self, GroupMemberSettings settings, long nowMs);
 
-internal sealed class GroupMemberAdapter(GroupMember member) : ISimulatedMember
+/// <remarks>Not sealed: tests inject a broken driver translation by overriding one input (a seam outside the protocol).</remarks>
+internal class GroupMemberAdapter(GroupMember member) : ISimulatedMember
 {
     public static readonly SimulatedMemberFactory Factory = (self, view, settings) => new GroupMemberAdapter(new GroupMember(self, view, settings, 0));
     public static readonly SimulatedJoinerFactory JoinerFactory = (self, settings, now) => new GroupMemberAdapter(GroupMember.Joining(self, settings, now));
@@ -50,6 +53,7 @@ internal sealed class GroupMemberAdapter(GroupMember member) : ISimulatedMember
     public void Suspected(MemberId m) => member.Suspected(m);
     public void Reachable(MemberId m) => member.Reachable(m);
     public void Removed(MemberId m) => member.Removed(m);
+    public virtual void Downed(MemberId m) => member.Downed(m);
     public void JoinRequested(MemberId m) => member.JoinRequested(m);
     public void Leave() => member.Leave();
     public void DownedSelf() => member.DownedSelf();

@@ -1,4 +1,6 @@
 using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Simulation;
 
@@ -84,6 +86,12 @@ public sealed record SimulationOptions
     /// not that a member's last deliveries before it crashed match theirs (see docs/protocol.md, "Limits").
     /// </summary>
     public bool UniformTotalOrder { get; init; }
+
+    /// <summary>
+    /// Applied to every protocol message where the simulated network delivers it (from, to, message → what arrives), for
+    /// example a round trip through the real wire format. Null: the sent object itself arrives.
+    /// </summary>
+    public Func<MemberId, MemberId, ProtocolMessage, ProtocolMessage>? Wire { get; init; }
 
     /// <summary>True when the membership oracle runs: faults enabled or a fault script given.</summary>
     public bool HasFaults => Faults != FaultKinds.None || FaultScript is not null;

@@ -9,9 +9,12 @@ namespace ActorCausal.Simulation;
 // The membership oracle: what Akka.Cluster does when members crash, are cut off, join, leave or come back, in virtual
 // time. Crash: the member processes nothing more, messages to it are dropped, and each link from it loses everything
 // that arrives after a random grace (a suffix, as a dying TCP connection would); every live member gets Suspected after
-// its own detection delay and Removed after the resolver's stable-after. Partition: links across the split drop
-// everything; each side suspects the other; the majority removes the minority and the minority is downed; the links
-// heal later. The oracle never breaks the majority of a current view and keeps at least two correct members.
+// its own detection delay, Downed (Akka MemberDowned) after the resolver's stable-after and Removed (MemberRemoved) once
+// the leader's side converged. Partition: links across the split drop everything; each side suspects the other; the
+// majority downs and then removes the minority; on the minority the resolver's leader downs its peers one at a time and
+// itself last (Akka's SplitBrainResolver.ActOnDecision), and the others learn all of it from its gossip in one diff
+// (address order); the links heal later. Pauses and indirectly connected members: Simulator.Pause.cs,
+// Simulator.Indirect.cs. The oracle never breaks the majority of a current view and keeps at least two correct members.
 internal sealed partial class Simulator
 {
     private static readonly DeliveryOrder[] AllOrders = [DeliveryOrder.Fifo, DeliveryOrder.Causal, DeliveryOrder.Explicit, DeliveryOrder.Total];
@@ -19,6 +22,8 @@ internal sealed partial class Simulator
     private readonly bool _faultsOn;
     private readonly SimulatedJoinerFactory? _joinerFactory;
     private DeterministicRandom _oracle = null!;
+    /// <summary>Draws of the resolver model added later (convergence delays, pause outcomes), so that older plans keep their draws.</summary>
+    private DeterministicRandom _resolver = null!;
     private List<FaultStep> _steps = null!;
     private long[]? _linkCut;
     private HashSet<int>? _cut;
@@ -48,6 +53,8 @@ internal sealed partial class Simulator
     private int _leaves;
     private int _falseSuspicions;
     private int _partitions;
+    private int _pauses;
+    private int _indirect;
     private int _viewInstalls;
     private long _maxViewId = 1;
     private int _snapshotsLoaded;
@@ -59,6 +66,7 @@ internal sealed partial class Simulator
     private void InitFaults()
     {
         _oracle = DeterministicRandom.ForStream(_seed, 6);
+        _resolver = DeterministicRandom.ForStream(_seed, 7);
         _steps = _options.FaultScript?.ToList() ?? FaultPlanGenerator.Generate(_options, DeterministicRandom.ForStream(_seed, 5)).ToList();
         _linkCut = new long[_stride * _stride];
         Array.Fill(_linkCut, long.MaxValue);
@@ -81,7 +89,7 @@ internal sealed partial class Simulator
 
     private void Log(string text) => _faultLog.Add($"@{_now} {text}");
 
-    private enum NotifyKind { Suspected, Reachable, Removed, JoinRequested, DownedSelf }
+    private enum NotifyKind { Suspected, Reachable, Removed, JoinRequested, DownedSelf, Downed }
 
     private void ScheduleNotify(long time, int target, NotifyKind kind, int subject) =>
         ScheduleFault(time, new SimEvent(EventKind.Notify, target, subject, null, (int)kind));
@@ -125,6 +133,9 @@ internal sealed partial class Simulator
             case EventKind.Rejoin:
                 DoJoin(e.Member);
                 break;
+            case EventKind.Resume:
+                DoResume(e.Member, (PauseOutcome)e.PlanIndex);
+                break;
         }
     }
 
@@ -141,7 +152,10 @@ internal sealed partial class Simulator
         JoinFault => "join",
         LeaveFault l => $"leave of {MemberRef.Format(l.Member)}",
         FalseSuspicionFault f => $"false suspicion of {MemberRef.Format(f.Member)}",
+        PartitionFault { MinorityDownsAll: true } => "partition whose minority downs all",
         PartitionFault => "partition",
+        PauseFault p => $"pause of {MemberRef.Format(p.Member)} ({p.Outcome})",
+        IndirectFault => "indirectly connected pair",
         _ => step.GetType().Name,
     };
 
@@ -234,6 +248,10 @@ internal sealed partial class Simulator
             }
             case PartitionFault p:
                 return TryPartition(p, out why);
+            case PauseFault pause:
+                return TryPause(pause, out why);
+            case IndirectFault indirect:
+                return TryIndirect(indirect, out why);
             default:
                 why = $"unknown fault step {step.GetType().Name}";
                 return StepOutcome.Skip;
@@ -423,29 +441,56 @@ internal sealed partial class Simulator
         {
             if (y != subject && !_slots[y].Gone && !_slots[y].Stopped) observers.Add(y);
         }
-        long maxDetect = 0;
-        foreach (var y in observers)
-        {
-            var d = _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
-            maxDetect = Math.Max(maxDetect, d);
-            ScheduleNotify(_now + d, y, NotifyKind.Suspected, subject);
-        }
+        var maxDetect = Detect(observers.Select(y => (y, subject)), _oracle);
         var removeBase = _now + maxDetect + _oracle.NextInt(Timing.StableAfterMinMs, Timing.StableAfterMaxMs);
-        var lastRemoved = removeBase;
+        return DownThenRemove(observers, subject, removeBase, _oracle);
+    }
+
+    /// <summary>Each observer's failure detector marks its subject unreachable after its own detection delay. Returns the longest delay.</summary>
+    private long Detect(IEnumerable<(int Observer, int Subject)> pairs, DeterministicRandom random)
+    {
+        long maxDetect = 0;
+        foreach (var (observer, subject) in pairs)
+        {
+            var d = random.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
+            maxDetect = Math.Max(maxDetect, d);
+            ScheduleNotify(_now + d, observer, NotifyKind.Suspected, subject);
+        }
+        return maxDetect;
+    }
+
+    /// <summary>
+    /// The resolver of the side that goes on downs <paramref name="subject"/> at <paramref name="decision"/>; each observer
+    /// learns it within the gossip spread (MemberDowned) and sees it removed once the leader's side converged
+    /// (MemberRemoved). Returns the last removal time.
+    /// </summary>
+    private long DownThenRemove(List<int> observers, int subject, long decision, DeterministicRandom spread)
+    {
+        var lastRemoved = decision;
         foreach (var y in observers)
         {
-            var at = removeBase + _oracle.NextInt(0, Timing.SpreadMs);
-            lastRemoved = Math.Max(lastRemoved, at);
-            ScheduleNotify(at, y, NotifyKind.Removed, subject);
+            var at = decision + spread.NextInt(0, Timing.SpreadMs);
+            var removedAt = at + Convergence();
+            lastRemoved = Math.Max(lastRemoved, removedAt);
+            ScheduleNotify(at, y, NotifyKind.Downed, subject);
+            ScheduleNotify(removedAt, y, NotifyKind.Removed, subject);
         }
-        _failures.Add((subject, removeBase, lastRemoved));
+        _failures.Add((subject, decision, lastRemoved));
         return lastRemoved;
     }
+
+    private int Convergence() => _resolver.NextInt(Timing.ConvergenceMinMs, Timing.ConvergenceMaxMs);
 
     private void Notify(int target, NotifyKind kind, int subject)
     {
         var t = _slots[target];
         if (t.Gone || t.Stopped) return;
+        if (t.Paused)
+        {
+            // A stopped process reads its event stream when it resumes, in the order the events were published.
+            ScheduleNotify(t.ResumeAt, target, kind, subject);
+            return;
+        }
         var id = subject >= 0 ? _ids[subject] : default;
         _current = target;
         var member = _members[target];
@@ -459,7 +504,12 @@ internal sealed partial class Simulator
                 break;
             case NotifyKind.Removed:
                 _removedEver.Add(id);
+                Quarantine(target, subject);
                 member.Removed(id);
+                break;
+            case NotifyKind.Downed:
+                if (subject == target) t.Downed = true;
+                member.Downed(id);
                 break;
             case NotifyKind.JoinRequested:
                 _joinRequestedEver.Add(id);
@@ -656,9 +706,17 @@ internal sealed partial class Simulator
         var decision = _now + maxDetect + _oracle.NextInt(Timing.StableAfterMinMs, Timing.StableAfterMaxMs);
         foreach (var b in majority)
         {
-            foreach (var a in minority) ScheduleNotify(decision + _oracle.NextInt(0, Timing.SpreadMs), b, NotifyKind.Removed, a);
+            foreach (var a in minority)
+            {
+                var at = decision + _oracle.NextInt(0, Timing.SpreadMs);
+                ScheduleNotify(at, b, NotifyKind.Downed, a);
+                ScheduleNotify(at + Convergence(), b, NotifyKind.Removed, a);
+            }
         }
-        foreach (var a in minority) ScheduleNotify(decision + _oracle.NextInt(0, Timing.SpreadMs), a, NotifyKind.DownedSelf, -1);
+        var minorityDecision = new long[minority.Count];
+        for (var k = 0; k < minority.Count; k++) minorityDecision[k] = decision + _oracle.NextInt(0, Timing.SpreadMs);
+        if (p.MinorityDownsAll) ScheduleDownAll(minority, minorityDecision);
+        else ScheduleMinorityDownsItself(minority, minorityDecision[0]);
         ScheduleFault(decision + Timing.SpreadMs + _oracle.NextInt(Timing.HealAfterMinMs, Timing.HealAfterMaxMs), new SimEvent(EventKind.Heal, -1, -1, null, -1));
         return StepOutcome.Done;
     }
@@ -872,6 +930,8 @@ internal sealed partial class Simulator
         Leaves = _leaves,
         FalseSuspicions = _falseSuspicions,
         Partitions = _partitions,
+        Pauses = _pauses,
+        IndirectlyConnected = _indirect,
         ViewInstalls = _viewInstalls,
         MaxViewId = _maxViewId,
         HeldBroadcasts = _heldBroadcasts,
@@ -880,6 +940,61 @@ internal sealed partial class Simulator
         LostBroadcasts = _lostBroadcasts,
         SkippedSteps = _skippedSteps,
     };
+
+    /// <summary>
+    /// Keep-majority on the minority: its leader (the oldest, lowest slot) decides DownReachable and downs its peers one
+    /// at a time, itself last; the other minority members get all of them from its gossip in one diff, in address order
+    /// (their own among them).
+    /// </summary>
+    private void ScheduleMinorityDownsItself(List<int> minority, long at)
+    {
+        var leader = minority[0];
+        var t = at;
+        foreach (var a in minority.Where(a => a != leader)) ScheduleNotify(t++, leader, NotifyKind.Downed, a);
+        ScheduleNotify(t, leader, NotifyKind.Downed, leader);
+        foreach (var a in minority.Where(a => a != leader))
+        {
+            var heard = t + _resolver.NextInt(1, Math.Max(1, Timing.SpreadMs));
+            foreach (var x in minority) ScheduleNotify(heard, a, NotifyKind.Downed, x);
+        }
+    }
+
+    /// <summary>
+    /// Down-all-when-unstable runs on every node of the minority: each downs every node it knows (its whole view), peers
+    /// first in no particular order and itself last, one MemberDowned each.
+    /// </summary>
+    private void ScheduleDownAll(List<int> nodes, long[] at)
+    {
+        for (var k = 0; k < nodes.Count; k++)
+        {
+            var a = nodes[k];
+            var peers = (_slots[a].ViewSlots ?? []).Where(y => y >= 0 && y != a).ToList();
+            Shuffle(peers, _resolver);
+            var t = at[k];
+            foreach (var y in peers) ScheduleNotify(t++, a, NotifyKind.Downed, y);
+            ScheduleNotify(t, a, NotifyKind.Downed, a);
+        }
+        Log($"down-all-when-unstable at [{string.Join(", ", nodes.Select(a => _ids[a]))}]: peers first, self last");
+    }
+
+    private static void Shuffle(List<int> list, DeterministicRandom random)
+    {
+        for (var k = list.Count - 1; k > 0; k--)
+        {
+            var j = random.NextInt(k + 1);
+            (list[k], list[j]) = (list[j], list[k]);
+        }
+    }
+
+    /// <summary>Once <paramref name="at"/> removed <paramref name="subject"/>, Akka quarantines it: nothing more passes between the two.</summary>
+    private void Quarantine(int at, int subject)
+    {
+        if (subject < 0 || subject == at) return;
+        ref var from = ref _linkCut![subject * _stride + at];
+        from = Math.Min(from, _now);
+        ref var to = ref _linkCut![at * _stride + subject];
+        to = Math.Min(to, _now);
+    }
 
     private sealed record CrashSpec(int Victim, string Why, FollowUp Then, int ThenMember, int FlushSteps, bool Restart, bool Grace);
 
@@ -903,6 +1018,11 @@ internal sealed partial class Simulator
         public bool Downed;
         public bool Minority;
         public bool Leaving;
+        /// <summary>The process is stopped (SIGSTOP) until <see cref="ResumeAt"/>.</summary>
+        public bool Paused;
+        public long ResumeAt;
+        /// <summary>The cluster downs and removes this member (it may not know yet, or never).</summary>
+        public bool Excluded;
         public bool RefusesBroadcasts;
         public long CreatedAt;
         public readonly Dictionary<long, (DeliveryOrder Order, ImmutableArray<MessageId> DependsOn)> Held = new();
@@ -910,7 +1030,7 @@ internal sealed partial class Simulator
         /// <summary>The process is dead (crashed, or shut down after leaving): it processes nothing.</summary>
         public bool Gone => Crashed || Exited;
         /// <summary>Counts against the majority: dead, stopped, downed, cut off on the minority side, or leaving.</summary>
-        public bool Failing => Gone || Stopped || Downed || Minority || Leaving;
+        public bool Failing => Gone || Stopped || Downed || Minority || Leaving || Paused || Excluded;
         /// <summary>Never crashed, stopped, downed, cut off or leaving (so far).</summary>
         public bool Correct => !Failing;
         public bool Usable => !Failing && !Joining && !RefusesBroadcasts;
@@ -930,6 +1050,9 @@ public sealed record FaultSummary
     public int Leaves { get; init; }
     public int FalseSuspicions { get; init; }
     public int Partitions { get; init; }
+    public int Pauses { get; init; }
+    /// <summary>Pairs of members downed as indirectly connected.</summary>
+    public int IndirectlyConnected { get; init; }
     /// <summary>ViewInstalled effects over all members.</summary>
     public int ViewInstalls { get; init; }
     public long MaxViewId { get; init; }

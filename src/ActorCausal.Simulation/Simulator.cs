@@ -170,7 +170,7 @@ internal sealed partial class Simulator
                     case EventKind.Tick:
                         for (var i = 0; i < _members.Count; i++)
                         {
-                            if (_faultsOn && _slots[i].Gone) continue;
+                            if (_faultsOn && (_slots[i].Gone || _slots[i].Paused)) continue;
                             _current = i;
                             _members[i].Tick(_now);
                             Drain(i);
@@ -193,8 +193,18 @@ internal sealed partial class Simulator
                             Hash(0xD809);
                             break;
                         }
+                        if (_faultsOn && _slots[e.Member].Paused)
+                        {
+                            // It reached the paused process's socket: read when it resumes.
+                            Schedule(_slots[e.Member].ResumeAt, e with { Kind = EventKind.DeferredArrive });
+                            break;
+                        }
+                        goto case EventKind.DeferredArrive;
+                    case EventKind.DeferredArrive:
+                        if (_slots[e.Member].Gone) break;
                         _current = e.Member;
-                        _members[e.Member].Receive(_ids[e.From], e.Message!);
+                        var arriving = _options.Wire is { } wire ? wire(_ids[e.From], _ids[e.Member], e.Message!) : e.Message!;
+                        _members[e.Member].Receive(_ids[e.From], arriving);
                         Drain(e.Member);
                         if (_faultsOn) AfterEvent(e.Member);
                         break;
@@ -513,6 +523,8 @@ internal sealed partial class Simulator
         Exit,
         Rejoin,
         PartialBroadcast,
+        Resume,
+        DeferredArrive,
     }
 
     /// <summary>

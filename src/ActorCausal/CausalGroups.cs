@@ -14,7 +14,7 @@ public sealed class CausalGroupsExtensionProvider : ExtensionIdProvider<CausalGr
 }
 
 /// <summary>
-/// ActorCausal on one ActorSystem: ordered, reliable group multicast over Akka.Cluster. <see cref="Join"/> starts a
+/// ActorCausal on one ActorSystem: ordered, reliable group multicast over Akka.Cluster. <see cref="Join(string, IActorRef, JoinOptions)"/> starts a
 /// group actor for a named group on this node; the group's members are the nodes that joined it.
 /// </summary>
 /// <remarks>
@@ -58,15 +58,28 @@ public sealed class CausalGroups : IExtension
     /// <paramref name="protocol"/> overrides <c>actorcausal.protocol</c> for this group; every member of a group must use
     /// the same total-order mode.
     /// </summary>
-    public CausalGroup Join(string group, IActorRef subscriber, GroupMemberSettings? protocol = null)
+    public CausalGroup Join(string group, IActorRef subscriber, GroupMemberSettings? protocol = null) =>
+        Join(group, subscriber, new JoinOptions { Protocol = protocol });
+
+    /// <summary>
+    /// Joins <paramref name="group"/> on this node as <see cref="Join(string, IActorRef, GroupMemberSettings?)"/> does, with
+    /// <paramref name="options"/>: protocol settings and where snapshots for joiners come from (stateless, a provider
+    /// actor or a delegate instead of the subscriber).
+    /// </summary>
+    public CausalGroup Join(string group, IActorRef subscriber, JoinOptions options)
     {
         var name = ActorNameOf(group);
         ArgumentNullException.ThrowIfNull(subscriber);
-        var settings = protocol ?? Settings.Protocol;
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var settings = options.Protocol ?? Settings.Protocol;
         settings.Validate();
-        var start = new CausalGuardian.StartGroup(group, name, subscriber, settings);
-        var actor = Guardian.Ask<IActorRef>(start, Settings.AskTimeout);
-        return new CausalGroup(_system, group, subscriber, actor, Settings.AskTimeout);
+        var handle = new GroupHandleState();
+        var start = new CausalGuardian.StartGroup(group, name, subscriber, settings, options, handle);
+        var actor = _system.WhenTerminated.IsCompleted
+            ? Task.FromException<IActorRef>(new InvalidOperationException($"The actor system {_system.Name} has terminated; group '{group}' cannot be joined."))
+            : Guardian.Ask<IActorRef>(start, Settings.AskTimeout);
+        return new CausalGroup(_system, group, subscriber, actor, Settings.AskTimeout, handle, options.VerifyPayloads ?? Settings.VerifyPayloads);
     }
 
     /// <summary>The actor name of a group: the URL-encoded group name. Throws for a name that cannot be one.</summary>

@@ -16,6 +16,20 @@ public sealed record BatchingSettings
     public TimeSpan Linger { get; init; } = TimeSpan.Zero;
 }
 
+/// <summary>
+/// Protocol messages larger than <see cref="PieceSize"/> once serialized (flush reports, decisions and commits with a
+/// large backlog, welcomes with a large snapshot, large payloads) travel in pieces and are reassembled by the receiver.
+/// </summary>
+public sealed record ChunkingSettings
+{
+    /// <summary>Largest piece, in bytes of the serialized message; keep it below Akka's maximum-frame-size.</summary>
+    public int PieceSize { get; init; } = 64 * 1024;
+    /// <summary>Largest message a receiver reassembles; a transfer that announces more is refused.</summary>
+    public long MaxMessageBytes { get; init; } = 64L * 1024 * 1024;
+    /// <summary>A transfer that receives no piece for this long is dropped (the protocol's retries recover).</summary>
+    public TimeSpan ReassemblyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
 /// <summary>The <c>actorcausal</c> section of the configuration (defaults in the embedded reference.conf).</summary>
 public sealed record CausalGroupsSettings
 {
@@ -27,8 +41,11 @@ public sealed record CausalGroupsSettings
     public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public bool LogRejectedInputs { get; init; } = true;
+    /// <summary>Broadcast also deserializes each payload at the sender and refuses (PayloadNotSerializable) one that does not come back.</summary>
+    public bool VerifyPayloads { get; init; }
     public GroupMemberSettings Protocol { get; init; } = new();
     public BatchingSettings Batching { get; init; } = new();
+    public ChunkingSettings Chunking { get; init; } = new();
     public bool MetricsEnabled { get; init; } = true;
     public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -47,6 +64,7 @@ public sealed record CausalGroupsSettings
         var p = config.GetConfig("protocol");
         var b = config.GetConfig("batching");
         var m = config.GetConfig("metrics");
+        var c = config.GetConfig("chunking");
         var settings = new CausalGroupsSettings
         {
             GuardianName = config.GetString("guardian-name", "actorcausal"),
@@ -57,6 +75,7 @@ public sealed record CausalGroupsSettings
             LeaveTimeout = Positive(config, "leave-timeout"),
             AskTimeout = Positive(config, "ask-timeout"),
             LogRejectedInputs = config.GetBoolean("log-rejected-inputs", true),
+            VerifyPayloads = config.GetBoolean("verify-payloads", false),
             Protocol = new GroupMemberSettings
             {
                 TotalOrder = ParseTotalOrder(p.GetString("total-order", "three-step")),
@@ -77,6 +96,12 @@ public sealed record CausalGroupsSettings
                 MaxBytes = b.GetByteSize("max-bytes") ?? 64 * 1024,
                 Linger = b.GetTimeSpan("linger", TimeSpan.Zero),
             },
+            Chunking = new ChunkingSettings
+            {
+                PieceSize = (int)Math.Min(int.MaxValue, c.GetByteSize("piece-size") ?? 64 * 1024),
+                MaxMessageBytes = c.GetByteSize("max-message-size") ?? 64L * 1024 * 1024,
+                ReassemblyTimeout = Positive(c, "reassembly-timeout"),
+            },
             MetricsEnabled = m.GetBoolean("enabled", true),
             MetricsInterval = Positive(m, "interval"),
         };
@@ -92,6 +117,9 @@ public sealed record CausalGroupsSettings
         if (Batching.MaxMessages < 1) throw new ConfigurationException("actorcausal.batching.max-messages must be at least 1.");
         if (Batching.MaxBytes < 1) throw new ConfigurationException("actorcausal.batching.max-bytes must be positive.");
         if (Batching.Linger < TimeSpan.Zero) throw new ConfigurationException("actorcausal.batching.linger must not be negative.");
+        if (Chunking.PieceSize < 1024) throw new ConfigurationException("actorcausal.chunking.piece-size must be at least 1KiB.");
+        if (Chunking.MaxMessageBytes < Chunking.PieceSize) throw new ConfigurationException("actorcausal.chunking.max-message-size must be at least piece-size.");
+        if (Chunking.ReassemblyTimeout <= TimeSpan.Zero) throw new ConfigurationException("actorcausal.chunking.reassembly-timeout must be positive.");
         try
         {
             Protocol.Validate();

@@ -44,6 +44,15 @@ public sealed record GroupStatus
     public long ProtocolMessagesSent { get; init; }
     /// <summary>Views installed here.</summary>
     public long ViewChanges { get; init; }
+    /// <summary>Pieces sent for protocol messages larger than <c>actorcausal.chunking.piece-size</c>, and those messages.</summary>
+    public long ChunksSent { get; init; }
+    public long ChunkedMessagesSent { get; init; }
+    /// <summary>Messages reassembled from pieces and handed to the protocol.</summary>
+    public long ChunkedMessagesReceived { get; init; }
+    /// <summary>Transfers refused (logged): too large, a piece missing or out of order, inconsistent pieces, bytes that do not deserialize.</summary>
+    public long ChunksRefused { get; init; }
+    /// <summary>Transfers dropped because no piece arrived for <c>actorcausal.chunking.reassembly-timeout</c>.</summary>
+    public long ChunkTransfersExpired { get; init; }
     /// <summary>Members the failure detector currently suspects.</summary>
     public ImmutableArray<MemberId> Suspected { get; init; } = ImmutableArray<MemberId>.Empty;
 

@@ -46,6 +46,8 @@ public enum RefusalReason
     UnknownDependency,
     /// <summary>The request itself was invalid (for example dependencies with an order other than explicit).</summary>
     InvalidRequest,
+    /// <summary>This handle's <see cref="CausalGroups.Join(string, IActorRef, JoinOptions)"/> was refused (the group is already joined on this node, or the actor system is shutting down).</summary>
+    NotJoined,
 }
 
 public enum BroadcastOutcome
@@ -137,7 +139,11 @@ public sealed record BroadcastReleased(string Group, long Ticket, MessageId Id) 
 /// application state as it stands after every <see cref="Delivered"/> received before this request. A subscriber that
 /// does not answer within <c>actorcausal.snapshot-timeout</c> gives an empty snapshot.
 /// </summary>
-public sealed record SnapshotRequest(string Group, long ViewId) : IGroupEvent;
+public sealed record SnapshotRequest(string Group, long ViewId) : IGroupEvent
+{
+    /// <summary>How many <see cref="Delivered"/> this member handed its subscriber before this request: the state to snapshot is the one after exactly these.</summary>
+    public long DeliveredBefore { get; init; }
+}
 
 /// <summary>The answer to a <see cref="SnapshotRequest"/>.</summary>
 public sealed record SnapshotResponse(long ViewId, ReadOnlyMemory<byte> Snapshot);

@@ -13,7 +13,7 @@
 //   {"ev":"deliver","id":"V.S.Q","sender":"ADDR#UID","order":"causal","view":V}
 //   {"ev":"snapshot","view":V,"ids":[...]}           (a joiner loaded the state of the members)
 //   {"ev":"refused","reason":R}   {"ev":"suspected"|"reachable","member":"ADDR#UID"}   {"ev":"stopped","reason":R}
-// Standard input: "send K" broadcasts K more; "leave" leaves the group; end of input stops the process (so a host
+// Standard input: "send K" broadcasts K more; "quiet" broadcasts nothing more; "leave" leaves the group; end of input stops the process (so a host
 // started by a test that dies goes away too). --ignore-stdin: run until killed or downed instead.
 using System.Collections.Immutable;
 using System.Text;
@@ -61,6 +61,7 @@ var input = options.IgnoreStdin ? Task.Delay(Timeout.Infinite) : Task.Run(async 
     {
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 2 && parts[0] == "send" && int.TryParse(parts[1], out var k)) host.Tell(new HostActor.SendMore(k));
+        else if (parts.Length == 1 && parts[0] == "quiet") host.Tell(new HostActor.Quiet());
         else if (parts.Length == 1 && parts[0] == "leave") await group.Leave();
     }
 });
@@ -187,6 +188,8 @@ internal sealed class HostActor : ReceiveActor, IWithTimers
 {
     public sealed record Attach(IActorRef Group);
     public sealed record SendMore(int Count);
+    /// <summary>Broadcast nothing more (what is already sent still completes).</summary>
+    public sealed record Quiet;
     private sealed record Pace;
 
     private const int Window = 8;
@@ -216,6 +219,12 @@ internal sealed class HostActor : ReceiveActor, IWithTimers
             Timers.StartPeriodicTimer("pace", new Pace(), TimeSpan.FromMilliseconds(Math.Max(1, options.IntervalMs)));
         });
         Receive<SendMore>(m => _toSend += m.Count);
+        Receive<Quiet>(_ =>
+        {
+            _toSend = 0;
+            _started = true; // a view installed later adds no more
+
+        });
         Receive<Pace>(_ => SendOne());
         Receive<BroadcastReply>(OnReply);
         Receive<BroadcastReleased>(r =>

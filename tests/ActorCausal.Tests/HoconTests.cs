@@ -29,7 +29,7 @@ public sealed class HoconTests
             var cluster = Cluster.Get(system);
             Assert.IsType<SplitBrainResolverProvider>(cluster.DowningProvider);
             Assert.Equal("keep-majority", system.Settings.Config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
-            Assert.Equal(4 * 1024 * 1024, system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
+            Assert.Equal(128_000, system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
 
             cluster.Join(cluster.SelfAddress);
             var group = await RecordedGroup.JoinAsync("hocon", [system]);

@@ -54,11 +54,15 @@ public sealed class SerializerTests : IDisposable
         { "flush-prepare-ack", new FlushPrepareAck(7, new FlushRound(3, 0)) },
         { "flush-commit", new FlushCommit(7, new FlushRound(3, 0), Decision()) },
         { "flush-decision", Decision() },
+        // What the protocol decides when every member of a group leaves: no new members.
+        { "flush-decision-closing-the-group", new FlushDecision(7, 8, [], [3, 2, 0], [Data(1)], []) },
+        { "flush-commit-closing-the-group", new FlushCommit(7, new FlushRound(3, 0), new FlushDecision(7, 8, [], [0, 0, 0], [], [])) },
         { "welcome", new Welcome(8, [A, C], [C], new byte[] { 1, 2, 3, 0, 255 }) },
         { "welcome-empty-snapshot", new Welcome(8, [A], [A], ReadOnlyMemory<byte>.Empty) },
         { "leave", new LeaveRequest(7) },
         { "join-request", new JoinRequest(B) },
         { "join-ack", new JoinAck(A, 7) },
+        { "chunk", new GroupChunk(B, 3, 1, 4, 40, "FR", new byte[] { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 }) },
         { "envelope", new GroupEnvelope(B, [Data(1), new Nak(7, 0, 1, 2), new StabilityGossip(7, VectorClock.Of(1, 1, 1)), new FlushCommit(7, new FlushRound(1, 0), Decision())]) },
     };
 

@@ -62,6 +62,16 @@ public sealed record CrashEvent : HistoryEvent
 }
 
 /// <summary>
+/// The member's process was paused (SIGSTOP) until <see cref="ResumeAtMs"/>. <see cref="Excluded"/>: for so long that the
+/// cluster downs and removes it, whether or not it ever learns so; it is no longer a correct member from here on, but
+/// what it does after it resumes is still checked (its own order, its views).
+/// </summary>
+public sealed record PauseEvent(long ResumeAtMs, bool Excluded) : HistoryEvent
+{
+    public override string ToString() => $"@{TimeMs} paused until {ResumeAtMs}{(Excluded ? ", excluded by the cluster" : "")}";
+}
+
+/// <summary>
 /// The network split: links between <see cref="Minority"/> and everyone else drop everything from this point on.
 /// Recorded in the history of every member alive at the split (and first in the history of members created after it).
 /// <see cref="Minority"/> is the side the split-brain resolver downs. <see cref="Number"/> tells several splits apart.

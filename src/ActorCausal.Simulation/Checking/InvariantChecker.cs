@@ -89,6 +89,8 @@ public sealed class InvariantChecker
             {
                 case CrashEvent:
                     return Fate.Crashed;
+                case PauseEvent { Excluded: true }:
+                    return Fate.Downed;
                 case StopEvent s:
                     return s.Reason switch
                     {

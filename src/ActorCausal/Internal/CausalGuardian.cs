@@ -18,7 +18,7 @@ internal sealed class CausalGuardian : UntypedActor
     public CausalGuardian(CausalGroupsSettings settings) => _settings = settings;
 
     /// <summary>Start the group actor for <see cref="Group"/>; answered with its IActorRef or a Status.Failure.</summary>
-    public sealed record StartGroup(string Group, string ActorName, IActorRef Subscriber, GroupMemberSettings Protocol);
+    public sealed record StartGroup(string Group, string ActorName, IActorRef Subscriber, GroupMemberSettings Protocol, JoinOptions Options, GroupHandleState Handle);
 
     /// <summary>A group actor about to stop itself (after leaving): a Join of the same group waits until it is gone.</summary>
     public sealed record GroupActorStopping(string ActorName);
@@ -69,7 +69,7 @@ internal sealed class CausalGuardian : UntypedActor
             return;
         }
         var child = Context.ActorOf(
-            Props.Create(() => new GroupActor(start.Group, start.Subscriber, _settings, start.Protocol)).WithDeploy(Deploy.Local),
+            Props.Create(() => new GroupActor(start.Group, start.Subscriber, _settings, start.Protocol, start.Options, start.Handle)).WithDeploy(Deploy.Local),
             start.ActorName);
         Context.Watch(child);
         replyTo.Tell(child);

@@ -10,8 +10,10 @@ namespace ActorCausal.Internal;
 
 // Cluster membership to protocol inputs, the join handshake and founding.
 //
-// Identities: a group member is MemberId(node address, cluster UniqueAddress uid). A node that restarts at the same
-// address has a new uid, so it is a new member and its old incarnation is gone.
+// Identities: a group member is MemberId(node address, incarnation) with the node's cluster uid and the count of this
+// group's joins on that node in it (GroupIncarnation). A node that restarts at the same address has a new uid, and a
+// member that leaves and joins again a new count, so each is a new member and its old incarnation is gone. Cluster
+// events are about nodes: each is applied to every member this actor knows on that node.
 //
 // Joining: a group actor whose node is Up announces itself (JoinRequest) every join-retry-interval to the group actors
 // of every other Up node. A member that gets it, from a joiner whose node it also sees Up with that uid, calls
@@ -31,6 +33,8 @@ internal sealed partial class GroupActor
     private readonly MemberId _self;
     private readonly Dictionary<Address, Member> _up = new();
     private readonly Dictionary<MemberId, long> _announcedJoiners = new();
+    /// <summary>Members heard of (views, join requests), to apply node-level cluster events to; pruned when their node is removed.</summary>
+    private readonly HashSet<MemberId> _known = new();
     private Member? _selfMember;
     private long _joinStartedAt;
     private long _lastAckAt = long.MinValue / 2;
@@ -44,8 +48,11 @@ internal sealed partial class GroupActor
 
     private bool IsSelf(Member m) => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress);
 
+    private bool _clusterShutDown;
+
     private void OnClusterEvent(object e)
     {
+        if (_clusterShutDown) return;
         AdvanceTime();
         switch (e)
         {
@@ -61,17 +68,34 @@ internal sealed partial class GroupActor
                 if (IsSelf(m) && _state == GroupActorState.Member) OnLeave(ActorRefs.Nobody, "this node is leaving the cluster");
                 break;
             }
+            case ClusterEvent.MemberDowned downed when !IsSelf(downed.Member):
+                // Not a removal: one resolver decision downs the peers first and this node last, and on the losing side
+                // those peers are the ones that go on. Only MemberRemoved (the leader of the side that goes on, once it
+                // converged) changes the view; see GroupMember.Downed.
+                _up.Remove(downed.Member.Address);
+                foreach (var id in MembersOn(downed.Member))
+                {
+                    _announcedJoiners.Remove(id);
+                    _member.Downed(id);
+                }
+                break;
             case ClusterEvent.MemberDowned downed:
                 OnGone(downed.Member);
                 break;
             case ClusterEvent.MemberRemoved removed:
                 OnGone(removed.Member);
                 break;
+            case ClusterEvent.ClusterShuttingDown:
+                // Published before the MemberRemoved of every member (ClusterDomainEventPublisher.PostStop): none of those
+                // is a removal by the side that goes on, so no cluster event is fed to the member from here on. (A node
+                // that was downed saw its own MemberDowned before this and stopped.)
+                _clusterShutDown = true;
+                break;
             case ClusterEvent.UnreachableMember unreachable when !IsSelf(unreachable.Member):
-                _member.Suspected(IdOf(unreachable.Member));
+                foreach (var id in MembersOn(unreachable.Member)) _member.Suspected(id);
                 break;
             case ClusterEvent.ReachableMember reachable when !IsSelf(reachable.Member):
-                _member.Reachable(IdOf(reachable.Member));
+                foreach (var id in MembersOn(reachable.Member)) _member.Reachable(id);
                 break;
         }
         ProcessEffects();
@@ -81,15 +105,26 @@ internal sealed partial class GroupActor
     private void OnGone(Member m)
     {
         _up.Remove(m.Address);
-        var id = IdOf(m);
-        _announcedJoiners.Remove(id);
         if (IsSelf(m))
         {
             if (_state == GroupActorState.Member) _member.DownedSelf();
             else if (_stopped is null) Stop(new GroupStopped(_group, GroupStopReason.Downed, "The cluster downed or removed this node before it was admitted."));
             return;
         }
-        _member.Removed(id);
+        foreach (var id in MembersOn(m))
+        {
+            _announcedJoiners.Remove(id);
+            _known.Remove(id);
+            _learned.Remove(id);
+            _member.Removed(id);
+        }
+    }
+
+    /// <summary>Every member this actor has heard of (views, join requests) that lives on the cluster node <paramref name="node"/>.</summary>
+    private List<MemberId> MembersOn(Member node)
+    {
+        foreach (var m in _view.Members) _known.Add(m);
+        return _known.Where(id => GroupIncarnation.IsOn(id, node)).ToList();
     }
 
     private void OnSelfUp(Member self)
@@ -134,7 +169,7 @@ internal sealed partial class GroupActor
     private Member? UpMember(MemberId id)
     {
         if (!Address.TryParse(id.Address, out var address) || address is null) return null;
-        return _up.TryGetValue(address, out var m) && m.UniqueAddress.Uid == id.Incarnation ? m : null;
+        return _up.TryGetValue(address, out var m) && m.UniqueAddress.Uid == GroupIncarnation.NodeUid(id) ? m : null;
     }
 
     private void Found()
@@ -168,6 +203,8 @@ internal sealed partial class GroupActor
             _joinRequestsIgnored++;
             return;
         }
+        _known.Add(request.Joiner);
+        LearnPeer(request.Joiner, Sender);
         switch (_state)
         {
             case GroupActorState.Member:
@@ -189,6 +226,7 @@ internal sealed partial class GroupActor
             _unverifiedSenders++;
             return;
         }
+        LearnPeer(ack.Member, Sender);
         _lastAckAt = _clock.NowMs;
     }
 

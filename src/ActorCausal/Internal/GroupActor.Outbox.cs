@@ -29,9 +29,26 @@ internal sealed partial class GroupActor
         public long Bytes;
     }
 
-    /// <summary>The group actor of this group on <paramref name="member"/>'s node, resolved from its address without a round trip.</summary>
+    /// <summary>
+    /// Remembers the exact actor (path with uid) behind <paramref name="member"/>, from a message it sent and that was
+    /// verified to come from its node. A member that joined again after leaving has a new actor at the same path, and
+    /// Akka.Remote resolves a path without uid on the receiving node through a cache that may still hold the stopped
+    /// actor (ActorRefResolveThreadLocalCache): traffic addressed by path alone would go to dead letters there.
+    /// </summary>
+    private void LearnPeer(MemberId member, IActorRef sender)
+    {
+        if (member == _self || sender.IsNobody() || sender.Path.Uid == 0 || !sender.Path.Address.HasGlobalScope) return;
+        if (_learned.Count > 1024) _learned.Clear();
+        _learned[member] = sender;
+    }
+
+    /// <summary>Exact actors of members, learned from their messages (LearnPeer); kept across views, since a joiner is addressed before it is in one.</summary>
+    private readonly Dictionary<MemberId, IActorRef> _learned = new();
+
+    /// <summary>The group actor of this group on <paramref name="member"/>'s node: the one it sent from, or resolved from its address without a round trip.</summary>
     private IActorRef PeerRef(MemberId member)
     {
+        if (_learned.TryGetValue(member, out var exact)) return exact;
         if (_peers.TryGetValue(member, out var peer)) return peer;
         var path = new RootActorPath(AddressOf(member)) / "system" / _settings.GuardianName / Self.Path.Name;
         peer = _provider.ResolveActorRef(path);
@@ -52,14 +69,18 @@ internal sealed partial class GroupActor
             Self.Tell(new GroupEnvelope(_self, [message]), Self);
             return;
         }
+        var estimate = EstimateBytes(message);
+        if (TrySendInPieces(to, message, estimate)) return;
         if (!_settings.Batching.Enabled)
         {
             SendEnvelope(to, [message]);
             return;
         }
         if (!_outbox.TryGetValue(to, out var batch)) _outbox[to] = batch = new Batch();
+        // A message that would take the batch past max-bytes starts the next one, so no envelope outgrows the frame.
+        if (batch.Messages.Count > 0 && batch.Bytes + estimate > _settings.Batching.MaxBytes) SendBatch(to, batch);
         batch.Messages.Add(message);
-        batch.Bytes += EstimateBytes(message);
+        batch.Bytes += estimate;
         if (batch.Messages.Count >= _settings.Batching.MaxMessages || batch.Bytes >= _settings.Batching.MaxBytes) SendBatch(to, batch);
     }
 

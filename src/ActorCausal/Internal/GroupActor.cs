@@ -49,8 +49,14 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private long _viewChanges;
     private P.MemberStatus? _metricsBaseline;
 
-    public GroupActor(string group, IActorRef subscriber, CausalGroupsSettings settings, GroupMemberSettings protocolSettings)
+    private readonly GroupHandleState _handle;
+    private readonly JoinOptions _options;
+    private long _deliveredCount;
+
+    public GroupActor(string group, IActorRef subscriber, CausalGroupsSettings settings, GroupMemberSettings protocolSettings, JoinOptions options, GroupHandleState handle)
     {
+        _handle = handle;
+        _options = options;
         _group = group;
         _subscriber = subscriber;
         _settings = settings;
@@ -58,7 +64,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _tag = CausalMetrics.GroupTag(group);
         _cluster = Cluster.Get(Context.System);
         _selfAddress = _cluster.SelfAddress;
-        _self = new MemberId(_selfAddress.ToString(), _cluster.SelfUniqueAddress.Uid);
+        _self = GroupIncarnation.Next(_cluster.SelfUniqueAddress, group);
         _provider = ((ExtendedActorSystem)Context.System).Provider;
         _member = GroupMember.Joining(_self, _protocolSettings, _clock.NowMs);
         _view = _member.View;
@@ -81,7 +87,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.ClusterShuttingDown));
         Context.Watch(_subscriber);
         Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
     }
@@ -90,13 +96,17 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     {
         _cluster.Unsubscribe(Self);
         CausalMetrics.Forget(this);
-        if (_stopped is null)
+        var stopped = _stopped;
+        if (stopped is null)
         {
             var detail = _failure is null
                 ? "The group actor stopped before the member left (the actor system is shutting down, or the actor was stopped)."
                 : $"The group actor failed: {_failure.GetType().Name}: {_failure.Message}";
-            _subscriber.Tell(new GroupStopped(_group, GroupStopReason.Failed, detail));
+            stopped = new GroupStopped(_group, GroupStopReason.Failed, detail);
+            _subscriber.Tell(stopped);
         }
+        _state = GroupActorState.Stopped;
+        _handle.OnActorStopped(Status(), stopped);
     }
 
     protected override void OnReceive(object message)
@@ -119,6 +129,9 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case GroupEnvelope envelope:
                 OnEnvelope(envelope);
                 break;
+            case GroupChunk chunk:
+                OnChunk(chunk);
+                break;
             case Tick:
                 OnTick();
                 break;
@@ -138,7 +151,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case JoinTimer:
                 OnJoinTimer();
                 break;
-            case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent:
+            case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.ClusterShuttingDown:
                 OnClusterEvent(message);
                 break;
             case GetGroupStatus:
@@ -152,6 +165,10 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 break;
             case LeaveTimedOut:
                 OnLeaveTimedOut();
+                break;
+            case StopNow:
+                SendAllBatches();
+                Context.Stop(Self);
                 break;
             case Terminated t when t.ActorRef.Equals(_subscriber):
                 if (_stopped is null && !_leaving) _log.Info("Group {0}: subscriber {1} terminated; leaving the group.", _group, _subscriber);
@@ -177,6 +194,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private void OnTick()
     {
         AdvanceTime();
+        ExpireTransfers();
         ProcessEffects();
         if (_settings.MetricsEnabled) ReportMetrics();
     }
@@ -190,6 +208,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 _group, envelope.Messages.Length, envelope.From, Sender);
             return;
         }
+        LearnPeer(envelope.From, Sender);
         AdvanceTime();
         foreach (var m in envelope.Messages)
         {
@@ -225,12 +244,12 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         SerializedPayload payload;
         try
         {
-            payload = request.Payload as SerializedPayload ?? PayloadSerialization.Serialize(_serialization, request.Payload);
+            payload = request.Payload as SerializedPayload ?? PayloadSerialization.Serialize(_serialization, request.Payload, _options.VerifyPayloads ?? _settings.VerifyPayloads);
         }
         catch (Exception e)
         {
             return BroadcastReply.Refused(_group, RefusalReason.PayloadNotSerializable,
-                $"{request.Payload.GetType().FullName} could not be serialized: {e.Message}");
+                $"{request.Payload.GetType().FullName} {PayloadSerialization.Describe(e)}");
         }
 
         AdvanceTime();
@@ -299,8 +318,21 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         SendAllBatches();
         foreach (var r in _leaveRequesters) r.Tell(_stopped!);
         _leaveRequesters.Clear();
-        Context.Stop(Self);
+        if (_lingering) return;
+        _lingering = true;
+        Timers.Cancel("tick");
+        Timers.Cancel("join");
+        // Linger a little before stopping: what the others sent before they applied the view without this member still
+        // arrives (the stopped protocol absorbs it and repairs a missed commit) instead of ending in dead letters.
+        Timers.StartSingleTimer("linger", StopNow.Instance, TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, _settings.JoinRetryInterval.Ticks * 2)));
     }
+
+    private sealed class StopNow
+    {
+        public static readonly StopNow Instance = new();
+    }
+
+    private bool _lingering;
 
     // ------------------------------------------------------------------ effects
 
@@ -347,7 +379,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     RequestSnapshot(take.ViewId);
                     break;
                 case LoadSnapshot load:
-                    _subscriber.Tell(new InstallSnapshot(_group, load.ViewId, load.Snapshot));
+                    if (!_options.Stateless) _subscriber.Tell(new InstallSnapshot(_group, load.ViewId, load.Snapshot));
                     break;
                 case HeldBroadcastSent held:
                     _subscriber.Tell(new BroadcastReleased(_group, held.Ticket, held.Id));
@@ -377,6 +409,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         {
             payload = m.Payload;
         }
+        _deliveredCount++;
         _subscriber.Tell(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.Order,
             m.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : m.DependsOn));
         if (_settings.MetricsEnabled)
@@ -426,10 +459,34 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _subscriber.Tell(new ViewChanged(_group, view, joined, left));
     }
 
+    /// <summary>The application state at this view boundary, from the subscriber, the provider actor or delegate, or none (stateless).</summary>
     private void RequestSnapshot(long viewId)
     {
+        if (_options.Stateless)
+        {
+            Self.Tell(new SnapshotTaken(viewId, ReadOnlyMemory<byte>.Empty, null));
+            return;
+        }
         var timeout = _settings.SnapshotTimeout;
-        _subscriber.Ask<SnapshotResponse>(new SnapshotRequest(_group, viewId), timeout).ContinueWith(t =>
+        var request = new SnapshotRequest(_group, viewId) { DeliveredBefore = _deliveredCount };
+        if (_options.TakeSnapshot is { } take)
+        {
+            Task<ReadOnlyMemory<byte>> task;
+            try
+            {
+                task = take(request);
+            }
+            catch (Exception e)
+            {
+                task = Task.FromException<ReadOnlyMemory<byte>>(e);
+            }
+            task.WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully
+                ? new SnapshotTaken(viewId, t.Result, null)
+                : new SnapshotTaken(viewId, ReadOnlyMemory<byte>.Empty, t.Exception?.GetBaseException().Message ?? "cancelled"),
+                TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
+            return;
+        }
+        (_options.SnapshotProvider ?? _subscriber).Ask<SnapshotResponse>(request, timeout).ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully && t.Result.ViewId == viewId) return new SnapshotTaken(viewId, t.Result.Snapshot, null);
             var problem = t.IsCompletedSuccessfully
@@ -479,6 +536,11 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         EnvelopesSent = _envelopesSent,
         ProtocolMessagesSent = _protocolMessagesSent,
         ViewChanges = _viewChanges,
+        ChunksSent = _chunksSent,
+        ChunkedMessagesSent = _chunkedMessagesSent,
+        ChunkedMessagesReceived = _chunkedMessagesReceived,
+        ChunksRefused = _chunksRefused,
+        ChunkTransfersExpired = _chunkTransfersExpired,
         Suspected = [.. _suspected],
     };
 

@@ -35,6 +35,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     internal const string FlushDecisionManifest = "FD";
     internal const string WelcomeManifest = "W";
     internal const string LeaveRequestManifest = "L";
+    internal const string ChunkManifest = "C";
 
     private readonly ProtoMapping _mapping;
 
@@ -64,6 +65,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         FlushDecision => FlushDecisionManifest,
         Welcome => WelcomeManifest,
         LeaveRequest => LeaveRequestManifest,
+        GroupChunk => ChunkManifest,
         _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
     };
 
@@ -72,6 +74,11 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         GroupEnvelope e => _mapping.ToProto(e).ToByteArray(),
         JoinRequest j => new W.JoinRequest { Joiner = ProtoMapping.ToProto(j.Joiner) }.ToByteArray(),
         JoinAck a => new W.JoinAck { Member = ProtoMapping.ToProto(a.Member), ViewId = a.ViewId }.ToByteArray(),
+        GroupChunk c => new W.GroupChunk
+        {
+            From = ProtoMapping.ToProto(c.From), Transfer = c.Transfer, Index = c.Index, Count = c.Count, TotalBytes = c.TotalBytes,
+            Manifest = c.Manifest, Data = UnsafeByteOperations.UnsafeWrap(c.Data),
+        }.ToByteArray(),
         ProtocolMessage m => _mapping.ToProtoSingle(m).ToByteArray(),
         _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}."),
     };
@@ -100,6 +107,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
                 FlushDecisionManifest => _mapping.FromProto(W.FlushDecision.Parser.ParseFrom(bytes)),
                 WelcomeManifest => _mapping.FromProto(new W.ProtocolMessage { Welcome = W.Welcome.Parser.ParseFrom(bytes) }),
                 LeaveRequestManifest => _mapping.FromProto(new W.ProtocolMessage { LeaveRequest = W.LeaveRequest.Parser.ParseFrom(bytes) }),
+                ChunkManifest => ParseChunk(bytes),
                 _ => throw new WireFormatException($"unknown manifest '{manifest}'"),
             };
         }
@@ -117,23 +125,61 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         return new JoinAck(_mapping.FromProto(Required(w.Member, "JoinAck.member")), w.ViewId);
     }
 
+    private GroupChunk ParseChunk(byte[] bytes)
+    {
+        var w = W.GroupChunk.Parser.ParseFrom(bytes);
+        if (w.Count < 1 || w.Index < 0 || w.Index >= w.Count) throw new WireFormatException($"GroupChunk piece {w.Index} of {w.Count}.");
+        if (w.TotalBytes < w.Count || w.Data.Length == 0 || w.Data.Length > w.TotalBytes)
+            throw new WireFormatException($"GroupChunk of {w.Data.Length} bytes in a message of {w.TotalBytes} bytes in {w.Count} pieces.");
+        if (w.Transfer < 0) throw new WireFormatException($"GroupChunk with negative transfer {w.Transfer}.");
+        if (!IsProtocolMessageManifest(w.Manifest)) throw new WireFormatException($"GroupChunk of a '{w.Manifest}' message.");
+        return new GroupChunk(_mapping.FromProto(Required(w.From, "GroupChunk.from")), w.Transfer, w.Index, w.Count, w.TotalBytes, w.Manifest, w.Data.Memory);
+    }
+
+    /// <summary>The manifests of single protocol messages (what a <see cref="GroupChunk"/> may carry).</summary>
+    internal static bool IsProtocolMessageManifest(string manifest) => manifest is DataManifest or NakManifest or GossipManifest or ProposalManifest
+        or ProposalBatchManifest or FinalManifest or FlushRequestManifest or FlushReportManifest or FlushPrepareManifest or FlushPrepareAckManifest
+        or FlushCommitManifest or FlushDecisionManifest or WelcomeManifest or LeaveRequestManifest;
+
     private static T Required<T>(T? value, string field) where T : class =>
         value ?? throw new WireFormatException($"Required field {field} is missing.");
 }
 
+/// <summary>A payload whose bytes do not deserialize (found by <c>actorcausal.verify-payloads</c>).</summary>
+internal sealed class PayloadRoundTripException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>User payloads through Akka serialization: serializer id, manifest and bytes.</summary>
 internal static class PayloadSerialization
 {
-    /// <summary>Serializes <paramref name="payload"/> with the serializer Akka binds to its type. Throws when there is none or it fails.</summary>
-    public static SerializedPayload Serialize(Akka.Serialization.Serialization serialization, object payload)
+    /// <summary>
+    /// Serializes <paramref name="payload"/> with the serializer Akka binds to its type. Throws when there is none or it
+    /// fails; with <paramref name="verify"/>, also when the bytes do not deserialize (a <see cref="PayloadRoundTripException"/>).
+    /// </summary>
+    public static SerializedPayload Serialize(Akka.Serialization.Serialization serialization, object payload, bool verify = false)
     {
         ArgumentNullException.ThrowIfNull(payload);
         if (payload is SerializedPayload already) return already;
         var serializer = serialization.FindSerializerFor(payload);
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, payload);
         var bytes = serializer.ToBinary(payload);
-        return new SerializedPayload(serializer.Identifier, manifest, bytes) { Original = payload };
+        var serialized = new SerializedPayload(serializer.Identifier, manifest, bytes) { Original = payload };
+        if (verify)
+        {
+            try
+            {
+                Deserialize(serialization, serialized);
+            }
+            catch (Exception e)
+            {
+                throw new PayloadRoundTripException(
+                    $"serializes (serializer {serializer.Identifier}, manifest '{manifest}', {bytes.Length} bytes) but could not be deserialized: {e.GetType().Name}: {e.Message}", e);
+            }
+        }
+        return serialized;
     }
+
+    /// <summary>The refusal detail for an exception of <see cref="Serialize"/>.</summary>
+    public static string Describe(Exception e) => e is PayloadRoundTripException ? e.Message : $"could not be serialized: {e.Message}";
 
     /// <summary>Deserializes a payload with the serializer it names.</summary>
     public static object Deserialize(Akka.Serialization.Serialization serialization, SerializedPayload payload)

@@ -18,7 +18,8 @@ internal sealed class WireFormatException(string message) : Exception(message);
 /// (present fields, defined enums, non-negative clocks, parseable member addresses), so bad bytes fail here with a
 /// clear message instead of surfacing later inside the protocol.
 /// </summary>
-internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayload)
+/// <remarks><paramref name="isNodeAddress"/> replaces the Akka address check of member ids (the simulator's members are named m0, m1, ...).</remarks>
+internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayload, Func<string, bool>? isNodeAddress = null)
 {
     private const int MaxCachedAddresses = 4096;
     private readonly ConcurrentDictionary<string, bool> _validAddresses = new();
@@ -210,7 +211,11 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
     {
         var address = w.Address;
         if (string.IsNullOrEmpty(address)) throw new WireFormatException("A member id without an address.");
-        if (!_validAddresses.ContainsKey(address))
+        if (isNodeAddress is not null)
+        {
+            if (!isNodeAddress(address)) throw new WireFormatException($"'{Truncate(address)}' is not a node address.");
+        }
+        else if (!_validAddresses.ContainsKey(address))
         {
             if (!Akka.Actor.Address.TryParse(address, out var parsed) || parsed is null || !parsed.HasGlobalScope)
                 throw new WireFormatException($"'{Truncate(address)}' is not an Akka node address.");
@@ -289,7 +294,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
 
     public FlushDecision FromProto(W.FlushDecision w)
     {
-        if (w.NewMembers.Count == 0) throw new WireFormatException("A flush decision without members.");
+        // No new members is legitimate: the decision that closes a group whose members all leave.
         if (w.Cut.Count == 0) throw new WireFormatException("A flush decision without a cut.");
         foreach (var c in w.Cut)
         {

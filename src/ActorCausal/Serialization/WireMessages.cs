@@ -20,6 +20,12 @@ internal sealed record JoinRequest(MemberId Joiner) : IWireMessage;
 internal sealed record JoinAck(MemberId Member, long ViewId) : IWireMessage;
 
 /// <summary>
+/// Piece <see cref="Index"/> of <see cref="Count"/> of one protocol message too large for one remote message: its
+/// serialized bytes (<see cref="Manifest"/>, <see cref="TotalBytes"/> in all) cut into pieces that travel in order.
+/// </summary>
+internal sealed record GroupChunk(MemberId From, long Transfer, int Index, int Count, long TotalBytes, string Manifest, ReadOnlyMemory<byte> Data) : IWireMessage;
+
+/// <summary>
 /// A user payload in its serialized form: Akka serializer id, manifest and bytes. The group actor serializes a payload
 /// once per broadcast and hands this object to the protocol, so every recipient (and every retransmission) reuses the
 /// same bytes; it is deserialized at delivery.

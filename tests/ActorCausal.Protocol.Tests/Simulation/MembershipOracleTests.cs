@@ -33,6 +33,7 @@ public class MembershipOracleTests
         public void Suspected(MemberId m) => log.Add(new Input(_now, self, "Suspected", m));
         public void Reachable(MemberId m) => log.Add(new Input(_now, self, "Reachable", m));
         public void Removed(MemberId m) => log.Add(new Input(_now, self, "Removed", m));
+        public void Downed(MemberId m) => log.Add(new Input(_now, self, "Downed", m));
         public void JoinRequested(MemberId m) => log.Add(new Input(_now, self, "JoinRequested", m));
         public void Leave() => log.Add(new Input(_now, self, "Leave", self));
         public void DownedSelf() => log.Add(new Input(_now, self, "DownedSelf", self));
@@ -53,7 +54,7 @@ public class MembershipOracleTests
     private static readonly MemberId M0 = new("m0", 1), M1 = new("m1", 1), M2 = new("m2", 1), M3 = new("m3", 1), M4 = new("m4", 1);
 
     [Fact]
-    public void A_crash_is_suspected_by_every_live_member_after_a_detection_delay_then_removed_after_the_stable_after()
+    public void A_crash_is_suspected_by_every_live_member_after_a_detection_delay_then_downed_after_the_stable_after_then_removed()
     {
         var timing = new FaultTiming();
         for (ulong seed = 1; seed <= 10; seed++)
@@ -67,14 +68,18 @@ public class MembershipOracleTests
             foreach (var observer in new[] { M0, M1, M3, M4 })
             {
                 var suspected = Assert.Single(log, i => i.At == observer && i.Kind == "Suspected");
+                var downed = Assert.Single(log, i => i.At == observer && i.Kind == "Downed");
                 var removed = Assert.Single(log, i => i.At == observer && i.Kind == "Removed");
                 Assert.Equal(M2, suspected.Subject);
+                Assert.Equal(M2, downed.Subject);
                 Assert.Equal(M2, removed.Subject);
                 Assert.InRange(suspected.TimeMs, 200 + timing.DetectionMinMs - 1, 200 + timing.DetectionMaxMs);
-                Assert.InRange(removed.TimeMs - suspected.TimeMs, timing.StableAfterMinMs - 1, timing.DetectionMaxMs + timing.StableAfterMaxMs + timing.SpreadMs + 1);
+                Assert.InRange(downed.TimeMs - suspected.TimeMs, timing.StableAfterMinMs - 1, timing.DetectionMaxMs + timing.StableAfterMaxMs + timing.SpreadMs + 1);
+                // The leader removes a downed node once its side converged: Downed always comes first.
+                Assert.InRange(removed.TimeMs - downed.TimeMs, timing.ConvergenceMinMs - 1, timing.ConvergenceMaxMs + 1);
             }
-            var removals = log.Where(i => i.Kind == "Removed").Select(i => i.TimeMs).ToList();
-            Assert.InRange(removals.Max() - removals.Min(), 0, timing.SpreadMs + 1);
+            var downings = log.Where(i => i.Kind == "Downed").Select(i => i.TimeMs).ToList();
+            Assert.InRange(downings.Max() - downings.Min(), 0, timing.SpreadMs + 1);
         }
     }
 
@@ -101,12 +106,16 @@ public class MembershipOracleTests
         foreach (var a in minority)
         {
             Assert.Equal(majority.OrderBy(m => m.Address), log.Where(i => i.At == a && i.Kind == "Suspected").Select(i => i.Subject).OrderBy(m => m.Address));
-            Assert.Single(log, i => i.At == a && i.Kind == "DownedSelf");
-            Assert.DoesNotContain(log, i => i.At == a && i.Kind == "Removed");
+            // Akka: m1 (the minority's leader) downs m4, then itself; m4 gets both from its gossip. Nobody removes anything there.
+            Assert.Equal(minority.OrderBy(m => m.Address), log.Where(i => i.At == a && i.Kind == "Downed").Select(i => i.Subject).OrderBy(m => m.Address));
+            Assert.DoesNotContain(log, i => i.At == a && i.Kind is "Removed" or "DownedSelf");
         }
+        var atLeader = log.Where(i => i.At == M1 && i.Kind == "Downed").Select(i => i.Subject).ToArray();
+        Assert.Equal(new[] { M4, M1 }, atLeader);
         foreach (var b in majority)
         {
             Assert.Equal(minority.OrderBy(m => m.Address), log.Where(i => i.At == b && i.Kind == "Suspected").Select(i => i.Subject).OrderBy(m => m.Address));
+            Assert.Equal(minority.OrderBy(m => m.Address), log.Where(i => i.At == b && i.Kind == "Downed").Select(i => i.Subject).OrderBy(m => m.Address));
             Assert.Equal(minority.OrderBy(m => m.Address), log.Where(i => i.At == b && i.Kind == "Removed").Select(i => i.Subject).OrderBy(m => m.Address));
             Assert.DoesNotContain(log, i => i.At == b && i.Kind == "DownedSelf");
         }
@@ -141,7 +150,7 @@ public class MembershipOracleTests
         {
             var (r, log, _) = Run(options, seed);
             var failed = r.History!.Where(h => h.Member.Incarnation == 1 && h.Member.Address is "m0" or "m1" or "m2" or "m3" or "m4")
-                .Count(h => h.Events.Any(e => e is CrashEvent) || log.Any(i => i.At == h.Member && i.Kind is "DownedSelf" or "Leave"));
+                .Count(h => h.Events.Any(e => e is CrashEvent) || log.Any(i => i.At == h.Member && (i.Kind is "DownedSelf" or "Leave" || (i.Kind == "Downed" && i.Subject == h.Member))));
             Assert.InRange(failed, 0, 2);
             skipped += r.Faults!.SkippedSteps;
         }
@@ -162,6 +171,10 @@ public class MembershipOracleTests
     {
         Assert.True(FaultKindsText.TryParse("all", out var all, out _));
         Assert.Equal(FaultKinds.All, all);
+        Assert.True(FaultKindsText.TryParse("pause,downall,indirect", out var resolver, out _));
+        Assert.Equal(FaultKinds.Pause | FaultKinds.DownAll | FaultKinds.Indirect, resolver);
+        Assert.True(FaultKindsText.TryParse("classic", out var classic, out _));
+        Assert.Equal(FaultKinds.All & ~(FaultKinds.Pause | FaultKinds.DownAll | FaultKinds.Indirect), classic);
         Assert.True(FaultKindsText.TryParse("crash, join,partition", out var some, out _));
         Assert.Equal(FaultKinds.Crash | FaultKinds.Join | FaultKinds.Partition, some);
         Assert.True(FaultKindsText.TryParse("none", out var none, out _));

@@ -41,9 +41,12 @@ public class FaultScheduleTests
     [InlineData(FaultKinds.Suspect)]
     [InlineData(FaultKinds.Partition)]
     [InlineData(FaultKinds.Restart)]
+    [InlineData(FaultKinds.Pause)]
+    [InlineData(FaultKinds.DownAll)]
+    [InlineData(FaultKinds.Indirect)]
     public void Each_kind_of_fault_alone_on_lossy_links_keeps_every_invariant(FaultKinds kind)
     {
-        var options = AllFaults with { Faults = kind, Loss = 0.03, Duplication = 0.02, Members = kind == FaultKinds.Partition ? 3 : 5 };
+        var options = AllFaults with { Faults = kind, Loss = 0.03, Duplication = 0.02, Members = kind is FaultKinds.Partition or FaultKinds.DownAll ? 3 : 5 };
         var results = RunMany(options, 60, firstSeed: 5_000);
         var failing = results.Where(r => r.HasViolations || !r.Quiescent).ToList();
         Assert.True(failing.Count == 0, $"{failing.Count} of {results.Count} failed; seeds {string.Join(",", failing.Take(20).Select(r => r.Seed))}\n{Describe(failing.FirstOrDefault() ?? results[0])}");

@@ -96,6 +96,20 @@ public sealed class HostProcess : IDisposable
         _process.WaitForExit(30_000);
     }
 
+    /// <summary>SIGSTOP by pid: the process stops (no heartbeats, nothing processed) until <see cref="ResumeByPid"/>.</summary>
+    public void PauseByPid() => Signal("STOP");
+
+    /// <summary>SIGCONT by pid.</summary>
+    public void ResumeByPid() => Signal("CONT");
+
+    private void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill could not be started");
+        kill.WaitForExit(10_000);
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{name} {Pid} exited with {kill.ExitCode}");
+    }
+
     /// <summary>The log as written so far (complete lines only).</summary>
     public HostLog ReadLog() => HostLog.Read(LogPath);
 

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+using ActorCausal.Serialization;
+using Google.Protobuf;
+using W = ActorCausal.Serialization.Proto;
+
+namespace ActorCausal.Tests.Support;
+
+/// <summary>
+/// The real wire for the simulator (<c>SimulationOptions.Wire</c>): every protocol message travels as the runtime sends
+/// it, in a <see cref="GroupEnvelope"/> through the protobuf mapping to bytes and back. The only difference from a
+/// node is the member-address check: simulated members are named m0, m1, ... instead of Akka addresses. The
+/// simulator's string payloads are written as UTF-8 under a made-up serializer id, as Akka serialization would.
+/// </summary>
+public sealed partial class SimulatedWire
+{
+    public const int StringSerializerId = 9_999;
+
+    private readonly ProtoMapping _mapping = new(
+        p => p is string s ? new SerializedPayload(StringSerializerId, "s", Encoding.UTF8.GetBytes(s)) : throw new ArgumentException($"not a simulator payload: {p}"),
+        address => SimulatedAddress().IsMatch(address));
+
+    /// <summary>How many messages of each kind crossed this wire.</summary>
+    public ConcurrentDictionary<string, long> Crossed { get; } = new();
+
+    public long Bytes;
+
+    public ProtocolMessage RoundTrip(MemberId from, MemberId to, ProtocolMessage message)
+    {
+        var bytes = _mapping.ToProto(new GroupEnvelope(from, [message])).ToByteArray();
+        Interlocked.Add(ref Bytes, bytes.Length);
+        var back = _mapping.FromProto(W.GroupEnvelope.Parser.ParseFrom(bytes));
+        if (back.From != from || back.Messages.Length != 1)
+            throw new InvalidOperationException($"The envelope from {from} came back from {back.From} with {back.Messages.Length} messages.");
+        Crossed.AddOrUpdate(message.GetType().Name, 1, (_, n) => n + 1);
+        return back.Messages[0];
+    }
+
+    [GeneratedRegex("^m[0-9]+$")]
+    private static partial Regex SimulatedAddress();
+}
