@@ -28,12 +28,12 @@ public static class BenchReport
             var libs = all.Where(f => f.Trace == trace).ToList();
             w.WriteLine();
             w.WriteLine($"== {trace}");
-            w.WriteLine($"{"figure",-44}" + string.Concat(libs.Select(l => $"{l.Lib,24}")) + "   best peer / ours");
+            w.WriteLine($"{"figure",-44}" + string.Concat(libs.Select(l => $"{l.Lib,27}")) + "   best peer / ours");
             foreach (var row in Rows)
             {
                 var cells = libs.Select(l => Cell(row, l)).ToList();
                 if (cells.All(c => c is null)) continue;
-                w.WriteLine($"{row.Name,-44}" + string.Concat(cells.Select(c => $"{c ?? "-",24}")) + "   " + Ratio(row, libs));
+                w.WriteLine($"{row.Name,-44}" + string.Concat(cells.Select(c => $"{c ?? "-",27}")) + "   " + Ratio(row, libs));
             }
             foreach (var l in libs.Where(l => l.Note is not null)) w.WriteLine($"  {l.Lib}: {l.Note}");
         }

@@ -10,6 +10,7 @@ public static class App
         var root = new RootCommand("CollabEditor: a collaborative text editor on ActorCausal causal broadcast.");
         root.Add(ReplayCommand.Create(output, error));
         root.Add(BenchCommand.Create(output, error));
+        RunCommand.Configure(root, output, error);
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 }

@@ -13,15 +13,16 @@ public static class BenchCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var runs = new Option<int>("--runs") { Description = "Runs per figure for ours (the first is reported as the cold run).", DefaultValueFactory = _ => 6 };
-        var peerRuns = new Option<int>("--peer-runs") { Description = "Runs per figure for Yjs and Loro (Automerge: 2, it is slow).", DefaultValueFactory = _ => 4 };
+        var peerRuns = new Option<int>("--peer-runs") { Description = "Runs per figure for Yjs and Loro (Automerge: 1, it is slow).", DefaultValueFactory = _ => 4 };
         var noPeers = new Option<bool>("--no-peers") { Description = "Skip Yjs, Loro and Automerge." };
         var noNaive = new Option<bool>("--no-naive") { Description = "Skip the naive baseline (tens of seconds)." };
         var noCluster = new Option<bool>("--no-cluster") { Description = "Skip the cluster replay of automerge-paper over 3 nodes." };
         var traces = new Option<string[]>("--trace") { Description = "Trace names or files (default: the three in samples/CollabEditor/traces).", AllowMultipleArgumentsPerToken = true };
         var json = new Option<FileInfo?>("--json") { Description = "Also write every figure to this JSON file." };
+        var peerList = new Option<string[]>("--peers") { Description = "Which peers to run (default: yjs loro automerge).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("bench", "Measure the CRDT against the naive baseline and Yjs, Loro, Automerge (by node), side by side.")
         {
-            runs, peerRuns, noPeers, noNaive, noCluster, traces, json,
+            runs, peerRuns, noPeers, noNaive, noCluster, traces, json, peerList,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -53,16 +54,19 @@ public static class BenchCommand
                 var label = Path.GetFileName(path).Replace(".json.gz", "").Replace(".json", "");
                 output.WriteLine($"{label}: ours ...");
                 all.Add(OurBench.Measure(trace, label, r));
+                Progress(all[^1]);
                 if (!parse.GetValue(noNaive) && !trace.Concurrent)
                 {
                     output.WriteLine($"{label}: naive ...");
                     all.Add(OurBench.Naive(trace, label));
+                    Progress(all[^1]);
                 }
                 if (peers is not null)
-                    foreach (var lib in PeerBench.Libs)
+                    foreach (var lib in parse.GetValue(peerList) is { Length: > 0 } chosen ? chosen.Where(PeerBench.Libs.Contains) : PeerBench.Libs)
                     {
                         output.WriteLine($"{label}: {lib} ...");
-                        all.Add(peers.Measure(lib, path, label, lib == "automerge" ? 2 : pr));
+                        all.Add(peers.Measure(lib, path, label, lib == "automerge" ? 1 : pr));
+                        Progress(all[^1]);
                     }
             }
             if (!parse.GetValue(noCluster))
@@ -79,6 +83,12 @@ public static class BenchCommand
                 extra["cluster_automerge_paper_3_nodes_ops_per_sec"] = rates;
             }
             BenchReport.Print(all, output);
+            void Progress(LibFigures f)
+            {
+                // partial results as they come (a long run on a loaded machine can then be read before it ends)
+                output.WriteLine($"  {f.Lib}: local {f.LocalReplay} remote {f.RemoteUpdates} merge {f.PerAgentMerge} load {f.Load} size {f.EncodedBytes} memory {f.MemoryBytes} {f.Note}");
+                if (parse.GetValue(json) is { } partial) BenchReport.WriteJson(all, extra, partial.FullName);
+            }
             if (parse.GetValue(json) is { } j)
             {
                 BenchReport.WriteJson(all, extra, j.FullName);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CollabEditor.Crdt;
 
 /// <summary>LEB128 unsigned varints over a growable byte buffer, and their reader.</summary>
@@ -70,12 +72,14 @@ public ref struct ByteReader
 
     public readonly int Position => _pos;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte Byte()
     {
         if (_pos >= _data.Length) throw new EditRejectedException("truncated data");
         return _data[_pos++];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint UInt()
     {
         uint v = 0;
@@ -88,6 +92,7 @@ public ref struct ByteReader
         throw new EditRejectedException("malformed varint");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Count(int max = int.MaxValue)
     {
         var v = UInt();
@@ -95,6 +100,7 @@ public ref struct ByteReader
         return (int)v;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Int()
     {
         var v = UInt();

@@ -16,7 +16,7 @@ namespace CollabEditor.Nodes;
 /// answers snapshot requests with the compact state and loads the one it gets when it joins. It translates only: the
 /// CRDT is <see cref="TextDocument"/>.
 /// </summary>
-public sealed class EditorActor : ReceiveActor, IWithTimers
+public sealed partial class EditorActor : ReceiveActor, IWithTimers
 {
     private const int MaxBatchBytes = 512 * 1024;
 
@@ -43,7 +43,6 @@ public sealed class EditorActor : ReceiveActor, IWithTimers
     private readonly UpdateWriter _writer = new();
     private readonly List<byte[]> _pending = new();
     private readonly Queue<byte[]> _outbox = new();
-    private readonly HashSet<IActorRef> _listeners = new();
     private TextDocument _doc = new();
     private int _agent;
     private int _pendingBytes;
@@ -55,7 +54,6 @@ public sealed class EditorActor : ReceiveActor, IWithTimers
     private StartReplay? _replay;
     private int _nextTxn;
     private string? _replayError;
-    private bool _remoteChange, _notifyScheduled;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -81,10 +79,13 @@ public sealed class EditorActor : ReceiveActor, IWithTimers
         {
             _viewId = v.View.Id;
             _members = v.View.Members.Select(m => m.ToString()).ToImmutableArray();
-            Notify();
+            _memberIds = v.View.Members;
+            foreach (var m in v.Left) _suspected.Remove(m);
+            DropCaretsOf(v.Left);
+            PresenceChanged();
         });
-        Receive<MemberSuspected>(_ => { });
-        Receive<MemberReachable>(_ => { });
+        Receive<MemberSuspected>(m => { _suspected.Add(m.Member); PresenceChanged(); });
+        Receive<MemberReachable>(m => { _suspected.Remove(m.Member); PresenceChanged(); });
         Receive<BroadcastReleased>(_ => { });
         Receive<GroupStopped>(s => _log.Warning("editor group stopped: {0} {1}", s.Reason, s.Detail));
         Receive<StartReplay>(r =>
@@ -97,25 +98,7 @@ public sealed class EditorActor : ReceiveActor, IWithTimers
         Receive<GetEditorStatus>(_ => Sender.Tell(new EditorStatus(_agentName, _doc.TotalTxns, _doc.Length, _applied, _rejected, _sent,
             _outbox.Count + (_pending.Count > 0 ? 1 : 0), _viewId, _members, _replayError, _doc.Version())));
         Receive<GetText>(_ => Sender.Tell(_doc.GetText()));
-        Receive<SubscribeEditor>(s =>
-        {
-            _listeners.Add(s.Listener);
-            Context.Watch(s.Listener);
-            s.Listener.Tell(new DocumentChanged(_doc.GetText(), false, _doc.TotalTxns));
-        });
-        Receive<Terminated>(t => _listeners.Remove(t.ActorRef));
-        Receive<NotifyListeners>(_ =>
-        {
-            _notifyScheduled = false;
-            var change = new DocumentChanged(_doc.GetText(), _remoteChange, _doc.TotalTxns);
-            _remoteChange = false;
-            foreach (var l in _listeners) l.Tell(change);
-        });
-    }
-
-    private sealed record NotifyListeners
-    {
-        public static NotifyListeners Instance { get; } = new();
+        RegisterSessions();
     }
 
     protected override void PreStart()
@@ -123,6 +106,7 @@ public sealed class EditorActor : ReceiveActor, IWithTimers
         var group = CausalGroups.Get(Context.System).Join(_groupName, Self);
         group.Ref.PipeTo(Self);
         if (_batchMs > 0) Timers.StartPeriodicTimer("flush", Flush.Instance, TimeSpan.FromMilliseconds(_batchMs));
+        Timers.StartPeriodicTimer("presence", PollStatus.Instance, TimeSpan.FromMilliseconds(500));
     }
 
     private void OnLocalEdit(LocalEdit e)
@@ -139,7 +123,7 @@ public sealed class EditorActor : ReceiveActor, IWithTimers
             return;
         }
         Queue(_writer.ToArray());
-        Notify();
+        Changed(remote: false);
     }
 
     private void Queue(byte[] update)
@@ -152,7 +136,7 @@ public sealed class EditorActor : ReceiveActor, IWithTimers
     private void FlushPending()
     {
         if (_pending.Count == 0) return;
-        _outbox.Enqueue(EditBatch.Encode(_pending));
+        _outbox.Enqueue(Payloads.EncodeEdits(_pending));
         _pending.Clear();
         _pendingBytes = 0;
         TrySend();
@@ -184,23 +168,28 @@ public sealed class EditorActor : ReceiveActor, IWithTimers
     private void OnDelivered(Delivered d)
     {
         if (d.SenderAddress == _selfAddress) return; // applied when it was made
-        if (d.Payload is not byte[] batch)
+        if (d.Payload is not byte[] payload || payload.Length == 0)
         {
             _rejected++;
-            _log.Warning("editor: a delivery from {0} is not an edit batch ({1})", d.Sender, d.Payload.GetType().Name);
+            _log.Warning("editor: a delivery from {0} is not an editor payload ({1})", d.Sender, d.Payload.GetType().Name);
             return;
         }
         try
         {
-            EditBatch.ForEach(batch, ApplyOne, batch);
+            if (payload[0] == Payloads.Caret)
+            {
+                OnRemoteCaret(Payloads.DecodeCaret(payload), d.Sender);
+                return;
+            }
+            if (payload[0] != Payloads.Edits) throw new EditRejectedException($"unknown payload kind {payload[0]}");
+            EditBatch.ForEach(payload.AsSpan(1), ApplyOne, payload.AsMemory(1));
         }
         catch (EditRejectedException ex)
         {
             _rejected++;
-            _log.Warning("editor: malformed batch from {0}: {1}", d.Sender, ex.Message);
+            _log.Warning("editor: malformed payload from {0}: {1}", d.Sender, ex.Message);
         }
-        _remoteChange = true;
-        Notify();
+        Changed(remote: true);
         if (_replay is { Trace.Concurrent: true }) IssueReplay();
     }
 
@@ -225,20 +214,13 @@ public sealed class EditorActor : ReceiveActor, IWithTimers
             var doc = TextDocument.LoadState(s.Snapshot.Span);
             _doc = doc;
             _agent = _doc.Agent(_agentName);
-            _remoteChange = true;
-            Notify();
+            ReRegisterSessions();
+            Changed(remote: true);
         }
         catch (EditRejectedException ex)
         {
             _log.Error("editor: snapshot refused: {0}", ex.Message);
         }
-    }
-
-    private void Notify()
-    {
-        if (_listeners.Count == 0 || _notifyScheduled) return;
-        _notifyScheduled = true;
-        Self.Tell(NotifyListeners.Instance);
     }
 
     /// <summary>Issues the replay's next transactions: a sequential trace's in slices (so deliveries and flushes get

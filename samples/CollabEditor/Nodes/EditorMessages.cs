@@ -34,7 +34,21 @@ public sealed record EditorStatus(
     string? ReplayError,
     IReadOnlyDictionary<string, int> Version);
 
-/// <summary>Sent to subscribers (the web layer) after changes: the text now, and whether remote edits changed it.</summary>
-public sealed record DocumentChanged(string Text, bool Remote, long Txns);
+/// <summary>A browser page opens a session: it edits as its own agent, <see cref="Name"/> shown to others.</summary>
+public sealed record OpenSession(string Name, Akka.Actor.IActorRef Client);
 
-public sealed record SubscribeEditor(Akka.Actor.IActorRef Listener);
+/// <summary>A page's edit, in code points of the text it had: the server text <see cref="Seq"/> plus its own later edits.</summary>
+public sealed record ClientEdit(long Seq, long EditId, Patch[] Patches);
+
+/// <summary>A page's caret, in code points of the current text.</summary>
+public sealed record ClientCaret(int Position);
+
+/// <summary>To a page: the text after change <see cref="Seq"/>, which includes the page's edits up to <see cref="AckedEdit"/>.</summary>
+public sealed record DocumentView(string Text, long Seq, long AckedEdit, bool Remote, string Agent);
+
+public sealed record MemberView(string Address, string State, bool Self);
+
+public sealed record CaretView(string Name, int Position, bool Local);
+
+/// <summary>To a page: who is in the group and in what state, edits held back, the replica's version, the carets.</summary>
+public sealed record PresenceView(ImmutableArray<MemberView> Members, long HeldBack, long Txns, string Version, ImmutableArray<CaretView> Carets);
