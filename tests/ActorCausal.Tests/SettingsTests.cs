@@ -39,6 +39,8 @@ public sealed class SettingsTests
                 max-clock-skew = 250ms
               }
               batching { enabled = off, max-messages = 16, max-bytes = 8KiB, linger = 2ms }
+              chunking { piece-size = 32KiB, max-message-size = 8MiB, reassembly-timeout = 5s }
+              verify-payloads = on
             }
             """).WithFallback(CausalGroups.DefaultConfig());
 
@@ -57,6 +59,10 @@ public sealed class SettingsTests
         Assert.Equal(16, settings.Batching.MaxMessages);
         Assert.Equal(8 * 1024, settings.Batching.MaxBytes);
         Assert.Equal(TimeSpan.FromMilliseconds(2), settings.Batching.Linger);
+        Assert.Equal(32 * 1024, settings.Chunking.PieceSize);
+        Assert.Equal(8L * 1024 * 1024, settings.Chunking.MaxMessageBytes);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.Chunking.ReassemblyTimeout);
+        Assert.True(settings.VerifyPayloads);
     }
 
     [Theory]
@@ -65,6 +71,8 @@ public sealed class SettingsTests
     [InlineData("actorcausal.protocol { nak-initial-delay = 2s, nak-max-delay = 1s }")]
     [InlineData("actorcausal.tick-interval = 0ms")]
     [InlineData("actorcausal.batching.max-messages = 0")]
+    [InlineData("actorcausal.chunking.piece-size = 100b")]
+    [InlineData("actorcausal.chunking { piece-size = 64KiB, max-message-size = 1KiB }")]
     public void Invalid_values_are_refused_with_a_configuration_exception(string hocon)
     {
         var config = ConfigurationFactory.ParseString(hocon).WithFallback(CausalGroups.DefaultConfig());

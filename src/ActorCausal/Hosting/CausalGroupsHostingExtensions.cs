@@ -27,6 +27,10 @@ public sealed class CausalGroupsOptions
     public long? BatchMaxBytes { get; set; }
     public TimeSpan? BatchLinger { get; set; }
     public bool? Metrics { get; set; }
+    public bool? VerifyPayloads { get; set; }
+    public long? ChunkPieceSize { get; set; }
+    public long? ChunkMaxMessageSize { get; set; }
+    public TimeSpan? ChunkReassemblyTimeout { get; set; }
 
     /// <summary>The options as an <c>actorcausal { ... }</c> HOCON block.</summary>
     public Config ToHocon()
@@ -63,6 +67,10 @@ public sealed class CausalGroupsOptions
         Add("batching.max-bytes", BatchMaxBytes);
         Add("batching.linger", BatchLinger);
         Add("metrics.enabled", Metrics);
+        Add("verify-payloads", VerifyPayloads);
+        Add("chunking.piece-size", ChunkPieceSize);
+        Add("chunking.max-message-size", ChunkMaxMessageSize);
+        Add("chunking.reassembly-timeout", ChunkReassemblyTimeout);
         return ConfigurationFactory.ParseString(sb.ToString());
     }
 }

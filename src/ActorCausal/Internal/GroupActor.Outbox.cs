@@ -116,14 +116,21 @@ internal sealed partial class GroupActor
         _protocolMessagesSent += messages.Length;
     }
 
-    /// <summary>A rough wire size, for the max-bytes bound (the real size is known only when Akka serializes the envelope).</summary>
-    private static long EstimateBytes(ProtocolMessage message) => message switch
+    /// <summary>
+    /// A rough wire size (on the high side), for the max-bytes bound and to pick the messages worth measuring for
+    /// chunked transfer (the real size is known only once serialized). Anything that grows with the backlog, the view
+    /// or the payload must grow here too.
+    /// </summary>
+    internal static long EstimateBytes(ProtocolMessage message) => message switch
     {
         DataMessage d => EstimateData(d),
         FlushReport r => 64 + r.Delivered.Dimension * 10 + r.Messages.Sum(EstimateData) + (r.Prepared is null ? 0 : EstimateDecision(r.Prepared)),
         FlushPrepare p => 32 + EstimateDecision(p.Decision),
         FlushCommit c => 32 + EstimateDecision(c.Decision),
         Welcome w => 64 + w.Members.Length * 64 + w.Snapshot.Length,
+        ProposalBatch b => 32 + b.Items.Length * 32L,
+        FlushRequest q => 48 + q.NewMembers.Length * 64L,
+        StabilityGossip g => 32 + g.Delivered.Dimension * 10L,
         _ => 48,
     };
 

@@ -106,7 +106,22 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             _subscriber.Tell(stopped);
         }
         _state = GroupActorState.Stopped;
-        _handle.OnActorStopped(Status(), stopped);
+        GroupStatus final;
+        try
+        {
+            final = Status();
+        }
+        catch (Exception e)
+        {
+            // A member that failed may not give its counters; the handle still learns that it stopped.
+            _log.Warning("Group {0}: no final status ({1}).", _group, e.Message);
+            final = new GroupStatus
+            {
+                Group = _group, Self = _self, State = GroupActorState.Stopped, Phase = MemberPhase.Stopped, View = _view,
+                Protocol = new P.MemberStatus { Self = _self, ViewId = _view.Id, ViewSize = _view.Size, Phase = MemberPhase.Stopped },
+            };
+        }
+        _handle.OnActorStopped(final, stopped);
     }
 
     protected override void OnReceive(object message)
@@ -393,6 +408,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             }
         }
         _effects.Clear();
+        _lastSerialized = null; // the bytes of the last chunked message: reused across its recipients, not kept
         ScheduleOutbox();
         if (_stopped is not null && _leaving) FinishLeave();
     }
