@@ -37,6 +37,8 @@ public sealed class PackageConsumerTests
                 Assert.True(File.Exists(Path.Combine(feed, $"{package}.{version}.snupkg")), $"{package}.{version}.snupkg was not packed");
             }
 
+            AssertMetadata(feed, version);
+
             var app = WriteConsumer(Path.Combine(work.FullName, "app"), feed, version);
             var build = await DotnetCli.RunAsync(app, StepTimeout, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
             Assert.True(build.ExitCode == 0, $"The consumer app does not build against the packages alone:\n{build.Output}");
@@ -53,6 +55,40 @@ public sealed class PackageConsumerTests
                 foreach (var package in Packages)
                     TryDelete(Path.Combine(GlobalPackagesFolder(), package.ToLowerInvariant(), version));
         }
+    }
+
+    /// <summary>What nuget.org shows for each package, and the dependency split: the runtime does not force Akka.Hosting.</summary>
+    private static void AssertMetadata(string feed, string version)
+    {
+        var dependencies = new Dictionary<string, string[]>();
+        foreach (var package in Packages)
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, $"{package}.{version}.nupkg"));
+            var nuspecEntry = zip.GetEntry(package + ".nuspec") ?? throw new InvalidOperationException($"{package}: no nuspec");
+            using var stream = nuspecEntry.Open();
+            var nuspec = System.Xml.Linq.XDocument.Load(stream);
+            string Meta(string name) => nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
+            Assert.Equal(package, Meta("id"));
+            Assert.Equal(version, Meta("version"));
+            Assert.Equal("Apache-2.0", Meta("license"));
+            Assert.Equal("README.md", Meta("readme"));
+            Assert.False(string.IsNullOrWhiteSpace(Meta("description")), $"{package}: no description");
+            Assert.False(string.IsNullOrWhiteSpace(Meta("authors")), $"{package}: no authors");
+            Assert.StartsWith("https://", Meta("projectUrl"));
+            Assert.Contains("akka", Meta("tags"));
+            Assert.NotNull(nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == "repository"));
+            Assert.NotNull(zip.GetEntry("README.md"));
+            Assert.True(zip.GetEntry("LICENSE") is not null, $"{package}: no LICENSE in [{string.Join(", ", zip.Entries.Select(e => e.FullName))}]");
+            Assert.NotNull(zip.GetEntry($"lib/net10.0/{package}.dll"));
+            Assert.NotNull(zip.GetEntry($"lib/net10.0/{package}.xml"));
+            dependencies[package] = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
+                .Select(e => (string)e.Attribute("id")!).ToArray();
+        }
+        Assert.DoesNotContain(dependencies["ActorCausal.Protocol"], d => d.StartsWith("Akka", StringComparison.Ordinal));
+        Assert.Contains("ActorCausal.Protocol", dependencies["ActorCausal"]);
+        Assert.DoesNotContain("Akka.Hosting", dependencies["ActorCausal"]);
+        Assert.Contains("ActorCausal", dependencies["ActorCausal.Hosting"]);
+        Assert.Contains("Akka.Hosting", dependencies["ActorCausal.Hosting"]);
     }
 
     private static string GlobalPackagesFolder() =>
