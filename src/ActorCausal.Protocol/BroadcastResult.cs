@@ -1,7 +1,9 @@
 namespace ActorCausal.Protocol;
 
+/// <summary>Why <see cref="GroupMember.Broadcast"/> refused a broadcast.</summary>
 public enum BroadcastRefusal
 {
+    /// <summary>Not refused.</summary>
     None = 0,
     /// <summary>Too many of this member's messages are not yet stable; retry after deliveries catch up.</summary>
     BackPressure,
@@ -19,12 +21,16 @@ public enum BroadcastRefusal
 /// </summary>
 public readonly record struct BroadcastResult(MessageId Id, BroadcastRefusal Refusal, string? Reason, long Ticket = 0)
 {
+    /// <summary>Sent now or held (not refused).</summary>
     public bool Accepted => Refusal == BroadcastRefusal.None;
 
     /// <summary>Accepted but held until the view change ends; <see cref="Id"/> is not known yet.</summary>
     public bool IsHeld => Accepted && Ticket != 0;
 
+    /// <summary>Sent now with <paramref name="id"/>.</summary>
     public static BroadcastResult Sent(MessageId id) => new(id, BroadcastRefusal.None, null);
+    /// <summary>Held until the view change ends, known by <paramref name="ticket"/>.</summary>
     public static BroadcastResult Held(long ticket) => new(default, BroadcastRefusal.None, null, ticket);
+    /// <summary>Refused for <paramref name="refusal"/>, with <paramref name="reason"/> in words.</summary>
     public static BroadcastResult Refused(BroadcastRefusal refusal, string reason) => new(default, refusal, reason);
 }

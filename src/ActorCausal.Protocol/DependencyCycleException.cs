@@ -6,5 +6,6 @@ namespace ActorCausal.Protocol;
 public sealed class DependencyCycleException(ImmutableArray<MessageId> cycle)
     : Exception($"Explicit dependencies form a cycle: {string.Join(" -> ", cycle)}.")
 {
+    /// <summary>The messages of the cycle, in dependency order.</summary>
     public ImmutableArray<MessageId> Cycle { get; } = cycle;
 }

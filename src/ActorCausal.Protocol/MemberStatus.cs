@@ -6,9 +6,13 @@ namespace ActorCausal.Protocol;
 /// <summary>A snapshot of a member's counters and buffers.</summary>
 public sealed record MemberStatus
 {
+    /// <summary>This member's id.</summary>
     public required MemberId Self { get; init; }
+    /// <summary>The id of the installed view.</summary>
     public required long ViewId { get; init; }
+    /// <summary>The number of members in the installed view.</summary>
     public required int ViewSize { get; init; }
+    /// <summary>Where the member is in its life cycle (joining, member, flushing, stopped...).</summary>
     public MemberPhase Phase { get; init; }
     /// <summary>How this member sees each member of its view: ACTIVE, SUSPECTED (unreachable, no view change yet) or FAILED (removed).</summary>
     public ImmutableDictionary<MemberId, MemberState> Members { get; init; } = ImmutableDictionary<MemberId, MemberState>.Empty;
@@ -20,6 +24,7 @@ public sealed record MemberStatus
     public long Sent { get; init; }
     /// <summary>Distinct data messages received from others (duplicates excluded).</summary>
     public long Received { get; init; }
+    /// <summary>Messages delivered to the application, own ones included.</summary>
     public long Delivered { get; init; }
     /// <summary>Messages that could not be delivered on arrival and waited in the hold-back queue.</summary>
     public long Delayed { get; init; }
@@ -27,14 +32,22 @@ public sealed record MemberStatus
     public int PendingNow { get; init; }
     /// <summary>Delivered messages kept until they are stable, for retransmission.</summary>
     public int UnstableBuffered { get; init; }
+    /// <summary>Messages sent again in answer to retransmission requests.</summary>
     public long Retransmitted { get; init; }
+    /// <summary>Retransmission requests (NAKs) this member sent.</summary>
     public long NaksSent { get; init; }
+    /// <summary>Data messages received again (ignored).</summary>
     public long Duplicates { get; init; }
+    /// <summary>Broadcasts this member refused.</summary>
     public long Refused { get; init; }
+    /// <summary>Remote clock readings ahead by more than the skew bound (counted, not merged).</summary>
     public long ClockSkewEvents { get; init; }
     /// <summary>Mean time from receipt (or broadcast, for own messages) to delivery, in Tick milliseconds.</summary>
     public double AvgDeliveryDelayMs { get; init; }
+    /// <summary>Longest time from receipt (or broadcast) to delivery, in Tick milliseconds.</summary>
     public long MaxDeliveryDelayMs { get; init; }
+    /// <summary>Refused inputs by reason.</summary>
     public ImmutableDictionary<RejectReason, long> Rejected { get; init; } = ImmutableDictionary<RejectReason, long>.Empty;
+    /// <summary>Refused inputs, all reasons.</summary>
     public long RejectedTotal => Rejected.Values.Sum();
 }

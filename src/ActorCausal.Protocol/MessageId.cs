@@ -3,6 +3,7 @@ namespace ActorCausal.Protocol;
 /// <summary>Identifies a broadcast: the view it was sent in, the sender's rank in that view and its per-view sequence number (from 1).</summary>
 public readonly record struct MessageId(long ViewId, int Sender, long Sequence)
 {
+    /// <summary>The id in a short form, for logs.</summary>
     public override string ToString() => $"{ViewId}.{Sender}.{Sequence}";
 
     /// <summary>Parses the form written by <see cref="ToString"/> (<c>view.sender.sequence</c>).</summary>

@@ -3,6 +3,7 @@ namespace ActorCausal.Protocol;
 /// <summary>Why a received message was refused. Each is counted in <see cref="MemberStatus.Rejected"/>.</summary>
 public enum RejectReason
 {
+    /// <summary>Not refused.</summary>
     None = 0,
     /// <summary>The transport sender is not a member of the current view.</summary>
     NotAMember,

@@ -1,5 +1,6 @@
 namespace ActorCausal.Protocol;
 
+/// <summary>How total-order priorities are agreed (every member of a group must use the same).</summary>
 public enum TotalOrderMode
 {
     /// <summary>Classic ISIS: proposals go to the sender, which sends the final priority (three message delays).</summary>

@@ -30,8 +30,10 @@ public sealed class CausalGroup
         _handle = handle;
     }
 
+    /// <summary>The group's name, as given to <see cref="CausalGroups.Join(string, IActorRef, JoinOptions)"/>.</summary>
     public string Name { get; }
 
+    /// <summary>The actor that receives the group's events on this node.</summary>
     public IActorRef Subscriber { get; }
 
     /// <summary>
@@ -143,5 +145,6 @@ public sealed class CausalGroup
         };
     }
 
+    /// <summary>The group's name, for logs.</summary>
     public override string ToString() => $"CausalGroup({Name})";
 }

@@ -10,6 +10,7 @@ namespace ActorCausal;
 /// <summary>Creates the <see cref="CausalGroups"/> extension (listed in <c>akka.extensions</c> to start it with the system).</summary>
 public sealed class CausalGroupsExtensionProvider : ExtensionIdProvider<CausalGroups>
 {
+    /// <inheritdoc />
     public override CausalGroups CreateExtension(ExtendedActorSystem system) => new(system);
 }
 
@@ -29,6 +30,7 @@ public sealed class CausalGroups : IExtension
 
     private readonly ExtendedActorSystem _system;
 
+    /// <summary>Started by Akka through <see cref="CausalGroupsExtensionProvider"/>; use <see cref="Get"/>.</summary>
     public CausalGroups(ExtendedActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
@@ -39,13 +41,16 @@ public sealed class CausalGroups : IExtension
         Guardian = system.SystemActorOf(Props.Create(() => new CausalGuardian(Settings)).WithDeploy(Deploy.Local), Settings.GuardianName);
     }
 
+    /// <summary>The extension of <paramref name="system"/>, started (with its serializer and guardian) on first use.</summary>
     public static CausalGroups Get(ActorSystem system) => system.WithExtension<CausalGroups, CausalGroupsExtensionProvider>();
 
     /// <summary>The embedded reference.conf: <c>actorcausal { ... }</c> defaults and the serializer bindings.</summary>
     public static Config DefaultConfig() => ConfigurationFactory.FromResource<CausalGroups>("ActorCausal.reference.conf");
 
+    /// <summary>The <c>actorcausal</c> settings this node runs with.</summary>
     public CausalGroupsSettings Settings { get; }
 
+    /// <summary>The cluster whose members and failure detector drive the groups' views.</summary>
     public Cluster Cluster { get; }
 
     /// <summary>The parent of the group actors (/system/actorcausal by default).</summary>

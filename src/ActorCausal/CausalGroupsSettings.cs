@@ -7,6 +7,7 @@ namespace ActorCausal;
 /// <summary>Batching of protocol messages bound for the same member into one remote envelope.</summary>
 public sealed record BatchingSettings
 {
+    /// <summary><c>batching.enabled</c>: protocol messages bound for the same member travel together in one envelope.</summary>
     public bool Enabled { get; init; } = true;
     /// <summary>A batch is sent once it holds this many protocol messages.</summary>
     public int MaxMessages { get; init; } = 256;
@@ -33,20 +34,33 @@ public sealed record ChunkingSettings
 /// <summary>The <c>actorcausal</c> section of the configuration (defaults in the embedded reference.conf).</summary>
 public sealed record CausalGroupsSettings
 {
+    /// <summary><c>guardian-name</c>: name of the guardian actor (group actors live at /system/&lt;name&gt;/&lt;group&gt;).</summary>
     public string GuardianName { get; init; } = "actorcausal";
+    /// <summary><c>tick-interval</c>: how often each group actor feeds the protocol a tick.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+    /// <summary><c>join-retry-interval</c>: how often a joining member announces itself until it is admitted.</summary>
     public TimeSpan JoinRetryInterval { get; init; } = TimeSpan.FromMilliseconds(300);
+    /// <summary><c>founding-delay</c>: how long the oldest node waits for an answer before it founds the group.</summary>
     public TimeSpan FoundingDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary><c>snapshot-timeout</c>: how long a member waits for a snapshot for a joiner before it sends an empty one.</summary>
     public TimeSpan SnapshotTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary><c>leave-timeout</c>: how long a leave waits for a view without this member.</summary>
     public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary><c>ask-timeout</c>: timeout of the asks <see cref="CausalGroup"/> makes.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary><c>log-rejected-inputs</c>: log the inputs the protocol refuses (off: only count them).</summary>
     public bool LogRejectedInputs { get; init; } = true;
     /// <summary>Broadcast also deserializes each payload at the sender and refuses (PayloadNotSerializable) one that does not come back.</summary>
     public bool VerifyPayloads { get; init; }
+    /// <summary><c>protocol</c>: the protocol state machine's settings, the default of every group joined here.</summary>
     public GroupMemberSettings Protocol { get; init; } = new();
+    /// <summary><c>batching</c>: how protocol messages are batched into envelopes.</summary>
     public BatchingSettings Batching { get; init; } = new();
+    /// <summary><c>chunking</c>: how large protocol messages travel as pieces.</summary>
     public ChunkingSettings Chunking { get; init; } = new();
+    /// <summary><c>metrics.enabled</c>: System.Diagnostics.Metrics under the meter <see cref="CausalGroups.MeterName"/>.</summary>
     public bool MetricsEnabled { get; init; } = true;
+    /// <summary><c>metrics.interval</c>: how often the protocol's counters become metric increments.</summary>
     public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Reads <c>actorcausal</c> from the system's configuration (with the reference defaults as fallback).</summary>

@@ -20,9 +20,13 @@ public enum GroupActorState
 /// <summary>A snapshot of one group on this node: the protocol's counters plus the runtime's.</summary>
 public sealed record GroupStatus
 {
+    /// <summary>The group's name.</summary>
     public required string Group { get; init; }
+    /// <summary>This node's member id in the group.</summary>
     public required MemberId Self { get; init; }
+    /// <summary>The group actor's state (joining, member, leaving, stopped).</summary>
     public required GroupActorState State { get; init; }
+    /// <summary>The protocol member's phase.</summary>
     public required MemberPhase Phase { get; init; }
     /// <summary>The installed view (a one-member placeholder of id 0 while joining).</summary>
     public required GroupView View { get; init; }
@@ -41,11 +45,13 @@ public sealed record GroupStatus
     public long SnapshotTimeouts { get; init; }
     /// <summary>Remote envelopes sent, and the protocol messages they carried (their ratio is the mean batch size).</summary>
     public long EnvelopesSent { get; init; }
+    /// <summary>Protocol messages carried by the <see cref="EnvelopesSent"/>.</summary>
     public long ProtocolMessagesSent { get; init; }
     /// <summary>Views installed here.</summary>
     public long ViewChanges { get; init; }
     /// <summary>Pieces sent for protocol messages larger than <c>actorcausal.chunking.piece-size</c>, and those messages.</summary>
     public long ChunksSent { get; init; }
+    /// <summary>Protocol messages sent as pieces (<see cref="ChunksSent"/>).</summary>
     public long ChunkedMessagesSent { get; init; }
     /// <summary>Messages reassembled from pieces and handed to the protocol.</summary>
     public long ChunkedMessagesReceived { get; init; }
@@ -59,5 +65,6 @@ public sealed record GroupStatus
     /// <summary>Messages that waited in the hold-back queue (arrived before they could be delivered).</summary>
     public long HeldBack => Protocol.Delayed;
 
+    /// <summary>Inputs the protocol refused for <paramref name="reason"/>.</summary>
     public long RejectedBy(RejectReason reason) => Protocol.Rejected.GetValueOrDefault(reason);
 }

@@ -15,24 +15,28 @@ namespace ActorCausal;
 /// <summary>Broadcast <see cref="Payload"/> to the group. Answered with a <see cref="BroadcastReply"/>.</summary>
 public sealed record Broadcast(object Payload, DeliveryOrder Order, ImmutableArray<MessageId> DependsOn)
 {
+    /// <summary>Broadcast <paramref name="payload"/> with <paramref name="order"/> and no explicit dependencies.</summary>
     public Broadcast(object payload, DeliveryOrder order = DeliveryOrder.Causal) : this(payload, order, ImmutableArray<MessageId>.Empty) { }
 }
 
 /// <summary>Asks for the group's <see cref="GroupStatus"/>.</summary>
 public sealed record GetGroupStatus
 {
+    /// <summary>The one instance.</summary>
     public static GetGroupStatus Instance { get; } = new();
 }
 
 /// <summary>Leave the group gracefully: the member's messages are delivered, then it stops. Answered with <see cref="GroupStopped"/>.</summary>
 public sealed record LeaveGroup
 {
+    /// <summary>The one instance.</summary>
     public static LeaveGroup Instance { get; } = new();
 }
 
 /// <summary>Why a broadcast was refused.</summary>
 public enum RefusalReason
 {
+    /// <summary>Not refused.</summary>
     None = 0,
     /// <summary>Too many of this member's messages are not yet delivered everywhere; retry after deliveries catch up.</summary>
     BackPressure,
@@ -50,6 +54,7 @@ public enum RefusalReason
     NotJoined,
 }
 
+/// <summary>What became of a broadcast.</summary>
 public enum BroadcastOutcome
 {
     /// <summary>Sent now with <see cref="BroadcastReply.Id"/>.</summary>
@@ -63,8 +68,10 @@ public enum BroadcastOutcome
 /// <summary>The answer to a <see cref="ActorCausal.Broadcast"/>.</summary>
 public sealed record BroadcastReply(string Group, BroadcastOutcome Outcome, MessageId Id, long Ticket, RefusalReason Reason, string? Detail)
 {
+    /// <summary>Sent now or held for the next view (not refused).</summary>
     public bool Accepted => Outcome != BroadcastOutcome.Refused;
 
+    /// <summary>The outcome in words, for logs.</summary>
     public override string ToString() => Outcome switch
     {
         BroadcastOutcome.Sent => $"sent {Id}",
@@ -84,6 +91,7 @@ public sealed record BroadcastReply(string Group, BroadcastOutcome Outcome, Mess
 /// <summary>Something the group tells its subscriber.</summary>
 public interface IGroupEvent
 {
+    /// <summary>The group the event is about.</summary>
     string Group { get; }
 }
 

@@ -7,14 +7,17 @@ namespace ActorCausal.Protocol.Clocks;
 /// </summary>
 public sealed class HybridLogicalClock
 {
+    /// <summary>A clock at zero that refuses to merge remote readings more than <paramref name="maxSkewMs"/> ahead of local time.</summary>
     public HybridLogicalClock(long maxSkewMs)
     {
         if (maxSkewMs <= 0) throw new ArgumentOutOfRangeException(nameof(maxSkewMs), maxSkewMs, "The skew bound must be positive.");
         MaxSkewMs = maxSkewMs;
     }
 
+    /// <summary>How far ahead of local physical time a remote reading may be and still be merged.</summary>
     public long MaxSkewMs { get; }
 
+    /// <summary>The latest timestamp this clock gave or merged.</summary>
     public HlcTimestamp Current { get; private set; }
 
     /// <summary>Send (or local event) rule: returns the timestamp to stamp on the outgoing message.</summary>
@@ -49,5 +52,6 @@ public sealed class HybridLogicalClock
 /// <summary>The outcome of <see cref="HybridLogicalClock.Receive"/>: <see cref="SkewMs"/> &gt; 0 means the remote exceeded the bound and was not merged.</summary>
 public readonly record struct HlcReceiveResult(HlcTimestamp Timestamp, long SkewMs)
 {
+    /// <summary>True when the remote reading exceeded the skew bound and was not merged.</summary>
     public bool SkewExceeded => SkewMs > 0;
 }

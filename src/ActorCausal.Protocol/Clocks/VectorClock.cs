@@ -11,12 +11,16 @@ public sealed class VectorClock : IEquatable<VectorClock>
 
     private VectorClock(long[] entries) => _entries = entries;
 
+    /// <summary>The number of entries (the view size).</summary>
     public int Dimension => _entries.Length;
 
+    /// <summary>The entry of the member of rank <paramref name="rank"/>.</summary>
     public long this[int rank] => _entries[rank];
 
+    /// <summary>The entries, without copying.</summary>
     public ReadOnlySpan<long> AsSpan() => _entries;
 
+    /// <summary>A clock of <paramref name="dimension"/> zero entries.</summary>
     public static VectorClock Zero(int dimension)
     {
         if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "A vector clock has at least one entry.");
@@ -34,17 +38,20 @@ public sealed class VectorClock : IEquatable<VectorClock>
         return new VectorClock(entries.ToArray());
     }
 
+    /// <summary>A clock holding a copy of <paramref name="entries"/>.</summary>
     public static VectorClock Of(params long[] entries) => Of((ReadOnlySpan<long>)entries);
 
     /// <summary>Takes ownership of <paramref name="entries"/> without copying; the caller must not change it afterwards.</summary>
     internal static VectorClock Wrap(long[] entries) => new(entries);
 
+    /// <summary>How this clock relates to <paramref name="other"/> (of the same dimension).</summary>
     public CausalRelation Compare(VectorClock other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Compare(_entries, other._entries);
     }
 
+    /// <summary>How <paramref name="left"/> relates to <paramref name="right"/> (of the same length).</summary>
     public static CausalRelation Compare(ReadOnlySpan<long> left, ReadOnlySpan<long> right)
     {
         RequireSameDimension(left.Length, right.Length);
@@ -61,6 +68,7 @@ public sealed class VectorClock : IEquatable<VectorClock>
     /// <summary>True when this clock is strictly before <paramref name="other"/>: every entry &lt;= and at least one &lt;.</summary>
     public bool HappenedBefore(VectorClock other) => Compare(other) == CausalRelation.Before;
 
+    /// <summary>True when neither clock happened-before the other.</summary>
     public bool IsConcurrentWith(VectorClock other) => Compare(other) == CausalRelation.Concurrent;
 
     /// <summary>The pointwise maximum of the two clocks.</summary>
@@ -108,10 +116,13 @@ public sealed class VectorClock : IEquatable<VectorClock>
             throw new ArgumentException($"Vector clocks of different dimensions cannot be compared ({left} vs {right}).");
     }
 
+    /// <summary>Equal when every entry is.</summary>
     public bool Equals(VectorClock? other) => other is not null && _entries.AsSpan().SequenceEqual(other._entries);
 
+    /// <inheritdoc />
     public override bool Equals(object? obj) => obj is VectorClock other && Equals(other);
 
+    /// <inheritdoc />
     public override int GetHashCode()
     {
         var hash = new HashCode();
@@ -119,5 +130,6 @@ public sealed class VectorClock : IEquatable<VectorClock>
         return hash.ToHashCode();
     }
 
+    /// <summary>[a,b,...], for logs.</summary>
     public override string ToString() => "[" + string.Join(",", _entries) + "]";
 }

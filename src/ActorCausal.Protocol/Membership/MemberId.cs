@@ -6,5 +6,6 @@ namespace ActorCausal.Protocol.Membership;
 /// </summary>
 public readonly record struct MemberId(string Address, long Incarnation)
 {
+    /// <summary>The id in a short form, for logs.</summary>
     public override string ToString() => Incarnation == 0 ? Address : $"{Address}#{Incarnation}";
 }

@@ -22,6 +22,7 @@ public sealed record DataMessage(
     ImmutableArray<MessageId> DependsOn,
     object Payload) : ProtocolMessage(ViewId)
 {
+    /// <summary>The message's id: view, sender and sequence number.</summary>
     public MessageId Id => new(ViewId, Sender, Sequence);
 }
 

@@ -39,13 +39,16 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
 
     private readonly ProtoMapping _mapping;
 
+    /// <summary>Created by Akka serialization from the <c>akka.actor.serializers</c> binding in reference.conf.</summary>
     public CausalGroupsSerializer(ExtendedActorSystem system) : base(system)
     {
         _mapping = new ProtoMapping(payload => PayloadSerialization.Serialize(system.Serialization, payload));
     }
 
+    /// <inheritdoc />
     public override int Identifier => SerializerIdentifier;
 
+    /// <inheritdoc />
     public override string Manifest(object o) => o switch
     {
         GroupEnvelope => EnvelopeManifest,
@@ -69,6 +72,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
     };
 
+    /// <inheritdoc />
     public override byte[] ToBinary(object obj) => obj switch
     {
         GroupEnvelope e => _mapping.ToProto(e).ToByteArray(),
@@ -83,6 +87,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}."),
     };
 
+    /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)
     {
         ArgumentNullException.ThrowIfNull(bytes);

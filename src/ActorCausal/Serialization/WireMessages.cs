@@ -35,10 +35,13 @@ public sealed record SerializedPayload(int SerializerId, string Manifest, ReadOn
     /// <summary>The object these bytes were made from, on the node that broadcast it (never sent): its own delivery needs no deserialization.</summary>
     internal object? Original { get; init; }
 
+    /// <summary>Equal when the serializer, manifest and bytes are.</summary>
     public bool Equals(SerializedPayload? other) =>
         other is not null && SerializerId == other.SerializerId && Manifest == other.Manifest && Bytes.Span.SequenceEqual(other.Bytes.Span);
 
+    /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(SerializerId, Manifest, Bytes.Length);
 
+    /// <summary>A summary for logs (not the bytes).</summary>
     public override string ToString() => $"SerializedPayload(serializer {SerializerId}, manifest '{Manifest}', {Bytes.Length} bytes)";
 }
