@@ -97,7 +97,7 @@ public sealed partial class GroupMember
         c.RetryAtMs = _now + c.RetryBackoffMs;
         foreach (var k in participants.Where(k => k != Rank))
             _effects.Add(new Send(View.Members[k], new FlushRequest(View.Id, round, desired)));
-        TryDecideFlush();
+        if (TryDecideFlush() is { } problem) throw new InvalidOperationException($"{Self}: its own flush report gives no decision: {problem}");
     }
 
     private FlushReport MakeReport(FlushRound round)
@@ -143,23 +143,47 @@ public sealed partial class GroupMember
     {
         if (_coordinator is { } running && report.Round > running.Round)
         {
+            if (ReportProblem(report) is { } bad) return Reject(from, bad.Reason, bad.Detail);
             _highestRound = report.Round;
             StartRound(running.NewMembers, running.Participants);
             return ReceiveOutcome.Accepted;
         }
         if (_coordinator is not { Stage: FlushStage.Collecting } c || report.Round != c.Round) return ReceiveOutcome.Duplicate;
-        if (report.Delivered is null || report.Delivered.Dimension != _size)
-            return Reject(from, RejectReason.WrongClockDimension, $"Flush report with a delivered vector of dimension {report.Delivered?.Dimension} in a view of {_size}.");
+        if (ReportProblem(report) is { } invalid) return Reject(from, invalid.Reason, invalid.Detail);
+        var hadEarlier = c.Reports.TryGetValue(fromRank, out var earlier);
         c.Reports[fromRank] = report;
-        TryDecideFlush();
+        if (TryDecideFlush() is { } problem)
+        {
+            if (hadEarlier) c.Reports[fromRank] = earlier!;
+            else c.Reports.Remove(fromRank);
+            return Reject(from, RejectReason.MalformedFlush, $"Flush report of round {report.Round} completes no decision this member could carry out: {problem}");
+        }
         return ReceiveOutcome.Accepted;
     }
 
-    private void TryDecideFlush()
+    private (RejectReason Reason, string Detail)? ReportProblem(FlushReport report)
     {
-        if (_coordinator is not { Stage: FlushStage.Collecting } c || c.Participants.Any(k => !c.Reports.ContainsKey(k))) return;
+        if (report.Delivered is null || report.Delivered.Dimension != _size)
+            return (RejectReason.WrongClockDimension, $"Flush report with a delivered vector of dimension {report.Delivered?.Dimension} in a view of {_size}.");
+        return CheckReport(report) is { } problem ? (RejectReason.MalformedFlush, problem) : null;
+    }
+
+    /// <summary>Decides once every participant reported; returns why not (changing nothing) if the reports give no decision this member can carry out.</summary>
+    private string? TryDecideFlush()
+    {
+        if (_coordinator is not { Stage: FlushStage.Collecting } c || c.Participants.Any(k => !c.Reports.ContainsKey(k))) return null;
         var adopted = c.Reports.Values.Where(r => r.Prepared is not null).MaxBy(r => r.PreparedRound);
-        c.Decision = adopted?.Prepared ?? Decide(c.Reports, c.NewMembers);
+        FlushDecision decision;
+        try
+        {
+            decision = adopted?.Prepared ?? Decide(c.Reports, c.NewMembers);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+        {
+            return e.Message; // the decider is pure: contradictory reports leave nothing half-done
+        }
+        if (CheckDecision(decision) is { } problem) return problem;
+        c.Decision = decision;
         c.Stage = FlushStage.Preparing;
         c.RetryBackoffMs = Settings.TotalRetryDelayMs;
         c.RetryAtMs = _now + c.RetryBackoffMs;
@@ -168,6 +192,7 @@ public sealed partial class GroupMember
         foreach (var k in c.Participants.Where(k => k != Rank))
             _effects.Add(new Send(View.Members[k], new FlushPrepare(View.Id, c.Round, c.Decision)));
         TryCommitFlush();
+        return null;
     }
 
     private ReceiveOutcome OnFlushPrepare(MemberId from, int fromRank, FlushPrepare prepare)
@@ -177,8 +202,12 @@ public sealed partial class GroupMember
             _effects.Add(new Send(from, MakeReport(_highestRound)));
             return ReceiveOutcome.Duplicate;
         }
-        if (prepare.Decision.ViewId != View.Id || prepare.Decision.Cut.Length != _size)
+        if (prepare.Decision?.ViewId != View.Id || prepare.Decision.Cut.IsDefault || prepare.Decision.Cut.Length != _size)
             return Reject(from, RejectReason.Malformed, $"Flush decision of round {prepare.Round} does not fit {View}.");
+        if (prepare.Round.Coordinator != fromRank)
+            return Reject(from, RejectReason.Malformed, $"Flush round {prepare.Round} names coordinator rank {prepare.Round.Coordinator}, but came from rank {fromRank}.");
+        if (CheckDecision(prepare.Decision) is { } problem)
+            return Reject(from, RejectReason.MalformedFlush, $"Flush prepare of round {prepare.Round} refused: {problem}");
         if (_coordinator is not null && _coordinator.Round < prepare.Round) _coordinator = null;
         _highestRound = prepare.Round;
         _phase = MemberPhase.Flushing;
@@ -206,8 +235,10 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome OnFlushCommit(MemberId from, int fromRank, FlushCommit commit)
     {
-        if (commit.Decision.ViewId != View.Id || commit.Decision.Cut.Length != _size)
-            return Reject(from, RejectReason.Malformed, $"Flush commit for view {commit.Decision.ViewId} does not fit {View}.");
+        if (commit.Decision?.ViewId != View.Id || commit.Decision.Cut.IsDefault || commit.Decision.Cut.Length != _size)
+            return Reject(from, RejectReason.Malformed, $"Flush commit for view {commit.Decision?.ViewId} does not fit {View}.");
+        if (CheckDecision(commit.Decision) is { } problem)
+            return Reject(from, RejectReason.MalformedFlush, $"Flush commit of round {commit.Round} refused: {problem}");
         ApplyCommit(commit);
         return ReceiveOutcome.Accepted;
     }

@@ -21,4 +21,6 @@ public enum RejectReason
     InvalidDependency,
     /// <summary>A proposal or final for a message this member does not know and cannot expect.</summary>
     UnknownMessage,
+    /// <summary>A flush message whose decision or report does not fit the view, or names messages this member cannot deliver as decided.</summary>
+    MalformedFlush,
 }

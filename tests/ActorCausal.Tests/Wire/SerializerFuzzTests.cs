@@ -90,11 +90,9 @@ public sealed class SerializerFuzzTests : IDisposable
     }
 
     // Found by this test: a FlushCommit whose decision names messages this member cannot deliver (or ranks outside the
-    // view) makes GroupMember.ApplyCommit throw (InvalidOperationException "decided N messages of rank s, but only M could
-    // be delivered here", IndexOutOfRangeException), which stops the group actor (GroupStopped Failed) instead of a
-    // Malformed rejection. The flush is being restructured on the membership branch (issue 7); unskip once
-    // OnFlushCommit validates the decision before applying it.
-    [Fact(Skip = "GroupMember.OnFlushCommit does not validate a decision before applying it (issue 7, membership half)")]
+    // view) made GroupMember.ApplyCommit throw, which stopped the group actor (GroupStopped Failed). Flush messages are now
+    // checked before they change anything (GroupMember.FlushValidation.cs) and refused as RejectReason.MalformedFlush.
+    [Fact]
     public void Protocol_messages_read_from_mutated_frames_are_refused_or_handled_by_the_protocol_without_throwing()
     {
         // The samples' members: A (rank 0, receiving), B (rank 1, sending), C; view 7 as in the samples.
