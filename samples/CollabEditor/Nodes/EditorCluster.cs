@@ -36,10 +36,13 @@ public static class EditorCluster
             gossip-interval = 200ms
             leader-actions-interval = 200ms
             periodic-tasks-initial-delay = 200ms
+            # A loaded two-core machine (a trace replay at full speed) can pause heartbeats for seconds; Akka's 3 s
+            # default then lets the resolver down a live node of an editing session, which can never converge after.
+            failure-detector.acceptable-heartbeat-pause = 10s
             downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
             split-brain-resolver {
               active-strategy = keep-majority
-              stable-after = 5s
+              stable-after = 12s
             }
           }
           coordinated-shutdown.run-by-clr-shutdown-hook = off

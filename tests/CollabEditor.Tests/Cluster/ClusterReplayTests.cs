@@ -5,6 +5,7 @@ namespace CollabEditor.Tests.Cluster;
 
 /// <summary>Real traces replayed over real in-process clusters (ActorSystems on loopback remoting, ActorCausal causal
 /// broadcast): every replica must end at endContent.</summary>
+[Collection(LoopbackClusterCollection.Name)]
 public class ClusterReplayTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using CollabEditor.Tests.Support;
 
 namespace CollabEditor.Tests.Cluster;
 
+[Collection(LoopbackClusterCollection.Name)]
 public class JoinerSnapshotTests
 {
     [Fact]

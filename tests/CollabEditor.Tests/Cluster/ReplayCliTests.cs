@@ -7,6 +7,7 @@ namespace CollabEditor.Tests.Cluster;
 
 /// <summary>The replay command's outcomes: converged (exit 0, dumped texts), malformed traces (exit 2, the transaction
 /// named), a trace whose endContent no replica reaches (exit 1, the first differing offset per replica).</summary>
+[Collection(LoopbackClusterCollection.Name)]
 public class ReplayCliTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("collab-cli-");

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 namespace CollabEditor.Tests.Web;
 
 /// <summary>Two nodes' pages in Debian's Chromium, headless, driven by Playwright.</summary>
+[Collection(LoopbackClusterCollection.Name)]
 public sealed class BrowserTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
