@@ -82,6 +82,18 @@ public ref struct ByteReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint UInt()
     {
+        // one byte: most values (counts, deltas) are below 128
+        var p = _pos;
+        if ((uint)p < (uint)_data.Length && _data[p] < 0x80)
+        {
+            _pos = p + 1;
+            return _data[p];
+        }
+        return UIntLong();
+    }
+
+    private uint UIntLong()
+    {
         uint v = 0;
         for (var shift = 0; shift < 35; shift += 7)
         {
