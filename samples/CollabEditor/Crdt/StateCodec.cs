@@ -124,6 +124,7 @@ public sealed partial class TextDocument
             a.Reserve(next);
             a.NextSeq = next;
         }
+        var byIndex = doc._agents.ToArray();
         var count = r.Count(1 << 28);
         const int perLeaf = Leaf.Capacity * 3 / 4;
         var level = new List<Node>(Math.Min(count, raw.Length) / perLeaf + 1);
@@ -158,10 +159,19 @@ public sealed partial class TextDocument
                 run.OrSeq = r.Int() + run.Seq;
             }
             run.State = (f & RunFlags.Deleted) != 0 ? 2 : 1;
-            var a = doc._agents[run.Agent];
+            var a = byIndex[run.Agent];
             if (run.Len == 0 || run.Seq < 0 || (long)run.Seq + run.Len > a.NextSeq)
                 throw new EditRejectedException($"state run {i} lies outside its agent's items");
-            a.SetLeaf(run.Seq, run.Len, leaf.Id);
+            if (run.Len <= 16)
+            {
+                // short runs (most): a plain loop beats Span.Fill's setup
+                var leafOf = a.LeafOf;
+                for (int k = run.Seq, end = run.Seq + run.Len; k < end; k++) leafOf[k] = leaf.Id;
+            }
+            else
+            {
+                a.SetLeaf(run.Seq, run.Len, leaf.Id);
+            }
             leaf.Count++;
             leaf.Tot += run.Len;
             if (run.State == 1) leaf.Vis += run.Len;
@@ -180,15 +190,27 @@ public sealed partial class TextDocument
     private void CopyVisibleText(ReadOnlySpan<byte> text)
     {
         var t = 0;
+        var ascii = Ascii.IsValid(text);
+        var byIndex = _agents.ToArray();
         for (Leaf? leaf = _first; leaf is not null; leaf = leaf.Next)
         {
             for (var i = 0; i < leaf.Count; i++)
             {
                 ref var run = ref leaf.Runs[i];
                 if (run.State != 1) continue;
-                var a = _agents[run.Agent];
+                var a = byIndex[run.Agent];
                 var dest = a.Text.AsSpan(run.Seq, run.Len);
-                // ASCII: one byte per code point, widened in place
+                // ASCII: one byte per code point, widened in place (short runs by a plain loop)
+                if (ascii && t + run.Len <= text.Length)
+                {
+                    var src = text.Slice(t, run.Len);
+                    if (src.Length <= 16)
+                        for (var k = 0; k < src.Length; k++) dest[k] = (char)src[k];
+                    else
+                        Ascii.ToUtf16(src, dest, out _);
+                    t += run.Len;
+                    continue;
+                }
                 if (t + run.Len <= text.Length && Ascii.ToUtf16(text.Slice(t, run.Len), dest, out _) == OperationStatus.Done)
                 {
                     t += run.Len;

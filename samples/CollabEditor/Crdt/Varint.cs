@@ -84,10 +84,20 @@ public ref struct ByteReader
     {
         // one byte: most values (counts, deltas) are below 128
         var p = _pos;
-        if ((uint)p < (uint)_data.Length && _data[p] < 0x80)
+        if ((uint)(p + 1) < (uint)_data.Length)
         {
-            _pos = p + 1;
-            return _data[p];
+            uint b0 = _data[p];
+            if (b0 < 0x80)
+            {
+                _pos = p + 1;
+                return b0;
+            }
+            uint b1 = _data[p + 1];
+            if (b1 < 0x80)
+            {
+                _pos = p + 2;
+                return (b0 & 0x7f) | (b1 << 7);
+            }
         }
         return UIntLong();
     }
