@@ -8,11 +8,15 @@ namespace CollabEditor.Bench;
 /// <summary>Our CRDT and the naive baseline on one trace, every figure checked against endContent.</summary>
 public static class OurBench
 {
-    public static LibFigures Measure(EditTrace trace, string name, int runs)
+    public static LibFigures Measure(EditTrace trace, string name, int runs, bool loadOnly = false)
     {
         var f = new LibFigures { Lib = "ours", Trace = name };
         TextDocument doc;
-        if (!trace.Concurrent)
+        if (loadOnly)
+        {
+            doc = trace.Concurrent ? LocalReplay.PerAgent(trace, new Causality(trace), eager: false)[0] : LocalReplay.Sequential(trace);
+        }
+        else if (!trace.Concurrent)
         {
             f.LocalReplay = Time(runs, () => LocalReplay.Sequential(trace), trace, "local replay");
             var updates = new List<byte[]>();
@@ -34,7 +38,7 @@ public static class OurBench
         var state = doc.EncodeState();
         f.EncodedBytes = state.Length;
         f.Load = Time(runs, () => TextDocument.LoadState(state), trace, "load");
-        f.MemoryBytes = Memory(trace);
+        if (!loadOnly) f.MemoryBytes = Memory(trace);
         return f;
     }
 

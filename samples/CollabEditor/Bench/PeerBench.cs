@@ -31,10 +31,11 @@ public sealed class PeerBench(string peersDir, TextWriter log)
         return true;
     }
 
-    public LibFigures Measure(string lib, string tracePath, string traceName, int runs)
+    public LibFigures Measure(string lib, string tracePath, string traceName, int runs, bool loadOnly = false)
     {
         var f = new LibFigures { Lib = lib, Trace = traceName };
         var args = new List<string> { "--expose-gc", "bench.mjs", "--lib", lib, "--trace", tracePath, "--runs", runs.ToString() };
+        if (loadOnly) args.AddRange(["--only", "load"]);
         if (!Run("node", args, peersDir, out var output, 1800) || !TryParse(output, out var json))
         {
             f.Note = "failed: " + output.Trim().Split('\n').LastOrDefault();
@@ -50,7 +51,7 @@ public sealed class PeerBench(string peersDir, TextWriter log)
         f.PerAgentMerge = TimingOf(json, "merge_ms");
         f.Load = TimingOf(json, "load_ms");
         if (json.TryGetProperty("encoded_bytes", out var size)) f.EncodedBytes = size.GetInt64();
-        if (Run("node", ["--expose-gc", "bench.mjs", "--lib", lib, "--trace", tracePath, "--memory"], peersDir, out var memOut, 1800)
+        if (!loadOnly && Run("node", ["--expose-gc", "bench.mjs", "--lib", lib, "--trace", tracePath, "--memory"], peersDir, out var memOut, 1800)
             && TryParse(memOut, out var mem) && mem.TryGetProperty("memory_bytes", out var bytes))
             f.MemoryBytes = bytes.GetInt64();
         return f;

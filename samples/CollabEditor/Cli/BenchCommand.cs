@@ -19,10 +19,12 @@ public static class BenchCommand
         var noCluster = new Option<bool>("--no-cluster") { Description = "Skip the cluster replay of automerge-paper over 3 nodes." };
         var traces = new Option<string[]>("--trace") { Description = "Trace names or files (default: the three in samples/CollabEditor/traces).", AllowMultipleArgumentsPerToken = true };
         var json = new Option<FileInfo?>("--json") { Description = "Also write every figure to this JSON file." };
+        var only = new Option<string?>("--only") { Description = "Measure one figure only: load (full-state load and encoded size; the replays run once, untimed)." };
+        only.AcceptOnlyFromAmong("load");
         var peerList = new Option<string[]>("--peers") { Description = "Which peers to run (default: yjs loro automerge).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("bench", "Measure the CRDT against the naive baseline and Yjs, Loro, Automerge (by node), side by side.")
         {
-            runs, peerRuns, noPeers, noNaive, noCluster, traces, json, peerList,
+            runs, peerRuns, noPeers, noNaive, noCluster, traces, json, peerList, only,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -34,6 +36,7 @@ public static class BenchCommand
             }
             var r = Math.Max(2, parse.GetValue(runs));
             var pr = Math.Max(2, parse.GetValue(peerRuns));
+            var loadOnly = parse.GetValue(only) == "load";
             var names = parse.GetValue(traces) is { Length: > 0 } t ? t : DefaultTraces;
             var all = new List<LibFigures>();
             var extra = new Dictionary<string, object>();
@@ -53,9 +56,9 @@ public static class BenchCommand
                 var trace = EditTrace.Load(path);
                 var label = Path.GetFileName(path).Replace(".json.gz", "").Replace(".json", "");
                 output.WriteLine($"{label}: ours ...");
-                all.Add(OurBench.Measure(trace, label, r));
+                all.Add(OurBench.Measure(trace, label, r, loadOnly));
                 Progress(all[^1]);
-                if (!parse.GetValue(noNaive) && !trace.Concurrent)
+                if (!parse.GetValue(noNaive) && !loadOnly && !trace.Concurrent)
                 {
                     output.WriteLine($"{label}: naive ...");
                     all.Add(OurBench.Naive(trace, label));
@@ -65,11 +68,11 @@ public static class BenchCommand
                     foreach (var lib in parse.GetValue(peerList) is { Length: > 0 } chosen ? chosen.Where(PeerBench.Libs.Contains) : PeerBench.Libs)
                     {
                         output.WriteLine($"{label}: {lib} ...");
-                        all.Add(peers.Measure(lib, path, label, lib == "automerge" ? 1 : pr));
+                        all.Add(peers.Measure(lib, path, label, lib == "automerge" ? 1 : pr, loadOnly));
                         Progress(all[^1]);
                     }
             }
-            if (!parse.GetValue(noCluster))
+            if (!parse.GetValue(noCluster) && !loadOnly)
             {
                 var trace = EditTrace.Load(Path.Combine(root, "samples", "CollabEditor", "traces", "automerge-paper.json.gz"));
                 var rates = new List<double>();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
@@ -83,19 +84,28 @@ public sealed partial class TextDocument
         if (state.Length < 5 || state[0] != StateFormat) throw new EditRejectedException("not an encoded document state");
         var rawLength = BinaryPrimitives.ReadInt32LittleEndian(state[1..]);
         if (rawLength < 0 || rawLength > 1 << 30) throw new EditRejectedException("bad state length");
-        var raw = new byte[rawLength];
-        if (!BrotliDecoder.TryDecompress(state[5..], raw, out var got) || got != rawLength)
-            throw new EditRejectedException("corrupt state (decompression failed)");
+        // a pooled buffer: the decoded bytes only live while the tree is built
+        var pooled = ArrayPool<byte>.Shared.Rent(rawLength);
         try
         {
+            var raw = pooled.AsSpan(0, rawLength);
+            if (!BrotliDecoder.TryDecompress(state[5..], raw, out var got) || got != rawLength)
+                throw new EditRejectedException("corrupt state (decompression failed)");
             return Decode(raw);
         }
         catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or OverflowException)
         {
             throw new EditRejectedException($"corrupt state ({e.Message})");
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pooled);
+        }
     }
 
+    /// <summary>Decodes the runs straight into leaves (filled to 3/4, room left in every node), then copies the visible
+    /// text from its UTF-8 bytes into the agents' buffers (ASCII widened without an intermediate string), then builds
+    /// the inner levels bottom-up.</summary>
     private static TextDocument Decode(ReadOnlySpan<byte> raw)
     {
         var r = new ByteReader(raw);
@@ -114,24 +124,34 @@ public sealed partial class TextDocument
             a.Reserve(next);
             a.NextSeq = next;
         }
+        var byIndex = doc._agents.ToArray();
         var count = r.Count(1 << 28);
-        var runs = new Run[count];
+        const int perLeaf = Leaf.Capacity * 3 / 4;
+        var level = new List<Node>(Math.Min(count, raw.Length) / perLeaf + 1);
+        var leaf = doc._first;
         int pa = -1, ps = 0, pOrA = -1, pOrS = 0;
         for (var i = 0; i < count; i++)
         {
+            if (leaf.Count == perLeaf)
+            {
+                var nextLeaf = doc.NewLeaf();
+                leaf.Next = nextLeaf;
+                level.Add(leaf);
+                leaf = nextLeaf;
+            }
             var f = (RunFlags)r.Byte();
-            ref var run = ref runs[i];
+            ref var run = ref leaf.Runs[leaf.Count];
             run.Agent = r.Count(agents - 1);
             run.Seq = r.Int() + (run.Agent == pa ? ps : 0);
             run.Len = r.Count(1 << 30);
-            if ((f & RunFlags.OlIsStart) != 0) run.OlAgent = -1;
+            if ((f & RunFlags.OlIsStart) != 0) (run.OlAgent, run.OlSeq) = (-1, 0);
             else if ((f & RunFlags.OlIsPrevious) != 0) (run.OlAgent, run.OlSeq) = (pa, ps);
             else
             {
                 run.OlAgent = r.Count(agents - 1);
                 run.OlSeq = r.Int() + run.Seq;
             }
-            if ((f & RunFlags.OrIsEnd) != 0) run.OrAgent = -1;
+            if ((f & RunFlags.OrIsEnd) != 0) (run.OrAgent, run.OrSeq) = (-1, 0);
             else if ((f & RunFlags.OrAsPrevious) != 0) (run.OrAgent, run.OrSeq) = (pOrA, pOrS);
             else
             {
@@ -139,76 +159,92 @@ public sealed partial class TextDocument
                 run.OrSeq = r.Int() + run.Seq;
             }
             run.State = (f & RunFlags.Deleted) != 0 ? 2 : 1;
-            if (run.Len == 0 || run.Seq < 0 || (long)run.Seq + run.Len > doc._agents[run.Agent].NextSeq)
+            var a = byIndex[run.Agent];
+            if (run.Len == 0 || run.Seq < 0 || (long)run.Seq + run.Len > a.NextSeq)
                 throw new EditRejectedException($"state run {i} lies outside its agent's items");
+            if (run.Len <= 16)
+            {
+                // short runs (most): a plain loop beats Span.Fill's setup
+                var leafOf = a.LeafOf;
+                for (int k = run.Seq, end = run.Seq + run.Len; k < end; k++) leafOf[k] = leaf.Id;
+            }
+            else
+            {
+                a.SetLeaf(run.Seq, run.Len, leaf.Id);
+            }
+            leaf.Count++;
+            leaf.Tot += run.Len;
+            if (run.State == 1) leaf.Vis += run.Len;
             pa = run.Agent;
             ps = run.Seq + run.Len - 1;
             pOrA = run.OrAgent;
             pOrS = run.OrSeq;
         }
-        var textBytes = r.Bytes(r.Count(1 << 30));
-        var text = Encoding.UTF8.GetString(textBytes).AsSpan();
-        doc.BuildFrom(runs, text);
+        level.Add(leaf);
+        doc.CopyVisibleText(r.Bytes(r.Count(1 << 30)));
+        doc.BuildInner(level);
         return doc;
     }
 
-    /// <summary>Fills the tree bottom-up from runs in document order, with room left in every node.</summary>
-    private void BuildFrom(Run[] runs, ReadOnlySpan<char> text)
+    /// <summary>Copies the visible text (UTF-8, in document order) to the agents' items of the visible runs.</summary>
+    private void CopyVisibleText(ReadOnlySpan<byte> text)
     {
-        const int perLeaf = Leaf.Capacity * 3 / 4;
-        var level = new List<Node>();
-        var leaf = _first;
         var t = 0;
-        for (var i = 0; i < runs.Length; i++)
+        var ascii = Ascii.IsValid(text);
+        var byIndex = _agents.ToArray();
+        for (Leaf? leaf = _first; leaf is not null; leaf = leaf.Next)
         {
-            if (leaf.Count == perLeaf)
+            for (var i = 0; i < leaf.Count; i++)
             {
-                var next = NewLeaf();
-                leaf.Next = next;
-                leaf.Recount();
-                level.Add(leaf);
-                leaf = next;
-            }
-            ref var run = ref runs[i];
-            leaf.Runs[leaf.Count++] = run;
-            var a = _agents[run.Agent];
-            a.SetLeaf(run.Seq, run.Len, leaf.Id);
-            if (run.State != 1) continue;
-            // copy run.Len code points of the visible text to the agent's items
-            var slice = t + run.Len <= text.Length ? text.Slice(t, run.Len) : default;
-            if (slice.Length == run.Len && slice.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
-            {
-                slice.CopyTo(a.Text.AsSpan(run.Seq));
-                t += run.Len;
-            }
-            else
-            {
+                ref var run = ref leaf.Runs[i];
+                if (run.State != 1) continue;
+                var a = byIndex[run.Agent];
+                var dest = a.Text.AsSpan(run.Seq, run.Len);
+                // ASCII: one byte per code point, widened in place (short runs by a plain loop)
+                if (ascii && t + run.Len <= text.Length)
+                {
+                    var src = text.Slice(t, run.Len);
+                    if (src.Length <= 16)
+                        for (var k = 0; k < src.Length; k++) dest[k] = (char)src[k];
+                    else
+                        Ascii.ToUtf16(src, dest, out _);
+                    t += run.Len;
+                    continue;
+                }
+                if (t + run.Len <= text.Length && Ascii.ToUtf16(text.Slice(t, run.Len), dest, out _) == OperationStatus.Done)
+                {
+                    t += run.Len;
+                    continue;
+                }
                 for (var k = 0; k < run.Len; k++)
                 {
                     if (t >= text.Length) throw new EditRejectedException("state text shorter than its visible runs");
-                    var c = text[t];
-                    if (char.IsHighSurrogate(c) && t + 1 < text.Length)
+                    if (Rune.DecodeFromUtf8(text[t..], out var rune, out var used) != OperationStatus.Done)
+                        throw new EditRejectedException("state text is not valid UTF-8");
+                    t += used;
+                    if (rune.IsBmp)
                     {
-                        a.Astral ??= new Dictionary<int, int>();
-                        a.Astral[run.Seq + k] = char.ConvertToUtf32(c, text[t + 1]);
-                        a.Text[run.Seq + k] = AgentData.AstralMarker;
-                        t += 2;
+                        dest[k] = (char)rune.Value;
                     }
                     else
                     {
-                        a.Text[run.Seq + k] = c;
-                        t++;
+                        a.Astral ??= new Dictionary<int, int>();
+                        a.Astral[run.Seq + k] = rune.Value;
+                        dest[k] = AgentData.AstralMarker;
                     }
                 }
             }
         }
         if (t != text.Length) throw new EditRejectedException("state text longer than its visible runs");
-        leaf.Recount();
-        level.Add(leaf);
+    }
+
+    /// <summary>Builds the inner levels over the leaves bottom-up, with room left in every node.</summary>
+    private void BuildInner(List<Node> level)
+    {
         const int perInner = Inner.Capacity * 3 / 4;
         while (level.Count > 1)
         {
-            var up = new List<Node>();
+            var up = new List<Node>(level.Count / perInner + 1);
             for (var i = 0; i < level.Count; i += perInner)
             {
                 var inner = new Inner();

@@ -82,6 +82,28 @@ public ref struct ByteReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint UInt()
     {
+        // one byte: most values (counts, deltas) are below 128
+        var p = _pos;
+        if ((uint)(p + 1) < (uint)_data.Length)
+        {
+            uint b0 = _data[p];
+            if (b0 < 0x80)
+            {
+                _pos = p + 1;
+                return b0;
+            }
+            uint b1 = _data[p + 1];
+            if (b1 < 0x80)
+            {
+                _pos = p + 2;
+                return (b0 & 0x7f) | (b1 << 7);
+            }
+        }
+        return UIntLong();
+    }
+
+    private uint UIntLong()
+    {
         uint v = 0;
         for (var shift = 0; shift < 35; shift += 7)
         {

@@ -1,5 +1,5 @@
 // Yjs, Loro and Automerge on the josephg/editing-traces traces: the peers CollabEditor's `bench` command compares with.
-// Usage: node --expose-gc bench.mjs --lib yjs|loro|automerge --trace FILE.json.gz [--runs N]
+// Usage: node --expose-gc bench.mjs --lib yjs|loro|automerge --trace FILE.json.gz [--runs N] [--only load]
 // Prints one JSON object: per figure the times of every run in ms (the first run is the cold one), sizes in bytes.
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
@@ -111,7 +111,10 @@ if (args.includes('--memory')) {
 }
 
 let finalDoc
-if (!concurrent) {
+if (opt('--only') === 'load') {
+  // only the full-state load: the replay runs once, untimed
+  finalDoc = concurrent ? perAgent()[0] : localReplay(null)
+} else if (!concurrent) {
   out.local_ms = times(() => { finalDoc = localReplay(null) })
   check(finalDoc, 'local replay')
   const updates = []

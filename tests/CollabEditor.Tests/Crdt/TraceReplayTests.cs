@@ -68,4 +68,29 @@ public class StateTests
         Assert.Equal(doc.GetText(), joiner.GetText());
         Assert.Throws<EditRejectedException>(() => TextDocument.LoadState(state.AsSpan(0, state.Length / 2)));
     }
+
+    [Fact]
+    public void State_with_non_ascii_text_and_deleted_runs_round_trips()
+    {
+        // runs mixing ASCII, 2- and 3-byte UTF-8 and astral code points, some deleted: the decoder's fast ASCII copy
+        // and its code point path meet in one state
+        var doc = new TextDocument();
+        var a = doc.Agent("a");
+        var b = doc.Agent("b");
+        doc.Edit(a, [new Patch(0, 0, "plain ascii text, ")]);
+        doc.Edit(b, [new Patch(6, 0, "héllo wörld ")]);
+        doc.Edit(a, [new Patch(0, 0, "😀 astral 𝄞 and 中文 ")]);
+        doc.Edit(b, [new Patch(2, 3, ""), new Patch(10, 0, "x😀y")]);
+        doc.Edit(a, [new Patch(doc.Length, 0, "ascii tail")]);
+        var loaded = TextDocument.LoadState(doc.EncodeState());
+        Assert.Equal(doc.GetText(), loaded.GetText());
+        Assert.Equal(doc.Length, loaded.Length);
+        Assert.Equal(doc.ItemCount, loaded.ItemCount);
+        var again = TextDocument.LoadState(loaded.EncodeState());
+        Assert.Equal(doc.GetText(), again.GetText());
+        var w = new UpdateWriter();
+        loaded.Edit(loaded.Agent("c"), [new Patch(1, 2, "ü")], w);
+        Assert.True(doc.ApplyUpdate(w.ToArray()));
+        Assert.Equal(doc.GetText(), loaded.GetText());
+    }
 }
