@@ -189,8 +189,10 @@ public sealed partial class GroupMember
         c.RetryAtMs = _now + c.RetryBackoffMs;
         _prepared = (c.Round, c.Decision);
         c.Acks.Add(Rank);
+        // One message for every participant: the runtime serializes (and chunks) a large decision once.
+        var prepare = new FlushPrepare(View.Id, c.Round, c.Decision);
         foreach (var k in c.Participants.Where(k => k != Rank))
-            _effects.Add(new Send(View.Members[k], new FlushPrepare(View.Id, c.Round, c.Decision)));
+            _effects.Add(new Send(View.Members[k], prepare));
         TryCommitFlush();
         return null;
     }
@@ -316,13 +318,13 @@ public sealed partial class GroupMember
         {
             c.RetryBackoffMs = Math.Min(c.RetryBackoffMs * 2, Settings.NakMaxDelayMs);
             c.RetryAtMs = _now + c.RetryBackoffMs;
+            var collecting = c.Stage == FlushStage.Collecting;
+            ProtocolMessage again = collecting
+                ? new FlushRequest(View.Id, c.Round, c.NewMembers)
+                : new FlushPrepare(View.Id, c.Round, c.Decision!);
             foreach (var k in c.Participants.Where(k => k != Rank))
-            {
-                if (c.Stage == FlushStage.Collecting && !c.Reports.ContainsKey(k))
-                    _effects.Add(new Send(View.Members[k], new FlushRequest(View.Id, c.Round, c.NewMembers)));
-                else if (c.Stage == FlushStage.Preparing && !c.Acks.Contains(k))
-                    _effects.Add(new Send(View.Members[k], new FlushPrepare(View.Id, c.Round, c.Decision!)));
-            }
+                if (collecting ? !c.Reports.ContainsKey(k) : !c.Acks.Contains(k))
+                    _effects.Add(new Send(View.Members[k], again));
         }
         if (_flushReply is { } reply && reply.RetryAtMs <= _now)
         {

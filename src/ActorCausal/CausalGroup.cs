@@ -120,8 +120,11 @@ public sealed class CausalGroup
     private async Task<T> AskGroup<T>(object message, TimeSpan timeout, Func<GoneAnswers, T> whenGone, CancellationToken cancellationToken)
     {
         if (Gone() is { } gone) return whenGone(gone);
-        var started = await Task.WhenAny(Ref, _system.WhenTerminated).ConfigureAwait(false);
-        if (started != Ref || !Ref.IsCompletedSuccessfully) return whenGone(Gone() ?? throw new InvalidOperationException("unreachable"));
+        if (!Ref.IsCompletedSuccessfully)
+        {
+            var started = await Task.WhenAny(Ref, _system.WhenTerminated).ConfigureAwait(false);
+            if (started != Ref || !Ref.IsCompletedSuccessfully) return whenGone(Gone() ?? throw new InvalidOperationException("unreachable"));
+        }
         var ask = Ref.Result.Ask<T>(message, timeout, cancellationToken);
         var first = await Task.WhenAny(ask, _handle.Terminated, _system.WhenTerminated).ConfigureAwait(false);
         // A reply told before the actor stopped has already completed the (local) ask.

@@ -97,7 +97,12 @@ public sealed class StateHookTests(ThreeNodeClusterFixture fixture)
         {
             TakeSnapshot = async request =>
             {
-                while (applied.Count < request.DeliveredBefore) await Task.Delay(5);
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+                while (applied.Count < request.DeliveredBefore)
+                {
+                    if (DateTime.UtcNow > deadline) throw new TimeoutException($"the state has {applied.Count} of {request.DeliveredBefore} deliveries");
+                    await Task.Delay(5);
+                }
                 return Encoding.UTF8.GetBytes(string.Join(",", applied.Take((int)request.DeliveredBefore)));
             },
         };

@@ -38,6 +38,7 @@ internal sealed partial class GroupActor
     private void LearnPeer(MemberId member, IActorRef sender)
     {
         if (member == _self || sender.IsNobody() || sender.Path.Uid == 0 || !sender.Path.Address.HasGlobalScope) return;
+        if (_learned.TryGetValue(member, out var known) && known.Equals(sender)) return; // every envelope: usually known
         if (_learned.Count > 1024) _learned.Clear();
         _learned[member] = sender;
     }

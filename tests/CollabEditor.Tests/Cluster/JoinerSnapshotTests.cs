@@ -21,11 +21,11 @@ public class JoinerSnapshotTests
             editors[1].Tell(new LocalEdit([new Patch(0, 0, ">> ")]));
             await Eventually.Assert(async () =>
             {
-                var a = await editors[0].Ask<string>(GetText.Instance);
-                Xunit.Assert.Equal(a, await editors[1].Ask<string>(GetText.Instance));
+                var a = await editors[0].Ask<string>(GetText.Instance, TimeSpan.FromSeconds(10));
+                Xunit.Assert.Equal(a, await editors[1].Ask<string>(GetText.Instance, TimeSpan.FromSeconds(10)));
                 Xunit.Assert.Equal(16, TextDocument.CodePoints(a));
             });
-            var expected = await editors[0].Ask<string>(GetText.Instance);
+            var expected = await editors[0].Ask<string>(GetText.Instance, TimeSpan.FromSeconds(10));
 
             var joiner = ActorSystem.Create(EditorCluster.SystemName, EditorCluster.NodeConfig("127.0.0.1", 0, [], quiet: true));
             systems.Add(joiner);
@@ -33,7 +33,7 @@ public class JoinerSnapshotTests
             var third = joiner.ActorOf(Props.Create(() => new EditorActor("doc", "n2", 0, null)), "editor");
             editors.Add(third);
             await EditorCluster.WaitForView([third], 3, TimeSpan.FromSeconds(60));
-            await Eventually.Assert(async () => Xunit.Assert.Equal(expected, await third.Ask<string>(GetText.Instance)));
+            await Eventually.Assert(async () => Xunit.Assert.Equal(expected, await third.Ask<string>(GetText.Instance, TimeSpan.FromSeconds(10))));
             var status = await third.Ask<EditorStatus>(GetEditorStatus.Instance);
             Xunit.Assert.Equal(0, status.UpdatesApplied); // it got the text from the snapshot, not from replayed updates
 
@@ -41,7 +41,7 @@ public class JoinerSnapshotTests
             editors[0].Tell(new LocalEdit([new Patch(TextDocument.CodePoints(expected), 0, "!")]));
             await Eventually.Assert(async () =>
             {
-                var texts = await Task.WhenAll(editors.Select(e => e.Ask<string>(GetText.Instance)));
+                var texts = await Task.WhenAll(editors.Select(e => e.Ask<string>(GetText.Instance, TimeSpan.FromSeconds(10))));
                 Xunit.Assert.All(texts, t => Xunit.Assert.Equal("3:" + expected + "!", t));
             });
         }

@@ -91,7 +91,7 @@ public sealed class BrowserTests : IAsyncLifetime
             Assert.Equal(a, await Text(two));
             Assert.Equal("[left side ] right side", a);
         });
-        var onNode = await _nodes[1].Editor.Ask<string>(GetText.Instance);
+        var onNode = await _nodes[1].Editor.Ask<string>(GetText.Instance, TimeSpan.FromSeconds(10));
         Assert.Equal(await Text(two), onNode);
     }
 }
