@@ -89,7 +89,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output)
             Assert.True(fromKilled[0].SetEquals(fromKilled[1]));
 
             // The checker over the three logs (the killed host's ends with a crash).
-            var histories = new List<MemberHistory> { final[0].History, final[1].History, killedLog.History with { Events = [.. killedLog.Events, new CrashEvent()] } };
+            var histories = new List<MemberHistory> { final[0].History, final[1].History, killedLog.KilledHistory(final) };
             var violations = InvariantChecker.Check(histories);
             foreach (var v in violations.Take(20)) output.WriteLine(v.ToString());
             Assert.Empty(violations);

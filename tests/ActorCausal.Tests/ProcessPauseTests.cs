@@ -56,7 +56,6 @@ public sealed class ProcessPauseTests(ITestOutputHelper output)
             hosts[1].ResumeByPid();
             var delivered = hosts[1].ReadLog().Deliveries.Count;
             await cluster.EventuallyAsync(() => hosts[1].ReadLog().Deliveries.Count > delivered + 20, Generous, "the briefly paused host delivers again");
-            Assert.Equal(viewBefore, hosts[0].ReadLog().Views.Last().ViewId);
 
             // 2. Host 4 is paused until the other four have installed a view without it, then resumed.
             var paused = hosts[4];
@@ -104,6 +103,12 @@ public sealed class ProcessPauseTests(ITestOutputHelper output)
             Assert.Equal(pausedViewsBefore, pausedLog.Views.Count());
             Assert.Contains(pausedLog.Events, e => e is StopEvent { Reason: StopReason.Downed } );
 
+            // Neither briefly paused host was ever dropped: every survivor's view from before the first short pause on holds both.
+            var brief = new[] { logs[1].Member!.Value, logs[2].Member!.Value };
+            foreach (var l in logs.Take(3))
+                foreach (var v in l.Views.Where(v => v.ViewId >= viewBefore))
+                    Assert.True(brief.All(v.Members.Contains), $"view {v.ViewId} at {l.Member} lacks a briefly paused host: {string.Join(",", v.Members)}");
+
             // One membership per view id, one message per id, across all five logs.
             var views = logs.SelectMany(l => l.Views).GroupBy(v => v.ViewId);
             foreach (var g in views)
@@ -111,8 +116,9 @@ public sealed class ProcessPauseTests(ITestOutputHelper output)
             var senders = logs.SelectMany(l => l.Events.OfType<SendEvent>().Select(s => (s.Id, l.Member))).GroupBy(x => x.Id);
             Assert.All(senders, g => Assert.Single(g));
 
-            var histories = logs.Select((l, k) => k is 3 or 4 && !l.Events.OfType<StopEvent>().Any()
-                ? l.History with { Events = [.. l.Events, new CrashEvent()] }
+            // Host 3 was SIGKILLed (its last send lines may be lost); host 4, if it never learned it was downed, was killed at the end.
+            var histories = logs.Select((l, k) => k == 3 ? l.KilledHistory(logs.Where((_, j) => j != 3))
+                : k == 4 && !l.Events.OfType<StopEvent>().Any() ? l.History with { Events = [.. l.Events, new CrashEvent()] }
                 : l.History).ToList();
             // Hosts still running were killed at the end of the test: only safety is checked, not that everything arrived.
             var violations = InvariantChecker.Check(histories, checkValidity: false);

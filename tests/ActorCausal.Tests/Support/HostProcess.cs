@@ -140,6 +140,40 @@ public sealed record HostLog(MemberId? Member, IReadOnlyList<HistoryEvent> Event
 
     public int Sent => Events.Count(e => e is SendEvent);
 
+    /// <summary>
+    /// The history of a host that was SIGKILLed, ending in a crash. The host logs a send only once the group actor's
+    /// reply reaches it, so a kill can lose the send lines of its last broadcasts while the other hosts deliver them.
+    /// Such a lost send must be later than every send the host did log (a kill loses only the tail, at most
+    /// <paramref name="maxLost"/> of them); it is put back at the earliest point it can have happened: after the host's last
+    /// logged send and after the view it names. Anything else the others attribute to it fails the checker as before.
+    /// </summary>
+    public MemberHistory KilledHistory(IEnumerable<HostLog> others, int maxLost = 16)
+    {
+        var self = Member ?? throw new InvalidOperationException("no start line");
+        var logged = Events.OfType<SendEvent>().Select(s => s.Id).ToHashSet();
+        var last = logged.Count == 0 ? (MessageId?)null : logged.MaxBy(Later);
+        var lost = others.SelectMany(o => o.Events.OfType<DeliverEvent>())
+            .Where(d => d.Sender == self && !logged.Contains(d.Id) && (last is null || Later(d.Id).CompareTo(Later(last.Value)) > 0))
+            .GroupBy(d => d.Id).Select(g => g.First()).OrderBy(d => Later(d.Id)).ToList();
+        if (lost.Count > maxLost)
+            throw new InvalidOperationException($"{lost.Count} messages attributed to the killed host {self} are missing from its log: more than a kill can lose");
+        var events = Events.ToList();
+        foreach (var d in lost)
+        {
+            var afterSend = last is null ? -1 : events.FindLastIndex(e => e is SendEvent s && s.Id == last.Value);
+            var afterView = events.FindIndex(e => e is ViewEvent v && v.ViewId == d.Id.ViewId);
+            var at = Math.Max(afterSend, afterView) + 1;
+            var stop = events.FindIndex(e => e is StopEvent);
+            if (stop >= 0 && at > stop) at = stop;
+            events.Insert(at, new SendEvent(d.Id, d.Order));
+            last = d.Id;
+        }
+        events.Add(new CrashEvent());
+        return new MemberHistory(self, events);
+
+        static (long, long) Later(MessageId id) => (id.ViewId, id.Sequence);
+    }
+
     public static MemberId ParseMember(string text)
     {
         var hash = text.LastIndexOf('#');
