@@ -1,3 +1,4 @@
+using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Protocol;
@@ -53,24 +54,10 @@ public sealed partial class GroupMember
         var nextOrdered = 0;
         DataMessage? Held(int s, long seq) =>
             _logs[s].Get(seq) ?? (s != Rank && decided.TryGetValue(new MessageId(View.Id, s, seq), out var m) ? m : null);
-        bool Known(int k, long seq) => seq <= delivered[k] || (delivered[k] >= cut[k] && seq > cut[k]);
-        bool Ready(DataMessage m)
-        {
-            switch (m.Order)
-            {
-                case DeliveryOrder.Causal or DeliveryOrder.Total:
-                    if ((Settings.Faults & ProtocolFaults.SkipCausalCheck) != 0) return true;
-                    for (var k = 0; k < _size; k++)
-                    {
-                        if (k != m.Sender && !Known(k, m.Clock[k])) return false;
-                    }
-                    return true;
-                case DeliveryOrder.Explicit:
-                    return m.DependsOn.All(dep => Known(dep.Sender, dep.Sequence));
-                default:
-                    return true;
-            }
-        }
+        Func<int, long, bool> known = (k, seq) => seq <= delivered[k] || (delivered[k] >= cut[k] && seq > cut[k]);
+        bool Ready(DataMessage m) =>
+            (m.Order is DeliveryOrder.Causal or DeliveryOrder.Total && (Settings.Faults & ProtocolFaults.SkipCausalCheck) != 0)
+            || FlushDecider.PastMet(m, _size, known);
 
         for (var progress = true; progress;)
         {

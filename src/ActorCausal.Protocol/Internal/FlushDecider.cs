@@ -74,43 +74,58 @@ internal static class FlushDecider
 
     /// <summary>
     /// One delivery order for the open total-order messages: a topological order of "must come first" (same sender
-    /// earlier, in the causal past, or a smaller known final), taking known finals first in their order, then
-    /// undecided messages in causal order. Priorities are renumbered above every known one in that order.
+    /// earlier, in the causal past, or a smaller known final of another sender), taking known finals first in their
+    /// order, then undecided messages in causal order. Priorities are renumbered above every known one in that order.
     /// </summary>
+    /// <remarks>
+    /// Which message is taken next depends only on the transitive closure of "must come first" (a message is ready once
+    /// everything before it is taken, and ready keys are unique), so the graph carries a sparse set of edges with that
+    /// same closure instead of every pair (PrecedenceGraph): O(n · senders · log n), not O(n²). <paramref name="totals"/>
+    /// holds distinct messages of one view.
+    /// </remarks>
     public static ImmutableArray<KnownFinal> OrderTotals(List<DataMessage> totals, Dictionary<MessageId, Priority> finals, long maxAgreed, long viewId, MemberId self)
     {
         var n = totals.Count;
-        var successors = new List<int>[n];
-        var pending = new int[n];
-        for (var i = 0; i < n; i++) successors[i] = new List<int>();
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                if (i == j || !MustPrecede(totals[i], totals[j], finals)) continue;
-                successors[i].Add(j);
-                pending[j]++;
-            }
-        }
+        var graph = PrecedenceGraph.Build(totals, finals);
+        var pending = graph.InDegrees();
         var ready = new PriorityQueue<int, (int, long, long, int, long)>();
+        var passThrough = new Stack<int>();
         void Offer(int i)
         {
             var m = totals[i];
             var key = finals.TryGetValue(m.Id, out var f) ? (0, f.Number, (long)f.Rank, m.Sender, m.Sequence) : (1, ClockSum(m), 0L, m.Sender, m.Sequence);
             ready.Enqueue(i, key);
         }
-        for (var i = 0; i < n; i++)
+        // A message becomes ready, or a connecting node (not a message) is passed through at once.
+        void Released(int node)
         {
-            if (pending[i] == 0) Offer(i);
+            if (node < n) Offer(node);
+            else passThrough.Push(node);
+            while (passThrough.TryPop(out var v))
+            {
+                foreach (var w in graph.Successors(v))
+                {
+                    if (--pending[w] != 0) continue;
+                    if (w < n) Offer(w);
+                    else passThrough.Push(w);
+                }
+            }
         }
+        // The sources first, all of them: releasing one brings others to zero, and those are released there.
+        var sources = new List<int>();
+        for (var node = 0; node < graph.Nodes; node++)
+        {
+            if (pending[node] == 0) sources.Add(node);
+        }
+        foreach (var node in sources) Released(node);
         var top = finals.Count == 0 ? maxAgreed : Math.Max(maxAgreed, finals.Values.Max(p => p.Number));
         var order = ImmutableArray.CreateBuilder<KnownFinal>(n);
         while (ready.TryDequeue(out var i, out _))
         {
             order.Add(new KnownFinal(totals[i].Id, new Priority(++top, 0)));
-            foreach (var j in successors[i])
+            foreach (var j in graph.Successors(i))
             {
-                if (--pending[j] == 0) Offer(j);
+                if (--pending[j] == 0) Released(j);
             }
         }
         if (order.Count != n)
@@ -118,32 +133,34 @@ internal static class FlushDecider
         return order.MoveToImmutable();
     }
 
-    public static bool MustPrecede(DataMessage a, DataMessage b, Dictionary<MessageId, Priority> finals)
-    {
-        if (a.Sender == b.Sender) return a.Sequence < b.Sequence;
-        if (b.Clock[a.Sender] >= a.Sequence) return true;
-        return finals.TryGetValue(a.Id, out var fa) && finals.TryGetValue(b.Id, out var fb) && fa < fb;
-    }
-
     /// <summary>
     /// Whether <paramref name="m"/>'s past lies inside the cut. Messages of a member that did not report and that no
     /// reporter holds are lost for good: no survivor will ever deliver them, so they constrain nothing (they are treated
     /// as never sent). A reporter holds all of its own messages, so its part of the past is always checked.
     /// </summary>
-    public static bool InsideCut(DataMessage m, long[] cut, bool[] reported)
+    public static bool InsideCut(DataMessage m, long[] cut, bool[] reported) =>
+        PastMet(m, cut.Length, (k, seq) => !reported[k] || seq <= cut[k]);
+
+    /// <summary>
+    /// The delivery rule a flush applies, in one place for the decision (InsideCut) and for its check at each member
+    /// (GroupMember.CheckDeliverable): a causal or total-order message needs its causal past (its clock's entries of the
+    /// other <paramref name="size"/> - 1 ranks), an explicit one its dependencies, a FIFO one nothing beyond its own
+    /// sender's earlier messages. <paramref name="met"/> says whether message (rank, sequence) counts as there.
+    /// </summary>
+    public static bool PastMet(DataMessage m, int size, Func<int, long, bool> met)
     {
         switch (m.Order)
         {
             case DeliveryOrder.Causal or DeliveryOrder.Total:
-                for (var k = 0; k < cut.Length; k++)
+                for (var k = 0; k < size; k++)
                 {
-                    if (k != m.Sender && reported[k] && m.Clock[k] > cut[k]) return false;
+                    if (k != m.Sender && !met(k, m.Clock[k])) return false;
                 }
                 return true;
             case DeliveryOrder.Explicit:
                 foreach (var dep in m.DependsOn)
                 {
-                    if (reported[dep.Sender] && dep.Sequence > cut[dep.Sender]) return false;
+                    if (!met(dep.Sender, dep.Sequence)) return false;
                 }
                 return true;
             default:
