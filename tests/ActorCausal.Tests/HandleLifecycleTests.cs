@@ -65,7 +65,13 @@ public sealed class HandleLifecycleTests
         var after = await Promptly(group.Broadcast("after"));
         Assert.Equal(RefusalReason.Stopped, after.Reason);
         Assert.Equal(GroupActorState.Stopped, (await Promptly(group.Status())).State);
-        Assert.NotNull(await Promptly(group.Leave()));
+        // Leave answers with the stop the member already had (the same one the refusal names), not a new leave.
+        var left = await Promptly(group.Leave());
+        Assert.Equal("shutdown", left.Group);
+        Assert.True(left.Reason is GroupStopReason.Left or GroupStopReason.Failed, $"a shutdown is no removal by the group: {left}");
+        Assert.False(string.IsNullOrWhiteSpace(left.Detail));
+        Assert.Equal($"This member stopped ({left.Reason}): {left.Detail}", after.Detail);
+        Assert.Equal(left, await Promptly(group.Leave()));
         var late = CausalGroups.Get(system).Join("late", ActorRefs.Nobody);
         Assert.Equal(RefusalReason.NotJoined, (await Promptly(late.Broadcast("x"))).Reason);
     }

@@ -170,11 +170,11 @@ public sealed class HostingTests
 
             // The member founds the one-node group; broadcast until it is admitted, then its own message comes back.
             BroadcastReply reply = null!;
-            await AwaitAsync(async () =>
+            await RecordedGroup.EventuallyAsync(async () =>
             {
                 reply = await group.Broadcast("from-start-up", DeliveryOrder.Causal);
                 return reply.Outcome == BroadcastOutcome.Sent;
-            }, TimeSpan.FromSeconds(30));
+            }, TimeSpan.FromSeconds(30), () => Task.FromResult($"the hosted member's broadcast is still answered {reply.Outcome} ({reply})"));
             var delivered = await subscriber.Ask<Delivered>(new EchoSubscriber.WaitForDelivery(), TimeSpan.FromSeconds(30));
             Assert.Equal("from-start-up", delivered.Payload);
             Assert.Equal(reply.Id, delivered.MessageId);
@@ -191,16 +191,6 @@ public sealed class HostingTests
         var builder = new AkkaConfigurationBuilder(new ServiceCollection(), "bad");
         var e = Assert.Throws<ArgumentException>(() => builder.WithCausalGroup<EchoSubscriber>("  "));
         Assert.Equal("group", e.ParamName);
-    }
-
-    private static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Condition not met within {within}.");
-            await Task.Delay(100);
-        }
     }
 
     private static IEnumerable<string> LeafPaths(Akka.Configuration.Hocon.HoconValue value, string prefix)

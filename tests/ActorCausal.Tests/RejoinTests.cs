@@ -90,12 +90,12 @@ public sealed class RejoinTests(ITestOutputHelper output)
             subscriber.Tell(new RecordingSubscriber.Attach(await handle.Ref));
 
             // Admitted: all three in one view with the new incarnation.
-            var admitted = await AwaitAsync(async () =>
+            var admitted = await RecordedGroup.EventuallyAsync(async () =>
             {
                 var s = await Task.WhenAll(survivors.Append(handle).Select(h => h.Status()));
                 return s.All(x => x.State == GroupActorState.Member && x.Phase == MemberPhase.Normal && x.View.Size == 3 && x.View.Contains(s[2].Self))
                        && s.Select(x => x.View.Id).Distinct().Count() == 1 ? s : null;
-            }, $"round {round}: admitted", Describe);
+            }, Generous, async () => $"round {round}: admitted: {await Describe()}");
             var self = admitted[2].Self;
             Assert.True(seenIds.Add(self), $"round {round}: the rejoined member {self} reuses an earlier incarnation's id");
 
@@ -104,27 +104,16 @@ public sealed class RejoinTests(ITestOutputHelper output)
             var fromSurvivors = await Task.WhenAll(survivors.Select(s => s.Broadcast($"welcome {round}", DeliveryOrder.Total)));
             Assert.True(fromRejoiner.Accepted && fromSurvivors.All(r => r.Accepted), $"round {round}: {fromRejoiner}; {string.Join("; ", fromSurvivors.Select(r => r.ToString()))}");
             var subscribers = new[] { group.Subscribers[0], group.Subscribers[1], subscriber };
-            await AwaitAsync(async () =>
+            await RecordedGroup.EventuallyAsync(async () =>
             {
                 var progress = await Task.WhenAll(subscribers.Select(s => s.Ask<RecordingSubscriber.Progress>(new RecordingSubscriber.GetProgress(), TimeSpan.FromSeconds(10))));
                 return progress.All(p => p.Deliveries.Any(d => d.Payload is string text && text == $"back {round}")
                                          && p.Deliveries.Count(d => d.Payload is string text && text == $"welcome {round}") == 2) ? progress : null;
-            }, $"round {round}: everyone delivers the new broadcasts", Describe);
+            }, Generous, async () => $"round {round}: everyone delivers the new broadcasts: {await Describe()}");
         }
 
         var dead = (await Task.WhenAll(counters.Select(c => c.Ask<string[]>(new DeadLetterCounter.Get(), TimeSpan.FromSeconds(10))))).SelectMany(x => x).ToList();
         foreach (var d in dead.Take(20)) output.WriteLine(d);
         Assert.Empty(dead);
-    }
-
-    private static async Task<T> AwaitAsync<T>(Func<Task<T?>> probe, string what, Func<Task<string>> describe) where T : class
-    {
-        var deadline = DateTime.UtcNow + Generous;
-        while (true)
-        {
-            if (await probe() is { } result) return result;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{what}: not reached within {Generous}: {await describe()}");
-            await Task.Delay(50);
-        }
     }
 }

@@ -77,20 +77,14 @@ public sealed class ClusterNodes : IAsyncDisposable
         return system;
     }
 
-    public async Task WaitForUpAsync(int expected, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var allUp = _systems.All(s =>
+    public Task WaitForUpAsync(int expected, TimeSpan timeout) =>
+        RecordedGroup.EventuallyAsync(
+            () => Task.FromResult(_systems.All(s =>
                 Cluster.Get(s).State.Members.Count(m => m.Status == MemberStatus.Up) == expected
-                && Cluster.Get(s).State.Unreachable.Count == 0);
-            if (allUp) return;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The cluster did not reach {expected} Up members within {timeout}.");
-            await Task.Delay(50);
-        }
-    }
+                && Cluster.Get(s).State.Unreachable.Count == 0)),
+            timeout,
+            () => Task.FromResult($"The cluster did not reach {expected} Up members: " +
+                                  string.Join("; ", _systems.Select(s => $"{Cluster.Get(s).SelfAddress}: {Cluster.Get(s).State.Members.Count(m => m.Status == MemberStatus.Up)} up, {Cluster.Get(s).State.Unreachable.Count} unreachable"))));
 
     public static MemberId MemberIdOf(ActorSystem system)
     {

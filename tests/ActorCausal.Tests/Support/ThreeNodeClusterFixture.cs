@@ -62,15 +62,25 @@ public sealed class RecordedGroup
         await Task.WhenAll(Subscribers.Select(s => s.Ask<MemberHistory>(new RecordingSubscriber.GetHistory(), TimeSpan.FromSeconds(10))));
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with the last state after <paramref name="timeout"/>. Never asserts a timing.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<Task<string>> describe)
+    public static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<Task<string>> describe) =>
+        EventuallyAsync(async () => await condition() ? Reached : null, timeout, describe);
+
+    /// <summary>
+    /// The tests' one poll loop: polls <paramref name="probe"/> until it returns a value and returns that; fails with the
+    /// last state after <paramref name="timeout"/>. Never asserts a timing.
+    /// </summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<Task<string>> describe) where T : class
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
+        while (true)
         {
+            if (await probe() is { } result) return result;
             if (DateTime.UtcNow > deadline) Assert.Fail($"Condition not reached within {timeout}: {await describe()}");
             await Task.Delay(50);
         }
     }
+
+    private static readonly object Reached = new();
 
     /// <summary>Waits until every member is in one view with all of them.</summary>
     public async Task WaitForFullViewAsync(TimeSpan timeout)
