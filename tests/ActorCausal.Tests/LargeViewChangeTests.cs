@@ -43,8 +43,7 @@ public sealed class LargeViewChangeTests(ITestOutputHelper output)
     [Fact]
     public async Task A_flush_of_twenty_thousand_undecided_total_order_messages_and_a_five_megabyte_snapshot_cross_default_frames()
     {
-        // The survivors spend seconds on the flush of 20,000 (the protocol's decision, not the transfer): asks wait longer.
-        const string throttled = "akka.remote.dot-netty.tcp.applied-adapters = [trttl]\nactorcausal.ask-timeout = 60s\n";
+        const string throttled = "akka.remote.dot-netty.tcp.applied-adapters = [trttl]\n";
         await using var nodes = new ClusterNodes();
         nodes.AddNode("large", throttled);
         nodes.AddNode("large", throttled);

@@ -5,7 +5,10 @@ using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 using ActorCausal.Protocol.Tests.Support;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace ActorCausal.Benchmarks.Micro;
 
@@ -15,10 +18,10 @@ namespace ActorCausal.Benchmarks.Micro;
 /// of <see cref="Messages"/>, interleaved, and nothing was decided (rank 2 was cut off, as in LargeViewChangeTests).
 /// <c>Independent</c>: no sender had delivered anything of the other (LargeViewChangeTests' flush). <c>Causal</c>: each
 /// message has seen the other sender's previous one, and one in ten has a known final priority.
-/// One invocation per iteration (the large reference takes seconds): run it with
-/// <c>micro --filter '*FlushOrder*'</c>.
+/// One invocation per iteration (the large reference takes seconds), in process (no generated project to build, which
+/// times out on a loaded machine): run it with <c>micro --filter '*FlushOrder*'</c>.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 9)]
+[Config(typeof(MonitoringInProcess))]
 [MinColumn, MaxColumn, MedianColumn]
 [MemoryDiagnoser]
 public class FlushOrderBenchmarks
@@ -63,6 +66,13 @@ public class FlushOrderBenchmarks
 
     [Benchmark]
     public int Sparse() => Ordered().Length;
+
+    private sealed class MonitoringInProcess : ManualConfig
+    {
+        public MonitoringInProcess() =>
+            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(9)
+                .WithToolchain(InProcessEmitToolchain.Instance));
+    }
 
     private System.Collections.Immutable.ImmutableArray<KnownFinal> Ordered() => FlushDecider.OrderTotals(_totals, _finals, 0, ViewId, Self);
 }
