@@ -87,7 +87,7 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         Receive<MemberSuspected>(m => { _suspected.Add(m.Member); PresenceChanged(); });
         Receive<MemberReachable>(m => { _suspected.Remove(m.Member); PresenceChanged(); });
         Receive<BroadcastReleased>(_ => { });
-        Receive<GroupStopped>(s => _log.Warning("editor group stopped: {0} {1}", s.Reason, s.Detail));
+        Receive<GroupStopped>(OnGroupStopped);
         Receive<StartReplay>(r =>
         {
             _replay = r;
@@ -221,6 +221,16 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         {
             _log.Error("editor: snapshot refused: {0}", ex.Message);
         }
+    }
+
+    /// <summary>
+    /// This replica gets and sends no more updates: a replay here (typing or receiving, started or not) can never
+    /// finish, so it fails now with the reason instead of waiting for its timeout.
+    /// </summary>
+    private void OnGroupStopped(GroupStopped s)
+    {
+        _log.Warning("editor group stopped: {0} {1}", s.Reason, s.Detail);
+        _replayError ??= $"{_agentName}: the editor's group member stopped ({s.Reason}): {s.Detail}";
     }
 
     /// <summary>Issues the replay's next transactions: a sequential trace's in slices (so deliveries and flushes get

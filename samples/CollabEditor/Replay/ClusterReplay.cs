@@ -24,8 +24,10 @@ public sealed record ReplayResult(
 /// </summary>
 public static class ClusterReplay
 {
+    /// <param name="beforeReplay">Awaited once the replicas are in one view, just before the replay starts (tests break
+    /// a replica through it).</param>
     public static async Task<ReplayResult> Run(EditTrace trace, int nodes, int batchMs, Action<long, long>? progress = null,
-        TimeSpan? timeout = null, CancellationToken cancel = default)
+        TimeSpan? timeout = null, CancellationToken cancel = default, Func<IReadOnlyList<ActorSystem>, IReadOnlyList<IActorRef>, Task>? beforeReplay = null)
     {
         var causality = trace.Concurrent ? new Causality(trace) : null;
         if (trace.Concurrent && nodes != trace.NumAgents)
@@ -40,6 +42,7 @@ public static class ClusterReplay
             var editors = systems.Select((s, i) => s.ActorOf(Props.Create(() =>
                 new EditorActor(group, names[i], batchMs, trace.Concurrent ? names : null)), "editor")).ToArray();
             await EditorCluster.WaitForView(editors, nodes, TimeSpan.FromSeconds(60));
+            if (beforeReplay is not null) await beforeReplay(systems, editors);
 
             var sw = Stopwatch.StartNew();
             if (trace.Concurrent)

@@ -16,9 +16,13 @@ namespace GroupChat.Bench;
 /// </summary>
 public static class ChatBench
 {
-    public sealed record Options(int Posts, int Concurrency, int Attachments, bool Joiner);
+    /// <param name="KeepLogs">Return every node's final room log (the joiner's too) with the result, for a test to check itself.</param>
+    public sealed record Options(int Posts, int Concurrency, int Attachments, bool Joiner, bool KeepLogs = false);
 
-    public sealed record Result(int Posts, double Seconds, double PostsPerSecond, double P50Ms, double P99Ms, double MaxMs, bool Consistent, double? JoinerSeconds, int JoinerEvents)
+    /// <summary>One node's room log as it delivered it.</summary>
+    public sealed record NodeLog(string Node, StoredEvent[] Events);
+
+    public sealed record Result(int Posts, double Seconds, double PostsPerSecond, double P50Ms, double P99Ms, double MaxMs, bool Consistent, double? JoinerSeconds, int JoinerEvents, IReadOnlyList<NodeLog>? Logs = null)
     {
         public override string ToString() =>
             $"{PostsPerSecond:F0} posts/s ({Posts} in {Seconds:F1} s), POST to visible on every node p50 {P50Ms:F0} ms p99 {P99Ms:F0} ms max {MaxMs:F0} ms, " +
@@ -115,8 +119,11 @@ public static class ChatBench
                 joinEvents = joinerLog.Count(e => e.Event is not null);
                 consistent &= InOrder(joinerLog);
             }
+            IReadOnlyList<NodeLog>? kept = null;
+            if (options.KeepLogs)
+                kept = (await Task.WhenAll(cluster.Nodes.Select(async (n, i) => new NodeLog(i < 3 ? $"n{i + 1}" : "joiner", await Log(n, "bench"))))).ToList();
             foreach (var c in clients) c.Dispose();
-            return new Result(sentAt.Count, seconds, sentAt.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], consistent, joinSeconds, joinEvents);
+            return new Result(sentAt.Count, seconds, sentAt.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], consistent, joinSeconds, joinEvents, kept);
         }
         finally
         {

@@ -1,3 +1,5 @@
+using Akka.Actor;
+using CollabEditor.Nodes;
 using CollabEditor.Replay;
 using CollabEditor.Tests.Support;
 
@@ -32,5 +34,28 @@ public class ClusterReplayTests
         Assert.Equal(3, result.Texts.Length);
         Assert.All(result.Texts, t => Assert.Equal(trace.EndContent, t));
         Assert.Equal(trace.Txns.Length, result.Txns);
+    }
+
+    /// <summary>
+    /// A replica whose group member stopped (here its group actor, /system/actorcausal/&lt;group&gt;, is stopped) gets no
+    /// more updates: the replay fails at once with that reason, whether the replica types (0) or only receives (1),
+    /// instead of waiting for its 10-minute timeout.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task A_replica_whose_group_member_stopped_fails_the_replay_at_once_with_the_reason(int broken)
+    {
+        var trace = TraceFiles.Get("sveltecomponent");
+        var result = await ClusterReplay.Run(trace, nodes: 3, batchMs: 5, beforeReplay: async (systems, editors) =>
+        {
+            systems[broken].ActorSelection("/system/actorcausal/*").Tell(PoisonPill.Instance);
+            await Eventually.Assert(async () =>
+                Assert.NotNull((await editors[broken].Ask<EditorStatus>(GetEditorStatus.Instance, TimeSpan.FromSeconds(10))).ReplayError));
+        });
+        Assert.False(result.Converged);
+        Assert.NotNull(result.Error);
+        Assert.DoesNotContain("timed out", result.Error);
+        Assert.Contains($"{LocalReplay.AgentName(broken)}: the editor's group member stopped (Failed)", result.Error);
     }
 }
