@@ -136,16 +136,7 @@ public sealed class CausalGroup
     {
         var cluster = Akka.Cluster.Cluster.Get(_system);
         var self = new MemberId(cluster.SelfAddress.ToString(), cluster.SelfUniqueAddress.Uid);
-        var view = new GroupView(0, [self]);
-        return new GroupStatus
-        {
-            Group = Name,
-            Self = self,
-            State = GroupActorState.Stopped,
-            Phase = MemberPhase.Stopped,
-            View = view,
-            Protocol = new MemberStatus { Self = self, ViewId = 0, ViewSize = 1, Phase = MemberPhase.Stopped },
-        };
+        return GroupStatus.StoppedWithoutCounters(Name, self, new GroupView(0, [self]));
     }
 
     /// <summary>The group's name, for logs.</summary>

@@ -53,6 +53,8 @@ public sealed record GroupStatus
     public long ChunksSent { get; init; }
     /// <summary>Protocol messages sent as pieces (<see cref="ChunksSent"/>).</summary>
     public long ChunkedMessagesSent { get; init; }
+    /// <summary>Protocol messages measured for chunking that fit in one piece and left as one, with the measured bytes (for tests).</summary>
+    internal long SinglePiecesSent { get; init; }
     /// <summary>Messages reassembled from pieces and handed to the protocol.</summary>
     public long ChunkedMessagesReceived { get; init; }
     /// <summary>Transfers refused (logged): too large, a piece missing or out of order, inconsistent pieces, bytes that do not deserialize.</summary>
@@ -67,4 +69,18 @@ public sealed record GroupStatus
 
     /// <summary>Inputs the protocol refused for <paramref name="reason"/>.</summary>
     public long RejectedBy(RejectReason reason) => Protocol.Rejected.GetValueOrDefault(reason);
+
+    /// <summary>
+    /// A stopped member's status without counters: for a member that never joined (a placeholder view of id 0), or one
+    /// whose protocol could not give its final status.
+    /// </summary>
+    internal static GroupStatus StoppedWithoutCounters(string group, MemberId self, GroupView view) => new()
+    {
+        Group = group,
+        Self = self,
+        State = GroupActorState.Stopped,
+        Phase = MemberPhase.Stopped,
+        View = view,
+        Protocol = new MemberStatus { Self = self, ViewId = view.Id, ViewSize = view.Size, Phase = MemberPhase.Stopped },
+    };
 }

@@ -83,4 +83,42 @@ public sealed class ChunkingTests(ITestOutputHelper output)
             r => Assert.True(r.Accepted));
         await group.WaitForDeliveriesAsync(62, Generous);
     }
+
+    /// <summary>
+    /// A payload big enough to be measured (over half a piece) that fits in one piece leaves as a single piece with the
+    /// bytes that measured it: intact, in order with the small ones, and not counted as a chunked transfer.
+    /// </summary>
+    [Fact]
+    public async Task Payloads_measured_but_within_one_piece_arrive_intact_in_order_and_are_not_counted_as_chunked()
+    {
+        await using var nodes = await ClusterNodes.StartAsync(2, "onepiece", SmallPieces);
+        var group = await RecordedGroup.JoinAsync("onepiece", nodes.Systems);
+        await group.WaitForFullViewAsync(Generous);
+
+        var mid = Enumerable.Range(0, 3_000).Select(i => (byte)(i * 13)).ToArray();
+        var sends = new List<Task<BroadcastReply>>();
+        for (var k = 0; k < 40; k++)
+        {
+            object payload = k % 4 < 2 ? mid.Append((byte)k).ToArray() : $"small {k}"; // both members send both kinds
+            sends.Add(group.Subscribers[k % 2].Ask<BroadcastReply>(new RecordingSubscriber.SendOne(payload, k % 4 == 0 ? DeliveryOrder.Total : DeliveryOrder.Causal), Generous));
+        }
+        Assert.All(await Task.WhenAll(sends), r => Assert.True(r.Accepted, r.ToString()));
+        await group.WaitForDeliveriesAsync(40, Generous);
+        foreach (var p in await group.ProgressAsync())
+        {
+            var midOnes = p.Deliveries.Where(d => d.Payload is byte[]).Select(d => (byte[])d.Payload).ToList();
+            Assert.Equal(20, midOnes.Count);
+            Assert.All(midOnes, b => Assert.True(b.Length == mid.Length + 1 && b.AsSpan(0, mid.Length).SequenceEqual(mid), "a single-piece payload differs"));
+        }
+        var violations = InvariantChecker.Check(await group.HistoriesAsync());
+        foreach (var v in violations.Take(10)) output.WriteLine(v.ToString());
+        Assert.Empty(violations);
+        Assert.All(await group.StatusesAsync(), s =>
+        {
+            Assert.True(s.SinglePiecesSent >= 10, $"{s.Self} sent {s.SinglePiecesSent} single pieces");
+            Assert.Equal(0, s.ChunksSent);
+            Assert.Equal(0, s.ChunkedMessagesReceived);
+            Assert.Equal(0, s.ChunksRefused);
+        });
+    }
 }

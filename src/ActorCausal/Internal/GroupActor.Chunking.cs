@@ -8,9 +8,9 @@ using Akka.Serialization;
 
 namespace ActorCausal.Internal;
 
-// Chunked transfer. A protocol message larger than chunking.piece-size once serialized leaves as GroupChunk pieces,
-// after everything already batched for that member and before anything queued later, so Akka's per-link FIFO keeps the
-// protocol's order. The receiver reassembles one transfer per sender at a time: pieces must arrive in order and agree
+// Chunked transfer. A protocol message larger than chunking.piece-size once serialized leaves as GroupChunk pieces (one
+// measured but no larger leaves as a single piece, with the bytes that measured it), after everything already batched
+// for that member and before anything queued later, so Akka's per-link FIFO keeps the protocol's order. The receiver reassembles one transfer per sender at a time: pieces must arrive in order and agree
 // with the first one; a transfer that breaks this, announces more than max-message-size, or stalls for
 // reassembly-timeout is dropped, logged and counted. The protocol treats a lost transfer as a lost message (NAKs and
 // flush retries recover), so a refused transfer costs time, never safety.
@@ -23,6 +23,7 @@ internal sealed partial class GroupActor
 
     private long _chunksSent;
     private long _chunkedMessagesSent;
+    private long _singlePiecesSent;
     private long _chunkedMessagesReceived;
     private long _chunksRefused;
     private long _chunkTransfersExpired;
@@ -41,7 +42,12 @@ internal sealed partial class GroupActor
     private SerializerWithStringManifest WireSerializer =>
         _wireSerializer ??= (SerializerWithStringManifest)_serialization.FindSerializerForType(typeof(ProtocolMessage));
 
-    /// <summary>Sends <paramref name="message"/> to <paramref name="to"/> in pieces if it is larger than a piece; false when it fits in one.</summary>
+    /// <summary>
+    /// Sends <paramref name="message"/> to <paramref name="to"/> as GroupChunk pieces when its estimate makes it worth
+    /// measuring (at least half a piece): several when it is larger than a piece, otherwise one, so that the bytes
+    /// serialized to measure it are the bytes sent (never serialized twice). False when it was not measured: it goes
+    /// in a batch as usual.
+    /// </summary>
     private bool TrySendInPieces(MemberId to, ProtocolMessage message, long estimate)
     {
         var pieceSize = _settings.Chunking.PieceSize;
@@ -52,10 +58,9 @@ internal sealed partial class GroupActor
             _lastSerialized = cached = (message, serializer.ToBinary(message), serializer.Manifest(message));
         }
         var bytes = cached.Bytes;
-        if (bytes.Length <= pieceSize) return false;
 
         if (_outbox.TryGetValue(to, out var batch) && batch.Messages.Count > 0) SendBatch(to, batch);
-        var count = (bytes.Length + pieceSize - 1) / pieceSize;
+        var count = Math.Max(1, (bytes.Length + pieceSize - 1) / pieceSize);
         var transfer = _nextTransfer++;
         var peer = PeerRef(to);
         for (var i = 0; i < count; i++)
@@ -64,8 +69,16 @@ internal sealed partial class GroupActor
             var data = new ReadOnlyMemory<byte>(bytes, offset, Math.Min(pieceSize, bytes.Length - offset));
             peer.Tell(new GroupChunk(_self, transfer, i, count, bytes.Length, cached.Manifest, data), Self);
         }
-        _chunksSent += count;
-        _chunkedMessagesSent++;
+        if (count > 1)
+        {
+            _chunksSent += count;
+            _chunkedMessagesSent++;
+        }
+        else
+        {
+            _singlePiecesSent++;
+            _envelopesSent++;
+        }
         _protocolMessagesSent++;
         return true;
     }
@@ -123,7 +136,7 @@ internal sealed partial class GroupActor
             RefuseChunk(chunk.From, $"transfer {r.Transfer} did not deserialize: {e.Message}");
             return;
         }
-        _chunkedMessagesReceived++;
+        if (r.Count > 1) _chunkedMessagesReceived++;
         AdvanceTime();
         _member.Receive(chunk.From, message);
         ProcessEffects();

@@ -119,11 +119,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         {
             // A member that failed may not give its counters; the handle still learns that it stopped.
             _log.Warning("Group {0}: no final status ({1}).", _group, e.Message);
-            final = new GroupStatus
-            {
-                Group = _group, Self = _self, State = GroupActorState.Stopped, Phase = MemberPhase.Stopped, View = _view,
-                Protocol = new P.MemberStatus { Self = _self, ViewId = _view.Id, ViewSize = _view.Size, Phase = MemberPhase.Stopped },
-            };
+            final = GroupStatus.StoppedWithoutCounters(_group, _self, _view);
         }
         _handle.OnActorStopped(final, stopped);
     }
@@ -564,6 +560,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         ViewChanges = _viewChanges,
         ChunksSent = _chunksSent,
         ChunkedMessagesSent = _chunkedMessagesSent,
+        SinglePiecesSent = _singlePiecesSent,
         ChunkedMessagesReceived = _chunkedMessagesReceived,
         ChunksRefused = _chunksRefused,
         ChunkTransfersExpired = _chunkTransfersExpired,
