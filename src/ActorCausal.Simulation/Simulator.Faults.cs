@@ -773,23 +773,7 @@ internal sealed partial class Simulator
                 _viewInstalls++;
                 _maxViewId = Math.Max(_maxViewId, view.Id);
                 _history[i].Add(new ViewEvent(view.Id, view.Members) { TimeMs = _now });
-                var previous = s.View;
-                if (previous is not null && !s.Joining)
-                {
-                    foreach (var m in previous.Members)
-                    {
-                        if (!view.Contains(m) && !_removedEver.Contains(m) && !_leaveCalled.Contains(m))
-                            _simViolations.Add(new InvariantViolation(ViolationKind.Membership, _ids[i], [],
-                                $"at {_now} ms installed view {view.Id} without {m}, which the cluster never removed and which never left"));
-                    }
-                }
-                foreach (var m in view.Members)
-                {
-                    if (!_slotOf.TryGetValue(m, out var j))
-                        _simViolations.Add(new InvariantViolation(ViolationKind.Membership, _ids[i], [], $"at {_now} ms installed view {view.Id} with {m}, a member that does not exist"));
-                    else if (j >= _n && !_joinRequestedEver.Contains(m))
-                        _simViolations.Add(new InvariantViolation(ViolationKind.Membership, _ids[i], [], $"at {_now} ms installed view {view.Id} with {m}, which never asked to join"));
-                }
+                s.Installs.Add(ClusterFactsAt(view, s.Joining ? null : s.View));
                 SetView(i, view);
                 if (s.Joining)
                 {
@@ -850,8 +834,24 @@ internal sealed partial class Simulator
         }
         else
         {
-            _simViolations.Add(new InvariantViolation(ViolationKind.Creation, _ids[i], [id], $"HeldBroadcastSent for ticket {ticket}, which this member never handed out"));
+            _slots[i].UnknownTickets.Add((ticket, id));
         }
+    }
+
+    /// <summary>What the cluster had done, by now, to the members of <paramref name="view"/> and <paramref name="previous"/>: facts for the membership check.</summary>
+    private InstallFacts ClusterFactsAt(GroupView view, GroupView? previous)
+    {
+        var involved = previous is null ? view.Members.ToList() : view.Members.Union(previous.Members).ToList();
+        return new InstallFacts(
+            view.Id,
+            view.Members,
+            previous?.Members,
+            involved.Where(_removedEver.Contains).ToImmutableArray(),
+            involved.Where(_leaveCalled.Contains).ToImmutableArray(),
+            involved.Where(_joinRequestedEver.Contains).ToImmutableArray(),
+            involved.Where(m => _slotOf.TryGetValue(m, out var j) && j < _n).ToImmutableArray(),
+            involved.Where(_slotOf.ContainsKey).ToImmutableArray(),
+            _now);
     }
 
     /// <summary>A joiner was admitted: it broadcasts for a planned member that cannot any more, or takes one over half the time.</summary>
@@ -868,64 +868,30 @@ internal sealed partial class Simulator
         if (_standIn.Length > 0 && _oracle.Chance(0.5)) _standIn[_oracle.NextInt(_standIn.Length)] = slot;
     }
 
-    private bool IsQuiescentWithFaults() => _outstanding == 0 && QuiescenceFailures(includeBuffers: true, firstOnly: true).Count == 0;
-
-    /// <summary>Why the group is not quiescent: pending membership events, correct members not settled in one view holding exactly them, held broadcasts, full buffers.</summary>
-    private List<(MemberId Member, string Detail)> QuiescenceFailures(bool includeBuffers, bool firstOnly = false)
+    /// <summary>
+    /// The run may stop: no membership event pending, every member that left or was downed stopped, every correct member
+    /// in normal phase in one common view of exactly the correct members, with no held broadcast and empty buffers.
+    /// This only decides when the run ends; what is wrong with a run that never got here is judged by the checks from the
+    /// end-of-run facts (<see cref="Checking.Checks.LivenessAtEndCheck"/>).
+    /// </summary>
+    private bool IsQuiescentWithFaults()
     {
-        var failures = new List<(MemberId, string)>();
-        if (_outstanding > 0)
-        {
-            failures.Add((default, $"{_outstanding} membership events still pending"));
-            if (firstOnly) return failures;
-        }
-        var correct = new List<int>();
+        if (_outstanding > 0) return false;
+        var correct = new HashSet<MemberId>();
+        GroupView? common = null;
         for (var s = 0; s < _members.Count; s++)
         {
             var st = _slots[s];
             if (st.Gone) continue;
-            if ((st.Leaving || st.Downed) && !st.Stopped)
-            {
-                failures.Add((_ids[s], st.Leaving ? "left but never stopped" : "downed but never stopped"));
-                if (firstOnly) return failures;
-            }
-            if (st.Correct) correct.Add(s);
-        }
-        GroupView? common = null;
-        foreach (var s in correct)
-        {
-            var st = _slots[s];
-            var phase = _members[s].Phase;
-            if (st.Joining || phase != MemberPhase.Normal || st.View is null)
-            {
-                failures.Add((_ids[s], st.Joining ? "still joining" : $"in phase {phase}"));
-                if (firstOnly) return failures;
-                continue;
-            }
+            if ((st.Leaving || st.Downed) && !st.Stopped) return false;
+            if (!st.Correct) continue;
+            if (st.Joining || _members[s].Phase != MemberPhase.Normal || st.View is null) return false;
             if (common is null) common = st.View;
-            else if (common.Id != st.View.Id)
-            {
-                failures.Add((_ids[s], $"in view {st.View.Id}, {_ids[correct[0]]} in view {common.Id}"));
-                if (firstOnly) return failures;
-            }
-            if (st.Held.Count > 0)
-            {
-                failures.Add((_ids[s], $"{st.Held.Count} held broadcasts never sent"));
-                if (firstOnly) return failures;
-            }
-            if (includeBuffers && _members[s].BufferedMessages != 0)
-            {
-                failures.Add((_ids[s], $"{_members[s].BufferedMessages} messages buffered"));
-                if (firstOnly) return failures;
-            }
+            else if (common.Id != st.View.Id) return false;
+            if (st.Held.Count > 0 || _members[s].BufferedMessages != 0) return false;
+            correct.Add(_ids[s]);
         }
-        if (common is not null)
-        {
-            var expected = correct.Select(s => _ids[s]).ToHashSet();
-            if (!expected.SetEquals(common.Members))
-                failures.Add((default, $"view {common.Id} is [{string.Join(", ", common.Members)}] but the correct members are [{string.Join(", ", correct.Select(s => _ids[s]))}]"));
-        }
-        return failures;
+        return common is null || correct.SetEquals(common.Members);
     }
 
     private FaultSummary BuildFaultSummary() => new()
@@ -1035,6 +1001,10 @@ internal sealed partial class Simulator
         public bool RefusesBroadcasts;
         public long CreatedAt;
         public readonly Dictionary<long, (DeliveryOrder Order, ImmutableArray<MessageId> DependsOn)> Held = new();
+        /// <summary>The cluster's membership at each of this member's view installs (facts for the membership check).</summary>
+        public readonly List<InstallFacts> Installs = new();
+        /// <summary>HeldBroadcastSent effects for tickets this member never handed out.</summary>
+        public readonly List<(long Ticket, MessageId Id)> UnknownTickets = new();
 
         /// <summary>The process is dead (crashed, or shut down after leaving): it processes nothing.</summary>
         public bool Gone => Crashed || Exited;

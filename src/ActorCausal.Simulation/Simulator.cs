@@ -48,7 +48,6 @@ internal sealed partial class Simulator
 
     private readonly List<Effect> _effects = new();
     private readonly List<string> _rejectionSamples = new();
-    private readonly List<InvariantViolation> _simViolations = new();
 
     private int _accepted;
     private int _remaining;
@@ -227,32 +226,28 @@ internal sealed partial class Simulator
         done:
 
         var slots = _members.Count;
-        var histories = new MemberHistory[slots];
-        for (var i = 0; i < slots; i++) histories[i] = new MemberHistory(_ids[i], _history[i].ToArray());
-
-        var violations = ImmutableArray.CreateBuilder<InvariantViolation>();
-        if (crash is not null)
-            violations.Add(new InvariantViolation(ViolationKind.Crash, _current >= 0 ? _ids[_current] : default, [], crash.ToString()));
-        violations.AddRange(_simViolations);
-        violations.AddRange(InvariantChecker.Check(histories, new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = _options.UniformTotalOrder }));
-
+        var run = new RunOutcome
+        {
+            Quiescent = quiescent,
+            FaultsOn = _faultsOn,
+            EndTimeMs = _now,
+            LastBroadcastMs = _lastBroadcastMs,
+            PendingMembershipEvents = _outstanding,
+            ProtocolError = crash?.ToString(),
+            ErrorMember = crash is not null && _current >= 0 ? _ids[_current] : default,
+        };
         var buffered = ImmutableArray.CreateBuilder<int>(slots);
+        var histories = new MemberHistory[slots];
         for (var i = 0; i < slots; i++)
         {
             int b;
             try { b = _members[i].BufferedMessages; }
             catch (Exception) when (crash is not null) { b = -1; }
             buffered.Add(b);
-            var mustBeEmpty = !_faultsOn || _slots[i].Correct;
-            if (!quiescent && crash is null && b != 0 && mustBeEmpty)
-                violations.Add(new InvariantViolation(ViolationKind.UnstableBuffers, _ids[i], [],
-                    $"{b} messages still buffered at {_now} ms, {_now - _lastBroadcastMs} ms after the last broadcast"));
+            histories[i] = new MemberHistory(_ids[i], _history[i].ToArray()) { Facts = EndFacts(i, run, b) };
         }
-        if (_faultsOn && !quiescent && crash is null)
-        {
-            foreach (var reason in QuiescenceFailures(includeBuffers: false))
-                violations.Add(new InvariantViolation(ViolationKind.Quiescence, reason.Member, [], $"at {_now} ms: {reason.Detail}"));
-        }
+
+        var violations = InvariantChecker.Check(histories, new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = _options.UniformTotalOrder }).ToImmutableArray();
 
         return new ScheduleResult
         {
@@ -260,7 +255,7 @@ internal sealed partial class Simulator
             TotalOrderMode = _mode,
             Broadcasts = _accepted,
             Deliveries = _deliveries,
-            Violations = violations.ToImmutable(),
+            Violations = violations,
             BackPressureRefusals = _backPressure,
             UnknownDependencyRefusals = _unknownDependency,
             RejectedInputs = _rejected,
@@ -273,6 +268,36 @@ internal sealed partial class Simulator
             TraceHash = _trace,
             History = keepHistory ? histories : null,
             Faults = _faultsOn ? BuildFaultSummary() : null,
+        };
+    }
+
+    /// <summary>What the simulator knows of slot <paramref name="i"/> beyond its history: facts for the checks.</summary>
+    private RunFacts EndFacts(int i, RunOutcome run, int buffered)
+    {
+        var s = _slots[i];
+        MemberPhase phase;
+        try { phase = _members[i].Phase; }
+        catch (Exception) when (run.ProtocolError is not null) { phase = MemberPhase.Stopped; }
+        return new RunFacts
+        {
+            Installs = s.Installs.ToImmutableArray(),
+            UnknownTickets = s.UnknownTickets.ToImmutableArray(),
+            End = new MemberEndState
+            {
+                Run = run,
+                Gone = s.Gone,
+                Correct = s.Correct,
+                Leaving = s.Leaving,
+                Downed = s.Downed,
+                Stopped = s.Stopped,
+                Joining = s.Joining,
+                Phase = phase,
+                ViewId = s.View?.Id,
+                ViewMembers = s.View?.Members ?? ImmutableArray<MemberId>.Empty,
+                HeldUnsent = s.Held.Count,
+                Buffered = buffered,
+                BuffersMustEmpty = !_faultsOn || s.Correct,
+            },
         };
     }
 
