@@ -40,7 +40,7 @@ internal sealed partial class Simulator
     private readonly HashSet<MemberId> _removedEver = new();
     private readonly HashSet<MemberId> _leaveCalled = new();
     private readonly HashSet<MemberId> _joinRequestedEver = new();
-    private readonly List<string> _faultLog = new();
+    private readonly List<FaultEvent> _faultLog = new();
     private int _nextAddress;
     private int _extraBroadcasts;
 
@@ -88,7 +88,7 @@ internal sealed partial class Simulator
         Schedule(time, e);
     }
 
-    private void Log(string text) => _faultLog.Add($"@{_now} {text}");
+    private void Log(FaultEvent e) => _faultLog.Add(e with { TimeMs = _now });
 
     private enum NotifyKind { Suspected, Reachable, Removed, JoinRequested, DownedSelf, Downed }
 
@@ -126,7 +126,7 @@ internal sealed partial class Simulator
             case EventKind.Heal:
                 _cut = null;
                 _partitionActive = false;
-                Log("links of the split heal");
+                Log(new PartitionHealed());
                 break;
             case EventKind.Exit:
                 DoExit(e.Member);
@@ -143,7 +143,7 @@ internal sealed partial class Simulator
     private void Skip(FaultStep step, string why)
     {
         _skippedSteps++;
-        Log($"skipped {Describe(step)}: {why}");
+        Log(new FaultSkipped(Describe(step), why));
     }
 
     private static string Describe(FaultStep step) => step switch
@@ -181,7 +181,7 @@ internal sealed partial class Simulator
                     why = $"no member can crash without breaking the majority ({MemberRef.Format(c.Member)})";
                     return StepOutcome.Retry;
                 }
-                var spec = new CrashSpec(victim, "crash", c.Then, c.ThenMember, c.FlushSteps, Restart: false, Grace: true);
+                var spec = new CrashSpec(victim, CrashCause.Crash, "crash", c.Then, c.ThenMember, c.FlushSteps, Restart: false, Grace: true);
                 if (c.PartialReceipt) return TryPartialCrash(c, spec, out why);
                 DoCrash(spec);
                 return StepOutcome.Done;
@@ -199,7 +199,7 @@ internal sealed partial class Simulator
                     why = "this simulation has no joiner factory";
                     return StepOutcome.Skip;
                 }
-                DoCrash(new CrashSpec(victim, "crash before restart", FollowUp.None, 0, 0, Restart: true, Grace: true));
+                DoCrash(new CrashSpec(victim, CrashCause.BeforeRestart, "crash before restart", FollowUp.None, 0, 0, Restart: true, Grace: true));
                 return StepOutcome.Done;
             }
             case JoinFault:
@@ -239,7 +239,7 @@ internal sealed partial class Simulator
                     return StepOutcome.Retry;
                 }
                 _falseSuspicions++;
-                Log($"false suspicion of {_ids[target]} at [{string.Join(", ", observers.Select(o => _ids[o]))}]");
+                Log(new FalseSuspicion(_ids[target], observers.Select(o => _ids[o]).ToImmutableArray()));
                 foreach (var o in observers)
                 {
                     var at = _now + _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
@@ -377,10 +377,10 @@ internal sealed partial class Simulator
         var others = (_slots[victim].ViewSlots ?? []).Where(s => s >= 0 && s != victim && !_slots[s].Gone).ToList();
         var receivers = c.Receivers is { } chosen ? chosen.Where(others.Contains).ToList() : RandomSubset(others, allowAll: false);
         _dataFilter[result.Id] = (victim, receivers.ToHashSet());
-        Log($"{_ids[victim]} broadcast {result.Id} ({order}) whose data reaches only [{string.Join(", ", receivers.Select(r => _ids[r]))}]; it crashes in {MaxLinkDelay + 1} ms");
+        Log(new PartialBroadcast(_ids[victim], result.Id, order, receivers.Select(r => _ids[r]).ToImmutableArray(), MaxLinkDelay + 1));
         Drain(victim);
         AfterEvent(victim);
-        _crashSpecs.Add(spec with { Why = $"crash after partially received {result.Id}", Grace = false });
+        _crashSpecs.Add(spec with { Cause = CrashCause.AfterPartialBroadcast, Why = $"crash after partially received {result.Id}", Grace = false });
         ScheduleFault(_now + MaxLinkDelay + 1, new SimEvent(EventKind.CrashNow, victim, -1, null, _crashSpecs.Count - 1));
         return StepOutcome.Done;
     }
@@ -391,14 +391,14 @@ internal sealed partial class Simulator
         if (victim < 0)
         {
             _skippedSteps++;
-            Log($"skipped {spec.Why} of {MemberRef.Format(spec.Victim)}: no member can crash without breaking the majority");
+            Log(new FaultSkipped($"{spec.Why} of {MemberRef.Format(spec.Victim)}", "no member can crash without breaking the majority"));
             return;
         }
         var s = _slots[victim];
         if (s.Gone || s.Stopped || !CanFail([victim]))
         {
             _skippedSteps++;
-            Log($"skipped {spec.Why} of {_ids[victim]}: {(s.Gone || s.Stopped ? "it is gone" : "it would break the majority")}");
+            Log(new FaultSkipped($"{spec.Why} of {_ids[victim]}", s.Gone || s.Stopped ? "it is gone" : "it would break the majority"));
             return;
         }
         var wasCoordinator = victim == Coordinator();
@@ -406,7 +406,7 @@ internal sealed partial class Simulator
         s.Held.Clear();
         _crashes++;
         _history[victim].Add(new CrashEvent { TimeMs = _now });
-        Log($"{spec.Why}: {_ids[victim]}{(wasCoordinator ? " (the coordinator)" : "")}, phase {SafePhase(victim)}");
+        Log(new MemberCrashed(_ids[victim], spec.Cause, spec.Why, wasCoordinator, SafePhase(victim)));
         Hash(0xC4A5);
         Hash((ulong)victim);
 
@@ -431,10 +431,10 @@ internal sealed partial class Simulator
         }
     }
 
-    private string SafePhase(int slot)
+    private MemberPhase? SafePhase(int slot)
     {
-        try { return _members[slot].Phase.ToString(); }
-        catch (NotImplementedException) { return "?"; }
+        try { return _members[slot].Phase; }
+        catch (NotImplementedException) { return null; }
     }
 
     /// <summary>Every live member suspects <paramref name="subject"/> after its detection delay and sees it removed after the stable-after. Returns the last removal time.</summary>
@@ -534,7 +534,7 @@ internal sealed partial class Simulator
                 if (_afterRemoved[k].Subject != subject) continue;
                 var then = _afterRemoved[k].ThenMember;
                 _afterRemoved.RemoveAt(k--);
-                _crashSpecs.Add(new CrashSpec(then, $"second crash after {_ids[subject]} was first removed (at {_ids[target]})", FollowUp.None, 0, 0, Restart: false, Grace: true));
+                _crashSpecs.Add(new CrashSpec(then, CrashCause.AfterFirstRemoved, $"second crash after {_ids[subject]} was first removed (at {_ids[target]})", FollowUp.None, 0, 0, Restart: false, Grace: true));
                 ScheduleFault(_now + _oracle.NextInt(0, 10), new SimEvent(EventKind.CrashNow, then, -1, null, _crashSpecs.Count - 1));
             }
         }
@@ -550,7 +550,7 @@ internal sealed partial class Simulator
             var trigger = _triggers[k];
             if (_now > trigger.Expires)
             {
-                Log($"{trigger.Kind} trigger expired without a flush to crash in");
+                Log(new TriggerExpired(trigger.Kind));
                 _triggers.RemoveAt(k--);
                 continue;
             }
@@ -561,7 +561,8 @@ internal sealed partial class Simulator
             if (trigger.Steps-- > 0) continue;
             if (!CanFail([slot])) continue;
             _triggers.RemoveAt(k--);
-            DoCrash(new CrashSpec(slot, trigger.Kind == FollowUp.CrashCoordinatorWhenFlushing ? "coordinator crash mid-flush" : "second crash mid-flush",
+            var coordinatorCrash = trigger.Kind == FollowUp.CrashCoordinatorWhenFlushing;
+            DoCrash(new CrashSpec(slot, coordinatorCrash ? CrashCause.CoordinatorMidFlush : CrashCause.MidFlush, coordinatorCrash ? "coordinator crash mid-flush" : "second crash mid-flush",
                 FollowUp.None, 0, 0, Restart: false, Grace: true));
             return;
         }
@@ -577,8 +578,7 @@ internal sealed partial class Simulator
         if (rejoin) { }
         else if (restartOf >= 0) _restarts++;
         else _joins++;
-        Log(rejoin ? $"{id} joins again at once where {_ids[restartOf]} is leaving"
-            : restartOf >= 0 ? $"{id} starts at the address of {_ids[restartOf]} and asks to join" : $"{id} starts and asks to join");
+        Log(new MemberStarted(id, restartOf >= 0 ? _ids[restartOf] : null, rejoin));
         Hash(0x10E);
         Hash((ulong)slot);
         foreach (var split in _partitionEvents) _history[slot].Add(split with { TimeMs = _now });
@@ -602,7 +602,7 @@ internal sealed partial class Simulator
         _slots[slot].Leaving = true;
         _leaveCalled.Add(_ids[slot]);
         _leaves++;
-        Log($"{_ids[slot]} leaves");
+        Log(new MemberLeaves(_ids[slot]));
         Hash(0x1EA7);
         Hash((ulong)slot);
         _current = slot;
@@ -616,7 +616,7 @@ internal sealed partial class Simulator
         var s = _slots[slot];
         if (s.Gone) return;
         s.Exited = true;
-        Log($"{_ids[slot]} shuts its node down after leaving");
+        Log(new NodeExited(_ids[slot]));
         for (var y = 0; y < _members.Count; y++)
         {
             if (y != slot) _linkCut![slot * _stride + y] = _now + MaxLinkDelay;
@@ -696,7 +696,7 @@ internal sealed partial class Simulator
         {
             if (!_slots[s].Gone) _history[s].Add(split);
         }
-        Log($"partition #{split.Number}: [{string.Join(", ", split.Minority)}] | [{string.Join(", ", split.Majority)}]");
+        Log(new PartitionStarted(split.Number, split.Minority, split.Majority));
         Hash(0x5917);
 
         long maxDetect = 0;
@@ -796,7 +796,7 @@ internal sealed partial class Simulator
                 s.StopReason = stop.Reason;
                 s.Held.Clear();
                 _history[i].Add(new StopEvent(stop.Reason, stop.Detail) { TimeMs = _now });
-                Log($"{_ids[i]} stopped: {stop.Reason}");
+                Log(new MemberStopped(_ids[i], stop.Reason));
                 if (stop.Reason == StopReason.Left && !s.Gone && _oracle.Chance(Timing.ExitAfterLeaveProbability))
                     ScheduleFault(_now + _oracle.NextInt(Timing.ExitAfterLeaveMinMs, Timing.ExitAfterLeaveMaxMs), new SimEvent(EventKind.Exit, i, -1, null, -1));
                 break;
@@ -897,7 +897,8 @@ internal sealed partial class Simulator
     private FaultSummary BuildFaultSummary() => new()
     {
         Plan = _steps.Select(Describe).ToImmutableArray(),
-        Log = _faultLog.ToImmutableArray(),
+        Log = _faultLog.Select(e => e.ToString()).ToImmutableArray(),
+        Events = _faultLog.ToImmutableArray(),
         Crashes = _crashes,
         Joins = _joins,
         Restarts = _restarts,
@@ -949,7 +950,7 @@ internal sealed partial class Simulator
             foreach (var y in peers) ScheduleNotify(t++, a, NotifyKind.Downed, y);
             ScheduleNotify(t, a, NotifyKind.Downed, a);
         }
-        Log($"down-all-when-unstable at [{string.Join(", ", nodes.Select(a => _ids[a]))}]: peers first, self last");
+        Log(new DownAllDecided(nodes.Select(a => _ids[a]).ToImmutableArray()));
     }
 
     private static void Shuffle(List<int> list, DeterministicRandom random)
@@ -971,7 +972,7 @@ internal sealed partial class Simulator
         to = Math.Min(to, _now);
     }
 
-    private sealed record CrashSpec(int Victim, string Why, FollowUp Then, int ThenMember, int FlushSteps, bool Restart, bool Grace);
+    private sealed record CrashSpec(int Victim, CrashCause Cause, string Why, FollowUp Then, int ThenMember, int FlushSteps, bool Restart, bool Grace);
 
     private sealed class FlushTrigger(FollowUp kind, int steps, long expires)
     {
@@ -1021,8 +1022,10 @@ public sealed record FaultSummary
 {
     /// <summary>The fault plan, one line per step.</summary>
     public ImmutableArray<string> Plan { get; init; } = ImmutableArray<string>.Empty;
-    /// <summary>What happened, with virtual times.</summary>
+    /// <summary>What happened, with virtual times, as text (one line per <see cref="Events"/> entry).</summary>
     public ImmutableArray<string> Log { get; init; } = ImmutableArray<string>.Empty;
+    /// <summary>What happened, as typed events in order.</summary>
+    public ImmutableArray<FaultEvent> Events { get; init; } = ImmutableArray<FaultEvent>.Empty;
     public int Crashes { get; init; }
     public int Joins { get; init; }
     public int Restarts { get; init; }
