@@ -25,8 +25,6 @@ internal sealed partial class Simulator
     /// <summary>Draws of the resolver model added later (convergence delays, pause outcomes), so that older plans keep their draws.</summary>
     private DeterministicRandom _resolver = null!;
     private List<FaultStep> _steps = null!;
-    private long[]? _linkCut;
-    private HashSet<int>? _cut;
     private bool _partitionActive;
     private readonly List<PartitionEvent> _partitionEvents = new();
     private int _outstanding;
@@ -36,7 +34,6 @@ internal sealed partial class Simulator
     private readonly List<FlushTrigger> _triggers = new();
     private readonly List<(int Subject, int ThenMember)> _afterRemoved = new();
     private readonly List<(int Subject, long RemoveBase, long LastRemoved)> _failures = new();
-    private readonly Dictionary<MessageId, (int From, HashSet<int> Receivers)> _dataFilter = new();
     private readonly HashSet<MemberId> _removedEver = new();
     private readonly HashSet<MemberId> _leaveCalled = new();
     private readonly HashSet<MemberId> _joinRequestedEver = new();
@@ -61,7 +58,7 @@ internal sealed partial class Simulator
     private int _snapshotsLoaded;
     private int _skippedSteps;
 
-    private int MaxLinkDelay => _options.ConstantDelayMs ?? _options.MaxDelayMs;
+    private int MaxLinkDelay => _net.MaxDelayMs;
     private FaultTiming Timing => _options.FaultTiming;
 
     private void InitFaults()
@@ -69,8 +66,6 @@ internal sealed partial class Simulator
         _oracle = DeterministicRandom.ForStream(_seed, 6);
         _resolver = DeterministicRandom.ForStream(_seed, 7);
         _steps = _options.FaultScript?.ToList() ?? FaultPlanGenerator.Generate(_options, DeterministicRandom.ForStream(_seed, 5)).ToList();
-        _linkCut = new long[_stride * _stride];
-        Array.Fill(_linkCut, long.MaxValue);
         _standIn = Enumerable.Range(0, _n).ToArray();
         _nextAddress = _n;
         for (var i = 0; i < _n; i++) _history[i].Add(new ViewEvent(_view.Id, _view.Members) { TimeMs = 0 });
@@ -124,7 +119,7 @@ internal sealed partial class Simulator
                 DoCrash(_crashSpecs[e.PlanIndex]);
                 break;
             case EventKind.Heal:
-                _cut = null;
+                _net.Heal();
                 _partitionActive = false;
                 Log(new PartitionHealed());
                 break;
@@ -376,7 +371,7 @@ internal sealed partial class Simulator
         _history[victim].Add(new SendEvent(result.Id, order) { TimeMs = _now });
         var others = (_slots[victim].ViewSlots ?? []).Where(s => s >= 0 && s != victim && !_slots[s].Gone).ToList();
         var receivers = c.Receivers is { } chosen ? chosen.Where(others.Contains).ToList() : RandomSubset(others, allowAll: false);
-        _dataFilter[result.Id] = (victim, receivers.ToHashSet());
+        _net.RestrictData(result.Id, victim, receivers);
         Log(new PartialBroadcast(_ids[victim], result.Id, order, receivers.Select(r => _ids[r]).ToImmutableArray(), MaxLinkDelay + 1));
         Drain(victim);
         AfterEvent(victim);
@@ -403,6 +398,7 @@ internal sealed partial class Simulator
         }
         var wasCoordinator = victim == Coordinator();
         s.Crashed = true;
+        _net.Kill(victim);
         s.Held.Clear();
         _crashes++;
         _history[victim].Add(new CrashEvent { TimeMs = _now });
@@ -413,7 +409,7 @@ internal sealed partial class Simulator
         // Each link from the victim keeps what arrives within a random grace (none for a partial-receipt crash).
         for (var y = 0; y < _members.Count; y++)
         {
-            if (y != victim) _linkCut![victim * _stride + y] = _now + (spec.Grace ? _oracle.NextInt(0, MaxLinkDelay) : 0);
+            if (y != victim) _net.CutAfter(victim, y, _now + (spec.Grace ? _oracle.NextInt(0, MaxLinkDelay) : 0));
         }
 
         var lastRemoved = NotifyFailure(victim);
@@ -616,10 +612,11 @@ internal sealed partial class Simulator
         var s = _slots[slot];
         if (s.Gone) return;
         s.Exited = true;
+        _net.Kill(slot);
         Log(new NodeExited(_ids[slot]));
         for (var y = 0; y < _members.Count; y++)
         {
-            if (y != slot) _linkCut![slot * _stride + y] = _now + MaxLinkDelay;
+            if (y != slot) _net.CutAfter(slot, y, _now + MaxLinkDelay);
         }
         for (var y = 0; y < _members.Count; y++)
         {
@@ -688,7 +685,7 @@ internal sealed partial class Simulator
 
         _partitions++;
         _partitionActive = true;
-        _cut = minority.ToHashSet();
+        _net.Split(minority);
         foreach (var s in minority) _slots[s].Minority = true;
         var split = new PartitionEvent(_partitionEvents.Count + 1, minority.Select(s => _ids[s]).ToImmutableArray(), majority.Select(s => _ids[s]).ToImmutableArray()) { TimeMs = _now };
         _partitionEvents.Add(split);
@@ -727,21 +724,6 @@ internal sealed partial class Simulator
         else ScheduleMinorityDownsItself(minority, minorityDecision[0]);
         ScheduleFault(decision + Timing.SpreadMs + _oracle.NextInt(Timing.HealAfterMinMs, Timing.HealAfterMaxMs), new SimEvent(EventKind.Heal, -1, -1, null, -1));
         return StepOutcome.Done;
-    }
-
-    /// <summary>A copy on the link from → to is lost at this time: the receiver is gone, the sender crashed (past the link's grace), or the link crosses a split.</summary>
-    private bool LinkDown(int from, int to, long time)
-    {
-        if (_slots[to].Gone) return true;
-        if (time > _linkCut![from * _stride + to]) return true;
-        return _cut is not null && _cut.Contains(from) != _cut.Contains(to);
-    }
-
-    private bool DropAtSend(int from, int to, ProtocolMessage message)
-    {
-        if (LinkDown(from, to, _now)) return true;
-        return _dataFilter.Count > 0 && message is DataMessage d && _dataFilter.TryGetValue(d.Id, out var filter)
-            && filter.From == from && !filter.Receivers.Contains(to);
     }
 
     /// <summary>The slot that broadcasts for planned member <paramref name="planned"/>: its own slot while it can, then a stand-in.</summary>
@@ -966,10 +948,8 @@ internal sealed partial class Simulator
     private void Quarantine(int at, int subject)
     {
         if (subject < 0 || subject == at) return;
-        ref var from = ref _linkCut![subject * _stride + at];
-        from = Math.Min(from, _now);
-        ref var to = ref _linkCut![at * _stride + subject];
-        to = Math.Min(to, _now);
+        _net.CutBy(subject, at, _now);
+        _net.CutBy(at, subject, _now);
     }
 
     private sealed record CrashSpec(int Victim, CrashCause Cause, string Why, FollowUp Then, int ThenMember, int FlushSteps, bool Restart, bool Grace);
