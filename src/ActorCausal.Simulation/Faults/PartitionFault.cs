@@ -14,6 +14,12 @@ public sealed record PartitionFault(long AtMs) : FaultStep(AtMs)
     public int MinoritySize { get; init; }
     /// <summary>The minority's resolvers see instability and each downs every node it knows, peers first, itself last (DownAll).</summary>
     public bool MinorityDownsAll { get; init; }
+
+    /// <summary>The generator's partition episode: a random minority.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random) => [new PartitionFault(at)];
+
+    /// <summary>The generator's down-all episode: a partition whose minority downs all.</summary>
+    internal static IEnumerable<FaultStep> DrawDownAll(long at, DeterministicRandom random) => [new PartitionFault(at) { MinorityDownsAll = true }];
 }
 
 // A partition: links across the split drop everything; each side suspects the other; the majority downs and then
