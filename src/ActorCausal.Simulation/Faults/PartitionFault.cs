@@ -152,4 +152,12 @@ internal sealed partial class Simulator
             foreach (var x in minority) ScheduleNotify(heard, a, NotifyKind.Downed, x);
         }
     }
+
+    /// <summary>The links of the split heal; fault steps held back while it lasted may run again.</summary>
+    private void HealPartition()
+    {
+        _net.Heal();
+        _partitionActive = false;
+        Log(new PartitionHealed());
+    }
 }
