@@ -44,8 +44,8 @@ public sealed record GroupMemberSettings
     /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of its range: a count, window, delay or
     /// interval that is not positive, <see cref="NakMaxDelayMs"/> below <see cref="NakInitialDelayMs"/>, or
-    /// <see cref="IdleGossipIntervalMs"/> below <see cref="StabilityIntervalMs"/>. The <see cref="GroupMember"/> constructor calls it;
-    /// a driver calls it to refuse a bad configuration at start-up rather than at the first join.
+    /// <see cref="IdleGossipIntervalMs"/> below <see cref="StabilityIntervalMs"/>. The <see cref="GroupMember"/> constructor calls it,
+    /// and the Akka runtime when it reads its settings and join options, so a bad configuration is refused before any group starts.
     /// </summary>
     public void Validate()
     {

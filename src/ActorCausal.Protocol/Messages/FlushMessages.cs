@@ -65,7 +65,8 @@ public sealed record FlushPrepare(long ViewId, FlushRound Round, FlushDecision D
 /// <summary>
 /// Survivor to coordinator: it stored the <see cref="FlushPrepare"/> of <see cref="Round"/>; with every participant's
 /// acknowledgement the coordinator sends <see cref="FlushCommit"/>. A member still flushing that receives traffic of the next
-/// view sends one (of the highest round it saw) to ask for the commit it missed; a member that applied it answers with it.
+/// view asks that sender for the commit it missed with its last flush answer, or with one of these (of the highest round it
+/// saw); a member that applied the commit answers flush traffic of the view it closed with that commit.
 /// </summary>
 public sealed record FlushPrepareAck(long ViewId, FlushRound Round) : ProtocolMessage(ViewId);
 
