@@ -22,6 +22,11 @@ public sealed partial class GroupMember
     /// <summary>A member that starts outside the group and waits to be admitted (<see cref="JoinRequested"/> at the members).</summary>
     public static GroupMember Joining(MemberId self, GroupMemberSettings? settings = null, long nowMs = 0) => new(self, settings, nowMs);
 
+    /// <summary>
+    /// Where this member is in its life: <see cref="MemberPhase.Joining"/> until its first view, <see cref="MemberPhase.Normal"/> in an
+    /// installed view, <see cref="MemberPhase.Flushing"/> while a view change is under way (<see cref="Broadcast"/> holds new broadcasts),
+    /// <see cref="MemberPhase.Stopped"/> for good once it emitted <see cref="Stopped"/> (<see cref="Broadcast"/> refuses while joining or stopped).
+    /// </summary>
     public MemberPhase Phase => _phase;
 
     /// <summary>How this member currently sees <paramref name="member"/> (<see cref="MemberState.Failed"/> once removed).</summary>

@@ -19,6 +19,7 @@ public sealed partial class GroupMember
     private long _delaySumMs;
     private long _maxDelayMs;
 
+    /// <summary>A new snapshot of this member's view, phase, member states, counters and buffer sizes (<see cref="MemberStatus"/>); it changes no state, so a driver may call it at any time, e.g. to answer a status query.</summary>
     public MemberStatus Status()
     {
         var rejected = ImmutableDictionary.CreateBuilder<RejectReason, long>();

@@ -48,9 +48,17 @@ public sealed partial class GroupMember
         View = new GroupView(0, [self]);
     }
 
+    /// <summary>This member's id: its node address and incarnation. Fixed for the member's life; a member that leaves and joins again is a new <see cref="GroupMember"/> with a new incarnation.</summary>
     public MemberId Self { get; }
+    /// <summary>
+    /// The view installed here: its id and its members in rank order. It changes only when a view is installed
+    /// (<see cref="ViewInstalled"/>); before a joining member is admitted it is a placeholder view 0 holding only <see cref="Self"/>,
+    /// and after <see cref="Stopped"/> it stays the last view this member installed.
+    /// </summary>
     public GroupView View { get; private set; }
+    /// <summary>This member's index in <see cref="View"/> (0 = the oldest member): the sender rank its messages carry and the entry it owns in every vector clock of the view. Recomputed at every view change.</summary>
     public int Rank { get; private set; }
+    /// <summary>The tuning this member was created with (defaults when none was given), validated by the constructor with <see cref="GroupMemberSettings.Validate"/>; fixed for the member's life.</summary>
     public GroupMemberSettings Settings { get; }
 
     /// <summary>Replaces all per-view state: new clock dimension, sequence numbers from 1, empty queues.</summary>

@@ -3,6 +3,7 @@ namespace ActorCausal.Protocol;
 /// <summary>Tuning of one <see cref="GroupMember"/>. Times are in the milliseconds that <see cref="GroupMember.Tick"/> reports.</summary>
 public sealed record GroupMemberSettings
 {
+    /// <summary>How total-order priorities are agreed: <see cref="TotalOrderMode.ThreeStep"/> (the default: proposals go to the sender) or <see cref="TotalOrderMode.TwoStep"/>. Every member of a group must use the same mode.</summary>
     public TotalOrderMode TotalOrder { get; init; } = TotalOrderMode.ThreeStep;
 
     /// <summary>Own messages not yet stable (delivered everywhere) past which <see cref="GroupMember.Broadcast"/> refuses.</summary>
@@ -13,6 +14,7 @@ public sealed record GroupMemberSettings
 
     /// <summary>Wait before the first NAK for a gap (reordering usually fills it sooner); doubles per retry up to <see cref="NakMaxDelayMs"/>.</summary>
     public long NakInitialDelayMs { get; init; } = 20;
+    /// <summary>Cap on the doubling back-off, in milliseconds: of NAKs for a gap, and also of total-order repair requests, repeated flush messages and welcomes to joiners. Must be at least <see cref="NakInitialDelayMs"/>.</summary>
     public long NakMaxDelayMs { get; init; } = 1_000;
 
     /// <summary>Wait for a missing proposal or final priority before asking again; doubles per retry up to <see cref="NakMaxDelayMs"/>.</summary>
@@ -39,6 +41,12 @@ public sealed record GroupMemberSettings
     /// <summary>Deliberately broken behaviour, for tests that show the checker catches it. Never set in production.</summary>
     internal ProtocolFaults Faults { get; init; } = ProtocolFaults.None;
 
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of its range: a count, window, delay or
+    /// interval that is not positive, <see cref="NakMaxDelayMs"/> below <see cref="NakInitialDelayMs"/>, or
+    /// <see cref="IdleGossipIntervalMs"/> below <see cref="StabilityIntervalMs"/>. The <see cref="GroupMember"/> constructor calls it,
+    /// and the Akka runtime when it reads its settings and join options, so a bad configuration is refused before any group starts.
+    /// </summary>
     public void Validate()
     {
         if (MaxUnstable <= 0) throw new ArgumentOutOfRangeException(nameof(MaxUnstable), MaxUnstable, "Must be positive.");

@@ -9,6 +9,7 @@ public sealed record ViewInstalled(GroupView View, ImmutableArray<MemberId> Join
 /// <summary>The failure detector suspects <see cref="Member"/> (no view change yet). The Akka runtime tells subscribers <c>MemberSuspected</c>.</summary>
 public sealed record PeerSuspected(MemberId Member) : Effect;
 
+/// <summary>The failure detector reaches the suspected <see cref="Member"/> again (a false suspicion healed, no view change). The Akka runtime tells subscribers <c>MemberReachable</c>.</summary>
 public sealed record PeerReachable(MemberId Member) : Effect;
 
 /// <summary>This member delivers nothing more.</summary>

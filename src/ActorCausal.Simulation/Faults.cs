@@ -175,78 +175,26 @@ public static class MemberRef
     };
 }
 
-/// <summary>What follows a crash.</summary>
-public enum FollowUp
-{
-    None,
-    /// <summary>A second member crashes as soon as the first member learns the first crash's removal (0-10 ms later).</summary>
-    CrashAfterFirstRemoved,
-    /// <summary>A second member (not the coordinator) crashes while it is flushing, after <see cref="CrashFault.FlushSteps"/> of its own events in the flush.</summary>
-    CrashWhenFlushing,
-    /// <summary>The coordinator crashes while it is flushing, after <see cref="CrashFault.FlushSteps"/> of its own events in the flush.</summary>
-    CrashCoordinatorWhenFlushing,
-}
-
 /// <summary>One scripted or generated fault. Steps that would leave no majority of a current view (or fewer than two correct members) wait and retry, then are skipped.</summary>
 public abstract record FaultStep(long AtMs);
-
-/// <summary>
-/// <see cref="Member"/> crashes at <see cref="FaultStep.AtMs"/>. With <see cref="PartialReceipt"/> it crashes instead right
-/// after its next accepted broadcast at or after that time, whose data reaches only <see cref="Receivers"/> (slots; null:
-/// a random non-empty strict subset of the others), once every copy that gets through has arrived.
-/// </summary>
-public sealed record CrashFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs)
-{
-    public bool PartialReceipt { get; init; }
-    public ImmutableArray<int>? Receivers { get; init; }
-    public FollowUp Then { get; init; } = FollowUp.None;
-    /// <summary>The second victim of <see cref="FollowUp.CrashAfterFirstRemoved"/> (a slot or a <see cref="MemberRef"/>).</summary>
-    public int ThenMember { get; init; } = MemberRef.NotCoordinator;
-    /// <summary>For the mid-flush follow-ups: the victim's events processed while flushing before it crashes (0: at once).</summary>
-    public int FlushSteps { get; init; }
-}
-
-/// <summary>A new member (next free address, incarnation 1) starts outside the group; every live member sees its join request.</summary>
-public sealed record JoinFault(long AtMs) : FaultStep(AtMs);
-
-/// <summary><see cref="Member"/> crashes, is removed, and its address comes back as a new incarnation that joins.</summary>
-public sealed record RestartFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs);
-
-/// <summary><see cref="Member"/> leaves the group gracefully.</summary>
-public sealed record LeaveFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs);
-
-/// <summary><see cref="Observers"/> (slots; null: a random non-empty subset of the others) suspect <see cref="Member"/> for a while; no removal.</summary>
-public sealed record FalseSuspicionFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs)
-{
-    public ImmutableArray<int>? Observers { get; init; }
-}
-
-/// <summary>
-/// The network splits <see cref="Minority"/> (slots; null: a random minority of <see cref="MinoritySize"/> members, 0: of
-/// random size) from the rest of the view. The resolver downs the minority and the majority removes it; the links heal later.
-/// </summary>
-public sealed record PartitionFault(long AtMs) : FaultStep(AtMs)
-{
-    public ImmutableArray<int>? Minority { get; init; }
-    public int MinoritySize { get; init; }
-    /// <summary>The minority's resolvers see instability and each downs every node it knows, peers first, itself last (DownAll).</summary>
-    public bool MinorityDownsAll { get; init; }
-}
 
 /// <summary>Generates a schedule's fault plan from its seed: a few episodes of the enabled kinds at random times.</summary>
 public static class FaultPlanGenerator
 {
-    private static readonly FaultKinds[] Order =
+    /// <summary>Every kind, in the order plans name them, with how it draws its steps for an episode (each fault kind's file says).</summary>
+    private static readonly (FaultKinds Kind, Func<long, DeterministicRandom, IEnumerable<FaultStep>> Draw)[] Kinds =
     [
-        FaultKinds.Crash, FaultKinds.Join, FaultKinds.Leave, FaultKinds.Suspect, FaultKinds.Partition, FaultKinds.Restart,
-        FaultKinds.Pause, FaultKinds.DownAll, FaultKinds.Indirect, FaultKinds.Rejoin,
+        (FaultKinds.Crash, CrashFault.Draw), (FaultKinds.Join, JoinFault.Draw), (FaultKinds.Leave, LeaveFault.Draw),
+        (FaultKinds.Suspect, FalseSuspicionFault.Draw), (FaultKinds.Partition, PartitionFault.Draw), (FaultKinds.Restart, RestartFault.Draw),
+        (FaultKinds.Pause, PauseFault.Draw), (FaultKinds.DownAll, PartitionFault.DrawDownAll), (FaultKinds.Indirect, IndirectFault.Draw),
+        (FaultKinds.Rejoin, RejoinFault.Draw),
     ];
 
     public static IReadOnlyList<FaultStep> Generate(SimulationOptions options, DeterministicRandom random)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
-        var enabled = Order.Where(k => (options.Faults & k) != 0).ToArray();
+        var enabled = Kinds.Select(k => k.Kind).Where(k => (options.Faults & k) != 0).ToArray();
         if (enabled.Length == 0) return Array.Empty<FaultStep>();
 
         // With every kind enabled, each schedule draws its own mix: a random non-empty subset of the kinds.
@@ -265,57 +213,9 @@ public static class FaultPlanGenerator
             var kind = enabled[random.NextInt(enabled.Length)];
             var at = 20 + (long)(random.NextDouble() * (period + 300));
             if (kind is FaultKinds.Partition or FaultKinds.DownAll && partitioned) kind = (options.Faults & FaultKinds.Crash) != 0 ? FaultKinds.Crash : FaultKinds.Suspect;
-            switch (kind)
-            {
-                case FaultKinds.Crash:
-                    steps.Add(RandomCrash(at, random));
-                    break;
-                case FaultKinds.Join:
-                    steps.Add(new JoinFault(at));
-                    if (random.Chance(0.3)) steps.Add(new JoinFault(at + random.NextInt(60)));
-                    break;
-                case FaultKinds.Leave:
-                    steps.Add(new LeaveFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
-                    break;
-                case FaultKinds.Suspect:
-                    steps.Add(new FalseSuspicionFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
-                    break;
-                case FaultKinds.Partition:
-                    partitioned = true;
-                    steps.Add(new PartitionFault(at));
-                    break;
-                case FaultKinds.Restart:
-                    steps.Add(new RestartFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
-                    break;
-                case FaultKinds.Pause:
-                    steps.Add(new PauseFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any, (PauseOutcome)random.NextInt(4)));
-                    break;
-                case FaultKinds.DownAll:
-                    partitioned = true;
-                    steps.Add(new PartitionFault(at) { MinorityDownsAll = true });
-                    break;
-                case FaultKinds.Indirect:
-                    steps.Add(new IndirectFault(at));
-                    break;
-                case FaultKinds.Rejoin:
-                    steps.Add(new RejoinFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any, Times: 1 + random.NextInt(4)));
-                    break;
-            }
+            if (kind is FaultKinds.Partition or FaultKinds.DownAll) partitioned = true;
+            steps.AddRange(Kinds.Single(k => k.Kind == kind).Draw(at, random));
         }
         return steps.OrderBy(s => s.AtMs).ToArray();
-    }
-
-    private static CrashFault RandomCrash(long at, DeterministicRandom random)
-    {
-        var victim = random.Chance(0.3) ? MemberRef.Coordinator : MemberRef.Any;
-        var crash = new CrashFault(at, victim) { PartialReceipt = random.Chance(0.4) };
-        var flavour = random.NextInt(6);
-        return flavour switch
-        {
-            3 => crash with { Then = FollowUp.CrashAfterFirstRemoved, ThenMember = random.Chance(0.5) ? MemberRef.Coordinator : MemberRef.NotCoordinator },
-            4 => crash with { Then = FollowUp.CrashWhenFlushing, FlushSteps = random.NextInt(8) },
-            5 => crash with { Then = FollowUp.CrashCoordinatorWhenFlushing, FlushSteps = random.NextInt(8) },
-            _ => crash,
-        };
     }
 }

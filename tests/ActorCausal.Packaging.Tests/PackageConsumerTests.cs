@@ -29,6 +29,8 @@ public sealed class PackageConsumerTests
                 var pack = await DotnetCli.RunAsync(sources, StepTimeout, "pack", Path.Combine("src", package, package + ".csproj"),
                     "-c", "Release", "-o", feed, "-p:VersionSuffix=" + suffix, "--disable-build-servers", "-nodeReuse:false");
                 Assert.True(pack.ExitCode == 0, $"dotnet pack {package} failed:\n{pack.Output}");
+                // A public member without XML docs warns (CS1591) rather than failing the build; it must not ship.
+                Assert.False(pack.Output.Contains("CS1591", StringComparison.Ordinal), $"dotnet pack {package} reports public members without XML docs:\n{pack.Output}");
             }
             version = ReadVersionPrefix() + "-" + suffix;
             foreach (var package in Packages)

@@ -4,7 +4,21 @@ using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Protocol.Internal;
 
-public enum FlushStage { Collecting, Preparing }
+/// <summary>
+/// Where the coordinator is in one flush round. Only the protocol's own flush coordination uses it (it is public but no
+/// driver needs it): see docs/protocol.md, "The flush".
+/// </summary>
+public enum FlushStage
+{
+    /// <summary>It sent <see cref="FlushRequest"/> and waits for a <see cref="FlushReport"/> from every participant.</summary>
+    Collecting,
+    /// <summary>
+    /// It decided and sent <see cref="FlushPrepare"/>, and waits for a <see cref="FlushPrepareAck"/> from every participant before
+    /// it sends <see cref="FlushCommit"/>. The round's new membership is fixed from here: a join or leave asked for now waits
+    /// for the next view change; only a removed participant, or a higher round heard of, starts a new round.
+    /// </summary>
+    Preparing,
+}
 
 /// <summary>The coordinator's side of one flush round.</summary>
 internal sealed class FlushCoordination(FlushRound round, ImmutableArray<int> participants, ImmutableArray<MemberId> newMembers, long retryDelayMs)

@@ -7,6 +7,12 @@ public sealed class GroupView : IEquatable<GroupView>
 {
     private readonly Dictionary<MemberId, int> _ranks;
 
+    /// <summary>
+    /// A view with id <paramref name="id"/> and <paramref name="members"/> in rank order, oldest first. Id 0 is only a joining
+    /// member's placeholder view of itself; a founded group's first view has a positive id and each view change adds one.
+    /// Throws <see cref="ArgumentOutOfRangeException"/> for a negative id and <see cref="ArgumentException"/> for no members or a
+    /// member listed twice.
+    /// </summary>
     public GroupView(long id, IEnumerable<MemberId> members)
     {
         ArgumentNullException.ThrowIfNull(members);
@@ -22,20 +28,28 @@ public sealed class GroupView : IEquatable<GroupView>
         }
     }
 
+    /// <summary>The view's number, one more at every view change. Every protocol message carries it and is delivered only in the view with that id: an earlier view's messages are refused as stale, the next view's are kept until it is installed.</summary>
     public long Id { get; }
+    /// <summary>The members in rank order (index = rank, 0 = the oldest): the survivors of the previous view in their old order, then the members admitted by this view change in the order they asked to join.</summary>
     public ImmutableArray<MemberId> Members { get; }
+    /// <summary>The number of members, at least 1; also the dimension of every vector clock in this view.</summary>
     public int Size => Members.Length;
 
     /// <summary>The rank of <paramref name="member"/> in this view, or -1 when it is not a member.</summary>
     public int RankOf(MemberId member) => _ranks.TryGetValue(member, out var rank) ? rank : -1;
 
+    /// <summary>Whether <paramref name="member"/>, this exact incarnation, is in the view.</summary>
     public bool Contains(MemberId member) => _ranks.ContainsKey(member);
 
+    /// <summary>Whether <paramref name="other"/> has the same id and the same members in the same order.</summary>
     public bool Equals(GroupView? other) => other is not null && Id == other.Id && Members.SequenceEqual(other.Members);
 
+    /// <summary>Whether <paramref name="obj"/> is a <see cref="GroupView"/> with the same id and the same members in the same order.</summary>
     public override bool Equals(object? obj) => obj is GroupView other && Equals(other);
 
+    /// <summary>A hash of the id, the size and the oldest member, consistent with <see cref="Equals(GroupView)"/>.</summary>
     public override int GetHashCode() => HashCode.Combine(Id, Members.Length, Members[0]);
 
+    /// <summary>The view for logs: <c>view 3 [a, b, c]</c>, the members in rank order.</summary>
     public override string ToString() => $"view {Id} [{string.Join(", ", Members)}]";
 }

@@ -3,6 +3,7 @@ namespace ActorCausal.Protocol.Membership;
 /// <summary>How this member sees another member of its view.</summary>
 public enum MemberState
 {
+    /// <summary>Reachable as far as the failure detector knows: the state of every member until a suspicion, and again after <see cref="GroupMember.Reachable"/>.</summary>
     Active,
     /// <summary>The failure detector marked it unreachable; no view change yet. NAKs for its messages go to other holders.</summary>
     Suspected,
@@ -15,6 +16,7 @@ public enum MemberPhase
 {
     /// <summary>Waiting for its first view and the state snapshot.</summary>
     Joining,
+    /// <summary>A member of an installed view: broadcasts go out at once and received messages are delivered as their order allows (nothing while a majority of the view is unreachable).</summary>
     Normal,
     /// <summary>A view change is under way: new broadcasts are held and sent in the next view.</summary>
     Flushing,
@@ -22,6 +24,7 @@ public enum MemberPhase
     Stopped,
 }
 
+/// <summary>Why a member stopped, as the <see cref="ActorCausal.Protocol.Stopped"/> effect reports it.</summary>
 public enum StopReason
 {
     /// <summary>It asked to leave and the group installed a view without it.</summary>

@@ -7,17 +7,23 @@ namespace ActorCausal.Protocol.Messages;
 /// <summary>Orders flush attempts: a higher counter wins; the coordinator's rank breaks ties.</summary>
 public readonly record struct FlushRound(long Counter, int Coordinator) : IComparable<FlushRound>
 {
+    /// <summary>Negative when this round is earlier than <paramref name="other"/>, zero when it is the same, positive when later: by <see cref="Counter"/>, then by <see cref="Coordinator"/> rank.</summary>
     public int CompareTo(FlushRound other)
     {
         var c = Counter.CompareTo(other.Counter);
         return c != 0 ? c : Coordinator.CompareTo(other.Coordinator);
     }
 
+    /// <summary>Whether round <paramref name="a"/> is earlier than <paramref name="b"/> (superseded by it).</summary>
     public static bool operator <(FlushRound a, FlushRound b) => a.CompareTo(b) < 0;
+    /// <summary>Whether round <paramref name="a"/> is later than <paramref name="b"/> (supersedes it).</summary>
     public static bool operator >(FlushRound a, FlushRound b) => a.CompareTo(b) > 0;
+    /// <summary>Whether round <paramref name="a"/> is earlier than <paramref name="b"/> or the same round.</summary>
     public static bool operator <=(FlushRound a, FlushRound b) => a.CompareTo(b) <= 0;
+    /// <summary>Whether round <paramref name="a"/> is later than <paramref name="b"/> or the same round.</summary>
     public static bool operator >=(FlushRound a, FlushRound b) => a.CompareTo(b) >= 0;
 
+    /// <summary>The round for logs: <c>counter@coordinator rank</c>, e.g. <c>3@1</c>.</summary>
     public override string ToString() => $"{Counter}@{Coordinator}";
 }
 
@@ -56,6 +62,12 @@ public sealed record FlushReport(
 /// <summary>Coordinator to survivors: hold on to this decision; acknowledge.</summary>
 public sealed record FlushPrepare(long ViewId, FlushRound Round, FlushDecision Decision) : ProtocolMessage(ViewId);
 
+/// <summary>
+/// Survivor to coordinator: it stored the <see cref="FlushPrepare"/> of <see cref="Round"/>; with every participant's
+/// acknowledgement the coordinator sends <see cref="FlushCommit"/>. A member still flushing that receives traffic of the next
+/// view asks that sender for the commit it missed with its last flush answer, or with one of these (of the highest round it
+/// saw); a member that applied the commit answers flush traffic of the view it closed with that commit.
+/// </summary>
 public sealed record FlushPrepareAck(long ViewId, FlushRound Round) : ProtocolMessage(ViewId);
 
 /// <summary>Every survivor prepared <see cref="Decision"/>: carry it out and install the new view.</summary>

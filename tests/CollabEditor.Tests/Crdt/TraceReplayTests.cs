@@ -70,6 +70,37 @@ public class StateTests
     }
 
     [Fact]
+    public void A_corrupted_state_is_refused_or_loads_a_usable_document_never_anything_else()
+    {
+        var doc = new TextDocument();
+        var a = doc.Agent("a");
+        var b = doc.Agent("b");
+        doc.Edit(a, [new Patch(0, 0, "the quick brown fox ")]);
+        doc.Edit(b, [new Patch(4, 0, "very ")]);
+        doc.Edit(a, [new Patch(2, 6, ""), new Patch(0, 0, "é😀")]);
+        doc.Edit(b, [new Patch(doc.Length, 0, " jumps")]);
+        var state = doc.EncodeState();
+        var random = new Random(20261201);
+        var refused = 0;
+        for (var i = 0; i < state.Length; i++)
+        {
+            foreach (var flip in new[] { 0x01, 0x80, random.Next(1, 256) })
+            {
+                var bad = (byte[])state.Clone();
+                bad[i] ^= (byte)flip;
+                TextDocument loaded;
+                try { loaded = TextDocument.LoadState(bad); }
+                catch (EditRejectedException) { refused++; continue; }
+                // accepted: a document that reads, edits and encodes again
+                _ = loaded.GetText();
+                loaded.Edit(loaded.Agent("c"), [new Patch(0, 0, "x")]);
+                Assert.Equal(loaded.GetText(), TextDocument.LoadState(loaded.EncodeState()).GetText());
+            }
+        }
+        Assert.True(refused > state.Length, $"only {refused} of {3 * state.Length} corruptions refused");
+    }
+
+    [Fact]
     public void State_with_non_ascii_text_and_deleted_runs_round_trips()
     {
         // runs mixing ASCII, 2- and 3-byte UTF-8 and astral code points, some deleted: the decoder's fast ASCII copy
