@@ -13,6 +13,9 @@ public sealed record ScheduleResult
     public required int Broadcasts { get; init; }
     /// <summary>Deliver effects, over all members.</summary>
     public required long Deliveries { get; init; }
+
+    /// <summary>Distinct safe messages delivered by at least one member (see <see cref="Checking.UniformAgreementChecker"/>).</summary>
+    public long SafeMessagesDelivered { get; init; }
     /// <summary>What the invariant checker found, plus non-empty buffers at the end and protocol crashes.</summary>
     public required ImmutableArray<InvariantViolation> Violations { get; init; }
     /// <summary>Broadcasts refused with back-pressure (each was retried later).</summary>

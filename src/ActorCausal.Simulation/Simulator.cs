@@ -235,6 +235,7 @@ internal sealed partial class Simulator
             violations.Add(new InvariantViolation(ViolationKind.Crash, _current >= 0 ? _ids[_current] : default, [], crash.ToString()));
         violations.AddRange(_simViolations);
         violations.AddRange(InvariantChecker.Check(histories, new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = _options.UniformTotalOrder }));
+        violations.AddRange(UniformAgreementChecker.Check(histories, endOfRun: crash is null));
 
         var buffered = ImmutableArray.CreateBuilder<int>(slots);
         for (var i = 0; i < slots; i++)
@@ -260,6 +261,7 @@ internal sealed partial class Simulator
             TotalOrderMode = _mode,
             Broadcasts = _accepted,
             Deliveries = _deliveries,
+            SafeMessagesDelivered = _options.SafeFraction > 0 ? UniformAgreementChecker.SafeMessagesDelivered(histories) : 0,
             Violations = violations.ToImmutable(),
             BackPressureRefusals = _backPressure,
             UnknownDependencyRefusals = _unknownDependency,
@@ -322,7 +324,7 @@ internal sealed partial class Simulator
             else
             {
                 Hash((ulong)result.Id.Sequence);
-                _history[i].Add(new SendEvent(result.Id, planned.Order, deps) { TimeMs = _now });
+                _history[i].Add(SendEvent.Of(result.Id, planned.Order, deps, _now));
             }
             _accepted++;
             _remaining--;
@@ -407,7 +409,7 @@ internal sealed partial class Simulator
                         Hash((ulong)i);
                         HashId(id);
                         _deliveries++;
-                        _history[i].Add(new DeliverEvent(id, d.Sender, d.Message.Order) { TimeMs = _now });
+                        _history[i].Add(new DeliverEvent(id, d.Sender, d.Message.Order) { TimeMs = _now, Safe = d.Message.Safe });
                         if (_deliveredSet[i].Add(id)) _deliveredList[i].Add(id);
                         break;
                     }
