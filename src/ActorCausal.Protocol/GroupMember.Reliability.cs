@@ -139,7 +139,6 @@ public sealed partial class GroupMember
             LearnPeerHeld(fromRank, held.AsSpan());
         }
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
-        if (gossip.Held is not null) Pump();
         return ReceiveOutcome.Accepted;
     }
 

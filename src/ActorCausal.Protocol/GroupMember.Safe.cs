@@ -76,9 +76,29 @@ public sealed partial class GroupMember
     /// <summary>The safe wait applies only outside a flush commit: the decision alone decides what its cut delivers.</summary>
     private bool SafeWaitOver(DataMessage m) => !m.Safe || _cut is not null || SafeAcknowledged(m);
 
+    /// <summary>
+    /// Merges what <paramref name="peer"/> holds. Only the senders whose entry advanced and that have a safe message not yet
+    /// delivered here are looked at again (and the ISIS head if it is safe), so an acknowledgement costs no full delivery
+    /// pass unless it releases something.
+    /// </summary>
     private void LearnPeerHeld(int peer, ReadOnlySpan<long> held)
     {
-        VectorClock.MergeInto(_peerHeld[peer], held);
+        var row = _peerHeld[peer];
+        var recheck = false;
+        for (var s = 0; s < _size; s++)
+        {
+            if (held[s] <= row[s]) continue;
+            row[s] = held[s];
+            if (_lastSafe[s] > _logs[s].Delivered) recheck = true;
+        }
+        if (!recheck || Mode is DeliveryMode.Frozen or DeliveryMode.CutOff) return;
+        var progress = false;
+        for (var s = 0; s < _size; s++)
+        {
+            if (_lastSafe[s] > _logs[s].Delivered && AdvanceSender(s)) progress = true;
+        }
+        if (_totalQueue.Count > 0 && _totalQueue.Min!.Message?.Safe == true && DeliverAgreedTotal()) progress = true;
+        if (progress) Pump();
     }
 
     /// <summary>Whether some safe message of this view is not yet stable (its holders still acknowledge it).</summary>
