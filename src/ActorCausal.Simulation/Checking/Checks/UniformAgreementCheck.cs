@@ -1,31 +1,28 @@
 using ActorCausal.Protocol;
-using ActorCausal.Protocol.Membership;
 
-namespace ActorCausal.Simulation.Checking;
+namespace ActorCausal.Simulation.Checking.Checks;
 
 /// <summary>
 /// Invariant 8, uniform agreement for safe messages (<see cref="DeliveryOrder.SafeCausal"/>, <see cref="DeliveryOrder.SafeTotal"/>):
 /// <list type="bullet">
 /// <item>if any member delivered a safe message of view v, even one that then crashed, was downed, left or was excluded,
-/// every member that passes from v to a later view delivered it, and so did (at the end of a run) every correct member
-/// still in v;</item>
+/// every member that passes from v to a later view delivered it, and so did (with <see cref="CheckerOptions.CheckValidity"/>,
+/// at the end of a run) every correct member still in v;</item>
 /// <item>any two members, correct or not, that both delivered two safe total-order messages delivered them in the same order.</item>
 /// </list>
-/// Unlike <see cref="InvariantChecker"/>'s agreement rules, members that did not stay correct count as deliverers. It reads
-/// only the histories (safe is the <see cref="MessageEvent.Safe"/> flag of a send or delivery event).
+/// Unlike the agreement rules of the other checks, members that did not stay correct count as deliverers. Safe is the
+/// <see cref="MessageEvent.Safe"/> flag of a delivery event; histories without safe messages yield nothing.
 /// </summary>
-public static class UniformAgreementChecker
+public sealed class UniformAgreementCheck : IInvariantCheck
 {
-    /// <summary>Checks <paramref name="histories"/>. <paramref name="endOfRun"/>: also require correct members of a last view to have delivered.</summary>
-    public static IReadOnlyList<InvariantViolation> Check(IEnumerable<MemberHistory> histories, bool endOfRun = true)
-    {
-        ArgumentNullException.ThrowIfNull(histories);
-        var hs = histories.ToArray();
-        var n = hs.Length;
-        var facts = new Facts[n];
-        for (var p = 0; p < n; p++) facts[p] = Facts.Of(hs[p]);
+    public string Name => "uniform agreement (safe messages)";
 
-        var violations = new List<InvariantViolation>();
+    public IEnumerable<InvariantViolation> Check(HistoryIndex index, CheckerOptions options)
+    {
+        var n = index.Count;
+        var facts = new Facts[n];
+        for (var p = 0; p < n; p++) facts[p] = Facts.Of(index.Histories[p], index.Fates[p]);
+
         var firstDeliverer = new Dictionary<MessageId, int>();
         for (var p = 0; p < n; p++)
         {
@@ -39,14 +36,14 @@ public static class UniformAgreementChecker
                 if (f.SafeDelivered.Contains(id)) continue;
                 string? why = null;
                 if (f.PassedFrom.TryGetValue(id.ViewId, out var next)) why = $"passed from view {id.ViewId} to view {next} without delivering it";
-                else if (endOfRun && f.Fate == InvariantChecker.Fate.Correct && f.InAtEnd(id.ViewId)) why = $"is correct, ended in view {id.ViewId} and never delivered it";
+                else if (options.CheckValidity && f.Fate == InvariantChecker.Fate.Correct && f.InAtEnd(id.ViewId)) why = $"is correct, ended in view {id.ViewId} and never delivered it";
                 if (why is null) continue;
-                violations.Add(new InvariantViolation(ViolationKind.UniformAgreement, hs[q].Member, [id],
-                    $"{hs[deliverer].Member} ({facts[deliverer].Fate}) delivered safe {id}; {hs[q].Member} {why}"));
+                yield return new InvariantViolation(ViolationKind.UniformAgreement, index.MemberAt(q), [id],
+                    $"{index.MemberAt(deliverer)} ({facts[deliverer].Fate}) delivered safe {id}; {index.MemberAt(q)} {why}");
             }
         }
 
-        // Safe total order, pairwise, through every member whatever its fate.
+        // Safe total order, pairwise, through every member whatever its fate: the first inversion per pair.
         for (var p = 0; p < n; p++)
         {
             for (var r = p + 1; r < n; r++)
@@ -58,8 +55,8 @@ public static class UniformAgreementChecker
                     if (!facts[r].SafeTotalPosition.TryGetValue(id, out var at)) continue;
                     if (at < maxPosition)
                     {
-                        violations.Add(new InvariantViolation(ViolationKind.UniformAgreement, hs[r].Member, [maxId, id],
-                            $"{hs[p].Member} ({facts[p].Fate}) delivered safe total {maxId} before {id}; {hs[r].Member} ({facts[r].Fate}) delivered {id} before {maxId}"));
+                        yield return new InvariantViolation(ViolationKind.UniformAgreement, index.MemberAt(r), [maxId, id],
+                            $"{index.MemberAt(p)} ({facts[p].Fate}) delivered safe total {maxId} before {id}; {index.MemberAt(r)} ({facts[r].Fate}) delivered {id} before {maxId}");
                         break;
                     }
                     maxPosition = at;
@@ -67,7 +64,6 @@ public static class UniformAgreementChecker
                 }
             }
         }
-        return violations;
     }
 
     /// <summary>Counts the safe messages delivered anywhere in <paramref name="histories"/> (for reports).</summary>
@@ -88,9 +84,9 @@ public static class UniformAgreementChecker
         /// <summary>The member's history ended in view <paramref name="viewId"/> (or in the one implicit view).</summary>
         public bool InAtEnd(long viewId) => LastView is null || LastView == viewId;
 
-        public static Facts Of(MemberHistory history)
+        public static Facts Of(MemberHistory history, InvariantChecker.Fate fate)
         {
-            var f = new Facts { Fate = InvariantChecker.FateOf(history) };
+            var f = new Facts { Fate = fate };
             var seen = new HashSet<MessageId>();
             foreach (var e in history.Events)
             {
