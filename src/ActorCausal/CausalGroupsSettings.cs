@@ -163,7 +163,15 @@ public sealed record CausalGroupsSettings
 
     private static long NonNegativeMillis(Config config, string path)
     {
-        var value = config.GetTimeSpan(path, TimeSpan.Zero);
+        TimeSpan value;
+        try
+        {
+            value = config.GetTimeSpan(path, TimeSpan.Zero);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"actorcausal setting {path} is not a duration: {e.Message}");
+        }
         if (value < TimeSpan.Zero) throw new ConfigurationException($"actorcausal setting {path} must be zero or positive, got {value}.");
         return (long)value.TotalMilliseconds;
     }
