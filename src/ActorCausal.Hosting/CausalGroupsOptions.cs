@@ -51,6 +51,8 @@ public sealed class CausalGroupsOptions
     public TimeSpan? MaxClockSkew { get; set; }
     /// <summary><c>actorcausal.protocol.dependency-index-capacity</c>: capacity of the explicit-dependency index.</summary>
     public int? DependencyIndexCapacity { get; set; }
+    /// <summary><c>actorcausal.protocol.safe-ack-delay</c>: how long a member may wait before acknowledging that it holds a safe message (0: at once).</summary>
+    public TimeSpan? SafeAckDelay { get; set; }
 
     /// <summary><c>actorcausal.batching.enabled</c>: protocol messages bound for the same member travel in one envelope.</summary>
     public bool? Batching { get; set; }
@@ -107,6 +109,7 @@ public sealed class CausalGroupsOptions
         yield return ("protocol.idle-gossip-interval", IdleGossipInterval);
         yield return ("protocol.max-clock-skew", MaxClockSkew);
         yield return ("protocol.dependency-index-capacity", DependencyIndexCapacity);
+        yield return ("protocol.safe-ack-delay", SafeAckDelay);
         yield return ("batching.enabled", Batching);
         yield return ("batching.max-messages", BatchMaxMessages);
         yield return ("batching.max-bytes", BatchMaxBytes);

@@ -43,6 +43,7 @@ public sealed partial class GroupMember
         }
 
         log.Put(m, _now);
+        NoteSafe(m);
         _received++;
         LearnPeerDelivered(m.Sender, m.Acks.AsSpan());
         LearnExistence(m.Clock.AsSpan());
@@ -57,8 +58,10 @@ public sealed partial class GroupMember
     {
         if (m.Sender < 0 || m.Sender >= _size) return (RejectReason.Malformed, $"Sender rank {m.Sender} is outside {View}.");
         if (m.Sequence < 1) return (RejectReason.Malformed, $"Sequence number {m.Sequence} of {m.Id} is below 1.");
-        if (m.Clock is null || m.Acks is null || m.Payload is null || !Enum.IsDefined(m.Order))
+        if (m.Clock is null || m.Acks is null || m.Payload is null || !Enum.IsDefined(m.Order) || m.Order.IsSafe())
             return (RejectReason.Malformed, $"Message {m.Id} lacks a clock, acks, payload or a known order.");
+        if (m.Safe && m.Order is not (DeliveryOrder.Causal or DeliveryOrder.Total))
+            return (RejectReason.Malformed, $"Message {m.Id} of order {m.Order} is marked safe; only causal and total-order messages can be.");
         if (m.Clock.Dimension != _size || m.Acks.Dimension != _size)
             return (RejectReason.WrongClockDimension, $"Message {m.Id} has clocks of dimension {m.Clock.Dimension}/{m.Acks.Dimension}, the view has {_size} members.");
         if (m.Clock[m.Sender] != m.Sequence)
@@ -155,7 +158,7 @@ public sealed partial class GroupMember
             }
             else
             {
-                if (log.ReadyUpTo != log.Delivered || !Deliverable(next)) break;
+                if (log.ReadyUpTo != log.Delivered || !Deliverable(next) || !SafeWaitOver(next)) break;
                 log.ReadyUpTo++;
                 DeliverNow(next);
             }
@@ -210,6 +213,7 @@ public sealed partial class GroupMember
         _delaySumMs += delay;
         if (delay > _maxDelayMs) _maxDelayMs = delay;
         if (m.Order == DeliveryOrder.Explicit) _dependencies.Add(m.Id, m.DependsOn);
+        if (m.Safe) _safeDelivered++;
         _effects.Add(new Deliver(m, View.Members[m.Sender]));
     }
 }

@@ -23,6 +23,7 @@ public sealed partial class GroupMember
         if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
         if (_totalQueue.Count > 0 && !_frozen) RetryUndecided();
+        if (_safeAckDueAt <= _now) AcknowledgeSafeIfDue();
         RecomputeStability();
         GossipIfDue();
         FlushTick();
@@ -34,6 +35,7 @@ public sealed partial class GroupMember
     private void LearnPeerDelivered(int peer, ReadOnlySpan<long> delivered)
     {
         VectorClock.MergeInto(_peerDelivered[peer], delivered);
+        LearnPeerHeld(peer, delivered); // delivered implies held, with the final
         LearnExistence(delivered);
     }
 
@@ -128,6 +130,14 @@ public sealed partial class GroupMember
             return Reject(from, RejectReason.WrongClockDimension, $"Stability gossip of dimension {gossip.Delivered?.Dimension} in a view of {_size}.");
         if (gossip.Delivered[Rank] > _seq)
             return Reject(from, RejectReason.Malformed, $"Stability gossip claims {gossip.Delivered[Rank]} messages of this member delivered; it sent {_seq}.");
+        if (gossip.Held is { } held)
+        {
+            if (held.Dimension != _size)
+                return Reject(from, RejectReason.WrongClockDimension, $"Safe acknowledgement of dimension {held.Dimension} in a view of {_size}.");
+            if (held[Rank] > _seq)
+                return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {held[Rank]} messages of this member held; it sent {_seq}.");
+            LearnPeerHeld(fromRank, held.AsSpan());
+        }
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
         return ReceiveOutcome.Accepted;
     }
@@ -148,7 +158,7 @@ public sealed partial class GroupMember
         var since = _now - _lastGossipAt;
         var active = _deliveredChanged || HoldsUnstable();
         if (since < (active ? Settings.StabilityIntervalMs : Settings.IdleGossipIntervalMs)) return;
-        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])_delivered.Clone()))));
+        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])_delivered.Clone())) { Held = HeldForGossip() }));
         _lastGossipAt = _now;
         _deliveredChanged = false;
     }

@@ -56,6 +56,8 @@ public sealed partial class GroupMember
             AvgDeliveryDelayMs = _deliveredCount == 0 ? 0 : (double)_delaySumMs / _deliveredCount,
             MaxDeliveryDelayMs = _maxDelayMs,
             Rejected = rejected.ToImmutable(),
+            SafeDelivered = _safeDelivered,
+            SafeAcksSent = _safeAcksSent,
         };
     }
 }

@@ -106,6 +106,7 @@ public sealed partial class GroupMember
             var head = _totalQueue.Min!;
             if (!head.IsFinal) break;
             var m = head.Message!;
+            if (!SafeWaitOver(m)) break; // a safe head waits until every member knows its final: so does the queue
             var log = _logs[m.Sender];
             if (log.Delivered != m.Sequence - 1) break; // cannot happen: earlier total messages of one sender sort first
             _totalQueue.Remove(head);

@@ -76,6 +76,7 @@ public sealed partial class GroupMember
             _peerDelivered[k] = new long[_size];
         }
         _delivered = _peerDelivered[Rank];
+        ResetSafeForView();
         _knowledge = new long[_size];
         _seq = 0;
         _total.Clear();
@@ -99,7 +100,11 @@ public sealed partial class GroupMember
     /// <summary>The current hybrid logical clock reading.</summary>
     public HlcTimestamp Clock => _hlc.Current;
 
-    /// <summary>Broadcasts <paramref name="payload"/> to the group with <paramref name="order"/>. <paramref name="dependsOn"/> only with <see cref="DeliveryOrder.Explicit"/>.</summary>
+    /// <summary>
+    /// Broadcasts <paramref name="payload"/> to the group with <paramref name="order"/>. <paramref name="dependsOn"/> only with
+    /// <see cref="DeliveryOrder.Explicit"/>. <see cref="DeliveryOrder.SafeCausal"/> and <see cref="DeliveryOrder.SafeTotal"/> send a
+    /// causal or total-order message with <see cref="DataMessage.Safe"/> set.
+    /// </summary>
     public BroadcastResult Broadcast(object payload, DeliveryOrder order, IReadOnlyCollection<MessageId>? dependsOn = null)
     {
         ArgumentNullException.ThrowIfNull(payload);
@@ -154,10 +159,11 @@ public sealed partial class GroupMember
         var seq = ++_seq;
         _sent++;
         _knowledge[Rank] = seq;
-        var message = new DataMessage(View.Id, Rank, seq, order,
+        var message = new DataMessage(View.Id, Rank, seq, order.BaseOrder(),
             VectorClock.Wrap((long[])_knowledge.Clone()), VectorClock.Wrap((long[])_delivered.Clone()),
-            _hlc.Send(_now), deps, payload);
+            _hlc.Send(_now), deps, payload) { Safe = order.IsSafe() };
         own.Put(message, _now);
+        NoteSafe(message);
         _effects.Add(new SendToAll(message));
         Pump();
         if (own.Delivered < seq) _delayed++;
@@ -204,6 +210,7 @@ public sealed partial class GroupMember
     {
         ArgumentNullException.ThrowIfNull(destination);
         SendPendingProposals();
+        AcknowledgeSafeIfDue();
         var n = _effects.Count;
         destination.AddRange(_effects);
         _effects.Clear();
@@ -211,7 +218,7 @@ public sealed partial class GroupMember
     }
 
     /// <summary>True when effects wait to be drained.</summary>
-    public bool HasPendingEffects => _effects.Count > 0 || _pendingProposals.Count > 0;
+    public bool HasPendingEffects => _effects.Count > 0 || _pendingProposals.Count > 0 || SafeAckDueOnDrain;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
     public int BufferedMessages

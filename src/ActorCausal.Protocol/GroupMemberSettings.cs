@@ -38,6 +38,13 @@ public sealed record GroupMemberSettings
     /// <summary>A joining member founds the group when nobody answered it for this long and no older node announced the group to it.</summary>
     public long FoundingDelayMs { get; init; } = 1_000;
 
+    /// <summary>
+    /// How long a member may wait before acknowledging that it holds a safe message (its held vector), so that one
+    /// acknowledgement covers many messages. 0: at the end of the input that made it hold the message (lowest delay).
+    /// Lost acknowledgements are repeated with the stability gossip while safe messages are unstable.
+    /// </summary>
+    public long SafeAckDelayMs { get; init; }
+
     /// <summary>Deliberately broken behaviour, for tests that show the checker catches it. Never set in production.</summary>
     internal ProtocolFaults Faults { get; init; } = ProtocolFaults.None;
 
@@ -59,6 +66,7 @@ public sealed record GroupMemberSettings
         if (MaxClockSkewMs <= 0) throw new ArgumentOutOfRangeException(nameof(MaxClockSkewMs), MaxClockSkewMs, "Must be positive.");
         if (JoinRetryIntervalMs <= 0 || FoundingDelayMs <= 0)
             throw new ArgumentOutOfRangeException(nameof(FoundingDelayMs), "Join retry interval and founding delay must be positive.");
+        if (SafeAckDelayMs < 0) throw new ArgumentOutOfRangeException(nameof(SafeAckDelayMs), SafeAckDelayMs, "Must be zero or positive.");
         if (DependencyIndexCapacity <= 0) throw new ArgumentOutOfRangeException(nameof(DependencyIndexCapacity), DependencyIndexCapacity, "Must be positive.");
     }
 }
@@ -78,4 +86,6 @@ internal enum ProtocolFaults
     SkipFlush = 8,
     /// <summary>Every member installs the next view on its own as soon as it learns of the change.</summary>
     InstallWithoutAgreement = 16,
+    /// <summary>Deliver safe messages by their ordering condition alone, without waiting until every member holds them.</summary>
+    SkipSafeWait = 32,
 }

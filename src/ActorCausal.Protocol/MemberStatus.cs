@@ -48,6 +48,10 @@ public sealed record MemberStatus
     public long MaxDeliveryDelayMs { get; init; }
     /// <summary>Refused inputs by reason.</summary>
     public ImmutableDictionary<RejectReason, long> Rejected { get; init; } = ImmutableDictionary<RejectReason, long>.Empty;
+    /// <summary>Safe messages delivered here (each only once every member of its view held it, or by a flush decision).</summary>
+    public long SafeDelivered { get; init; }
+    /// <summary>Safe-delivery acknowledgements (held vectors) this member sent at once, not counting those carried by periodic gossip.</summary>
+    public long SafeAcksSent { get; init; }
     /// <summary>Refused inputs, all reasons.</summary>
     public long RejectedTotal => Rejected.Values.Sum();
 }

@@ -45,6 +45,11 @@ public static class Cli
             Description = "Check total order also through members that crashed, were downed or left (reported as UniformTotal; the protocol does not promise this).",
             DefaultValueFactory = _ => false,
         };
+        var safe = new Option<double>("--safe")
+        {
+            Description = "Probability that a causal or total-order broadcast is safe (SafeCausal, SafeTotal), in [0, 1]; checked for uniform agreement (UniformAgreement).",
+            DefaultValueFactory = _ => 0,
+        };
         var trace = new Option<int>("--trace")
         {
             Description = "For the first violating schedule, print its fault log and up to this many history events around the first violation.",
@@ -60,10 +65,11 @@ public static class Cli
         AtLeast(trace, 0);
         Probability(loss, allowOne: false);
         Probability(dup, allowOne: true);
+        Probability(safe, allowOne: true);
 
         var root = new RootCommand("Deterministic network simulation of ActorCausal groups, checked against the design's invariants.")
         {
-            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism, faults, uniformTotal, trace,
+            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism, faults, uniformTotal, safe, trace,
         };
         root.SetAction(parse =>
         {
@@ -97,6 +103,7 @@ public static class Cli
                 },
                 Faults = FaultKindsText.TryParse(parse.GetValue(faults), out var kinds, out _) ? kinds : FaultKinds.None,
                 UniformTotalOrder = parse.GetValue(uniformTotal),
+                SafeFraction = parse.GetValue(safe),
             };
             return Execute(options, parse.GetValue(seed), parse.GetValue(schedules), parse.GetValue(parallelism), output, GroupMemberAdapter.Factory, parse.GetValue(trace), GroupMemberAdapter.JoinerFactory);
         });
@@ -116,7 +123,7 @@ public static class Cli
         var inv = CultureInfo.InvariantCulture;
         var faultText = options.HasFaults ? $", faults {FaultKindsText.Format(options.Faults)}{(options.FaultScript is null ? "" : " (scripted)")}{(options.UniformTotalOrder ? "" : ", non-uniform total order")}" : "";
         output.WriteLine(string.Create(inv,
-            $"sim: {schedules} schedules from seed {firstSeed}, {options.Members} members, {options.Messages} broadcasts, order {options.Order}, total {options.TotalMode?.ToString() ?? "mixed"}, loss {options.Loss}, dup {options.Duplication}, {(options.Reorder ? "reordering" : "FIFO")} links{faultText}"));
+            $"sim: {schedules} schedules from seed {firstSeed}, {options.Members} members, {options.Messages} broadcasts, order {options.Order}, total {options.TotalMode?.ToString() ?? "mixed"}{(options.SafeFraction > 0 ? $", safe {options.SafeFraction}" : "")}, loss {options.Loss}, dup {options.Duplication}, {(options.Reorder ? "reordering" : "FIFO")} links{faultText}"));
 
         long deliveries = 0, violations = 0, rejected = 0, unknownDeps = 0, skew = 0, backPressure = 0;
         int done = 0, notQuiescent = 0, violating = 0;
@@ -125,6 +132,7 @@ public static class Cli
         var progressStep = Math.Max(1, schedules / 10);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var byKind = new SortedDictionary<ViolationKind, long>();
+        long safeMessages = 0;
         long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, pauses = 0, indirect = 0, rejoins = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0;
         int uniformOnly = 0;
         ScheduleResult? firstUniformOnly = null;
@@ -134,6 +142,7 @@ public static class Cli
             done++;
             traceHash = (traceHash ^ r.TraceHash) * 1099511628211UL;
             deliveries += r.Deliveries;
+            safeMessages += r.SafeMessagesDelivered;
             violations += r.Violations.Length;
             rejected += r.RejectedInputs;
             unknownDeps += r.UnknownDependencyRefusals;
@@ -179,6 +188,8 @@ public static class Cli
             output.WriteLine(string.Create(inv,
                 $"faults: crashes={crashes} joins={joins} restarts={restarts} leaves={leaves} false-suspicions={suspicions} partitions={partitions} pauses={pauses} indirectly-connected={indirect} rejoins={rejoins} view-installs={viewInstalls} held-broadcasts={held} snapshots-loaded={snapshots} skipped-steps={skipped} lost-broadcasts={lost}"));
         }
+        if (options.SafeFraction > 0)
+            output.WriteLine(string.Create(inv, $"safe: messages-delivered={safeMessages} uniform-agreement-violations={byKind.GetValueOrDefault(ViolationKind.UniformAgreement)}"));
         if (byKind.Count > 0)
             output.WriteLine("violations by kind: " + string.Join(" ", byKind.Select(k => string.Create(inv, $"{k.Key}={k.Value}"))));
         if (uniformOnly > 0)

@@ -39,6 +39,8 @@ public static class WorkloadGenerator
                     OrderMix.Total => DeliveryOrder.Total,
                     _ => AllOrders[random.NextInt(AllOrders.Length)],
                 };
+                if (options.SafeFraction > 0 && order is DeliveryOrder.Causal or DeliveryOrder.Total && random.Chance(options.SafeFraction))
+                    order = order.WithSafe(true);
                 var deps = order == DeliveryOrder.Explicit ? random.NextInt(3) : 0;
                 plan.Add(new PlannedBroadcast(time, member, order, deps));
             }

@@ -39,6 +39,12 @@ public sealed record SimulationOptions
 
     public OrderMix Order { get; init; } = OrderMix.Mixed;
 
+    /// <summary>
+    /// Probability that a causal or total-order broadcast of the workload is safe (<see cref="DeliveryOrder.SafeCausal"/>,
+    /// <see cref="DeliveryOrder.SafeTotal"/>). 0 (the default) draws nothing, so existing seeds replay as before.
+    /// </summary>
+    public double SafeFraction { get; init; }
+
     /// <summary>The total-order variant; null: picked per schedule from the seed.</summary>
     public TotalOrderMode? TotalMode { get; init; }
 
@@ -108,6 +114,7 @@ public sealed record SimulationOptions
         if (!(MeanBroadcastGapMs >= 0)) throw new ArgumentOutOfRangeException(nameof(MeanBroadcastGapMs), MeanBroadcastGapMs, "Must not be negative.");
         if (!(BurstProbability >= 0 && BurstProbability <= 1)) throw new ArgumentOutOfRangeException(nameof(BurstProbability), BurstProbability, "Must be in [0, 1].");
         if (BurstMin < 1 || BurstMax < BurstMin) throw new ArgumentOutOfRangeException(nameof(BurstMin), "Bursts must satisfy 1 <= min <= max.");
+        if (!(SafeFraction >= 0 && SafeFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(SafeFraction), SafeFraction, "Must be in [0, 1].");
         if (BackPressureRetryMs <= 0) throw new ArgumentOutOfRangeException(nameof(BackPressureRetryMs), BackPressureRetryMs, "Must be positive.");
         if (QuiescenceTimeoutMs <= 0) throw new ArgumentOutOfRangeException(nameof(QuiescenceTimeoutMs), QuiescenceTimeoutMs, "Must be positive.");
         if (MaxFaultEpisodes < 1) throw new ArgumentOutOfRangeException(nameof(MaxFaultEpisodes), MaxFaultEpisodes, "At least one.");

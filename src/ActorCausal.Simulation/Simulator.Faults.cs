@@ -576,7 +576,7 @@ internal sealed partial class Simulator
     {
         if (_slots[i].Held.Remove(ticket, out var info))
         {
-            _history[i].Add(new SendEvent(id, info.Order, info.DependsOn) { TimeMs = _now });
+            _history[i].Add(SendEvent.Of(id, info.Order, info.DependsOn, _now));
         }
         else
         {

@@ -232,6 +232,7 @@ internal sealed partial class Simulator
             TotalOrderMode = _mode,
             Broadcasts = _accepted,
             Deliveries = _deliveries,
+            SafeMessagesDelivered = _options.SafeFraction > 0 ? Checking.Checks.UniformAgreementCheck.SafeMessagesDelivered(histories) : 0,
             Violations = violations,
             BackPressureRefusals = _backPressure,
             UnknownDependencyRefusals = _unknownDependency,
@@ -324,7 +325,7 @@ internal sealed partial class Simulator
             else
             {
                 Hash((ulong)result.Id.Sequence);
-                _history[i].Add(new SendEvent(result.Id, planned.Order, deps) { TimeMs = _now });
+                _history[i].Add(SendEvent.Of(result.Id, planned.Order, deps, _now));
             }
             _accepted++;
             _remaining--;
@@ -409,7 +410,7 @@ internal sealed partial class Simulator
                         Hash((ulong)i);
                         HashId(id);
                         _deliveries++;
-                        _history[i].Add(new DeliverEvent(id, d.Sender, d.Message.Order) { TimeMs = _now });
+                        _history[i].Add(new DeliverEvent(id, d.Sender, d.Message.Order) { TimeMs = _now, Safe = d.Message.Safe });
                         if (_deliveredSet[i].Add(id)) _deliveredList[i].Add(id);
                         break;
                     }

@@ -102,6 +102,7 @@ public sealed record CausalGroupsSettings
                 IdleGossipIntervalMs = Millis(p, "idle-gossip-interval"),
                 MaxClockSkewMs = Millis(p, "max-clock-skew"),
                 DependencyIndexCapacity = p.GetInt("dependency-index-capacity", 65_536),
+                SafeAckDelayMs = NonNegativeMillis(p, "safe-ack-delay"),
             },
             Batching = new BatchingSettings
             {
@@ -159,4 +160,19 @@ public sealed record CausalGroupsSettings
     }
 
     private static long Millis(Config config, string path) => (long)Positive(config, path).TotalMilliseconds;
+
+    private static long NonNegativeMillis(Config config, string path)
+    {
+        TimeSpan value;
+        try
+        {
+            value = config.GetTimeSpan(path, TimeSpan.Zero);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"actorcausal setting {path} is not a duration: {e.Message}");
+        }
+        if (value < TimeSpan.Zero) throw new ConfigurationException($"actorcausal setting {path} must be zero or positive, got {value}.");
+        return (long)value.TotalMilliseconds;
+    }
 }

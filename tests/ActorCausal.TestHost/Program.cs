@@ -1,7 +1,7 @@
 // ActorCausal test host: one cluster node per OS process.
 //
 //   dotnet ActorCausal.TestHost.dll --log FILE [--port N] [--seed HOST:PORT|akka.tcp://sys@host:port]...
-//       [--group NAME] [--messages N] [--interval-ms N] [--order causal|fifo|explicit|total] [--wait-members N]
+//       [--group NAME] [--messages N] [--interval-ms N] [--order causal|fifo|explicit|total|safecausal|safetotal] [--wait-members N]
 //       [--config FILE]... [--hocon TEXT]... [--system NAME] [--ignore-stdin]
 //
 // Joins the cluster (the seeds given, or itself), joins the group, and once it has installed a view with at least

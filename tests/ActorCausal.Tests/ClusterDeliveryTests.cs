@@ -22,6 +22,8 @@ public sealed class ClusterDeliveryTests(ThreeNodeClusterFixture fixture, ITestO
     [InlineData("explicit", DeliveryOrder.Explicit, TotalOrderMode.ThreeStep)]
     [InlineData("total3", DeliveryOrder.Total, TotalOrderMode.ThreeStep)]
     [InlineData("total2", DeliveryOrder.Total, TotalOrderMode.TwoStep)]
+    [InlineData("safe-causal", DeliveryOrder.SafeCausal, TotalOrderMode.ThreeStep)]
+    [InlineData("safe-total2", DeliveryOrder.SafeTotal, TotalOrderMode.TwoStep)]
     [InlineData("mixed3", null, TotalOrderMode.ThreeStep)]
     [InlineData("mixed2", null, TotalOrderMode.TwoStep)]
     public async Task Concurrent_broadcasts_from_every_member_satisfy_the_invariants(string name, DeliveryOrder? order, TotalOrderMode mode)
@@ -34,14 +36,15 @@ public sealed class ClusterDeliveryTests(ThreeNodeClusterFixture fixture, ITestO
         await group.WaitForDeliveriesAsync(perMember * group.Systems.Count, Generous);
 
         var histories = await group.HistoriesAsync();
-        var violations = InvariantChecker.Check(histories);
+        var violations = InvariantChecker.Check(histories); // UniformAgreementCheck included
         foreach (var v in violations.Take(20)) output.WriteLine(v.ToString());
         Assert.Empty(violations);
 
         var progress = await group.ProgressAsync();
         Assert.All(progress, p => Assert.Equal(perMember * group.Systems.Count, p.Delivered));
         Assert.All(progress, p => Assert.Equal(0, p.Refused));
-        if (order == DeliveryOrder.Total)
+        if (order?.IsSafe() == true) Assert.All(progress, p => Assert.All(p.Deliveries, d => Assert.Equal(order, d.Order)));
+        if (order is DeliveryOrder.Total or DeliveryOrder.SafeTotal)
         {
             var first = progress[0].Deliveries.Select(d => d.MessageId).ToList();
             Assert.All(progress, p => Assert.Equal(first, p.Deliveries.Select(d => d.MessageId).ToList()));

@@ -11,7 +11,10 @@ namespace ActorCausal.Tests;
 /// broadcasting causal, FIFO and total-order streams. A minority is paused with SIGSTOP past the resolver's decision and
 /// resumed with SIGCONT, paused briefly (below the failure detector's acceptable pause), and killed with SIGKILL. Across
 /// all five logs: every view id names one membership, no message id names two messages, a member the majority excluded
-/// installs no further view, and the checker finds no violation.
+/// installs no further view, and the checker finds no violation. Host 0 sends safe causal and the paused host 4 safe
+/// total-order messages: every safe message the paused host delivers after it resumes, the survivors delivered too (it
+/// delivers none that the majority did not), none of its own new safe broadcasts is delivered anywhere, and uniform
+/// agreement holds across all five logs.
 /// </summary>
 public sealed class ProcessPauseTests(ITestOutputHelper output)
 {
@@ -32,7 +35,7 @@ public sealed class ProcessPauseTests(ITestOutputHelper output)
             "--hocon", "akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s",
             "--seed", $"127.0.0.1:{seedPort}",
         ];
-        string[] orders = ["causal", "total", "fifo", "causal", "total"];
+        string[] orders = ["safecausal", "total", "fifo", "causal", "safetotal"];
         var passed = false;
         using var cluster = new HostCluster(dir, output);
         try
@@ -62,6 +65,7 @@ public sealed class ProcessPauseTests(ITestOutputHelper output)
             var pausedId = paused.ReadLog().Member!.Value;
             var pausedViewsBefore = paused.ReadLog().Views.Count();
             paused.PauseByPid();
+            var atPause = paused.ReadLog();
             var others = hosts.Take(4).ToList();
             await cluster.EventuallyAsync(() => others.All(h => h.ReadLog().Views.Last() is { } v && v.Members.Length == 4 && !v.Members.Contains(pausedId)),
                 Generous, "a view of four without the paused host");
@@ -124,6 +128,16 @@ public sealed class ProcessPauseTests(ITestOutputHelper output)
             var violations = InvariantChecker.Check(histories, checkValidity: false);
             foreach (var v in violations.Take(20)) output.WriteLine(v.ToString());
             Assert.Empty(violations);
+
+            // Safe messages at the excluded member after its resume: only ones the survivors delivered as well.
+            var safeAfterResume = pausedLog.Events.OfType<DeliverEvent>().Skip(atPause.Events.OfType<DeliverEvent>().Count()).Where(d => d.Safe).ToList();
+            foreach (var d in safeAfterResume)
+                Assert.True(logs.Take(3).All(l => l.Deliveries.Any(x => x.Id == d.Id)), $"the paused host delivered safe {d.Id} after its resume; not every survivor did");
+            var ownNewSafe = pausedLog.Events.OfType<SendEvent>().Skip(atPause.Events.OfType<SendEvent>().Count()).Where(s => s.Safe).Select(s => s.Id).ToHashSet();
+            Assert.DoesNotContain(logs.SelectMany(l => l.Deliveries), d => ownNewSafe.Contains(d.Id));
+            var safeDelivered = logs.Take(3).Select(l => l.Events.OfType<DeliverEvent>().Count(d => d.Safe)).ToList();
+            Assert.All(safeDelivered, n => Assert.True(n > 0, "the survivors delivered no safe message"));
+            output.WriteLine($"safe: survivors delivered {string.Join(", ", safeDelivered)}; the paused host after its resume {safeAfterResume.Count} (all delivered by the survivors), its own new safe broadcasts {ownNewSafe.Count} (delivered nowhere)");
             output.WriteLine($"views: {string.Join(" ", logs[0].Views.Select(v => $"{v.ViewId}:{v.Members.Length}"))}; deliveries {string.Join(", ", logs.Select(l => l.Deliveries.Count))}; paused host delivered {pausedLog.Deliveries.Count} in all");
             passed = true;
         }

@@ -42,8 +42,11 @@ public sealed class SerializerTests : IDisposable
     {
         { "data", Data(2, DeliveryOrder.Explicit, new MessageId(7, 0, 3)) },
         { "data-total-no-deps", Data(1, DeliveryOrder.Total) },
+        { "data-safe-causal", Data(3) with { Safe = true } },
+        { "data-safe-total", Data(4, DeliveryOrder.Total) with { Safe = true } },
         { "nak", new Nak(7, 2, 5, 9) },
         { "gossip", new StabilityGossip(7, VectorClock.Of(4, 5, 6)) },
+        { "gossip-safe-ack", new StabilityGossip(7, VectorClock.Of(4, 5, 6)) { Held = VectorClock.Of(5, 7, 6) } },
         { "proposal", new Proposal(7, new MessageId(7, 2, 9), new Priority(40, 1), ReplyRequested: true) },
         { "proposal-batch", new ProposalBatch(7, [new ProposedPriority(new MessageId(7, 2, 9), new Priority(40, 1)), new ProposedPriority(new MessageId(7, 0, 3), new Priority(41, 1))]) },
         { "final", new FinalPriority(7, new MessageId(7, 2, 9), new Priority(41, 0)) },
@@ -141,6 +144,12 @@ public sealed class SerializerTests : IDisposable
         // no acks: an empty vector clock
         var e = Assert.Throws<SerializationException>(() => _serializer.FromBinary(Google.Protobuf.MessageExtensions.ToByteArray(w), "D"));
         Assert.Contains("DataMessage.acks", e.Message);
+
+        var safeOrderOnTheWire = new ActorCausal.Serialization.Proto.DataMessage { ViewId = 1, Sender = 0, Sequence = 1, Time = new(), Payload = new(), Order = (ActorCausal.Serialization.Proto.Order)(int)DeliveryOrder.SafeTotal };
+        safeOrderOnTheWire.Clock.Add(1);
+        safeOrderOnTheWire.Acks.Add(0);
+        e = Assert.Throws<SerializationException>(() => _serializer.FromBinary(Google.Protobuf.MessageExtensions.ToByteArray(safeOrderOnTheWire), "D"));
+        Assert.Contains("unknown order 5", e.Message); // safety travels as its own field, never as an order
 
         var badAddress = new ActorCausal.Serialization.Proto.JoinRequest { Joiner = new() { Address = "not an address", Incarnation = 1 } };
         e = Assert.Throws<SerializationException>(() => _serializer.FromBinary(Google.Protobuf.MessageExtensions.ToByteArray(badAddress), "J"));

@@ -24,13 +24,30 @@ public sealed record DataMessage(
 {
     /// <summary>The message's id: view, sender and sequence number.</summary>
     public MessageId Id => new(ViewId, Sender, Sequence);
+
+    /// <summary>
+    /// Safe (uniform) delivery: delivered only once every member of the view holds it (and, for total order, its final
+    /// priority). Only with <see cref="DeliveryOrder.Causal"/> or <see cref="DeliveryOrder.Total"/>; <see cref="Order"/> stays the base order.
+    /// </summary>
+    public bool Safe { get; init; }
+
+    /// <summary>The order the broadcast asked for: <see cref="Order"/>, or its safe variant when <see cref="Safe"/>.</summary>
+    public DeliveryOrder RequestedOrder => Order.WithSafe(Safe);
 }
 
 /// <summary>Asks the receiver to retransmit messages <see cref="From"/>..<see cref="To"/> (inclusive) of <see cref="Origin"/>.</summary>
 public sealed record Nak(long ViewId, int Origin, long From, long To) : ProtocolMessage(ViewId);
 
 /// <summary>What the sending member has delivered (entry k = messages of rank k), sent on a timer when idle.</summary>
-public sealed record StabilityGossip(long ViewId, VectorClock Delivered) : ProtocolMessage(ViewId);
+public sealed record StabilityGossip(long ViewId, VectorClock Delivered) : ProtocolMessage(ViewId)
+{
+    /// <summary>
+    /// The safe-delivery acknowledgement, when present: entry k = how many of rank k's messages (a prefix) the sending member
+    /// holds, every total-order one with its final priority. Sent at once when it covers a new safe message, and with the
+    /// gossip while safe messages are not yet stable.
+    /// </summary>
+    public VectorClock? Held { get; init; }
+}
 
 /// <summary>
 /// A member's proposed ISIS priority for a total-order message. Three-step: sent to the message's sender;

@@ -21,13 +21,13 @@ public sealed class HistoryBuilder
 
     public HistoryBuilder Send(MemberId member, MessageId id, DeliveryOrder order, params MessageId[] dependsOn)
     {
-        Events(member).Add(new SendEvent(id, order, dependsOn.ToImmutableArray()));
+        Events(member).Add(new SendEvent(id, order.BaseOrder(), dependsOn.ToImmutableArray()) { Safe = order.IsSafe() });
         return this;
     }
 
     public HistoryBuilder Deliver(MemberId member, MessageId id, MemberId sender, DeliveryOrder order)
     {
-        Events(member).Add(new DeliverEvent(id, sender, order));
+        Events(member).Add(new DeliverEvent(id, sender, order.BaseOrder()) { Safe = order.IsSafe() });
         return this;
     }
 

@@ -11,8 +11,18 @@ public abstract record HistoryEvent
     public long TimeMs { get; init; }
 }
 
-/// <summary>An event about one broadcast message.</summary>
-public abstract record MessageEvent(MessageId Id, DeliveryOrder Order) : HistoryEvent;
+/// <summary>
+/// An event about one broadcast message. <see cref="Order"/> is the base order (FIFO, causal, explicit, total);
+/// <see cref="Safe"/> marks safe delivery (<see cref="DeliveryOrder.SafeCausal"/>, <see cref="DeliveryOrder.SafeTotal"/>).
+/// </summary>
+public abstract record MessageEvent(MessageId Id, DeliveryOrder Order) : HistoryEvent
+{
+    /// <summary>Sent (or delivered) with safe delivery.</summary>
+    public bool Safe { get; init; }
+
+    /// <summary>The order as the application asked for it.</summary>
+    public DeliveryOrder RequestedOrder => Order.WithSafe(Safe);
+}
 
 /// <summary>
 /// The member broadcast <see cref="MessageEvent.Id"/> (the broadcast was accepted). A broadcast held during a view
@@ -22,16 +32,20 @@ public sealed record SendEvent(MessageId Id, DeliveryOrder Order, ImmutableArray
 {
     public SendEvent(MessageId id, DeliveryOrder order) : this(id, order, ImmutableArray<MessageId>.Empty) { }
 
+    /// <summary>A send of a broadcast that asked for <paramref name="requested"/>: a safe order becomes its base order with <see cref="MessageEvent.Safe"/>.</summary>
+    public static SendEvent Of(MessageId id, DeliveryOrder requested, ImmutableArray<MessageId> dependsOn, long timeMs) =>
+        new(id, requested.BaseOrder(), dependsOn) { Safe = requested.IsSafe(), TimeMs = timeMs };
+
     public override string ToString() =>
         DependsOn.IsDefaultOrEmpty
-            ? $"@{TimeMs} send {Id} {Order}"
-            : $"@{TimeMs} send {Id} {Order} deps=[{string.Join(",", DependsOn)}]";
+            ? $"@{TimeMs} send {Id} {RequestedOrder}"
+            : $"@{TimeMs} send {Id} {RequestedOrder} deps=[{string.Join(",", DependsOn)}]";
 }
 
 /// <summary>The member's application received <see cref="MessageEvent.Id"/>, attributed to <see cref="Sender"/>.</summary>
 public sealed record DeliverEvent(MessageId Id, MemberId Sender, DeliveryOrder Order) : MessageEvent(Id, Order)
 {
-    public override string ToString() => $"@{TimeMs} deliver {Id} from {Sender} {Order}";
+    public override string ToString() => $"@{TimeMs} deliver {Id} from {Sender} {RequestedOrder}";
 }
 
 /// <summary>The member installed view <see cref="ViewId"/> with <see cref="Members"/> (rank order). An initial member's history starts with its first view.</summary>

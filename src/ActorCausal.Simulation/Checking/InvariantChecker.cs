@@ -70,6 +70,7 @@ public sealed class InvariantChecker
         new ValidityCheck(),
         new StableAtEndCheck(),
         new LivenessAtEndCheck(),
+        new UniformAgreementCheck(),
     ];
 
     private readonly HistoryIndex _index;

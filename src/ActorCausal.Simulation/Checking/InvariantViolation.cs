@@ -47,6 +47,12 @@ public enum ViolationKind
     Quiescence,
     /// <summary>From the cluster facts the simulator records at each install: a view left out a member that the cluster never removed and that never left (a suspicion alone must change no view), or named one that never asked to join (MembershipCheck).</summary>
     Membership,
+    /// <summary>
+    /// Invariant 8 (safe messages only, <see cref="Checks.UniformAgreementCheck"/>): a member, correct or not, delivered a safe
+    /// message that a member passing to the next view (or a correct member at the end of a run) did not deliver, or two
+    /// members, correct or not, delivered two safe total-order messages in opposite orders.
+    /// </summary>
+    UniformAgreement,
 }
 
 /// <summary>One broken invariant: which, at which member, and the messages involved (the earlier one first where there is an order).</summary>

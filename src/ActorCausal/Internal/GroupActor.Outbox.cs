@@ -131,7 +131,7 @@ internal sealed partial class GroupActor
         Welcome w => 64 + w.Members.Length * 64 + w.Snapshot.Length,
         ProposalBatch b => 32 + b.Items.Length * 32L,
         FlushRequest q => 48 + q.NewMembers.Length * 64L,
-        StabilityGossip g => 32 + g.Delivered.Dimension * 10L,
+        StabilityGossip g => 32 + (g.Delivered.Dimension + (g.Held?.Dimension ?? 0)) * 10L,
         _ => 48,
     };
 

@@ -432,7 +432,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             payload = m.Payload;
         }
         _deliveredCount++;
-        _subscriber.Tell(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.Order,
+        _subscriber.Tell(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.RequestedOrder,
             m.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : m.DependsOn));
         if (_settings.MetricsEnabled)
         {

@@ -106,6 +106,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         };
         Fill(w.Clock, m.Clock);
         Fill(w.Acks, m.Acks);
+        w.Safe = m.Safe;
         if (!m.DependsOn.IsDefault)
         {
             foreach (var d in m.DependsOn) w.DependsOn.Add(ToProto(d));
@@ -119,6 +120,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
     {
         var w = new W.StabilityGossip { ViewId = m.ViewId };
         Fill(w.Delivered, m.Delivered);
+        if (m.Held is not null) Fill(w.Held, m.Held);
         return w;
     }
 
@@ -260,7 +262,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
 
     public DataMessage FromProto(W.DataMessage w)
     {
-        if (!Enum.IsDefined((DeliveryOrder)(int)w.Order)) throw new WireFormatException($"DataMessage with unknown order {(int)w.Order}.");
+        if (!Enum.IsDefined((DeliveryOrder)(int)w.Order) || ((DeliveryOrder)(int)w.Order).IsSafe()) throw new WireFormatException($"DataMessage with unknown order {(int)w.Order}.");
         var time = Required(w.Time, "DataMessage.time");
         var payload = Required(w.Payload, "DataMessage.payload");
         var deps = ImmutableArray.CreateBuilder<MessageId>(w.DependsOn.Count);
@@ -269,13 +271,16 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
             ViewId(w.ViewId, "DataMessage"), w.Sender, w.Sequence, (DeliveryOrder)(int)w.Order,
             Clock(w.Clock, "DataMessage.clock"), Clock(w.Acks, "DataMessage.acks"),
             new HlcTimestamp(time.WallMs, time.Logical), deps.MoveToImmutable(),
-            new SerializedPayload(payload.SerializerId, payload.Manifest, payload.Data.Memory));
+            new SerializedPayload(payload.SerializerId, payload.Manifest, payload.Data.Memory)) { Safe = w.Safe };
     }
 
     private static Nak FromProto(W.Nak w) => new(ViewId(w.ViewId, "Nak"), w.Origin, w.From, w.To);
 
     private static StabilityGossip FromProto(W.StabilityGossip w) =>
-        new(ViewId(w.ViewId, "StabilityGossip"), Clock(w.Delivered, "StabilityGossip.delivered"));
+        new(ViewId(w.ViewId, "StabilityGossip"), Clock(w.Delivered, "StabilityGossip.delivered"))
+        {
+            Held = w.Held.Count == 0 ? null : Clock(w.Held, "StabilityGossip.held"),
+        };
 
     private static Proposal FromProto(W.Proposal w) =>
         new(ViewId(w.ViewId, "Proposal"), FromProto(Required(w.Message, "Proposal.message")), FromProto(Required(w.Priority, "Proposal.priority")), w.ReplyRequested);

@@ -165,7 +165,7 @@ public sealed record HostLog(MemberId? Member, IReadOnlyList<HistoryEvent> Event
             var at = Math.Max(afterSend, afterView) + 1;
             var stop = events.FindIndex(e => e is StopEvent);
             if (stop >= 0 && at > stop) at = stop;
-            events.Insert(at, new SendEvent(d.Id, d.Order));
+            events.Insert(at, new SendEvent(d.Id, d.Order) { Safe = d.Safe });
             last = d.Id;
         }
         events.Add(new CrashEvent());
@@ -209,14 +209,15 @@ public sealed record HostLog(MemberId? Member, IReadOnlyList<HistoryEvent> Event
                     events.Add(new ViewEvent(e.GetProperty("view").GetInt64(), [.. e.GetProperty("members").EnumerateArray().Select(m => ParseMember(m.GetString()!))]));
                     break;
                 case "send":
-                    events.Add(new SendEvent(MessageId.Parse(e.GetProperty("id").GetString()!), ParseOrder(e),
-                        [.. e.GetProperty("deps").EnumerateArray().Select(d => MessageId.Parse(d.GetString()!))]));
+                    events.Add(SendEvent.Of(MessageId.Parse(e.GetProperty("id").GetString()!), ParseOrder(e),
+                        [.. e.GetProperty("deps").EnumerateArray().Select(d => MessageId.Parse(d.GetString()!))], 0));
                     break;
                 case "deliver":
                 {
                     var id = MessageId.Parse(e.GetProperty("id").GetString()!);
                     var sender = ParseMember(e.GetProperty("sender").GetString()!);
-                    events.Add(new DeliverEvent(id, sender, ParseOrder(e)));
+                    var order = ParseOrder(e);
+                    events.Add(new DeliverEvent(id, sender, order.BaseOrder()) { Safe = order.IsSafe() });
                     deliveries.Add((id, sender, e.GetProperty("view").GetInt64()));
                     break;
                 }

@@ -70,11 +70,11 @@ public sealed class RecordingSubscriber : ReceiveActor
         {
             if (!_held.Remove(r.Ticket, out var h)) return;
             _released++;
-            _events.Add(new SendEvent(r.Id, h.Order, h.Deps));
+            _events.Add(SendEvent.Of(r.Id, h.Order, h.Deps, 0));
         });
         Receive<Delivered>(d =>
         {
-            _events.Add(new DeliverEvent(d.MessageId, d.Sender, d.Order));
+            _events.Add(new DeliverEvent(d.MessageId, d.Sender, d.Order.BaseOrder()) { Safe = d.Order.IsSafe() });
             _state.Add(d.MessageId);
             _deliveries.Add(d);
             if (d.Sender != _self)
@@ -135,7 +135,7 @@ public sealed class RecordingSubscriber : ReceiveActor
         {
             case BroadcastOutcome.Sent:
                 _sent++;
-                _events.Add(new SendEvent(reply.Id, order, deps));
+                _events.Add(SendEvent.Of(reply.Id, order, deps, 0));
                 break;
             case BroadcastOutcome.Held:
                 _sent++;

@@ -354,6 +354,8 @@ public sealed class BenchNode : UntypedActor
         DeliveryOrder.Fifo => "fifo",
         DeliveryOrder.Causal => "causal",
         DeliveryOrder.Explicit => "explicit",
+        DeliveryOrder.SafeCausal => "safe-causal",
+        DeliveryOrder.SafeTotal => "safe-total",
         _ => "total",
     };
 

@@ -56,7 +56,7 @@ public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs)
 /// </summary>
 public sealed class ClusterBench(ClusterOptions options, TextWriter output)
 {
-    public static readonly string[] AllModes = ["raw", "pubsub", "fifo", "causal", "explicit", "total3", "total2", "causal-nobatch"];
+    public static readonly string[] AllModes = ["raw", "pubsub", "fifo", "causal", "explicit", "total3", "total2", "safe-causal", "safe-total3", "safe-total2", "causal-nobatch"];
 
     /// <summary>What the benchmark changes of <c>hocon/cluster-loopback.conf</c>: quiet logs, any port, no seeds, no downing, fast gossip.</summary>
     public const string BenchOverrides = """
@@ -109,6 +109,8 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
         "fifo" => DeliveryOrder.Fifo,
         "explicit" => DeliveryOrder.Explicit,
         "total3" or "total2" => DeliveryOrder.Total,
+        "safe-causal" => DeliveryOrder.SafeCausal,
+        "safe-total3" or "safe-total2" => DeliveryOrder.SafeTotal,
         _ => DeliveryOrder.Causal,
     };
 
@@ -226,7 +228,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
                 }, "pubsub subscriptions");
                 break;
             default:
-                var protocol = new GroupMemberSettings { TotalOrder = mode == "total2" ? TotalOrderMode.TwoStep : TotalOrderMode.ThreeStep };
+                var protocol = new GroupMemberSettings { TotalOrder = mode is "total2" or "safe-total2" ? TotalOrderMode.TwoStep : TotalOrderMode.ThreeStep };
                 for (var i = 0; i < n; i++)
                 {
                     groups[i] = CausalGroups.Get(systems[i]).Join(tag, actors[i], protocol);
@@ -371,6 +373,13 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
             }
             if (total2 is not null)
                 output.WriteLine($"target total2 >= 0.5x raw throughput: {total2.MsgsPerSec / raw.MsgsPerSec:F2} {(total2.MsgsPerSec >= 0.5 * raw.MsgsPerSec ? "met" : "MISSED")}");
+        }
+        foreach (var (safe, plain) in new[] { ("safe-causal", "causal"), ("safe-total3", "total3"), ("safe-total2", "total2") })
+        {
+            var s = results.FirstOrDefault(r => r.Mode == safe);
+            var p = results.FirstOrDefault(r => r.Mode == plain);
+            if (s is not null && p is not null)
+                output.WriteLine($"{safe} / {plain}: throughput {s.MsgsPerSec / p.MsgsPerSec:F2}, p50 {s.P50Ms / p.P50Ms:F2}, p99 {s.P99Ms / p.P99Ms:F2}");
         }
     }
 

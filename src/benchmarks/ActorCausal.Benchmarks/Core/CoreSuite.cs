@@ -66,7 +66,8 @@ public sealed class CoreSuite
         Measurement Total3,
         Measurement Total2,
         double Total3Delays,
-        double Total2Delays)
+        double Total2Delays,
+        SafeFigures Safe)
     {
         public double ReversedVsInOrder => Reversed.Median / InOrder.Median;
         public double OursVsNaive => OursSmallReversed.Median / NaiveReversed.Median;
@@ -108,7 +109,36 @@ public sealed class CoreSuite
         var delays3 = TotalOrderDelaySource.Measure(TotalOrderMode.ThreeStep, BenchGroup.Size);
         var delays2 = TotalOrderDelaySource.Measure(TotalOrderMode.TwoStep, BenchGroup.Size);
 
-        return new Results(inOrder, reversed, oursSmall, naive, total3, total2, delays3, delays2);
+        var safe = MeasureSafe(total3, total2);
+        return new Results(inOrder, reversed, oursSmall, naive, total3, total2, delays3, delays2, safe);
+    }
+
+    /// <summary>
+    /// Safe delivery beside the orders it builds on, in the same 8-member harness and run: causal and safe causal
+    /// throughput, safe total (3- and 2-step) beside the total figures above, and message delays of each.
+    /// </summary>
+    public sealed record SafeFigures(
+        Measurement Causal, Measurement SafeCausal, Measurement SafeTotal3, Measurement SafeTotal2,
+        double CausalDelays, double SafeCausalDelays, double SafeTotal3Delays, double SafeTotal2Delays, Measurement Total3, Measurement Total2)
+    {
+        public double SafeVsCausal => SafeCausal.Median / Causal.Median;
+        public double SafeTotal3VsTotal3 => SafeTotal3.Median / Total3.Median;
+        public double SafeTotal2VsTotal2 => SafeTotal2.Median / Total2.Median;
+    }
+
+    private SafeFigures MeasureSafe(Measurement total3, Measurement total2)
+    {
+        var causal = MeasureTotal(TotalOrderMode.ThreeStep, "causal8_per_sec", DeliveryOrder.Causal);
+        var safeCausal = MeasureTotal(TotalOrderMode.ThreeStep, "safe_causal8_per_sec", DeliveryOrder.SafeCausal);
+        var safe3 = MeasureTotal(TotalOrderMode.ThreeStep, "safe_total3_per_sec", DeliveryOrder.SafeTotal);
+        var safe2 = MeasureTotal(TotalOrderMode.TwoStep, "safe_total2_per_sec", DeliveryOrder.SafeTotal);
+        Progress("causal and safe delays (simulator)");
+        return new SafeFigures(causal, safeCausal, safe3, safe2,
+            TotalOrderDelaySource.Measure(DeliveryOrder.Causal, TotalOrderMode.ThreeStep, BenchGroup.Size),
+            TotalOrderDelaySource.Measure(DeliveryOrder.SafeCausal, TotalOrderMode.ThreeStep, BenchGroup.Size),
+            TotalOrderDelaySource.Measure(DeliveryOrder.SafeTotal, TotalOrderMode.ThreeStep, BenchGroup.Size),
+            TotalOrderDelaySource.Measure(DeliveryOrder.SafeTotal, TotalOrderMode.TwoStep, BenchGroup.Size),
+            total3, total2);
     }
 
     private (Measurement InOrder, Measurement Reversed) MeasureCausal()
@@ -150,12 +180,12 @@ public sealed class CoreSuite
             throw new InvalidOperationException("The naive baseline delivered out of causal order.");
     }
 
-    private Measurement MeasureTotal(TotalOrderMode mode, string name)
+    private Measurement MeasureTotal(TotalOrderMode mode, string name, DeliveryOrder order = DeliveryOrder.Total)
     {
         var o = _options;
         var expected = (long)o.TotalRounds * o.TotalPerMemberPerRound * BenchGroup.Size;
         Progress($"{name}: checking agreement (untimed)");
-        var check = new TotalOrderCluster(mode, recordDeliveries: true);
+        var check = new TotalOrderCluster(mode, recordDeliveries: true, order);
         check.Run(o.TotalRounds, o.TotalPerMemberPerRound, o.TotalTickEveryRounds);
         check.VerifyAgreement(expected, name);
         Progress($"{name}: {expected:N0} messages x {BenchGroup.Size} members, {check.NetworkMessages:N0} network messages per run" +
@@ -164,7 +194,7 @@ public sealed class CoreSuite
         // Figure: total-order messages delivered at all 8 members, per second of wall time.
         return new Measurement(name, "msgs/s (all 8 delivered)", Stats.RatePerSecond(
             o.Warmups, o.Runs,
-            setup: () => new TotalOrderCluster(mode),
+            setup: () => new TotalOrderCluster(mode, order: order),
             timed: cluster =>
             {
                 cluster.Run(o.TotalRounds, o.TotalPerMemberPerRound, o.TotalTickEveryRounds);
@@ -189,6 +219,14 @@ public sealed class CoreSuite
             Row(r.Total2, "", null),
             new[] { "total3_delays", Fmt(r.Total3Delays), "", "", "message delays", "" },
             new[] { "total2_delays", Fmt(r.Total2Delays), "", "", "message delays", "" },
+            Row(r.Safe.Causal, "8 members, same harness", null),
+            Row(r.Safe.SafeCausal, "", null),
+            Row(r.Safe.SafeTotal3, "", null),
+            Row(r.Safe.SafeTotal2, "", null),
+            new[] { "causal_delays", Fmt(r.Safe.CausalDelays), "", "", "message delays", "" },
+            new[] { "safe_causal_delays", Fmt(r.Safe.SafeCausalDelays), "", "", "message delays", "" },
+            new[] { "safe_total3_delays", Fmt(r.Safe.SafeTotal3Delays), "", "", "message delays", "" },
+            new[] { "safe_total2_delays", Fmt(r.Safe.SafeTotal2Delays), "", "", "message delays", "" },
         };
         WriteTable(rows);
         _out.WriteLine();
@@ -196,6 +234,9 @@ public sealed class CoreSuite
         _out.WriteLine($"ours / naive ({_options.NaiveMessages:N0} reversed) = {r.OursVsNaive:F0}x  (target >= {NaiveRatioTarget:F0}x: {Met(r.OursVsNaive >= NaiveRatioTarget)})");
         _out.WriteLine($"total3 / total2 throughput   = {r.Total3VsTotal2Throughput:F2}");
         _out.WriteLine($"total3 / total2 delays       = {r.Total3Delays:G4} / {r.Total2Delays:G4}");
+        _out.WriteLine($"safe causal / causal         = {r.Safe.SafeVsCausal:F2} throughput, {r.Safe.SafeCausalDelays:G4} / {r.Safe.CausalDelays:G4} delays");
+        _out.WriteLine($"safe total3 / total3         = {r.Safe.SafeTotal3VsTotal3:F2} throughput, {r.Safe.SafeTotal3Delays:G4} / {r.Total3Delays:G4} delays");
+        _out.WriteLine($"safe total2 / total2         = {r.Safe.SafeTotal2VsTotal2:F2} throughput, {r.Safe.SafeTotal2Delays:G4} / {r.Total2Delays:G4} delays");
     }
 
     public static void WriteJson(Results r, CoreOptions options, string path)
@@ -209,6 +250,14 @@ public sealed class CoreSuite
             ["total2_per_sec"] = Math.Round(r.Total2.Median),
             ["total3_delays"] = r.Total3Delays,
             ["total2_delays"] = r.Total2Delays,
+            ["causal8_per_sec"] = Math.Round(r.Safe.Causal.Median),
+            ["safe_causal8_per_sec"] = Math.Round(r.Safe.SafeCausal.Median),
+            ["safe_total3_per_sec"] = Math.Round(r.Safe.SafeTotal3.Median),
+            ["safe_total2_per_sec"] = Math.Round(r.Safe.SafeTotal2.Median),
+            ["causal_delays"] = r.Safe.CausalDelays,
+            ["safe_causal_delays"] = r.Safe.SafeCausalDelays,
+            ["safe_total3_delays"] = r.Safe.SafeTotal3Delays,
+            ["safe_total2_delays"] = r.Safe.SafeTotal2Delays,
             // Supporting figures and ratios.
             ["causal_reversed_small_per_sec"] = Math.Round(r.OursSmallReversed.Median),
             ["ours_vs_naive_ratio"] = Math.Round(r.OursVsNaive, 1),

@@ -13,4 +13,8 @@ public static class TotalOrderDelaySource
     public static double Measure(TotalOrderMode mode, int members) =>
         // SIMULATION CALL SITE: the one place the benchmarks depend on ActorCausal.Simulation.
         TotalOrderDelays.Measure(mode, members);
+
+    /// <summary>The same for one broadcast of <paramref name="order"/> (causal, safe causal, total, safe total).</summary>
+    public static double Measure(DeliveryOrder order, TotalOrderMode mode, int members) =>
+        TotalOrderDelays.Measure(order, mode, members);
 }
