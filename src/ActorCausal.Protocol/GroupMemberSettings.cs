@@ -36,6 +36,9 @@ public sealed record GroupMemberSettings
     /// <summary>A joining member founds the group when nobody answered it for this long and no older node announced the group to it.</summary>
     public long FoundingDelayMs { get; init; } = 1_000;
 
+    /// <summary>A group's coordinator probes every Up node outside its view this often, to find another group of the same name and merge.</summary>
+    public long MergeIntervalMs { get; init; } = 2_000;
+
     /// <summary>Deliberately broken behaviour, for tests that show the checker catches it. Never set in production.</summary>
     internal ProtocolFaults Faults { get; init; } = ProtocolFaults.None;
 
@@ -51,6 +54,7 @@ public sealed record GroupMemberSettings
         if (MaxClockSkewMs <= 0) throw new ArgumentOutOfRangeException(nameof(MaxClockSkewMs), MaxClockSkewMs, "Must be positive.");
         if (JoinRetryIntervalMs <= 0 || FoundingDelayMs <= 0)
             throw new ArgumentOutOfRangeException(nameof(FoundingDelayMs), "Join retry interval and founding delay must be positive.");
+        if (MergeIntervalMs <= 0) throw new ArgumentOutOfRangeException(nameof(MergeIntervalMs), MergeIntervalMs, "Must be positive.");
         if (DependencyIndexCapacity <= 0) throw new ArgumentOutOfRangeException(nameof(DependencyIndexCapacity), DependencyIndexCapacity, "Must be positive.");
     }
 }
