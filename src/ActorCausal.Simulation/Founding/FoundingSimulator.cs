@@ -218,7 +218,7 @@ public sealed class FoundingSimulator
 
     private Slot NewSlot(Node node, Func<MemberId, GroupMember> create)
     {
-        var id = new MemberId($"n{node.Index}", ++node.Incarnations);
+        var id = new MemberId($"m{node.Index}", ++node.Incarnations);
         var slot = new Slot(node, id, create(id));
         _slots.Add(slot);
         _byId[id] = slot;

@@ -19,12 +19,13 @@ namespace ActorCausal.Internal;
 // carries its AnnounceJoin as a JoinRequest to the group actor of every other Up node and its AckJoin as a JoinAck, and
 // feeds what arrives back (Announced, with whether the joiner's node is older than this one by Akka's age order, once
 // the joiner's node is Up here with that uid; JoinAcknowledged). Two founders need announcements lost for longer than
-// founding-delay; the two groups of one name then do not merge (docs/protocol.md, Limits).
+// founding-delay; the two groups of one name then merge (GroupActor.Merge.cs, docs/protocol.md "Merging").
 internal sealed partial class GroupActor
 {
     private readonly Cluster _cluster;
     private readonly Address _selfAddress;
-    private readonly MemberId _self;
+    /// <summary>This node's member of the group; a merge (GroupActor.Merge.cs) moves it to a new incarnation.</summary>
+    private MemberId _self;
     private readonly Dictionary<Address, Member> _up = new();
     /// <summary>Members heard of (views, join requests), to apply node-level cluster events to; pruned when their node is removed.</summary>
     private readonly HashSet<MemberId> _known = new();
