@@ -25,8 +25,6 @@ internal sealed partial class Simulator
     /// <summary>Draws of the resolver model added later (convergence delays, pause outcomes), so that older plans keep their draws.</summary>
     private DeterministicRandom _resolver = null!;
     private List<FaultStep> _steps = null!;
-    private long[]? _linkCut;
-    private HashSet<int>? _cut;
     private bool _partitionActive;
     private readonly List<PartitionEvent> _partitionEvents = new();
     private int _outstanding;
@@ -36,11 +34,10 @@ internal sealed partial class Simulator
     private readonly List<FlushTrigger> _triggers = new();
     private readonly List<(int Subject, int ThenMember)> _afterRemoved = new();
     private readonly List<(int Subject, long RemoveBase, long LastRemoved)> _failures = new();
-    private readonly Dictionary<MessageId, (int From, HashSet<int> Receivers)> _dataFilter = new();
     private readonly HashSet<MemberId> _removedEver = new();
     private readonly HashSet<MemberId> _leaveCalled = new();
     private readonly HashSet<MemberId> _joinRequestedEver = new();
-    private readonly List<string> _faultLog = new();
+    private readonly List<FaultEvent> _faultLog = new();
     private int _nextAddress;
     private int _extraBroadcasts;
 
@@ -61,7 +58,7 @@ internal sealed partial class Simulator
     private int _snapshotsLoaded;
     private int _skippedSteps;
 
-    private int MaxLinkDelay => _options.ConstantDelayMs ?? _options.MaxDelayMs;
+    private int MaxLinkDelay => _net.MaxDelayMs;
     private FaultTiming Timing => _options.FaultTiming;
 
     private void InitFaults()
@@ -69,8 +66,6 @@ internal sealed partial class Simulator
         _oracle = DeterministicRandom.ForStream(_seed, 6);
         _resolver = DeterministicRandom.ForStream(_seed, 7);
         _steps = _options.FaultScript?.ToList() ?? FaultPlanGenerator.Generate(_options, DeterministicRandom.ForStream(_seed, 5)).ToList();
-        _linkCut = new long[_stride * _stride];
-        Array.Fill(_linkCut, long.MaxValue);
         _standIn = Enumerable.Range(0, _n).ToArray();
         _nextAddress = _n;
         for (var i = 0; i < _n; i++) _history[i].Add(new ViewEvent(_view.Id, _view.Members) { TimeMs = 0 });
@@ -88,7 +83,7 @@ internal sealed partial class Simulator
         Schedule(time, e);
     }
 
-    private void Log(string text) => _faultLog.Add($"@{_now} {text}");
+    private void Log(FaultEvent e) => _faultLog.Add(e with { TimeMs = _now });
 
     private enum NotifyKind { Suspected, Reachable, Removed, JoinRequested, DownedSelf, Downed }
 
@@ -124,9 +119,9 @@ internal sealed partial class Simulator
                 DoCrash(_crashSpecs[e.PlanIndex]);
                 break;
             case EventKind.Heal:
-                _cut = null;
+                _net.Heal();
                 _partitionActive = false;
-                Log("links of the split heal");
+                Log(new PartitionHealed());
                 break;
             case EventKind.Exit:
                 DoExit(e.Member);
@@ -143,7 +138,7 @@ internal sealed partial class Simulator
     private void Skip(FaultStep step, string why)
     {
         _skippedSteps++;
-        Log($"skipped {Describe(step)}: {why}");
+        Log(new FaultSkipped(Describe(step), why));
     }
 
     private static string Describe(FaultStep step) => step switch
@@ -181,7 +176,7 @@ internal sealed partial class Simulator
                     why = $"no member can crash without breaking the majority ({MemberRef.Format(c.Member)})";
                     return StepOutcome.Retry;
                 }
-                var spec = new CrashSpec(victim, "crash", c.Then, c.ThenMember, c.FlushSteps, Restart: false, Grace: true);
+                var spec = new CrashSpec(victim, CrashCause.Crash, "crash", c.Then, c.ThenMember, c.FlushSteps, Restart: false, Grace: true);
                 if (c.PartialReceipt) return TryPartialCrash(c, spec, out why);
                 DoCrash(spec);
                 return StepOutcome.Done;
@@ -199,7 +194,7 @@ internal sealed partial class Simulator
                     why = "this simulation has no joiner factory";
                     return StepOutcome.Skip;
                 }
-                DoCrash(new CrashSpec(victim, "crash before restart", FollowUp.None, 0, 0, Restart: true, Grace: true));
+                DoCrash(new CrashSpec(victim, CrashCause.BeforeRestart, "crash before restart", FollowUp.None, 0, 0, Restart: true, Grace: true));
                 return StepOutcome.Done;
             }
             case JoinFault:
@@ -239,7 +234,7 @@ internal sealed partial class Simulator
                     return StepOutcome.Retry;
                 }
                 _falseSuspicions++;
-                Log($"false suspicion of {_ids[target]} at [{string.Join(", ", observers.Select(o => _ids[o]))}]");
+                Log(new FalseSuspicion(_ids[target], observers.Select(o => _ids[o]).ToImmutableArray()));
                 foreach (var o in observers)
                 {
                     var at = _now + _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
@@ -376,11 +371,11 @@ internal sealed partial class Simulator
         _history[victim].Add(new SendEvent(result.Id, order) { TimeMs = _now });
         var others = (_slots[victim].ViewSlots ?? []).Where(s => s >= 0 && s != victim && !_slots[s].Gone).ToList();
         var receivers = c.Receivers is { } chosen ? chosen.Where(others.Contains).ToList() : RandomSubset(others, allowAll: false);
-        _dataFilter[result.Id] = (victim, receivers.ToHashSet());
-        Log($"{_ids[victim]} broadcast {result.Id} ({order}) whose data reaches only [{string.Join(", ", receivers.Select(r => _ids[r]))}]; it crashes in {MaxLinkDelay + 1} ms");
+        _net.RestrictData(result.Id, victim, receivers);
+        Log(new PartialBroadcast(_ids[victim], result.Id, order, receivers.Select(r => _ids[r]).ToImmutableArray(), MaxLinkDelay + 1));
         Drain(victim);
         AfterEvent(victim);
-        _crashSpecs.Add(spec with { Why = $"crash after partially received {result.Id}", Grace = false });
+        _crashSpecs.Add(spec with { Cause = CrashCause.AfterPartialBroadcast, Why = $"crash after partially received {result.Id}", Grace = false });
         ScheduleFault(_now + MaxLinkDelay + 1, new SimEvent(EventKind.CrashNow, victim, -1, null, _crashSpecs.Count - 1));
         return StepOutcome.Done;
     }
@@ -391,29 +386,30 @@ internal sealed partial class Simulator
         if (victim < 0)
         {
             _skippedSteps++;
-            Log($"skipped {spec.Why} of {MemberRef.Format(spec.Victim)}: no member can crash without breaking the majority");
+            Log(new FaultSkipped($"{spec.Why} of {MemberRef.Format(spec.Victim)}", "no member can crash without breaking the majority"));
             return;
         }
         var s = _slots[victim];
         if (s.Gone || s.Stopped || !CanFail([victim]))
         {
             _skippedSteps++;
-            Log($"skipped {spec.Why} of {_ids[victim]}: {(s.Gone || s.Stopped ? "it is gone" : "it would break the majority")}");
+            Log(new FaultSkipped($"{spec.Why} of {_ids[victim]}", s.Gone || s.Stopped ? "it is gone" : "it would break the majority"));
             return;
         }
         var wasCoordinator = victim == Coordinator();
         s.Crashed = true;
+        _net.Kill(victim);
         s.Held.Clear();
         _crashes++;
         _history[victim].Add(new CrashEvent { TimeMs = _now });
-        Log($"{spec.Why}: {_ids[victim]}{(wasCoordinator ? " (the coordinator)" : "")}, phase {SafePhase(victim)}");
+        Log(new MemberCrashed(_ids[victim], spec.Cause, spec.Why, wasCoordinator, SafePhase(victim)));
         Hash(0xC4A5);
         Hash((ulong)victim);
 
         // Each link from the victim keeps what arrives within a random grace (none for a partial-receipt crash).
         for (var y = 0; y < _members.Count; y++)
         {
-            if (y != victim) _linkCut![victim * _stride + y] = _now + (spec.Grace ? _oracle.NextInt(0, MaxLinkDelay) : 0);
+            if (y != victim) _net.CutAfter(victim, y, _now + (spec.Grace ? _oracle.NextInt(0, MaxLinkDelay) : 0));
         }
 
         var lastRemoved = NotifyFailure(victim);
@@ -431,10 +427,10 @@ internal sealed partial class Simulator
         }
     }
 
-    private string SafePhase(int slot)
+    private MemberPhase? SafePhase(int slot)
     {
-        try { return _members[slot].Phase.ToString(); }
-        catch (NotImplementedException) { return "?"; }
+        try { return _members[slot].Phase; }
+        catch (NotImplementedException) { return null; }
     }
 
     /// <summary>Every live member suspects <paramref name="subject"/> after its detection delay and sees it removed after the stable-after. Returns the last removal time.</summary>
@@ -534,7 +530,7 @@ internal sealed partial class Simulator
                 if (_afterRemoved[k].Subject != subject) continue;
                 var then = _afterRemoved[k].ThenMember;
                 _afterRemoved.RemoveAt(k--);
-                _crashSpecs.Add(new CrashSpec(then, $"second crash after {_ids[subject]} was first removed (at {_ids[target]})", FollowUp.None, 0, 0, Restart: false, Grace: true));
+                _crashSpecs.Add(new CrashSpec(then, CrashCause.AfterFirstRemoved, $"second crash after {_ids[subject]} was first removed (at {_ids[target]})", FollowUp.None, 0, 0, Restart: false, Grace: true));
                 ScheduleFault(_now + _oracle.NextInt(0, 10), new SimEvent(EventKind.CrashNow, then, -1, null, _crashSpecs.Count - 1));
             }
         }
@@ -550,7 +546,7 @@ internal sealed partial class Simulator
             var trigger = _triggers[k];
             if (_now > trigger.Expires)
             {
-                Log($"{trigger.Kind} trigger expired without a flush to crash in");
+                Log(new TriggerExpired(trigger.Kind));
                 _triggers.RemoveAt(k--);
                 continue;
             }
@@ -561,7 +557,8 @@ internal sealed partial class Simulator
             if (trigger.Steps-- > 0) continue;
             if (!CanFail([slot])) continue;
             _triggers.RemoveAt(k--);
-            DoCrash(new CrashSpec(slot, trigger.Kind == FollowUp.CrashCoordinatorWhenFlushing ? "coordinator crash mid-flush" : "second crash mid-flush",
+            var coordinatorCrash = trigger.Kind == FollowUp.CrashCoordinatorWhenFlushing;
+            DoCrash(new CrashSpec(slot, coordinatorCrash ? CrashCause.CoordinatorMidFlush : CrashCause.MidFlush, coordinatorCrash ? "coordinator crash mid-flush" : "second crash mid-flush",
                 FollowUp.None, 0, 0, Restart: false, Grace: true));
             return;
         }
@@ -577,8 +574,7 @@ internal sealed partial class Simulator
         if (rejoin) { }
         else if (restartOf >= 0) _restarts++;
         else _joins++;
-        Log(rejoin ? $"{id} joins again at once where {_ids[restartOf]} is leaving"
-            : restartOf >= 0 ? $"{id} starts at the address of {_ids[restartOf]} and asks to join" : $"{id} starts and asks to join");
+        Log(new MemberStarted(id, restartOf >= 0 ? _ids[restartOf] : null, rejoin));
         Hash(0x10E);
         Hash((ulong)slot);
         foreach (var split in _partitionEvents) _history[slot].Add(split with { TimeMs = _now });
@@ -602,7 +598,7 @@ internal sealed partial class Simulator
         _slots[slot].Leaving = true;
         _leaveCalled.Add(_ids[slot]);
         _leaves++;
-        Log($"{_ids[slot]} leaves");
+        Log(new MemberLeaves(_ids[slot]));
         Hash(0x1EA7);
         Hash((ulong)slot);
         _current = slot;
@@ -616,10 +612,11 @@ internal sealed partial class Simulator
         var s = _slots[slot];
         if (s.Gone) return;
         s.Exited = true;
-        Log($"{_ids[slot]} shuts its node down after leaving");
+        _net.Kill(slot);
+        Log(new NodeExited(_ids[slot]));
         for (var y = 0; y < _members.Count; y++)
         {
-            if (y != slot) _linkCut![slot * _stride + y] = _now + MaxLinkDelay;
+            if (y != slot) _net.CutAfter(slot, y, _now + MaxLinkDelay);
         }
         for (var y = 0; y < _members.Count; y++)
         {
@@ -688,7 +685,7 @@ internal sealed partial class Simulator
 
         _partitions++;
         _partitionActive = true;
-        _cut = minority.ToHashSet();
+        _net.Split(minority);
         foreach (var s in minority) _slots[s].Minority = true;
         var split = new PartitionEvent(_partitionEvents.Count + 1, minority.Select(s => _ids[s]).ToImmutableArray(), majority.Select(s => _ids[s]).ToImmutableArray()) { TimeMs = _now };
         _partitionEvents.Add(split);
@@ -696,7 +693,7 @@ internal sealed partial class Simulator
         {
             if (!_slots[s].Gone) _history[s].Add(split);
         }
-        Log($"partition #{split.Number}: [{string.Join(", ", split.Minority)}] | [{string.Join(", ", split.Majority)}]");
+        Log(new PartitionStarted(split.Number, split.Minority, split.Majority));
         Hash(0x5917);
 
         long maxDetect = 0;
@@ -729,21 +726,6 @@ internal sealed partial class Simulator
         return StepOutcome.Done;
     }
 
-    /// <summary>A copy on the link from → to is lost at this time: the receiver is gone, the sender crashed (past the link's grace), or the link crosses a split.</summary>
-    private bool LinkDown(int from, int to, long time)
-    {
-        if (_slots[to].Gone) return true;
-        if (time > _linkCut![from * _stride + to]) return true;
-        return _cut is not null && _cut.Contains(from) != _cut.Contains(to);
-    }
-
-    private bool DropAtSend(int from, int to, ProtocolMessage message)
-    {
-        if (LinkDown(from, to, _now)) return true;
-        return _dataFilter.Count > 0 && message is DataMessage d && _dataFilter.TryGetValue(d.Id, out var filter)
-            && filter.From == from && !filter.Receivers.Contains(to);
-    }
-
     /// <summary>The slot that broadcasts for planned member <paramref name="planned"/>: its own slot while it can, then a stand-in.</summary>
     private int BroadcasterFor(int planned)
     {
@@ -773,23 +755,7 @@ internal sealed partial class Simulator
                 _viewInstalls++;
                 _maxViewId = Math.Max(_maxViewId, view.Id);
                 _history[i].Add(new ViewEvent(view.Id, view.Members) { TimeMs = _now });
-                var previous = s.View;
-                if (previous is not null && !s.Joining)
-                {
-                    foreach (var m in previous.Members)
-                    {
-                        if (!view.Contains(m) && !_removedEver.Contains(m) && !_leaveCalled.Contains(m))
-                            _simViolations.Add(new InvariantViolation(ViolationKind.Membership, _ids[i], [],
-                                $"at {_now} ms installed view {view.Id} without {m}, which the cluster never removed and which never left"));
-                    }
-                }
-                foreach (var m in view.Members)
-                {
-                    if (!_slotOf.TryGetValue(m, out var j))
-                        _simViolations.Add(new InvariantViolation(ViolationKind.Membership, _ids[i], [], $"at {_now} ms installed view {view.Id} with {m}, a member that does not exist"));
-                    else if (j >= _n && !_joinRequestedEver.Contains(m))
-                        _simViolations.Add(new InvariantViolation(ViolationKind.Membership, _ids[i], [], $"at {_now} ms installed view {view.Id} with {m}, which never asked to join"));
-                }
+                s.Installs.Add(ClusterFactsAt(view, s.Joining ? null : s.View));
                 SetView(i, view);
                 if (s.Joining)
                 {
@@ -812,7 +778,7 @@ internal sealed partial class Simulator
                 s.StopReason = stop.Reason;
                 s.Held.Clear();
                 _history[i].Add(new StopEvent(stop.Reason, stop.Detail) { TimeMs = _now });
-                Log($"{_ids[i]} stopped: {stop.Reason}");
+                Log(new MemberStopped(_ids[i], stop.Reason));
                 if (stop.Reason == StopReason.Left && !s.Gone && _oracle.Chance(Timing.ExitAfterLeaveProbability))
                     ScheduleFault(_now + _oracle.NextInt(Timing.ExitAfterLeaveMinMs, Timing.ExitAfterLeaveMaxMs), new SimEvent(EventKind.Exit, i, -1, null, -1));
                 break;
@@ -850,8 +816,24 @@ internal sealed partial class Simulator
         }
         else
         {
-            _simViolations.Add(new InvariantViolation(ViolationKind.Creation, _ids[i], [id], $"HeldBroadcastSent for ticket {ticket}, which this member never handed out"));
+            _slots[i].UnknownTickets.Add((ticket, id));
         }
+    }
+
+    /// <summary>What the cluster had done, by now, to the members of <paramref name="view"/> and <paramref name="previous"/>: facts for the membership check.</summary>
+    private InstallFacts ClusterFactsAt(GroupView view, GroupView? previous)
+    {
+        var involved = previous is null ? view.Members.ToList() : view.Members.Union(previous.Members).ToList();
+        return new InstallFacts(
+            view.Id,
+            view.Members,
+            previous?.Members,
+            involved.Where(_removedEver.Contains).ToImmutableArray(),
+            involved.Where(_leaveCalled.Contains).ToImmutableArray(),
+            involved.Where(_joinRequestedEver.Contains).ToImmutableArray(),
+            involved.Where(m => _slotOf.TryGetValue(m, out var j) && j < _n).ToImmutableArray(),
+            involved.Where(_slotOf.ContainsKey).ToImmutableArray(),
+            _now);
     }
 
     /// <summary>A joiner was admitted: it broadcasts for a planned member that cannot any more, or takes one over half the time.</summary>
@@ -868,70 +850,37 @@ internal sealed partial class Simulator
         if (_standIn.Length > 0 && _oracle.Chance(0.5)) _standIn[_oracle.NextInt(_standIn.Length)] = slot;
     }
 
-    private bool IsQuiescentWithFaults() => _outstanding == 0 && QuiescenceFailures(includeBuffers: true, firstOnly: true).Count == 0;
-
-    /// <summary>Why the group is not quiescent: pending membership events, correct members not settled in one view holding exactly them, held broadcasts, full buffers.</summary>
-    private List<(MemberId Member, string Detail)> QuiescenceFailures(bool includeBuffers, bool firstOnly = false)
+    /// <summary>
+    /// The run may stop: no membership event pending, every member that left or was downed stopped, every correct member
+    /// in normal phase in one common view of exactly the correct members, with no held broadcast and empty buffers.
+    /// This only decides when the run ends; what is wrong with a run that never got here is judged by the checks from the
+    /// end-of-run facts (<see cref="Checking.Checks.LivenessAtEndCheck"/>).
+    /// </summary>
+    private bool IsQuiescentWithFaults()
     {
-        var failures = new List<(MemberId, string)>();
-        if (_outstanding > 0)
-        {
-            failures.Add((default, $"{_outstanding} membership events still pending"));
-            if (firstOnly) return failures;
-        }
-        var correct = new List<int>();
+        if (_outstanding > 0) return false;
+        var correct = new HashSet<MemberId>();
+        GroupView? common = null;
         for (var s = 0; s < _members.Count; s++)
         {
             var st = _slots[s];
             if (st.Gone) continue;
-            if ((st.Leaving || st.Downed) && !st.Stopped)
-            {
-                failures.Add((_ids[s], st.Leaving ? "left but never stopped" : "downed but never stopped"));
-                if (firstOnly) return failures;
-            }
-            if (st.Correct) correct.Add(s);
-        }
-        GroupView? common = null;
-        foreach (var s in correct)
-        {
-            var st = _slots[s];
-            var phase = _members[s].Phase;
-            if (st.Joining || phase != MemberPhase.Normal || st.View is null)
-            {
-                failures.Add((_ids[s], st.Joining ? "still joining" : $"in phase {phase}"));
-                if (firstOnly) return failures;
-                continue;
-            }
+            if ((st.Leaving || st.Downed) && !st.Stopped) return false;
+            if (!st.Correct) continue;
+            if (st.Joining || _members[s].Phase != MemberPhase.Normal || st.View is null) return false;
             if (common is null) common = st.View;
-            else if (common.Id != st.View.Id)
-            {
-                failures.Add((_ids[s], $"in view {st.View.Id}, {_ids[correct[0]]} in view {common.Id}"));
-                if (firstOnly) return failures;
-            }
-            if (st.Held.Count > 0)
-            {
-                failures.Add((_ids[s], $"{st.Held.Count} held broadcasts never sent"));
-                if (firstOnly) return failures;
-            }
-            if (includeBuffers && _members[s].BufferedMessages != 0)
-            {
-                failures.Add((_ids[s], $"{_members[s].BufferedMessages} messages buffered"));
-                if (firstOnly) return failures;
-            }
+            else if (common.Id != st.View.Id) return false;
+            if (st.Held.Count > 0 || _members[s].BufferedMessages != 0) return false;
+            correct.Add(_ids[s]);
         }
-        if (common is not null)
-        {
-            var expected = correct.Select(s => _ids[s]).ToHashSet();
-            if (!expected.SetEquals(common.Members))
-                failures.Add((default, $"view {common.Id} is [{string.Join(", ", common.Members)}] but the correct members are [{string.Join(", ", correct.Select(s => _ids[s]))}]"));
-        }
-        return failures;
+        return common is null || correct.SetEquals(common.Members);
     }
 
     private FaultSummary BuildFaultSummary() => new()
     {
         Plan = _steps.Select(Describe).ToImmutableArray(),
-        Log = _faultLog.ToImmutableArray(),
+        Log = _faultLog.Select(e => e.ToString()).ToImmutableArray(),
+        Events = _faultLog.ToImmutableArray(),
         Crashes = _crashes,
         Joins = _joins,
         Restarts = _restarts,
@@ -983,7 +932,7 @@ internal sealed partial class Simulator
             foreach (var y in peers) ScheduleNotify(t++, a, NotifyKind.Downed, y);
             ScheduleNotify(t, a, NotifyKind.Downed, a);
         }
-        Log($"down-all-when-unstable at [{string.Join(", ", nodes.Select(a => _ids[a]))}]: peers first, self last");
+        Log(new DownAllDecided(nodes.Select(a => _ids[a]).ToImmutableArray()));
     }
 
     private static void Shuffle(List<int> list, DeterministicRandom random)
@@ -999,13 +948,11 @@ internal sealed partial class Simulator
     private void Quarantine(int at, int subject)
     {
         if (subject < 0 || subject == at) return;
-        ref var from = ref _linkCut![subject * _stride + at];
-        from = Math.Min(from, _now);
-        ref var to = ref _linkCut![at * _stride + subject];
-        to = Math.Min(to, _now);
+        _net.CutBy(subject, at, _now);
+        _net.CutBy(at, subject, _now);
     }
 
-    private sealed record CrashSpec(int Victim, string Why, FollowUp Then, int ThenMember, int FlushSteps, bool Restart, bool Grace);
+    private sealed record CrashSpec(int Victim, CrashCause Cause, string Why, FollowUp Then, int ThenMember, int FlushSteps, bool Restart, bool Grace);
 
     private sealed class FlushTrigger(FollowUp kind, int steps, long expires)
     {
@@ -1035,6 +982,10 @@ internal sealed partial class Simulator
         public bool RefusesBroadcasts;
         public long CreatedAt;
         public readonly Dictionary<long, (DeliveryOrder Order, ImmutableArray<MessageId> DependsOn)> Held = new();
+        /// <summary>The cluster's membership at each of this member's view installs (facts for the membership check).</summary>
+        public readonly List<InstallFacts> Installs = new();
+        /// <summary>HeldBroadcastSent effects for tickets this member never handed out.</summary>
+        public readonly List<(long Ticket, MessageId Id)> UnknownTickets = new();
 
         /// <summary>The process is dead (crashed, or shut down after leaving): it processes nothing.</summary>
         public bool Gone => Crashed || Exited;
@@ -1051,8 +1002,10 @@ public sealed record FaultSummary
 {
     /// <summary>The fault plan, one line per step.</summary>
     public ImmutableArray<string> Plan { get; init; } = ImmutableArray<string>.Empty;
-    /// <summary>What happened, with virtual times.</summary>
+    /// <summary>What happened, with virtual times, as text (one line per <see cref="Events"/> entry).</summary>
     public ImmutableArray<string> Log { get; init; } = ImmutableArray<string>.Empty;
+    /// <summary>What happened, as typed events in order.</summary>
+    public ImmutableArray<FaultEvent> Events { get; init; } = ImmutableArray<FaultEvent>.Empty;
     public int Crashes { get; init; }
     public int Joins { get; init; }
     public int Restarts { get; init; }

@@ -39,9 +39,9 @@ internal sealed partial class Simulator
         _indirect++;
         _slots[x].Excluded = true;
         _slots[y].Excluded = true;
-        _linkCut![x * _stride + y] = Math.Min(_linkCut[x * _stride + y], _now);
-        _linkCut![y * _stride + x] = Math.Min(_linkCut[y * _stride + x], _now);
-        Log($"link {_ids[x]} <-> {_ids[y]} breaks: indirectly connected");
+        _net.CutBy(x, y, _now);
+        _net.CutBy(y, x, _now);
+        Log(new IndirectLinkBroken(_ids[x], _ids[y]));
         Hash(0x1D1C);
 
         var d1 = _resolver.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);

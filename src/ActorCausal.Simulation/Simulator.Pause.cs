@@ -47,7 +47,7 @@ internal sealed partial class Simulator
             s.ResumeAt = lastRemoved + _resolver.NextInt(Timing.RestartDelayMinMs, Timing.RestartDelayMaxMs);
         }
         _history[victim].Add(new PauseEvent(s.ResumeAt, s.Excluded) { TimeMs = _now });
-        Log($"{_ids[victim]} is paused until {s.ResumeAt} ({pause.Outcome}), phase {SafePhase(victim)}");
+        Log(new MemberPaused(_ids[victim], s.ResumeAt, pause.Outcome, SafePhase(victim)));
         Hash(0x9A05E);
         Hash((ulong)victim);
         ScheduleFault(s.ResumeAt, new SimEvent(EventKind.Resume, victim, -1, null, (int)pause.Outcome));
@@ -58,7 +58,7 @@ internal sealed partial class Simulator
     {
         var s = _slots[slot];
         s.Paused = false;
-        Log($"{_ids[slot]} resumes ({outcome})");
+        Log(new MemberResumed(_ids[slot], outcome));
         if (s.Gone || s.Stopped) return;
 
         // Its application has not noticed anything: it broadcasts as before.
@@ -89,7 +89,7 @@ internal sealed partial class Simulator
                 ScheduleDownAll([slot], [decision]);
                 break;
             case PauseOutcome.Never:
-                Log($"{_ids[slot]} is never told it was downed");
+                Log(new NeverToldDowned(_ids[slot]));
                 break;
         }
     }

@@ -3,6 +3,7 @@ using ActorCausal.Protocol;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 using ActorCausal.Simulation.Checking;
+using ActorCausal.Simulation.Network;
 
 namespace ActorCausal.Simulation;
 
@@ -22,7 +23,6 @@ internal sealed partial class Simulator
 
     private readonly SimulationOptions _options;
     private readonly ulong _seed;
-    private readonly DeterministicRandom _network;
     private readonly DeterministicRandom _dependencies;
     private readonly TotalOrderMode _mode;
     private readonly GroupMemberSettings _settings;
@@ -39,8 +39,7 @@ internal sealed partial class Simulator
     private readonly List<HashSet<MessageId>> _deliveredSet = new();
     /// <summary>The simulated application state: the ids it reflects, in order (a loaded snapshot's, then deliveries).</summary>
     private readonly List<List<MessageId>> _deliveredList = new();
-    private long[] _lastArrival;
-    private int _stride;
+    private readonly SimulatedNetwork _net;
 
     private readonly PriorityQueue<SimEvent, (long Time, long Seq)> _queue = new();
     private long _counter;
@@ -48,13 +47,11 @@ internal sealed partial class Simulator
 
     private readonly List<Effect> _effects = new();
     private readonly List<string> _rejectionSamples = new();
-    private readonly List<InvariantViolation> _simViolations = new();
 
     private int _accepted;
     private int _remaining;
     private long _lastBroadcastMs;
     private long _deliveries;
-    private long _networkMessages;
     private int _backPressure;
     private int _unknownDependency;
     private int _rejected;
@@ -70,7 +67,6 @@ internal sealed partial class Simulator
         _options = options;
         _seed = seed;
         var workRandom = DeterministicRandom.ForStream(seed, 1);
-        _network = DeterministicRandom.ForStream(seed, 2);
         _dependencies = DeterministicRandom.ForStream(seed, 3);
         _mode = options.TotalMode ?? (DeterministicRandom.ForStream(seed, 4).NextInt(2) == 0 ? TotalOrderMode.ThreeStep : TotalOrderMode.TwoStep);
         _settings = (options.ProtocolSettings ?? new GroupMemberSettings()) with { TotalOrder = _mode };
@@ -79,8 +75,8 @@ internal sealed partial class Simulator
         var ids = new MemberId[_n];
         for (var i = 0; i < _n; i++) ids[i] = new MemberId($"m{i}", 1);
         _view = new GroupView(1, ids);
-        _stride = Math.Max(1, _n);
-        _lastArrival = new long[_stride * _stride];
+        _faultsOn = options.HasFaults;
+        _net = new SimulatedNetwork(options, DeterministicRandom.ForStream(seed, 2), _n, breakable: _faultsOn);
         for (var i = 0; i < _n; i++) AddSlot(ids[i], factory(ids[i], _view, _settings), null);
         for (var i = 0; i < _n; i++)
         {
@@ -95,7 +91,6 @@ internal sealed partial class Simulator
             if (b.TimeMs < 0) throw new ArgumentException("Planned broadcasts start at time 0 or later.", nameof(workload));
         }
 
-        _faultsOn = options.HasFaults;
         _joinerFactory = joiners;
         if (_faultsOn) InitFaults();
     }
@@ -113,27 +108,8 @@ internal sealed partial class Simulator
         var state = new SlotState { Joining = view is null, CreatedAt = _now };
         _slots.Add(state);
         if (view is not null) SetView(slot, view);
-        if (slot >= _stride) GrowLinks();
+        _net.AddSlot(slot);
         return slot;
-    }
-
-    private void GrowLinks()
-    {
-        var stride = _stride * 2;
-        var last = new long[stride * stride];
-        var cut = new long[stride * stride];
-        Array.Fill(cut, long.MaxValue);
-        for (var a = 0; a < _stride; a++)
-        {
-            for (var b = 0; b < _stride; b++)
-            {
-                last[a * stride + b] = _lastArrival[a * _stride + b];
-                if (_linkCut is not null) cut[a * stride + b] = _linkCut[a * _stride + b];
-            }
-        }
-        _lastArrival = last;
-        if (_linkCut is not null) _linkCut = cut;
-        _stride = stride;
     }
 
     private void SetView(int slot, GroupView view)
@@ -188,7 +164,7 @@ internal sealed partial class Simulator
                         Hash((ulong)e.From);
                         Hash((ulong)e.Member);
                         HashMessage(e.Message!);
-                        if (_faultsOn && LinkDown(e.From, e.Member, _now))
+                        if (_net.DropsOnArrival(e.From, e.Member, _now))
                         {
                             Hash(0xD809);
                             break;
@@ -203,7 +179,7 @@ internal sealed partial class Simulator
                     case EventKind.DeferredArrive:
                         if (_slots[e.Member].Gone) break;
                         _current = e.Member;
-                        var arriving = _options.Wire is { } wire ? wire(_ids[e.From], _ids[e.Member], e.Message!) : e.Message!;
+                        var arriving = _net.Receive(_ids[e.From], _ids[e.Member], e.Message!);
                         _members[e.Member].Receive(_ids[e.From], arriving);
                         Drain(e.Member);
                         if (_faultsOn) AfterEvent(e.Member);
@@ -227,32 +203,28 @@ internal sealed partial class Simulator
         done:
 
         var slots = _members.Count;
-        var histories = new MemberHistory[slots];
-        for (var i = 0; i < slots; i++) histories[i] = new MemberHistory(_ids[i], _history[i].ToArray());
-
-        var violations = ImmutableArray.CreateBuilder<InvariantViolation>();
-        if (crash is not null)
-            violations.Add(new InvariantViolation(ViolationKind.Crash, _current >= 0 ? _ids[_current] : default, [], crash.ToString()));
-        violations.AddRange(_simViolations);
-        violations.AddRange(InvariantChecker.Check(histories, new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = _options.UniformTotalOrder }));
-
+        var run = new RunOutcome
+        {
+            Quiescent = quiescent,
+            FaultsOn = _faultsOn,
+            EndTimeMs = _now,
+            LastBroadcastMs = _lastBroadcastMs,
+            PendingMembershipEvents = _outstanding,
+            ProtocolError = crash?.ToString(),
+            ErrorMember = crash is not null && _current >= 0 ? _ids[_current] : default,
+        };
         var buffered = ImmutableArray.CreateBuilder<int>(slots);
+        var histories = new MemberHistory[slots];
         for (var i = 0; i < slots; i++)
         {
             int b;
             try { b = _members[i].BufferedMessages; }
             catch (Exception) when (crash is not null) { b = -1; }
             buffered.Add(b);
-            var mustBeEmpty = !_faultsOn || _slots[i].Correct;
-            if (!quiescent && crash is null && b != 0 && mustBeEmpty)
-                violations.Add(new InvariantViolation(ViolationKind.UnstableBuffers, _ids[i], [],
-                    $"{b} messages still buffered at {_now} ms, {_now - _lastBroadcastMs} ms after the last broadcast"));
+            histories[i] = new MemberHistory(_ids[i], _history[i].ToArray()) { Facts = EndFacts(i, run, b) };
         }
-        if (_faultsOn && !quiescent && crash is null)
-        {
-            foreach (var reason in QuiescenceFailures(includeBuffers: false))
-                violations.Add(new InvariantViolation(ViolationKind.Quiescence, reason.Member, [], $"at {_now} ms: {reason.Detail}"));
-        }
+
+        var violations = InvariantChecker.Check(histories, new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = _options.UniformTotalOrder }).ToImmutableArray();
 
         return new ScheduleResult
         {
@@ -260,7 +232,7 @@ internal sealed partial class Simulator
             TotalOrderMode = _mode,
             Broadcasts = _accepted,
             Deliveries = _deliveries,
-            Violations = violations.ToImmutable(),
+            Violations = violations,
             BackPressureRefusals = _backPressure,
             UnknownDependencyRefusals = _unknownDependency,
             RejectedInputs = _rejected,
@@ -269,10 +241,40 @@ internal sealed partial class Simulator
             Quiescent = quiescent,
             BufferedAtEnd = buffered.MoveToImmutable(),
             EndTimeMs = _now,
-            NetworkMessages = _networkMessages,
+            NetworkMessages = _net.Transmissions,
             TraceHash = _trace,
             History = keepHistory ? histories : null,
             Faults = _faultsOn ? BuildFaultSummary() : null,
+        };
+    }
+
+    /// <summary>What the simulator knows of slot <paramref name="i"/> beyond its history: facts for the checks.</summary>
+    private RunFacts EndFacts(int i, RunOutcome run, int buffered)
+    {
+        var s = _slots[i];
+        MemberPhase phase;
+        try { phase = _members[i].Phase; }
+        catch (Exception) when (run.ProtocolError is not null) { phase = MemberPhase.Stopped; }
+        return new RunFacts
+        {
+            Installs = s.Installs.ToImmutableArray(),
+            UnknownTickets = s.UnknownTickets.ToImmutableArray(),
+            End = new MemberEndState
+            {
+                Run = run,
+                Gone = s.Gone,
+                Correct = s.Correct,
+                Leaving = s.Leaving,
+                Downed = s.Downed,
+                Stopped = s.Stopped,
+                Joining = s.Joining,
+                Phase = phase,
+                ViewId = s.View?.Id,
+                ViewMembers = s.View?.Members ?? ImmutableArray<MemberId>.Empty,
+                HeldUnsent = s.Held.Count,
+                Buffered = buffered,
+                BuffersMustEmpty = !_faultsOn || s.Correct,
+            },
         };
     }
 
@@ -430,23 +432,9 @@ internal sealed partial class Simulator
 
     private void Transmit(int from, int to, ProtocolMessage message)
     {
-        _networkMessages++;
-        if (_faultsOn && DropAtSend(from, to, message)) return;
-        var copies = _network.Chance(_options.Duplication) ? 2 : 1;
-        for (var c = 0; c < copies; c++)
-        {
-            if (_network.Chance(_options.Loss)) continue;
-            var delay = _options.ConstantDelayMs ?? _network.NextInt(_options.MinDelayMs, _options.MaxDelayMs);
-            var arrival = _now + delay;
-            if (!_options.Reorder)
-            {
-                // FIFO link: never before an earlier copy on the same link; equal times keep insertion order.
-                ref var last = ref _lastArrival[from * _stride + to];
-                if (arrival < last) arrival = last;
-                last = arrival;
-            }
-            Schedule(arrival, new SimEvent(EventKind.Arrive, to, from, message, -1));
-        }
+        var copies = _net.Send(from, to, message, _now, out var first, out var second);
+        if (copies > 0) Schedule(first, new SimEvent(EventKind.Arrive, to, from, message, -1));
+        if (copies > 1) Schedule(second, new SimEvent(EventKind.Arrive, to, from, message, -1));
     }
 
     private void Schedule(long time, SimEvent e) => _queue.Enqueue(e, (time, _counter++));

@@ -84,5 +84,8 @@ public sealed record PartitionEvent(int Number, ImmutableArray<MemberId> Minorit
 /// <summary>The local history of one member: its sends, deliveries, views, snapshot loads and stops, in the order they happened there.</summary>
 public sealed record MemberHistory(MemberId Member, IReadOnlyList<HistoryEvent> Events)
 {
+    /// <summary>What the simulator recorded about this member beyond its events (null for logs and hand-built histories unless a test adds them).</summary>
+    public RunFacts? Facts { get; init; }
+
     public override string ToString() => $"{Member}: {Events.Count} events";
 }

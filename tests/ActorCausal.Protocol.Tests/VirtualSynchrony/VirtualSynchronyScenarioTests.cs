@@ -29,8 +29,10 @@ public class VirtualSynchronyScenarioTests
             {
                 var crashed = History(r, M(1));
                 Assert.IsType<CrashEvent>(crashed.Events[^1]);
-                var line = Assert.Single(r.Faults!.Log, l => l.Contains("m1#1 broadcast ") && l.Contains("reaches only"));
-                var partial = MessageId.Parse(System.Text.RegularExpressions.Regex.Match(line, @"broadcast (\S+) \(").Groups[1].Value);
+                var broadcast = Assert.Single(r.Faults!.Events.OfType<PartialBroadcast>());
+                Assert.Equal(M(1), broadcast.Member);
+                Assert.Equal(receivers.Select(s => M(s)), broadcast.Receivers);
+                var partial = broadcast.Id;
                 Assert.Contains(crashed.Events.OfType<SendEvent>(), e => e.Id == partial);
 
                 var survivors = Correct(r);
@@ -57,7 +59,7 @@ public class VirtualSynchronyScenarioTests
             var options = Options([new CrashFault(300, 3) { Then = FollowUp.CrashCoordinatorWhenFlushing, FlushSteps = (int)(seed % 4) }]);
             RunClean(options, [seed], r =>
             {
-                Assert.Contains(r.Faults!.Log, l => l.Contains("coordinator crash mid-flush: m0#1") && l.Contains("phase Flushing"));
+                Assert.Contains(r.Faults!.Events.OfType<MemberCrashed>(), c => c is { Cause: CrashCause.CoordinatorMidFlush, WasCoordinator: true, Phase: MemberPhase.Flushing } && c.Member == M(0));
                 var final = AssertCommonFinalView(r);
                 Assert.Equal([M(1), M(2), M(4)], final.Members.ToArray());
                 Assert.Equal(2, r.Faults.Crashes);
@@ -74,8 +76,8 @@ public class VirtualSynchronyScenarioTests
             var options = Options([new CrashFault(300, 4) { Then = FollowUp.CrashWhenFlushing, FlushSteps = (int)(seed % 3) }]);
             RunClean(options, [seed], r =>
             {
-                var second = r.Faults!.Log.Single(l => l.Contains("second crash mid-flush"));
-                Assert.Contains("phase Flushing", second);
+                var second = Assert.Single(r.Faults!.Events.OfType<MemberCrashed>(), c => c.Cause == CrashCause.MidFlush);
+                Assert.Equal(MemberPhase.Flushing, second.Phase);
                 var final = AssertCommonFinalView(r);
                 Assert.Equal(3, final.Members.Length);
                 Assert.DoesNotContain(M(4), final.Members);
@@ -93,7 +95,7 @@ public class VirtualSynchronyScenarioTests
             var options = Options([new CrashFault(250, 2) { Then = FollowUp.CrashAfterFirstRemoved, ThenMember = seed % 2 == 0 ? MemberRef.Coordinator : MemberRef.NotCoordinator }]);
             RunClean(options, [seed], r =>
             {
-                Assert.Contains(r.Faults!.Log, l => l.Contains("second crash after m2#1 was first removed"));
+                Assert.Single(r.Faults!.Events.OfType<MemberCrashed>(), c => c.Cause == CrashCause.AfterFirstRemoved);
                 Assert.Equal(3, AssertCommonFinalView(r).Members.Length);
             });
         }
@@ -158,7 +160,7 @@ public class VirtualSynchronyScenarioTests
             var options = Options([new PartitionFault(300) { Minority = [.. minority] }], members);
             RunClean(options, [seed], r =>
             {
-                Assert.Contains(r.Faults!.Log, l => l.Contains("links of the split heal"));
+                Assert.Single(r.Faults!.Events.OfType<PartitionHealed>());
                 var split = r.History!.SelectMany(h => h.Events).OfType<PartitionEvent>().First();
                 Assert.Equal(minority.Select(k => M(k)), split.Minority);
                 foreach (var k in minority)
