@@ -167,12 +167,11 @@ public sealed class FoundingSimulator
         var histories = _slots.Select(s => new MemberHistory(s.Id, s.History.ToArray())).ToList();
         foreach (var lineage in OneViewPerNameChecker.Lineages(histories))
             violations.AddRange(InvariantChecker.Check(lineage, new CheckerOptions { CheckValidity = stable }));
-        violations.AddRange(MergeChecker.ClosingViewAgreement(histories));
         var apps = _nodes.Where(n => n.Current is not null)
             .Select(n => new ApplicationRecord(n.Current!.Id, !n.Current.Stopped, n.Delivered.ToList(), n.State.ToList())).ToList();
         if (stable)
         {
-            violations.AddRange(OneViewPerNameChecker.Check(histories));
+            violations.AddRange(new InvariantChecker(histories, [new Simulation.Checking.Checks.OneViewPerNameCheck()]).Check(new CheckerOptions { OneViewPerNameOnceStable = true }));
             violations.AddRange(MergeChecker.BothSidesSeen(apps));
         }
         else

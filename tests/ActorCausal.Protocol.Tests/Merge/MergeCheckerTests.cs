@@ -66,4 +66,23 @@ public class MergeCheckerTests
         apps[1] = apps[1] with { State = ["b/100.0.1", "a/1.0.1"] };
         Assert.Empty(MergeChecker.BothSidesSeen(apps));
     }
+
+    [Fact]
+    public void The_one_view_check_judges_only_runs_that_say_they_are_stable()
+    {
+        var split = new HistoryBuilder().ViewAll(1, A).ViewAll(100, B, C).Build();
+        Assert.DoesNotContain(InvariantChecker.Check(split), v => v.Kind == ViolationKind.OneViewPerName);
+        Assert.Contains(InvariantChecker.Check(split, new CheckerOptions { OneViewPerNameOnceStable = true }), v => v.Kind == ViolationKind.OneViewPerName);
+    }
+
+    [Fact]
+    public void The_sim_command_runs_founder_schedules_and_counts_their_violations()
+    {
+        var output = new StringWriter();
+        var code = ActorCausal.Simulation.Cli.Run(["--schedules", "2", "--messages", "20", "--founders", "40", "--parallelism", "1"], output, new StringWriter());
+        var text = output.ToString();
+        Assert.Contains("founders=40 violations=0", text);
+        Assert.Matches(@"founders: 40 start-up schedules .* split-at-start=[1-9]", text);
+        Assert.Equal(0, code);
+    }
 }
