@@ -175,63 +175,8 @@ public static class MemberRef
     };
 }
 
-/// <summary>What follows a crash.</summary>
-public enum FollowUp
-{
-    None,
-    /// <summary>A second member crashes as soon as the first member learns the first crash's removal (0-10 ms later).</summary>
-    CrashAfterFirstRemoved,
-    /// <summary>A second member (not the coordinator) crashes while it is flushing, after <see cref="CrashFault.FlushSteps"/> of its own events in the flush.</summary>
-    CrashWhenFlushing,
-    /// <summary>The coordinator crashes while it is flushing, after <see cref="CrashFault.FlushSteps"/> of its own events in the flush.</summary>
-    CrashCoordinatorWhenFlushing,
-}
-
 /// <summary>One scripted or generated fault. Steps that would leave no majority of a current view (or fewer than two correct members) wait and retry, then are skipped.</summary>
 public abstract record FaultStep(long AtMs);
-
-/// <summary>
-/// <see cref="Member"/> crashes at <see cref="FaultStep.AtMs"/>. With <see cref="PartialReceipt"/> it crashes instead right
-/// after its next accepted broadcast at or after that time, whose data reaches only <see cref="Receivers"/> (slots; null:
-/// a random non-empty strict subset of the others), once every copy that gets through has arrived.
-/// </summary>
-public sealed record CrashFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs)
-{
-    public bool PartialReceipt { get; init; }
-    public ImmutableArray<int>? Receivers { get; init; }
-    public FollowUp Then { get; init; } = FollowUp.None;
-    /// <summary>The second victim of <see cref="FollowUp.CrashAfterFirstRemoved"/> (a slot or a <see cref="MemberRef"/>).</summary>
-    public int ThenMember { get; init; } = MemberRef.NotCoordinator;
-    /// <summary>For the mid-flush follow-ups: the victim's events processed while flushing before it crashes (0: at once).</summary>
-    public int FlushSteps { get; init; }
-}
-
-/// <summary>A new member (next free address, incarnation 1) starts outside the group; every live member sees its join request.</summary>
-public sealed record JoinFault(long AtMs) : FaultStep(AtMs);
-
-/// <summary><see cref="Member"/> crashes, is removed, and its address comes back as a new incarnation that joins.</summary>
-public sealed record RestartFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs);
-
-/// <summary><see cref="Member"/> leaves the group gracefully.</summary>
-public sealed record LeaveFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs);
-
-/// <summary><see cref="Observers"/> (slots; null: a random non-empty subset of the others) suspect <see cref="Member"/> for a while; no removal.</summary>
-public sealed record FalseSuspicionFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs)
-{
-    public ImmutableArray<int>? Observers { get; init; }
-}
-
-/// <summary>
-/// The network splits <see cref="Minority"/> (slots; null: a random minority of <see cref="MinoritySize"/> members, 0: of
-/// random size) from the rest of the view. The resolver downs the minority and the majority removes it; the links heal later.
-/// </summary>
-public sealed record PartitionFault(long AtMs) : FaultStep(AtMs)
-{
-    public ImmutableArray<int>? Minority { get; init; }
-    public int MinoritySize { get; init; }
-    /// <summary>The minority's resolvers see instability and each downs every node it knows, peers first, itself last (DownAll).</summary>
-    public bool MinorityDownsAll { get; init; }
-}
 
 /// <summary>Generates a schedule's fault plan from its seed: a few episodes of the enabled kinds at random times.</summary>
 public static class FaultPlanGenerator

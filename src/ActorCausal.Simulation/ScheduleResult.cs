@@ -13,7 +13,7 @@ public sealed record ScheduleResult
     public required int Broadcasts { get; init; }
     /// <summary>Deliver effects, over all members.</summary>
     public required long Deliveries { get; init; }
-    /// <summary>What the invariant checker found, plus non-empty buffers at the end and protocol crashes.</summary>
+    /// <summary>What the invariant checker found in the histories and the facts the simulator recorded (non-empty buffers at the end, protocol crashes included).</summary>
     public required ImmutableArray<InvariantViolation> Violations { get; init; }
     /// <summary>Broadcasts refused with back-pressure (each was retried later).</summary>
     public required int BackPressureRefusals { get; init; }

@@ -7,14 +7,12 @@ using ActorCausal.Simulation.Checking;
 namespace ActorCausal.Simulation;
 
 // The membership oracle: what Akka.Cluster does when members crash, are cut off, join, leave or come back, in virtual
-// time. Crash: the member processes nothing more, messages to it are dropped, and each link from it loses everything
-// that arrives after a random grace (a suffix, as a dying TCP connection would); every live member gets Suspected after
-// its own detection delay, Downed (Akka MemberDowned) after the resolver's stable-after and Removed (MemberRemoved) once
-// the leader's side converged. Partition: links across the split drop everything; each side suspects the other; the
-// majority downs and then removes the minority; on the minority the resolver's leader downs its peers one at a time and
-// itself last (Akka's SplitBrainResolver.ActOnDecision), and the others learn all of it from its gossip in one diff
-// (address order); the links heal later. Pauses and indirectly connected members: Simulator.Pause.cs,
-// Simulator.Indirect.cs. The oracle never breaks the majority of a current view and keeps at least two correct members.
+// time, shared by the fault kinds (one file each in Faults/, behind IFault). Crash: the member processes nothing more,
+// messages to it are dropped, and each link from it loses everything that arrives after a random grace (a suffix, as a
+// dying TCP connection would); every live member gets Suspected after its own detection delay, Downed (Akka MemberDowned)
+// after the resolver's stable-after and Removed (MemberRemoved) once the leader's side converged. The links themselves
+// are the network's (Network/SimulatedNetwork.cs). The oracle never breaks the majority of a current view and keeps at
+// least two correct members.
 internal sealed partial class Simulator
 {
     private static readonly DeliveryOrder[] AllOrders = [DeliveryOrder.Fifo, DeliveryOrder.Causal, DeliveryOrder.Explicit, DeliveryOrder.Total];
@@ -24,6 +22,8 @@ internal sealed partial class Simulator
     private DeterministicRandom _oracle = null!;
     /// <summary>Draws of the resolver model added later (convergence delays, pause outcomes), so that older plans keep their draws.</summary>
     private DeterministicRandom _resolver = null!;
+    /// <summary>One handler per fault kind (Faults/).</summary>
+    private IFault[] _faults = [];
     private List<FaultStep> _steps = null!;
     private bool _partitionActive;
     private readonly List<PartitionEvent> _partitionEvents = new();
@@ -65,6 +65,11 @@ internal sealed partial class Simulator
     {
         _oracle = DeterministicRandom.ForStream(_seed, 6);
         _resolver = DeterministicRandom.ForStream(_seed, 7);
+        _faults =
+        [
+            new CrashFaults(this), new RestartFaults(this), new JoinFaults(this), new LeaveFaults(this), new FalseSuspicionFaults(this),
+            new PartitionFaults(this), new PauseFaults(this), new IndirectFaults(this), new RejoinFaults(this),
+        ];
         _steps = _options.FaultScript?.ToList() ?? FaultPlanGenerator.Generate(_options, DeterministicRandom.ForStream(_seed, 5)).ToList();
         _standIn = Enumerable.Range(0, _n).ToArray();
         _nextAddress = _n;
@@ -141,22 +146,7 @@ internal sealed partial class Simulator
         Log(new FaultSkipped(Describe(step), why));
     }
 
-    private static string Describe(FaultStep step) => step switch
-    {
-        CrashFault c => $"crash of {MemberRef.Format(c.Member)}{(c.PartialReceipt ? " after a partially received broadcast" : "")}{(c.Then != FollowUp.None ? $", then {c.Then}" : "")}",
-        RestartFault r => $"restart of {MemberRef.Format(r.Member)}",
-        JoinFault => "join",
-        LeaveFault l => $"leave of {MemberRef.Format(l.Member)}",
-        FalseSuspicionFault f => $"false suspicion of {MemberRef.Format(f.Member)}",
-        PartitionFault { MinorityDownsAll: true } => "partition whose minority downs all",
-        PartitionFault => "partition",
-        PauseFault p => $"pause of {MemberRef.Format(p.Member)} ({p.Outcome})",
-        IndirectFault => "indirectly connected pair",
-        RejoinFault r => $"leave and join again at once of {MemberRef.Format(r.Member)}, {r.Times} times",
-        _ => step.GetType().Name,
-    };
-
-    private enum StepOutcome { Done, Retry, Skip }
+    private string Describe(FaultStep step) => _faults.FirstOrDefault(f => f.Applies(step))?.Describe(step) ?? step.GetType().Name;
 
     private StepOutcome TryStep(FaultStep step, out string? why)
     {
@@ -166,95 +156,12 @@ internal sealed partial class Simulator
             why = "a partition is under way";
             return StepOutcome.Retry;
         }
-        switch (step)
+        foreach (var fault in _faults)
         {
-            case CrashFault c:
-            {
-                var victim = Resolve(c.Member, forFailure: true);
-                if (victim < 0)
-                {
-                    why = $"no member can crash without breaking the majority ({MemberRef.Format(c.Member)})";
-                    return StepOutcome.Retry;
-                }
-                var spec = new CrashSpec(victim, CrashCause.Crash, "crash", c.Then, c.ThenMember, c.FlushSteps, Restart: false, Grace: true);
-                if (c.PartialReceipt) return TryPartialCrash(c, spec, out why);
-                DoCrash(spec);
-                return StepOutcome.Done;
-            }
-            case RestartFault r:
-            {
-                var victim = Resolve(r.Member, forFailure: true);
-                if (victim < 0)
-                {
-                    why = $"no member can crash without breaking the majority ({MemberRef.Format(r.Member)})";
-                    return StepOutcome.Retry;
-                }
-                if (_joinerFactory is null)
-                {
-                    why = "this simulation has no joiner factory";
-                    return StepOutcome.Skip;
-                }
-                DoCrash(new CrashSpec(victim, CrashCause.BeforeRestart, "crash before restart", FollowUp.None, 0, 0, Restart: true, Grace: true));
-                return StepOutcome.Done;
-            }
-            case JoinFault:
-                if (_joinerFactory is null)
-                {
-                    why = "this simulation has no joiner factory";
-                    return StepOutcome.Skip;
-                }
-                DoJoin(-1);
-                return StepOutcome.Done;
-            case LeaveFault l:
-            {
-                var victim = Resolve(l.Member, forFailure: true);
-                if (victim < 0)
-                {
-                    why = $"no member can leave without breaking the majority ({MemberRef.Format(l.Member)})";
-                    return StepOutcome.Retry;
-                }
-                DoLeave(victim);
-                return StepOutcome.Done;
-            }
-            case FalseSuspicionFault f:
-            {
-                var target = Resolve(f.Member, forFailure: false);
-                if (target < 0)
-                {
-                    why = "no member to suspect";
-                    return StepOutcome.Retry;
-                }
-                var others = Enumerable.Range(0, _members.Count).Where(s => s != target && IsActiveMember(s)).ToList();
-                var observers = f.Observers is { } chosen
-                    ? chosen.Where(s => s >= 0 && s < _members.Count && s != target && IsActiveMember(s)).ToList()
-                    : RandomSubset(others, allowAll: true);
-                if (observers.Count == 0)
-                {
-                    why = "no member to suspect it";
-                    return StepOutcome.Retry;
-                }
-                _falseSuspicions++;
-                Log(new FalseSuspicion(_ids[target], observers.Select(o => _ids[o]).ToImmutableArray()));
-                foreach (var o in observers)
-                {
-                    var at = _now + _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
-                    ScheduleNotify(at, o, NotifyKind.Suspected, target);
-                    ScheduleNotify(at + _oracle.NextInt(Timing.FalseSuspicionMinMs, Timing.FalseSuspicionMaxMs), o, NotifyKind.Reachable, target);
-                }
-                return StepOutcome.Done;
-            }
-            case PartitionFault p:
-                return TryPartition(p, out why);
-            case PauseFault pause:
-                return TryPause(pause, out why);
-            case IndirectFault indirect:
-                return TryIndirect(indirect, out why);
-            case RejoinFault rejoin:
-                return TryRejoin(rejoin, out why);
-            default:
-                why = $"unknown fault step {step.GetType().Name}";
-                return StepOutcome.Skip;
+            if (fault.Applies(step)) return fault.Step(step, out why);
         }
+        why = $"unknown fault step {step.GetType().Name}";
+        return StepOutcome.Skip;
     }
 
     /// <summary>Alive, admitted, not stopped, not leaving, not downed.</summary>
@@ -338,46 +245,6 @@ internal sealed partial class Simulator
             if (alive * 2 <= st.View.Size || alive < 2) return false;
         }
         return true;
-    }
-
-    private StepOutcome TryPartialCrash(CrashFault c, CrashSpec spec, out string? why)
-    {
-        why = null;
-        var victim = spec.Victim;
-        var order = AllOrders[_oracle.NextInt(AllOrders.Length)];
-        var payload = "f" + _extraBroadcasts++;
-        _current = victim;
-        var result = _members[victim].Broadcast(payload, order, null);
-        Hash(0xF1);
-        Hash((ulong)result.Refusal);
-        if (!result.Accepted)
-        {
-            Drain(victim);
-            why = $"{_ids[victim]} refused the broadcast: {result.Refusal}";
-            return StepOutcome.Retry;
-        }
-        _accepted++;
-        _lastBroadcastMs = _now;
-        if (result.IsHeld)
-        {
-            // A view change is under way: the broadcast goes out in the next view; try the partial crash again later.
-            _slots[victim].Held[result.Ticket] = (order, ImmutableArray<MessageId>.Empty);
-            _heldBroadcasts++;
-            Drain(victim);
-            AfterEvent(victim);
-            why = $"{_ids[victim]} is flushing";
-            return StepOutcome.Retry;
-        }
-        _history[victim].Add(new SendEvent(result.Id, order) { TimeMs = _now });
-        var others = (_slots[victim].ViewSlots ?? []).Where(s => s >= 0 && s != victim && !_slots[s].Gone).ToList();
-        var receivers = c.Receivers is { } chosen ? chosen.Where(others.Contains).ToList() : RandomSubset(others, allowAll: false);
-        _net.RestrictData(result.Id, victim, receivers);
-        Log(new PartialBroadcast(_ids[victim], result.Id, order, receivers.Select(r => _ids[r]).ToImmutableArray(), MaxLinkDelay + 1));
-        Drain(victim);
-        AfterEvent(victim);
-        _crashSpecs.Add(spec with { Cause = CrashCause.AfterPartialBroadcast, Why = $"crash after partially received {result.Id}", Grace = false });
-        ScheduleFault(_now + MaxLinkDelay + 1, new SimEvent(EventKind.CrashNow, victim, -1, null, _crashSpecs.Count - 1));
-        return StepOutcome.Done;
     }
 
     private void DoCrash(CrashSpec spec)
@@ -625,107 +492,6 @@ internal sealed partial class Simulator
         }
     }
 
-    private StepOutcome TryPartition(PartitionFault p, out string? why)
-    {
-        why = null;
-        var live = new List<int>();
-        GroupView? view = null;
-        for (var s = 0; s < _members.Count; s++)
-        {
-            var st = _slots[s];
-            if (st.Gone || st.Stopped) continue;
-            if (st.Joining || st.Failing)
-            {
-                why = $"{_ids[s]} is {(st.Joining ? "joining" : "failing")}";
-                return StepOutcome.Retry;
-            }
-            if (view is not null && st.View!.Id != view.Id)
-            {
-                why = "members are in different views";
-                return StepOutcome.Retry;
-            }
-            if (_members[s].Phase != MemberPhase.Normal)
-            {
-                why = $"{_ids[s]} is {_members[s].Phase}";
-                return StepOutcome.Retry;
-            }
-            view = st.View;
-            live.Add(s);
-        }
-        if (view is null || live.Count < 3 || live.Count != view.Size || _triggers.Count > 0)
-        {
-            why = "the group is not in one settled view of at least three";
-            return StepOutcome.Retry;
-        }
-        var maxMinority = (live.Count - 1) / 2;
-        List<int> minority;
-        if (p.Minority is { } chosen)
-        {
-            minority = chosen.Where(live.Contains).Distinct().ToList();
-        }
-        else
-        {
-            var k = p.MinoritySize > 0 ? p.MinoritySize : 1 + _oracle.NextInt(maxMinority);
-            var pool = live.ToList();
-            minority = new List<int>();
-            while (minority.Count < k && pool.Count > 0)
-            {
-                var pick = _oracle.NextInt(pool.Count);
-                minority.Add(pool[pick]);
-                pool.RemoveAt(pick);
-            }
-            minority.Sort();
-        }
-        if (minority.Count < 1 || minority.Count > maxMinority || !CanFail(minority))
-        {
-            why = $"a minority of {minority.Count} of {live.Count} is not possible";
-            return StepOutcome.Retry;
-        }
-        var majority = live.Where(s => !minority.Contains(s)).ToList();
-
-        _partitions++;
-        _partitionActive = true;
-        _net.Split(minority);
-        foreach (var s in minority) _slots[s].Minority = true;
-        var split = new PartitionEvent(_partitionEvents.Count + 1, minority.Select(s => _ids[s]).ToImmutableArray(), majority.Select(s => _ids[s]).ToImmutableArray()) { TimeMs = _now };
-        _partitionEvents.Add(split);
-        for (var s = 0; s < _members.Count; s++)
-        {
-            if (!_slots[s].Gone) _history[s].Add(split);
-        }
-        Log(new PartitionStarted(split.Number, split.Minority, split.Majority));
-        Hash(0x5917);
-
-        long maxDetect = 0;
-        foreach (var a in minority)
-        {
-            foreach (var b in majority)
-            {
-                var d1 = _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
-                var d2 = _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
-                maxDetect = Math.Max(maxDetect, Math.Max(d1, d2));
-                ScheduleNotify(_now + d1, a, NotifyKind.Suspected, b);
-                ScheduleNotify(_now + d2, b, NotifyKind.Suspected, a);
-            }
-        }
-        var decision = _now + maxDetect + _oracle.NextInt(Timing.StableAfterMinMs, Timing.StableAfterMaxMs);
-        foreach (var b in majority)
-        {
-            foreach (var a in minority)
-            {
-                var at = decision + _oracle.NextInt(0, Timing.SpreadMs);
-                ScheduleNotify(at, b, NotifyKind.Downed, a);
-                ScheduleNotify(at + Convergence(), b, NotifyKind.Removed, a);
-            }
-        }
-        var minorityDecision = new long[minority.Count];
-        for (var k = 0; k < minority.Count; k++) minorityDecision[k] = decision + _oracle.NextInt(0, Timing.SpreadMs);
-        if (p.MinorityDownsAll) ScheduleDownAll(minority, minorityDecision);
-        else ScheduleMinorityDownsItself(minority, minorityDecision[0]);
-        ScheduleFault(decision + Timing.SpreadMs + _oracle.NextInt(Timing.HealAfterMinMs, Timing.HealAfterMaxMs), new SimEvent(EventKind.Heal, -1, -1, null, -1));
-        return StepOutcome.Done;
-    }
-
     /// <summary>The slot that broadcasts for planned member <paramref name="planned"/>: its own slot while it can, then a stand-in.</summary>
     private int BroadcasterFor(int planned)
     {
@@ -898,24 +664,6 @@ internal sealed partial class Simulator
         LostBroadcasts = _lostBroadcasts,
         SkippedSteps = _skippedSteps,
     };
-
-    /// <summary>
-    /// Keep-majority on the minority: its leader (the oldest, lowest slot) decides DownReachable and downs its peers one
-    /// at a time, itself last; the other minority members get all of them from its gossip in one diff, in address order
-    /// (their own among them).
-    /// </summary>
-    private void ScheduleMinorityDownsItself(List<int> minority, long at)
-    {
-        var leader = minority[0];
-        var t = at;
-        foreach (var a in minority.Where(a => a != leader)) ScheduleNotify(t++, leader, NotifyKind.Downed, a);
-        ScheduleNotify(t, leader, NotifyKind.Downed, leader);
-        foreach (var a in minority.Where(a => a != leader))
-        {
-            var heard = t + _resolver.NextInt(1, Math.Max(1, Timing.SpreadMs));
-            foreach (var x in minority) ScheduleNotify(heard, a, NotifyKind.Downed, x);
-        }
-    }
 
     /// <summary>
     /// Down-all-when-unstable runs on every node of the minority: each downs every node it knows (its whole view), peers

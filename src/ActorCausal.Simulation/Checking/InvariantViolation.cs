@@ -20,9 +20,9 @@ public enum ViolationKind
     Total,
     /// <summary>Invariant 5: a member did not deliver a message that was broadcast (checked at the end of a run).</summary>
     Validity,
-    /// <summary>Reported by the simulator: buffers of unstable messages were not empty when the run ended.</summary>
+    /// <summary>From the simulator's end-of-run facts: buffers of unstable messages were not empty when the run ended (StableAtEndCheck).</summary>
     UnstableBuffers,
-    /// <summary>Reported by the simulator: the protocol threw.</summary>
+    /// <summary>From the simulator's end-of-run facts: the protocol threw (ProtocolErrorCheck).</summary>
     Crash,
     /// <summary>
     /// Views: two members installed the same view id with different members, a member's view ids did not strictly
@@ -43,9 +43,9 @@ public enum ViolationKind
     /// messages in the opposite order of another member. Reported only with <see cref="CheckerOptions.UniformTotalOrder"/>.
     /// </summary>
     UniformTotal,
-    /// <summary>Reported by the simulator: at the end of a run with faults, correct members did not agree on one view, a flush was unfinished, or held broadcasts were never sent.</summary>
+    /// <summary>From the simulator's end-of-run facts: at the end of a run with faults, correct members did not agree on one view, a flush was unfinished, or held broadcasts were never sent (LivenessAtEndCheck).</summary>
     Quiescence,
-    /// <summary>Reported by the simulator: a view left out a member that the cluster never removed and that never left (a suspicion alone must change no view).</summary>
+    /// <summary>From the cluster facts the simulator records at each install: a view left out a member that the cluster never removed and that never left (a suspicion alone must change no view), or named one that never asked to join (MembershipCheck).</summary>
     Membership,
     /// <summary>Once the cluster is stable, the live members of one group name are not all in one view that holds exactly them (a split that never merged).</summary>
     OneViewPerName,

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ActorCausal.Protocol.Membership;
+using ActorCausal.Simulation;
 using ActorCausal.Simulation.Checking;
 using ActorCausal.Simulation.Checking.Checks;
 using static ActorCausal.Protocol.Tests.Simulation.Checks.CheckTestSupport;
@@ -96,6 +97,29 @@ public class SimulatorFactCheckTests
         Assert.Equal((ViolationKind.Quiescence, A, "at 500 ms: 2 held broadcasts never sent"), (violations[0].Kind, violations[0].Member, violations[0].Detail));
         Assert.Equal((ViolationKind.Quiescence, default(MemberId), "at 500 ms: view 2 is [a#1] but the correct members are [a#1, b#1]"),
             (violations[1].Kind, violations[1].Member, violations[1].Detail));
+    }
+
+    [Fact]
+    public void The_simulator_records_the_facts_the_checks_judge()
+    {
+        // m2 crashes at 200 ms: every survivor installs a view without it, which the cluster removed first.
+        var r = SimulationRunner.Run(new SimulationOptions { Members = 5, Messages = 60, FaultScript = [new CrashFault(200, 2)] }, 1);
+        Assert.Empty(r.Violations);
+        var m2 = new MemberId("m2", 1);
+        var ends = r.History!.Select(h => h.Facts!.End!).ToList();
+        Assert.All(ends, e => Assert.Same(ends[0].Run, e.Run));
+        Assert.True(ends[0].Run is { FaultsOn: true, ProtocolError: null } && ends[0].Run.Quiescent == r.Quiescent);
+        foreach (var h in r.History!)
+        {
+            if (h.Member == m2)
+            {
+                Assert.True(h.Facts!.End!.Gone && !h.Facts.End.Correct);
+                continue;
+            }
+            var without = Assert.Single(h.Facts!.Installs, i => i.Previous is { } p && p.Contains(m2) && !i.Members.Contains(m2));
+            Assert.Contains(m2, without.RemovedByCluster);
+            Assert.Equal(without.ViewId, h.Facts.End!.ViewId);
+        }
     }
 
     [Fact]

@@ -1,10 +1,23 @@
 namespace ActorCausal.Simulation;
 
+/// <summary>
+/// <see cref="Member"/> leaves the group and its address joins again at once, as a new incarnation of the group member
+/// (before the leave has finished), <see cref="Times"/> times in a row, each round <see cref="GapMs"/> after the last.
+/// </summary>
+public sealed record RejoinFault(long AtMs, int Member = MemberRef.Any, int Times = 1, int GapMs = 0) : FaultStep(AtMs);
+
 // Leave then join again at once, on the same node: the leaver's address starts a new incarnation of the group member
 // that asks to join while the old one is still leaving (the members must not confuse the two; the new incarnation at the
 // address tells them the old one is gone). Repeated rounds rejoin the newest incarnation again.
 internal sealed partial class Simulator
 {
+    private sealed class RejoinFaults(Simulator sim) : IFault
+    {
+        public bool Applies(FaultStep step) => step is RejoinFault;
+        public string Describe(FaultStep step) => step is RejoinFault r ? $"leave and join again at once of {MemberRef.Format(r.Member)}, {r.Times} times" : step.GetType().Name;
+        public StepOutcome Step(FaultStep step, out string? why) => sim.TryRejoin((RejoinFault)step, out why);
+    }
+
     private StepOutcome TryRejoin(RejoinFault fault, out string? why)
     {
         why = null;

@@ -1,5 +1,11 @@
-
 namespace ActorCausal.Simulation;
+
+/// <summary>
+/// The link between two members (<see cref="First"/>, <see cref="Second"/>; slots or <see cref="MemberRef.Any"/>) breaks
+/// both ways while both still reach everyone else. The resolver's leader (or, half the time, one of the two) decides
+/// <c>DownIndirectlyConnected</c> and downs both.
+/// </summary>
+public sealed record IndirectFault(long AtMs, int First = MemberRef.Any, int Second = MemberRef.Any) : FaultStep(AtMs);
 
 // Indirectly connected members, as Akka's split-brain resolver handles them (DowningStrategy.IndirectlyConnected): the
 // link between x and y breaks both ways while both reach everyone else. x records y unreachable and y records x, so both
@@ -8,6 +14,13 @@ namespace ActorCausal.Simulation;
 // last); everyone else gets both in one gossip diff (address order), and the leader removes them once converged.
 internal sealed partial class Simulator
 {
+    private sealed class IndirectFaults(Simulator sim) : IFault
+    {
+        public bool Applies(FaultStep step) => step is IndirectFault;
+        public string Describe(FaultStep step) => "indirectly connected pair";
+        public StepOutcome Step(FaultStep step, out string? why) => sim.TryIndirect((IndirectFault)step, out why);
+    }
+
     private StepOutcome TryIndirect(IndirectFault fault, out string? why)
     {
         why = null;

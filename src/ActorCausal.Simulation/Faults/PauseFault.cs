@@ -1,9 +1,27 @@
 using System.Collections.Immutable;
 using ActorCausal.Protocol;
-using ActorCausal.Protocol.Messages;
 using ActorCausal.Simulation.Checking;
 
 namespace ActorCausal.Simulation;
+
+/// <summary>How a paused member's story ends (<see cref="PauseFault"/>).</summary>
+public enum PauseOutcome
+{
+    /// <summary>Resumes before the resolver decides: both sides suspect each other for a moment, nothing is downed.</summary>
+    Short,
+    /// <summary>Resumes after the majority downed and removed it; its own resolver (keep-majority: it is alone) downs only itself.</summary>
+    KeepMajority,
+    /// <summary>Resumes after the majority moved on; its resolver sees instability and downs every peer, one at a time, then itself.</summary>
+    DownAll,
+    /// <summary>Resumes after the majority moved on and never learns it was downed (the nodes that decided are gone): it only suspects everyone.</summary>
+    Never,
+}
+
+/// <summary>
+/// <see cref="Member"/>'s process stops (SIGSTOP) at <see cref="FaultStep.AtMs"/>: it processes nothing, what is sent to it
+/// waits in its socket buffers, and it resumes (SIGCONT) later with <see cref="Outcome"/>.
+/// </summary>
+public sealed record PauseFault(long AtMs, int Member = MemberRef.Any, PauseOutcome Outcome = PauseOutcome.KeepMajority) : FaultStep(AtMs);
 
 // A paused process (SIGSTOP, a long GC, a starved VM), as Akka.Cluster sees it. While paused it processes nothing and
 // what reaches it waits in its socket buffers. A short pause heals like a false suspicion (both sides). A long one: the
@@ -13,6 +31,13 @@ namespace ActorCausal.Simulation;
 // downs itself; down-all-when-unstable downs every peer one at a time and itself last; or nothing ever tells it.
 internal sealed partial class Simulator
 {
+    private sealed class PauseFaults(Simulator sim) : IFault
+    {
+        public bool Applies(FaultStep step) => step is PauseFault;
+        public string Describe(FaultStep step) => step is PauseFault p ? $"pause of {MemberRef.Format(p.Member)} ({p.Outcome})" : step.GetType().Name;
+        public StepOutcome Step(FaultStep step, out string? why) => sim.TryPause((PauseFault)step, out why);
+    }
+
     private StepOutcome TryPause(PauseFault pause, out string? why)
     {
         why = null;

@@ -1,0 +1,27 @@
+namespace ActorCausal.Simulation;
+
+/// <summary>A new member (next free address, incarnation 1) starts outside the group; every live member sees its join request.</summary>
+public sealed record JoinFault(long AtMs) : FaultStep(AtMs);
+
+// A join: a new member at the next free address starts outside the group and asks to join (DoJoin).
+internal sealed partial class Simulator
+{
+    private sealed class JoinFaults(Simulator sim) : IFault
+    {
+        public bool Applies(FaultStep step) => step is JoinFault;
+        public string Describe(FaultStep step) => "join";
+        public StepOutcome Step(FaultStep step, out string? why) => sim.TryJoin((JoinFault)step, out why);
+    }
+
+    private StepOutcome TryJoin(JoinFault j, out string? why)
+    {
+        why = null;
+        if (_joinerFactory is null)
+        {
+            why = "this simulation has no joiner factory";
+            return StepOutcome.Skip;
+        }
+        DoJoin(-1);
+        return StepOutcome.Done;
+    }
+}
