@@ -61,6 +61,7 @@ public sealed class SerializerTests : IDisposable
         { "welcome-empty-snapshot", new Welcome(8, [A], [A], ReadOnlyMemory<byte>.Empty) },
         { "leave", new LeaveRequest(7) },
         { "merge-probe", new MergeProbe(7, [A, C]) },
+        { "group-probe", new GroupProbe(A, new MergeProbe(7, [A, C])) },
         { "merge-request", new MergeRequest(1, [B]) },
         { "merge-accept", new MergeAccept(7, [A, C]) },
         { "merge-offer", new MergeOffer(1, [B], new byte[] { 4, 0, 2 }) },

@@ -1,5 +1,6 @@
 using ActorCausal.Protocol;
 using ActorCausal.Protocol.Messages;
+using ActorCausal.Serialization;
 using Akka.Event;
 
 namespace ActorCausal.Internal;
@@ -18,8 +19,21 @@ internal sealed partial class GroupActor
             if (IsSelf(node)) continue;
             var address = node.Address.ToString();
             if (probe.Members.Any(m => string.Equals(m.Address, address, StringComparison.Ordinal))) continue;
-            Enqueue(IdOf(node), probe);
+            PeerRef(IdOf(node)).Tell(new GroupProbe(_self, probe), Self);
         }
+    }
+
+    private void OnProbe(GroupProbe probe)
+    {
+        if (!SenderIs(probe.From))
+        {
+            _unverifiedSenders++;
+            return;
+        }
+        LearnPeer(probe.From, Sender);
+        AdvanceTime();
+        _member.Receive(probe.From, probe.Probe);
+        ProcessEffects();
     }
 
     private void StartMergingIncarnation(MergeHandover handover)

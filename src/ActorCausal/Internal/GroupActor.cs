@@ -168,6 +168,9 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case JoinAck ack:
                 OnJoinAck(ack);
                 break;
+            case GroupProbe probe:
+                OnProbe(probe);
+                break;
             case JoinTimer:
                 OnJoinTimer();
                 break;

@@ -37,6 +37,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     internal const string LeaveRequestManifest = "L";
     internal const string ChunkManifest = "C";
     internal const string MergeProbeManifest = "MP";
+    internal const string GroupProbeManifest = "GP";
     internal const string MergeRequestManifest = "MQ";
     internal const string MergeAcceptManifest = "MA";
     internal const string MergeOfferManifest = "MO";
@@ -74,6 +75,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         Welcome => WelcomeManifest,
         LeaveRequest => LeaveRequestManifest,
         GroupChunk => ChunkManifest,
+        GroupProbe => GroupProbeManifest,
         MergeProbe => MergeProbeManifest,
         MergeRequest => MergeRequestManifest,
         MergeAccept => MergeAcceptManifest,
@@ -93,6 +95,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
             From = ProtoMapping.ToProto(c.From), Transfer = c.Transfer, Index = c.Index, Count = c.Count, TotalBytes = c.TotalBytes,
             Manifest = c.Manifest, Data = UnsafeByteOperations.UnsafeWrap(c.Data),
         }.ToByteArray(),
+        GroupProbe p => new W.GroupProbe { From = ProtoMapping.ToProto(p.From), Probe = (W.MergeProbe)_mapping.ToProtoSingle(p.Probe) }.ToByteArray(),
         ProtocolMessage m => _mapping.ToProtoSingle(m).ToByteArray(),
         _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}."),
     };
@@ -123,6 +126,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
                 WelcomeManifest => _mapping.FromProto(new W.ProtocolMessage { Welcome = W.Welcome.Parser.ParseFrom(bytes) }),
                 LeaveRequestManifest => _mapping.FromProto(new W.ProtocolMessage { LeaveRequest = W.LeaveRequest.Parser.ParseFrom(bytes) }),
                 ChunkManifest => ParseChunk(bytes),
+                GroupProbeManifest => ParseProbe(bytes),
                 MergeProbeManifest => _mapping.FromProto(new W.ProtocolMessage { MergeProbe = W.MergeProbe.Parser.ParseFrom(bytes) }),
                 MergeRequestManifest => _mapping.FromProto(new W.ProtocolMessage { MergeRequest = W.MergeRequest.Parser.ParseFrom(bytes) }),
                 MergeAcceptManifest => _mapping.FromProto(new W.ProtocolMessage { MergeAccept = W.MergeAccept.Parser.ParseFrom(bytes) }),
@@ -143,6 +147,13 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         var w = W.JoinAck.Parser.ParseFrom(bytes);
         if (w.ViewId < 0) throw new WireFormatException($"JoinAck with negative view id {w.ViewId}.");
         return new JoinAck(_mapping.FromProto(Required(w.Member, "JoinAck.member")), w.ViewId);
+    }
+
+    private GroupProbe ParseProbe(byte[] bytes)
+    {
+        var w = W.GroupProbe.Parser.ParseFrom(bytes);
+        var probe = (MergeProbe)_mapping.FromProto(new W.ProtocolMessage { MergeProbe = Required(w.Probe, "GroupProbe.probe") });
+        return new GroupProbe(_mapping.FromProto(Required(w.From, "GroupProbe.from")), probe);
     }
 
     private GroupChunk ParseChunk(byte[] bytes)
