@@ -51,7 +51,8 @@ internal sealed partial class GroupActor
             case ClusterEvent.MemberUp up:
                 _up[up.Member.Address] = up.Member;
                 if (IsSelf(up.Member)) OnSelfUp(up.Member);
-                else if (_state == GroupActorState.Joining) Announce(up.Member);
+                // A merging incarnation offers itself to the group it merges into instead (GroupMember.Merge.cs).
+                else if (_state == GroupActorState.Joining && !_member.IsMergeJoining) Announce(up.Member);
                 break;
             case ClusterEvent.MemberLeft or ClusterEvent.MemberExited:
             {
