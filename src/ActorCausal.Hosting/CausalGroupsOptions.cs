@@ -20,6 +20,8 @@ public sealed class CausalGroupsOptions
     public TimeSpan? JoinRetryInterval { get; set; }
     /// <summary><c>actorcausal.founding-delay</c>: how long the oldest node waits for an answer before founding the group.</summary>
     public TimeSpan? FoundingDelay { get; set; }
+    /// <summary><c>actorcausal.merge-interval</c>: how often a group's coordinator looks for another group of the same name to merge with.</summary>
+    public TimeSpan? MergeInterval { get; set; }
     /// <summary><c>actorcausal.snapshot-timeout</c>: how long a member waits for a snapshot for a joiner.</summary>
     public TimeSpan? SnapshotTimeout { get; set; }
     /// <summary><c>actorcausal.leave-timeout</c>: how long <see cref="CausalGroup.Leave"/> waits for a view without this member.</summary>
@@ -94,6 +96,7 @@ public sealed class CausalGroupsOptions
         yield return ("tick-interval", TickInterval);
         yield return ("join-retry-interval", JoinRetryInterval);
         yield return ("founding-delay", FoundingDelay);
+        yield return ("merge-interval", MergeInterval);
         yield return ("snapshot-timeout", SnapshotTimeout);
         yield return ("leave-timeout", LeaveTimeout);
         yield return ("ask-timeout", AskTimeout);

@@ -41,6 +41,7 @@ public sealed partial class GroupMember
     /// <summary>The application's answer to <see cref="TakeSnapshot"/>.</summary>
     public void ProvideSnapshot(long viewId, ReadOnlyMemory<byte> snapshot)
     {
+        if (ProvideMergeSnapshot(viewId, snapshot)) return;
         if (_welcome is null || _welcome.View.Id != viewId || _welcome.Snapshot is not null) return;
         _welcome.Snapshot = snapshot;
         _welcome.RetryAtMs = _now;
@@ -50,6 +51,7 @@ public sealed partial class GroupMember
 
     private ImmutableArray<MemberId> DesiredMembers()
     {
+        if (_mergeTarget is not null) return []; // closing this view to merge into another group (GroupMember.Merge.cs)
         var members = View.Members.Where(m => !_removed.Contains(m) && !_leaving.Contains(m)).ToList();
         members.AddRange(_pendingJoins.Where(j => !_removed.Contains(j) && !members.Contains(j)));
         return [.. members];
@@ -176,7 +178,7 @@ public sealed partial class GroupMember
         FlushDecision decision;
         try
         {
-            decision = adopted?.Prepared ?? Decide(c.Reports, c.NewMembers);
+            decision = adopted?.Prepared ?? WithMerge(Decide(c.Reports, c.NewMembers));
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
         {
@@ -290,6 +292,11 @@ public sealed partial class GroupMember
         _viewChanges++;
         if (d.NewMembers.IsEmpty)
         {
+            if (d.MergeTarget is { } target && !_leaving.Contains(Self))
+            {
+                StopForMerge(target);
+                return;
+            }
             Stop(_leaving.Contains(Self) ? StopReason.Left : StopReason.ExcludedFromView, $"Every member left: the group ends with view {View.Id}.");
             return;
         }
@@ -305,9 +312,10 @@ public sealed partial class GroupMember
         _welcome = null;
         if (joined.Length > 0)
         {
-            _welcome = new WelcomeDuty(next, joined);
+            _welcome = new WelcomeDuty(next, joined) { Merged = d.Merged };
             _effects.Add(new TakeSnapshot(next.Id));
         }
+        DeliverMergedSides(d, next.Id);
         Install(next, joined, left);
     }
 
@@ -378,7 +386,7 @@ public sealed partial class GroupMember
         var sender = View.Members.FirstOrDefault(m => !w.Joined.Contains(m) && !_removed.Contains(m));
         if (sender != Self) return;
         foreach (var joiner in w.Pending)
-            _effects.Add(new Send(joiner, new Welcome(w.View.Id, w.View.Members, w.Joined, snapshot)));
+            _effects.Add(new Send(joiner, new Welcome(w.View.Id, w.View.Members, w.Joined, snapshot) { Merged = w.Merged }));
         w.RetryBackoffMs = Math.Min(Math.Max(w.RetryBackoffMs * 2, Settings.TotalRetryDelayMs), Settings.NakMaxDelayMs);
         w.RetryAtMs = _now + w.RetryBackoffMs;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Membership;
 
 namespace ActorCausal.Protocol;
@@ -57,6 +58,12 @@ public sealed partial class GroupMember
     private void JoinTick()
     {
         if (_phase != MemberPhase.Joining || !_nodeUp) return;
+        if (_merge is { Fallback: false } mj)
+        {
+            MergeJoinTick(mj);
+            if (!mj.Fallback) return;
+        }
+        else if (_merge is { } offering) MergeJoinTick(offering);
         if (_now >= _nextAnnounceAt)
         {
             _effects.Add(new AnnounceJoin());
@@ -69,7 +76,7 @@ public sealed partial class GroupMember
 
     private void Found()
     {
-        var view = new GroupView(1, [Self]);
+        var view = new GroupView(MergeRules.FoundingViewId(Self), [Self]);
         var announcers = _announcers.Keys.ToList();
         _announcers.Clear();
         Install(view, [Self], ImmutableArray<MemberId>.Empty);

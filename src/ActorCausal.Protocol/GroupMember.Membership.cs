@@ -93,7 +93,7 @@ public sealed partial class GroupMember
     /// <summary><paramref name="member"/> started the group on a node that is Up and asks to be admitted.</summary>
     public void JoinRequested(MemberId member)
     {
-        if (_phase == MemberPhase.Stopped || member == Self || _removed.Contains(member) || _downed.Contains(member)) return;
+        if (_phase == MemberPhase.Stopped || member == Self || _removed.Contains(member) || _downed.Contains(member) || _mergedAway.Contains(member)) return;
         if (View.Contains(member) || _pendingJoins.Contains(member)) return;
         // A new incarnation at an address does not remove the old one: on the same node it is a member that left and
         // joins again (the old one may still be finishing its leave), and a restarted node's old incarnation is downed
@@ -184,10 +184,11 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome ReceiveWhileJoining(MemberId from, ProtocolMessage message)
     {
+        if (_merge is not null && RepairMissedCommit(from, message)) return ReceiveOutcome.Duplicate;
         if (message is Welcome welcome)
         {
             if (!welcome.Members.Contains(Self)) return Reject(from, RejectReason.Malformed, $"Welcome to view {welcome.ViewId} does not list {Self}.");
-            _effects.Add(new LoadSnapshot(welcome.ViewId, welcome.Snapshot));
+            AddWelcomeSnapshots(welcome);
             var view = new GroupView(welcome.ViewId, welcome.Members);
             Install(view, welcome.Joined, ImmutableArray<MemberId>.Empty);
             return ReceiveOutcome.Accepted;

@@ -29,6 +29,7 @@ public sealed partial class GroupMember
         FlushTick();
         RequestLeaveIfDue();
         SendWelcomesIfDue();
+        MergeTick();
     }
 
     /// <summary>Learns from a peer's delivered vector (piggy-backed or gossiped) for stability.</summary>

@@ -45,6 +45,9 @@ public sealed record GroupMemberSettings
     /// </summary>
     public long SafeAckDelayMs { get; init; }
 
+    /// <summary>A group's coordinator probes every Up node outside its view this often, to find another group of the same name and merge.</summary>
+    public long MergeIntervalMs { get; init; } = 2_000;
+
     /// <summary>Deliberately broken behaviour, for tests that show the checker catches it. Never set in production.</summary>
     internal ProtocolFaults Faults { get; init; } = ProtocolFaults.None;
 
@@ -67,6 +70,7 @@ public sealed record GroupMemberSettings
         if (JoinRetryIntervalMs <= 0 || FoundingDelayMs <= 0)
             throw new ArgumentOutOfRangeException(nameof(FoundingDelayMs), "Join retry interval and founding delay must be positive.");
         if (SafeAckDelayMs < 0) throw new ArgumentOutOfRangeException(nameof(SafeAckDelayMs), SafeAckDelayMs, "Must be zero or positive.");
+        if (MergeIntervalMs <= 0) throw new ArgumentOutOfRangeException(nameof(MergeIntervalMs), MergeIntervalMs, "Must be positive.");
         if (DependencyIndexCapacity <= 0) throw new ArgumentOutOfRangeException(nameof(DependencyIndexCapacity), DependencyIndexCapacity, "Must be positive.");
     }
 }

@@ -56,6 +56,12 @@ public static class Cli
             DefaultValueFactory = _ => 0,
         };
 
+        var founders = new Option<int>("--founders")
+        {
+            Description = "Also run this many start-up schedules of concurrent founders (lost and delayed announcements, start-up partitions) that must end merged in one view per group name; printed before the main run.",
+            DefaultValueFactory = _ => 0,
+        };
+        AtLeast(founders, 0);
         Positive(schedules);
         Positive(members);
         Positive(parallelism);
@@ -69,7 +75,7 @@ public static class Cli
 
         var root = new RootCommand("Deterministic network simulation of ActorCausal groups, checked against the design's invariants.")
         {
-            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism, faults, uniformTotal, safe, trace,
+            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism, faults, uniformTotal, safe, trace, founders,
         };
         root.SetAction(parse =>
         {
@@ -105,7 +111,11 @@ public static class Cli
                 UniformTotalOrder = parse.GetValue(uniformTotal),
                 SafeFraction = parse.GetValue(safe),
             };
-            return Execute(options, parse.GetValue(seed), parse.GetValue(schedules), parse.GetValue(parallelism), output, GroupMemberAdapter.Factory, parse.GetValue(trace), GroupMemberAdapter.JoinerFactory);
+            var founderViolations = parse.GetValue(founders) > 0
+                ? Founding.FoundersCli.Execute(parse.GetValue(seed), parse.GetValue(founders), parse.GetValue(parallelism), output)
+                : 0;
+            var code = Execute(options, parse.GetValue(seed), parse.GetValue(schedules), parse.GetValue(parallelism), output, GroupMemberAdapter.Factory, parse.GetValue(trace), GroupMemberAdapter.JoinerFactory);
+            return founderViolations > 0 ? 1 : code;
         });
 
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });

@@ -42,6 +42,8 @@ public sealed record CausalGroupsSettings
     public TimeSpan JoinRetryInterval { get; init; } = TimeSpan.FromMilliseconds(300);
     /// <summary><c>founding-delay</c>: how long the oldest node waits for an answer before it founds the group.</summary>
     public TimeSpan FoundingDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary><c>merge-interval</c>: how often a group's coordinator probes the Up nodes outside its view for another group of the same name to merge with.</summary>
+    public TimeSpan MergeInterval { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary><c>snapshot-timeout</c>: how long a member waits for a snapshot for a joiner before it sends an empty one.</summary>
     public TimeSpan SnapshotTimeout { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary><c>leave-timeout</c>: how long a leave waits for a view without this member.</summary>
@@ -85,6 +87,7 @@ public sealed record CausalGroupsSettings
             TickInterval = Positive(config, "tick-interval"),
             JoinRetryInterval = Positive(config, "join-retry-interval"),
             FoundingDelay = Positive(config, "founding-delay"),
+            MergeInterval = Positive(config, "merge-interval"),
             SnapshotTimeout = Positive(config, "snapshot-timeout"),
             LeaveTimeout = Positive(config, "leave-timeout"),
             AskTimeout = Positive(config, "ask-timeout"),

@@ -162,3 +162,14 @@ public sealed record SnapshotResponse(long ViewId, ReadOnlyMemory<byte> Snapshot
 /// <see cref="ViewChanged"/>.
 /// </summary>
 public sealed record InstallSnapshot(string Group, long ViewId, ReadOnlyMemory<byte> Snapshot) : IGroupEvent;
+
+/// <summary>
+/// Two groups of this name that formed apart (a partition at start-up, lost announcements) became one: merge
+/// <see cref="Snapshot"/>, the application state of the other side at the end of its view <see cref="OtherSide"/>, into
+/// this member's state. It is not a replacement: the subscriber keeps what it delivered and adds what the other side
+/// delivered (the state a <see cref="SnapshotRequest"/> answer holds there). Sent after every delivery of the view
+/// before <see cref="ViewId"/> and before the <see cref="ViewChanged"/> of <see cref="ViewId"/>, at every member of the
+/// merged group that was not on that side: the members that were already in the group get the joining side's state, the
+/// members of the joining side get the group's state. Deliveries from <see cref="ViewId"/> on are in the merged group.
+/// </summary>
+public sealed record GroupsMerged(string Group, long ViewId, GroupView OtherSide, ReadOnlyMemory<byte> Snapshot) : IGroupEvent;

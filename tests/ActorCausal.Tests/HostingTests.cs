@@ -72,7 +72,7 @@ public sealed class HostingTests
         var everything = new CausalGroupsOptions
         {
             GuardianName = "g", TickInterval = TimeSpan.FromMilliseconds(1), JoinRetryInterval = TimeSpan.FromMilliseconds(1),
-            FoundingDelay = TimeSpan.FromMilliseconds(1), SnapshotTimeout = TimeSpan.FromMilliseconds(1), LeaveTimeout = TimeSpan.FromMilliseconds(1),
+            FoundingDelay = TimeSpan.FromMilliseconds(1), MergeInterval = TimeSpan.FromMilliseconds(1), SnapshotTimeout = TimeSpan.FromMilliseconds(1), LeaveTimeout = TimeSpan.FromMilliseconds(1),
             AskTimeout = TimeSpan.FromMilliseconds(1), VerifyPayloads = true, LogRejectedInputs = false, TotalOrder = TotalOrderMode.TwoStep,
             MaxUnstable = 1, ReceiveWindow = 1, NakInitialDelay = TimeSpan.FromMilliseconds(1), NakMaxDelay = TimeSpan.FromMilliseconds(1),
             TotalRetryDelay = TimeSpan.FromMilliseconds(1), StabilityInterval = TimeSpan.FromMilliseconds(1), IdleGossipInterval = TimeSpan.FromMilliseconds(1),

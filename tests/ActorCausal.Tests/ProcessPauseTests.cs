@@ -42,7 +42,8 @@ public sealed class ProcessPauseTests(ITestOutputHelper output)
         {
             // The seed host founds the group before the others start: concurrent founders that miss each other's
             // announcements (processes that start seconds apart on a loaded machine) would form two groups of one name,
-            // which are not merged yet (docs/protocol.md, Limits).
+            // which merge later (docs/protocol.md, Merging) with new incarnations; this test is about pauses and kills, so
+            // it starts from one group.
             cluster.Start("host0", [.. common, "--order", orders[0], "--port", seedPort.ToString()]);
             await cluster.EventuallyAsync(() => cluster.Hosts[0].ReadLog().Views.Any(), TimeSpan.FromSeconds(60), "the seed host founds the group");
             // The group exists: the others must not found another one even if an answer is late on a loaded machine.

@@ -41,6 +41,8 @@ internal sealed class WelcomeDuty(GroupView view, ImmutableArray<MemberId> joine
     public ImmutableArray<MemberId> Joined { get; } = joined;
     public HashSet<MemberId> Pending { get; } = new(joined);
     public ReadOnlyMemory<byte>? Snapshot { get; set; }
+    /// <summary>Other sides of a merge whose state the joiners get after the group's own (GroupMember.Merge.cs).</summary>
+    public ImmutableArray<MergeSide> Merged { get; init; } = [];
     public long RetryAtMs { get; set; }
     public long RetryBackoffMs { get; set; }
 }

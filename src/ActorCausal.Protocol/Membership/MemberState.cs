@@ -33,4 +33,6 @@ public enum StopReason
     Downed,
     /// <summary>The group installed a view without this member although it never asked to leave.</summary>
     ExcludedFromView,
+    /// <summary>Its group closed its last view to merge into another group of the same name; a new incarnation joins that group.</summary>
+    Merged,
 }

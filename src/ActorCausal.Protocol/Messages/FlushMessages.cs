@@ -41,7 +41,14 @@ public sealed record FlushDecision(
     ImmutableArray<MemberId> NewMembers,
     ImmutableArray<long> Cut,
     ImmutableArray<DataMessage> Messages,
-    ImmutableArray<KnownFinal> TotalOrder) : ProtocolMessage(ViewId);
+    ImmutableArray<KnownFinal> TotalOrder) : ProtocolMessage(ViewId)
+{
+    /// <summary>Set when the view closes to merge into this other group: <see cref="NewMembers"/> is then empty and every member rejoins there.</summary>
+    public GroupView? MergeTarget { get; init; }
+
+    /// <summary>Other groups of this name whose first members this view change admits: every member merges each one's state before the new view.</summary>
+    public ImmutableArray<MergeSide> Merged { get; init; } = [];
+}
 
 /// <summary>Coordinator to survivors: stop sending, report what you hold.</summary>
 public sealed record FlushRequest(long ViewId, FlushRound Round, ImmutableArray<MemberId> NewMembers) : ProtocolMessage(ViewId);
@@ -74,7 +81,11 @@ public sealed record FlushPrepareAck(long ViewId, FlushRound Round) : ProtocolMe
 public sealed record FlushCommit(long ViewId, FlushRound Round, FlushDecision Decision) : ProtocolMessage(ViewId);
 
 /// <summary>To a joiner: its first view and the application state at the view boundary.</summary>
-public sealed record Welcome(long ViewId, ImmutableArray<MemberId> Members, ImmutableArray<MemberId> Joined, ReadOnlyMemory<byte> Snapshot) : ProtocolMessage(ViewId);
+public sealed record Welcome(long ViewId, ImmutableArray<MemberId> Members, ImmutableArray<MemberId> Joined, ReadOnlyMemory<byte> Snapshot) : ProtocolMessage(ViewId)
+{
+    /// <summary>Other sides merged in this view change (<see cref="FlushDecision.Merged"/>): merged after loading <see cref="Snapshot"/>.</summary>
+    public ImmutableArray<MergeSide> Merged { get; init; } = [];
+}
 
 /// <summary>A member asks the coordinator to be left out of the next view.</summary>
 public sealed record LeaveRequest(long ViewId) : ProtocolMessage(ViewId);

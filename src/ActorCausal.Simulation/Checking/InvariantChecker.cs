@@ -19,6 +19,12 @@ public sealed record CheckerOptions
     /// uniform agreement (docs/protocol.md, Limits).
     /// </summary>
     public bool UniformTotalOrder { get; init; }
+
+    /// <summary>
+    /// The run ended with a settled cluster and the histories hold every group of the name: require one view per group
+    /// name (<see cref="Checks.OneViewPerNameCheck"/>). Off by default (hand-built histories and runs cut short are not stable).
+    /// </summary>
+    public bool OneViewPerNameOnceStable { get; init; }
 }
 
 /// <summary>
@@ -71,6 +77,8 @@ public sealed class InvariantChecker
         new StableAtEndCheck(),
         new LivenessAtEndCheck(),
         new UniformAgreementCheck(),
+        new MergeClosingViewCheck(),
+        new OneViewPerNameCheck(),
     ];
 
     private readonly HistoryIndex _index;

@@ -53,6 +53,12 @@ public enum ViolationKind
     /// members, correct or not, delivered two safe total-order messages in opposite orders.
     /// </summary>
     UniformAgreement,
+    /// <summary>Once the cluster is stable, the live members of one group name are not all in one view that holds exactly them (a split that never merged).</summary>
+    OneViewPerName,
+    /// <summary>Members of a group that closed its view to merge delivered different sets of that view's messages.</summary>
+    MergeVirtualSynchrony,
+    /// <summary>After a merge, a member's application state lacks a message that a member of either side delivered.</summary>
+    MergeLostState,
 }
 
 /// <summary>One broken invariant: which, at which member, and the messages involved (the earlier one first where there is an order).</summary>

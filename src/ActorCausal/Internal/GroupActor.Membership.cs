@@ -19,12 +19,13 @@ namespace ActorCausal.Internal;
 // carries its AnnounceJoin as a JoinRequest to the group actor of every other Up node and its AckJoin as a JoinAck, and
 // feeds what arrives back (Announced, with whether the joiner's node is older than this one by Akka's age order, once
 // the joiner's node is Up here with that uid; JoinAcknowledged). Two founders need announcements lost for longer than
-// founding-delay; the two groups of one name then do not merge (docs/protocol.md, Limits).
+// founding-delay; the two groups of one name then merge (GroupActor.Merge.cs, docs/protocol.md "Merging").
 internal sealed partial class GroupActor
 {
     private readonly Cluster _cluster;
     private readonly Address _selfAddress;
-    private readonly MemberId _self;
+    /// <summary>This node's member of the group; a merge (GroupActor.Merge.cs) moves it to a new incarnation.</summary>
+    private MemberId _self;
     private readonly Dictionary<Address, Member> _up = new();
     /// <summary>Members heard of (views, join requests), to apply node-level cluster events to; pruned when their node is removed.</summary>
     private readonly HashSet<MemberId> _known = new();
@@ -50,7 +51,8 @@ internal sealed partial class GroupActor
             case ClusterEvent.MemberUp up:
                 _up[up.Member.Address] = up.Member;
                 if (IsSelf(up.Member)) OnSelfUp(up.Member);
-                else if (_state == GroupActorState.Joining) Announce(up.Member);
+                // A merging incarnation offers itself to the group it merges into instead (GroupMember.Merge.cs).
+                else if (_state == GroupActorState.Joining && !_member.IsMergeJoining) Announce(up.Member);
                 break;
             case ClusterEvent.MemberLeft or ClusterEvent.MemberExited:
             {

@@ -69,6 +69,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         {
             JoinRetryIntervalMs = Math.Max(1, (long)settings.JoinRetryInterval.TotalMilliseconds),
             FoundingDelayMs = Math.Max(1, (long)settings.FoundingDelay.TotalMilliseconds),
+            MergeIntervalMs = Math.Max(1, (long)settings.MergeInterval.TotalMilliseconds),
         };
         _member = GroupMember.Joining(_self, _protocolSettings, _clock.NowMs);
         _view = _member.View;
@@ -163,6 +164,9 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case JoinAck ack:
                 OnJoinAck(ack);
                 break;
+            case GroupProbe probe:
+                OnProbe(probe);
+                break;
             case JoinTimer:
                 OnJoinTimer();
                 break;
@@ -248,7 +252,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         if (request.Payload is null) return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, "The payload is null.");
         if (_state == GroupActorState.Stopped)
             return BroadcastReply.Refused(_group, RefusalReason.Stopped, $"This member stopped ({_stopped?.Reason}): {_stopped?.Detail}");
-        if (_state != GroupActorState.Member)
+        if (_state != GroupActorState.Member && !_member.IsMergeJoining)
             return BroadcastReply.Refused(_group, RefusalReason.NotAMember,
                 _state == GroupActorState.WaitingForClusterUp ? "This node is not Up in the cluster yet." : "This node has not been admitted to the group yet.");
         var deps = request.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : request.DependsOn;
@@ -405,8 +409,20 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 case HeldBroadcastSent held:
                     _subscriber.Tell(new BroadcastReleased(_group, held.Ticket, held.Id));
                     break;
+                case P.Stopped { Reason: StopReason.Merged } merged:
+                    _log.Info("Group {0}: {1}", _group, merged.Detail); // the next incarnation (MergingInto) goes on
+                    break;
                 case P.Stopped stopped:
                     OnProtocolStopped(stopped);
+                    break;
+                case ProbeOtherNodes probe:
+                    ProbeOthers(probe.Probe);
+                    break;
+                case MergingInto into:
+                    StartMergingIncarnation(into.Handover);
+                    break;
+                case P.MergeSnapshot merge:
+                    if (!_options.Stateless) _subscriber.Tell(new GroupsMerged(_group, merge.ViewId, merge.Side.View, merge.Side.Snapshot));
                     break;
                 default:
                     _log.Warning("Group {0}: unknown protocol effect {1}.", _group, effect.GetType().Name);

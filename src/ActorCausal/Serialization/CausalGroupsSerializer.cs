@@ -36,6 +36,12 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     internal const string WelcomeManifest = "W";
     internal const string LeaveRequestManifest = "L";
     internal const string ChunkManifest = "C";
+    internal const string MergeProbeManifest = "MP";
+    internal const string GroupProbeManifest = "GP";
+    internal const string MergeRequestManifest = "MQ";
+    internal const string MergeAcceptManifest = "MA";
+    internal const string MergeOfferManifest = "MO";
+    internal const string WelcomeDeclinedManifest = "WD";
 
     private readonly ProtoMapping _mapping;
 
@@ -69,6 +75,12 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         Welcome => WelcomeManifest,
         LeaveRequest => LeaveRequestManifest,
         GroupChunk => ChunkManifest,
+        GroupProbe => GroupProbeManifest,
+        MergeProbe => MergeProbeManifest,
+        MergeRequest => MergeRequestManifest,
+        MergeAccept => MergeAcceptManifest,
+        MergeOffer => MergeOfferManifest,
+        WelcomeDeclined => WelcomeDeclinedManifest,
         _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
     };
 
@@ -83,6 +95,7 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
             From = ProtoMapping.ToProto(c.From), Transfer = c.Transfer, Index = c.Index, Count = c.Count, TotalBytes = c.TotalBytes,
             Manifest = c.Manifest, Data = UnsafeByteOperations.UnsafeWrap(c.Data),
         }.ToByteArray(),
+        GroupProbe p => new W.GroupProbe { From = ProtoMapping.ToProto(p.From), Probe = (W.MergeProbe)_mapping.ToProtoSingle(p.Probe) }.ToByteArray(),
         ProtocolMessage m => _mapping.ToProtoSingle(m).ToByteArray(),
         _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}."),
     };
@@ -113,6 +126,12 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
                 WelcomeManifest => _mapping.FromProto(new W.ProtocolMessage { Welcome = W.Welcome.Parser.ParseFrom(bytes) }),
                 LeaveRequestManifest => _mapping.FromProto(new W.ProtocolMessage { LeaveRequest = W.LeaveRequest.Parser.ParseFrom(bytes) }),
                 ChunkManifest => ParseChunk(bytes),
+                GroupProbeManifest => ParseProbe(bytes),
+                MergeProbeManifest => _mapping.FromProto(new W.ProtocolMessage { MergeProbe = W.MergeProbe.Parser.ParseFrom(bytes) }),
+                MergeRequestManifest => _mapping.FromProto(new W.ProtocolMessage { MergeRequest = W.MergeRequest.Parser.ParseFrom(bytes) }),
+                MergeAcceptManifest => _mapping.FromProto(new W.ProtocolMessage { MergeAccept = W.MergeAccept.Parser.ParseFrom(bytes) }),
+                MergeOfferManifest => _mapping.FromProto(new W.ProtocolMessage { MergeOffer = W.MergeOffer.Parser.ParseFrom(bytes) }),
+                WelcomeDeclinedManifest => _mapping.FromProto(new W.ProtocolMessage { WelcomeDeclined = W.WelcomeDeclined.Parser.ParseFrom(bytes) }),
                 _ => throw new WireFormatException($"unknown manifest '{manifest}'"),
             };
         }
@@ -130,6 +149,13 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         return new JoinAck(_mapping.FromProto(Required(w.Member, "JoinAck.member")), w.ViewId);
     }
 
+    private GroupProbe ParseProbe(byte[] bytes)
+    {
+        var w = W.GroupProbe.Parser.ParseFrom(bytes);
+        var probe = (MergeProbe)_mapping.FromProto(new W.ProtocolMessage { MergeProbe = Required(w.Probe, "GroupProbe.probe") });
+        return new GroupProbe(_mapping.FromProto(Required(w.From, "GroupProbe.from")), probe);
+    }
+
     private GroupChunk ParseChunk(byte[] bytes)
     {
         var w = W.GroupChunk.Parser.ParseFrom(bytes);
@@ -144,7 +170,8 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     /// <summary>The manifests of single protocol messages (what a <see cref="GroupChunk"/> may carry).</summary>
     internal static bool IsProtocolMessageManifest(string manifest) => manifest is DataManifest or NakManifest or GossipManifest or ProposalManifest
         or ProposalBatchManifest or FinalManifest or FlushRequestManifest or FlushReportManifest or FlushPrepareManifest or FlushPrepareAckManifest
-        or FlushCommitManifest or FlushDecisionManifest or WelcomeManifest or LeaveRequestManifest;
+        or FlushCommitManifest or FlushDecisionManifest or WelcomeManifest or LeaveRequestManifest
+        or MergeProbeManifest or MergeRequestManifest or MergeAcceptManifest or MergeOfferManifest or WelcomeDeclinedManifest;
 
     private static T Required<T>(T? value, string field) where T : class =>
         value ?? throw new WireFormatException($"Required field {field} is missing.");

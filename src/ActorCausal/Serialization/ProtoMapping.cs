@@ -49,6 +49,11 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         Welcome m => new W.ProtocolMessage { Welcome = ToProto(m) },
         LeaveRequest m => new W.ProtocolMessage { LeaveRequest = ToProto(m) },
         FlushDecision m => new W.ProtocolMessage { FlushDecision = ToProto(m) },
+        MergeProbe m => new W.ProtocolMessage { MergeProbe = new W.MergeProbe { View = ToProto(m.View) } },
+        MergeRequest m => new W.ProtocolMessage { MergeRequest = new W.MergeRequest { View = ToProto(m.View) } },
+        MergeAccept m => new W.ProtocolMessage { MergeAccept = new W.MergeAccept { View = ToProto(m.View) } },
+        MergeOffer m => new W.ProtocolMessage { MergeOffer = ToProto(m) },
+        WelcomeDeclined m => new W.ProtocolMessage { WelcomeDeclined = new W.WelcomeDeclined { View = ToProto(m.View) } },
         _ => throw new ArgumentException($"ActorCausal has no wire form for {message.GetType().FullName}.", nameof(message)),
     };
 
@@ -69,6 +74,11 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         Welcome m => ToProto(m),
         LeaveRequest m => ToProto(m),
         FlushDecision m => ToProto(m),
+        MergeProbe m => new W.MergeProbe { View = ToProto(m.View) },
+        MergeRequest m => new W.MergeRequest { View = ToProto(m.View) },
+        MergeAccept m => new W.MergeAccept { View = ToProto(m.View) },
+        MergeOffer m => ToProto(m),
+        WelcomeDeclined m => new W.WelcomeDeclined { View = ToProto(m.View) },
         _ => throw new ArgumentException($"ActorCausal has no wire form for {message.GetType().FullName}.", nameof(message)),
     };
 
@@ -136,9 +146,25 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
 
     private static W.FinalPriority ToProto(FinalPriority m) => new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority) };
 
+    private static W.MergeView ToProto(GroupView view)
+    {
+        var w = new W.MergeView { ViewId = view.Id };
+        foreach (var m in view.Members) w.Members.Add(ToProto(m));
+        return w;
+    }
+
+    private static W.MergeSide ToProto(MergeSide side) => new() { View = ToProto(side.View), Snapshot = UnsafeByteOperations.UnsafeWrap(side.Snapshot) };
+
+    private static W.MergeOffer ToProto(MergeOffer m) => new() { Origin = ToProto(m.View), Snapshot = UnsafeByteOperations.UnsafeWrap(m.Snapshot) };
+
     public W.FlushDecision ToProto(FlushDecision d)
     {
         var w = new W.FlushDecision { ViewId = d.ViewId, NewViewId = d.NewViewId };
+        if (d.MergeTarget is { } target) w.MergeTarget = ToProto(target);
+        if (!d.Merged.IsDefault)
+        {
+            foreach (var side in d.Merged) w.Merged.Add(ToProto(side));
+        }
         foreach (var m in d.NewMembers) w.NewMembers.Add(ToProto(m));
         foreach (var c in d.Cut) w.Cut.Add(c);
         foreach (var m in d.Messages) w.Messages.Add(ToProto(m));
@@ -172,6 +198,10 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
     private static W.Welcome ToProto(Welcome m)
     {
         var w = new W.Welcome { ViewId = m.ViewId, Snapshot = UnsafeByteOperations.UnsafeWrap(m.Snapshot) };
+        if (!m.Merged.IsDefault)
+        {
+            foreach (var side in m.Merged) w.Merged.Add(ToProto(side));
+        }
         foreach (var member in m.Members) w.Members.Add(ToProto(member));
         foreach (var member in m.Joined) w.Joined.Add(ToProto(member));
         return w;
@@ -206,6 +236,11 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         W.ProtocolMessage.KindOneofCase.Welcome => FromProto(w.Welcome),
         W.ProtocolMessage.KindOneofCase.LeaveRequest => FromProto(w.LeaveRequest),
         W.ProtocolMessage.KindOneofCase.FlushDecision => FromProto(w.FlushDecision),
+        W.ProtocolMessage.KindOneofCase.MergeProbe => FromView(w.MergeProbe.View, "MergeProbe", (id, m) => new MergeProbe(id, m)),
+        W.ProtocolMessage.KindOneofCase.MergeRequest => FromView(w.MergeRequest.View, "MergeRequest", (id, m) => new MergeRequest(id, m)),
+        W.ProtocolMessage.KindOneofCase.MergeAccept => FromView(w.MergeAccept.View, "MergeAccept", (id, m) => new MergeAccept(id, m)),
+        W.ProtocolMessage.KindOneofCase.MergeOffer => FromView(w.MergeOffer.Origin, "MergeOffer", (id, m) => new MergeOffer(id, m, w.MergeOffer.Snapshot.Memory)),
+        W.ProtocolMessage.KindOneofCase.WelcomeDeclined => FromView(w.WelcomeDeclined.View, "WelcomeDeclined", (id, m) => new WelcomeDeclined(id, m)),
         _ => throw new WireFormatException("A protocol message without a known kind."),
     };
 
@@ -308,8 +343,30 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         return new FlushDecision(
             ViewId(w.ViewId, "FlushDecision"), ViewId(w.NewViewId, "FlushDecision.new_view_id"),
             Members(w.NewMembers), [.. w.Cut],
-            [.. w.Messages.Select(FromProto)], [.. w.TotalOrder.Select(FromProto)]);
+            [.. w.Messages.Select(FromProto)], [.. w.TotalOrder.Select(FromProto)])
+        {
+            MergeTarget = w.MergeTarget is null ? null : FromProto(w.MergeTarget, "FlushDecision.merge_target"),
+            Merged = Sides(w.Merged, "FlushDecision"),
+        };
     }
+
+    private T FromView<T>(W.MergeView? w, string what, Func<long, ImmutableArray<MemberId>, T> create)
+    {
+        var view = FromProto(Required(w, $"{what}.view"), what);
+        return create(view.Id, view.Members);
+    }
+
+    /// <summary>A view with at least one member, none twice (GroupView's own rules, as wire errors).</summary>
+    private GroupView FromProto(W.MergeView w, string what)
+    {
+        var members = Members(w.Members);
+        if (members.IsEmpty) throw new WireFormatException($"{what} names a view without members.");
+        if (members.Distinct().Count() != members.Length) throw new WireFormatException($"{what} names a view with a member twice.");
+        return new GroupView(ViewId(w.ViewId, what), members);
+    }
+
+    private ImmutableArray<MergeSide> Sides(RepeatedField<W.MergeSide> sides, string what) =>
+        [.. sides.Select(s => new MergeSide(FromProto(Required(s.View, $"{what}.merged.view"), what), s.Snapshot.Memory))];
 
     private ImmutableArray<MemberId> Members(RepeatedField<W.MemberId> members)
     {
@@ -339,7 +396,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
     private Welcome FromProto(W.Welcome w)
     {
         if (w.Members.Count == 0) throw new WireFormatException("A Welcome without members.");
-        return new Welcome(ViewId(w.ViewId, "Welcome"), Members(w.Members), Members(w.Joined), w.Snapshot.Memory);
+        return new Welcome(ViewId(w.ViewId, "Welcome"), Members(w.Members), Members(w.Joined), w.Snapshot.Memory) { Merged = Sides(w.Merged, "Welcome") };
     }
 
     private static LeaveRequest FromProto(W.LeaveRequest w) => new(ViewId(w.ViewId, "LeaveRequest"));

@@ -16,6 +16,12 @@ internal sealed record GroupEnvelope(MemberId From, ImmutableArray<ProtocolMessa
 /// <summary>A group actor waiting to be admitted announces itself to the group actors of the other Up nodes.</summary>
 internal sealed record JoinRequest(MemberId Joiner) : IWireMessage;
 
+/// <summary>
+/// A coordinator's merge probe (GroupActor.Merge.cs) to the group actor of an Up node outside its view. Such a node may
+/// not run the group at all: a probe that finds no actor is a suppressed dead letter (not logged), like any discovery.
+/// </summary>
+internal sealed record GroupProbe(MemberId From, MergeProbe Probe) : IWireMessage, Akka.Event.IDeadLetterSuppression;
+
 /// <summary>A member's answer to a <see cref="JoinRequest"/>: the group exists in view <see cref="ViewId"/>, so the joiner must not found it.</summary>
 internal sealed record JoinAck(MemberId Member, long ViewId) : IWireMessage;
 
