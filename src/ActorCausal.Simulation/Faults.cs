@@ -181,17 +181,20 @@ public abstract record FaultStep(long AtMs);
 /// <summary>Generates a schedule's fault plan from its seed: a few episodes of the enabled kinds at random times.</summary>
 public static class FaultPlanGenerator
 {
-    private static readonly FaultKinds[] Order =
+    /// <summary>Every kind, in the order plans name them, with how it draws its steps for an episode (each fault kind's file says).</summary>
+    private static readonly (FaultKinds Kind, Func<long, DeterministicRandom, IEnumerable<FaultStep>> Draw)[] Kinds =
     [
-        FaultKinds.Crash, FaultKinds.Join, FaultKinds.Leave, FaultKinds.Suspect, FaultKinds.Partition, FaultKinds.Restart,
-        FaultKinds.Pause, FaultKinds.DownAll, FaultKinds.Indirect, FaultKinds.Rejoin,
+        (FaultKinds.Crash, CrashFault.Draw), (FaultKinds.Join, JoinFault.Draw), (FaultKinds.Leave, LeaveFault.Draw),
+        (FaultKinds.Suspect, FalseSuspicionFault.Draw), (FaultKinds.Partition, PartitionFault.Draw), (FaultKinds.Restart, RestartFault.Draw),
+        (FaultKinds.Pause, PauseFault.Draw), (FaultKinds.DownAll, PartitionFault.DrawDownAll), (FaultKinds.Indirect, IndirectFault.Draw),
+        (FaultKinds.Rejoin, RejoinFault.Draw),
     ];
 
     public static IReadOnlyList<FaultStep> Generate(SimulationOptions options, DeterministicRandom random)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
-        var enabled = Order.Where(k => (options.Faults & k) != 0).ToArray();
+        var enabled = Kinds.Select(k => k.Kind).Where(k => (options.Faults & k) != 0).ToArray();
         if (enabled.Length == 0) return Array.Empty<FaultStep>();
 
         // With every kind enabled, each schedule draws its own mix: a random non-empty subset of the kinds.
@@ -210,57 +213,9 @@ public static class FaultPlanGenerator
             var kind = enabled[random.NextInt(enabled.Length)];
             var at = 20 + (long)(random.NextDouble() * (period + 300));
             if (kind is FaultKinds.Partition or FaultKinds.DownAll && partitioned) kind = (options.Faults & FaultKinds.Crash) != 0 ? FaultKinds.Crash : FaultKinds.Suspect;
-            switch (kind)
-            {
-                case FaultKinds.Crash:
-                    steps.Add(RandomCrash(at, random));
-                    break;
-                case FaultKinds.Join:
-                    steps.Add(new JoinFault(at));
-                    if (random.Chance(0.3)) steps.Add(new JoinFault(at + random.NextInt(60)));
-                    break;
-                case FaultKinds.Leave:
-                    steps.Add(new LeaveFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
-                    break;
-                case FaultKinds.Suspect:
-                    steps.Add(new FalseSuspicionFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
-                    break;
-                case FaultKinds.Partition:
-                    partitioned = true;
-                    steps.Add(new PartitionFault(at));
-                    break;
-                case FaultKinds.Restart:
-                    steps.Add(new RestartFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any));
-                    break;
-                case FaultKinds.Pause:
-                    steps.Add(new PauseFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any, (PauseOutcome)random.NextInt(4)));
-                    break;
-                case FaultKinds.DownAll:
-                    partitioned = true;
-                    steps.Add(new PartitionFault(at) { MinorityDownsAll = true });
-                    break;
-                case FaultKinds.Indirect:
-                    steps.Add(new IndirectFault(at));
-                    break;
-                case FaultKinds.Rejoin:
-                    steps.Add(new RejoinFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any, Times: 1 + random.NextInt(4)));
-                    break;
-            }
+            if (kind is FaultKinds.Partition or FaultKinds.DownAll) partitioned = true;
+            steps.AddRange(Kinds.Single(k => k.Kind == kind).Draw(at, random));
         }
         return steps.OrderBy(s => s.AtMs).ToArray();
-    }
-
-    private static CrashFault RandomCrash(long at, DeterministicRandom random)
-    {
-        var victim = random.Chance(0.3) ? MemberRef.Coordinator : MemberRef.Any;
-        var crash = new CrashFault(at, victim) { PartialReceipt = random.Chance(0.4) };
-        var flavour = random.NextInt(6);
-        return flavour switch
-        {
-            3 => crash with { Then = FollowUp.CrashAfterFirstRemoved, ThenMember = random.Chance(0.5) ? MemberRef.Coordinator : MemberRef.NotCoordinator },
-            4 => crash with { Then = FollowUp.CrashWhenFlushing, FlushSteps = random.NextInt(8) },
-            5 => crash with { Then = FollowUp.CrashCoordinatorWhenFlushing, FlushSteps = random.NextInt(8) },
-            _ => crash,
-        };
     }
 }

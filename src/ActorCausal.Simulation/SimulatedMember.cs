@@ -50,7 +50,7 @@ internal class GroupMemberAdapter(GroupMember member) : ISimulatedMember
     public int BufferedMessages => member.BufferedMessages;
 
     public MemberPhase Phase => member.Phase;
-    public void Suspected(MemberId m) => member.Suspected(m);
+    public virtual void Suspected(MemberId m) => member.Suspected(m);
     public void Reachable(MemberId m) => member.Reachable(m);
     public void Removed(MemberId m) => member.Removed(m);
     public virtual void Downed(MemberId m) => member.Downed(m);

@@ -124,9 +124,7 @@ internal sealed partial class Simulator
                 DoCrash(_crashSpecs[e.PlanIndex]);
                 break;
             case EventKind.Heal:
-                _net.Heal();
-                _partitionActive = false;
-                Log(new PartitionHealed());
+                HealPartition();
                 break;
             case EventKind.Exit:
                 DoExit(e.Member);

@@ -30,6 +30,21 @@ public sealed record CrashFault(long AtMs, int Member = MemberRef.Any) : FaultSt
     public int ThenMember { get; init; } = MemberRef.NotCoordinator;
     /// <summary>For the mid-flush follow-ups: the victim's events processed while flushing before it crashes (0: at once).</summary>
     public int FlushSteps { get; init; }
+
+    /// <summary>The generator's crash episode: of the coordinator 30% of the time, partial receipt 40%, a follow-up half the time.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random)
+    {
+        var victim = random.Chance(0.3) ? MemberRef.Coordinator : MemberRef.Any;
+        var crash = new CrashFault(at, victim) { PartialReceipt = random.Chance(0.4) };
+        var flavour = random.NextInt(6);
+        yield return flavour switch
+        {
+            3 => crash with { Then = FollowUp.CrashAfterFirstRemoved, ThenMember = random.Chance(0.5) ? MemberRef.Coordinator : MemberRef.NotCoordinator },
+            4 => crash with { Then = FollowUp.CrashWhenFlushing, FlushSteps = random.NextInt(8) },
+            5 => crash with { Then = FollowUp.CrashCoordinatorWhenFlushing, FlushSteps = random.NextInt(8) },
+            _ => crash,
+        };
+    }
 }
 
 // A crash: the member processes nothing more, each link from it keeps what arrives within a random grace, and the

@@ -6,6 +6,9 @@ namespace ActorCausal.Simulation;
 public sealed record FalseSuspicionFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs)
 {
     public ImmutableArray<int>? Observers { get; init; }
+
+    /// <summary>The generator's suspicion episode: of the coordinator 25% of the time.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random) => [new FalseSuspicionFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any)];
 }
 
 // A false suspicion: some members suspect one for less than the stable-after, then see it reachable: no removal.

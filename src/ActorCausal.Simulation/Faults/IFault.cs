@@ -9,8 +9,9 @@ namespace ActorCausal.Simulation;
 //    (add a new stream rather than new draws on an old one, so that older seeds keep their schedules).
 // 3. Record what happened as a typed FaultEvent (Faults/FaultEvents.cs) with Log(...), never as free text; tests match
 //    the events. Record what a check must judge as history events or RunFacts, never as violations.
-// 4. Register the class in Simulator.InitFaults (_faults), add a FaultKinds flag, its CLI name (FaultKindsText) and its
-//    case in FaultPlanGenerator.
+// 4. For generated plans: a static Draw(at, random) on the record (the steps of one episode), a FaultKinds flag, its CLI
+//    name (FaultKindsText.Names) and a row in FaultPlanGenerator.Kinds (append; reordering changes every seed's plan).
+// 5. Register the handler in Simulator.InitFaults (_faults).
 
 /// <summary>What a fault step's attempt came to: done, try again later (while it would break the majority), or never.</summary>
 internal enum StepOutcome { Done, Retry, Skip }

@@ -5,7 +5,11 @@ namespace ActorCausal.Simulation;
 /// both ways while both still reach everyone else. The resolver's leader (or, half the time, one of the two) decides
 /// <c>DownIndirectlyConnected</c> and downs both.
 /// </summary>
-public sealed record IndirectFault(long AtMs, int First = MemberRef.Any, int Second = MemberRef.Any) : FaultStep(AtMs);
+public sealed record IndirectFault(long AtMs, int First = MemberRef.Any, int Second = MemberRef.Any) : FaultStep(AtMs)
+{
+    /// <summary>The generator's indirect episode: any pair.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random) => [new IndirectFault(at)];
+}
 
 // Indirectly connected members, as Akka's split-brain resolver handles them (DowningStrategy.IndirectlyConnected): the
 // link between x and y breaks both ways while both reach everyone else. x records y unreachable and y records x, so both

@@ -1,7 +1,16 @@
 namespace ActorCausal.Simulation;
 
 /// <summary>A new member (next free address, incarnation 1) starts outside the group; every live member sees its join request.</summary>
-public sealed record JoinFault(long AtMs) : FaultStep(AtMs);
+public sealed record JoinFault(long AtMs) : FaultStep(AtMs)
+{
+    /// <summary>The generator's join episode: one joiner, and 30% of the time a second within 60 ms.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random)
+    {
+        var steps = new List<FaultStep> { new JoinFault(at) };
+        if (random.Chance(0.3)) steps.Add(new JoinFault(at + random.NextInt(60)));
+        return steps;
+    }
+}
 
 // A join: a new member at the next free address starts outside the group and asks to join (DoJoin).
 internal sealed partial class Simulator

@@ -1,7 +1,11 @@
 namespace ActorCausal.Simulation;
 
 /// <summary><see cref="Member"/> leaves the group gracefully.</summary>
-public sealed record LeaveFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs);
+public sealed record LeaveFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs)
+{
+    /// <summary>The generator's leave episode: the coordinator 25% of the time.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random) => [new LeaveFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any)];
+}
 
 // A graceful leave (DoLeave); half the time the node then shuts down and the others see it removed.
 internal sealed partial class Simulator

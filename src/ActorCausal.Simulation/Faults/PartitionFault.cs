@@ -14,6 +14,12 @@ public sealed record PartitionFault(long AtMs) : FaultStep(AtMs)
     public int MinoritySize { get; init; }
     /// <summary>The minority's resolvers see instability and each downs every node it knows, peers first, itself last (DownAll).</summary>
     public bool MinorityDownsAll { get; init; }
+
+    /// <summary>The generator's partition episode: a random minority.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random) => [new PartitionFault(at)];
+
+    /// <summary>The generator's down-all episode: a partition whose minority downs all.</summary>
+    internal static IEnumerable<FaultStep> DrawDownAll(long at, DeterministicRandom random) => [new PartitionFault(at) { MinorityDownsAll = true }];
 }
 
 // A partition: links across the split drop everything; each side suspects the other; the majority downs and then
@@ -145,5 +151,13 @@ internal sealed partial class Simulator
             var heard = t + _resolver.NextInt(1, Math.Max(1, Timing.SpreadMs));
             foreach (var x in minority) ScheduleNotify(heard, a, NotifyKind.Downed, x);
         }
+    }
+
+    /// <summary>The links of the split heal; fault steps held back while it lasted may run again.</summary>
+    private void HealPartition()
+    {
+        _net.Heal();
+        _partitionActive = false;
+        Log(new PartitionHealed());
     }
 }

@@ -21,7 +21,12 @@ public enum PauseOutcome
 /// <see cref="Member"/>'s process stops (SIGSTOP) at <see cref="FaultStep.AtMs"/>: it processes nothing, what is sent to it
 /// waits in its socket buffers, and it resumes (SIGCONT) later with <see cref="Outcome"/>.
 /// </summary>
-public sealed record PauseFault(long AtMs, int Member = MemberRef.Any, PauseOutcome Outcome = PauseOutcome.KeepMajority) : FaultStep(AtMs);
+public sealed record PauseFault(long AtMs, int Member = MemberRef.Any, PauseOutcome Outcome = PauseOutcome.KeepMajority) : FaultStep(AtMs)
+{
+    /// <summary>The generator's pause episode: of the coordinator 25% of the time, each outcome equally likely.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random) =>
+        [new PauseFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any, (PauseOutcome)random.NextInt(4))];
+}
 
 // A paused process (SIGSTOP, a long GC, a starved VM), as Akka.Cluster sees it. While paused it processes nothing and
 // what reaches it waits in its socket buffers. A short pause heals like a false suspicion (both sides). A long one: the

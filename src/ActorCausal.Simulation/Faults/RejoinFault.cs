@@ -4,7 +4,12 @@ namespace ActorCausal.Simulation;
 /// <see cref="Member"/> leaves the group and its address joins again at once, as a new incarnation of the group member
 /// (before the leave has finished), <see cref="Times"/> times in a row, each round <see cref="GapMs"/> after the last.
 /// </summary>
-public sealed record RejoinFault(long AtMs, int Member = MemberRef.Any, int Times = 1, int GapMs = 0) : FaultStep(AtMs);
+public sealed record RejoinFault(long AtMs, int Member = MemberRef.Any, int Times = 1, int GapMs = 0) : FaultStep(AtMs)
+{
+    /// <summary>The generator's rejoin episode: the coordinator 25% of the time, one to four rounds.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random) =>
+        [new RejoinFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any, Times: 1 + random.NextInt(4))];
+}
 
 // Leave then join again at once, on the same node: the leaver's address starts a new incarnation of the group member
 // that asks to join while the old one is still leaving (the members must not confuse the two; the new incarnation at the

@@ -1,7 +1,11 @@
 namespace ActorCausal.Simulation;
 
 /// <summary><see cref="Member"/> crashes, is removed, and its address comes back as a new incarnation that joins.</summary>
-public sealed record RestartFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs);
+public sealed record RestartFault(long AtMs, int Member = MemberRef.Any) : FaultStep(AtMs)
+{
+    /// <summary>The generator's restart episode: of the coordinator 25% of the time.</summary>
+    internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random) => [new RestartFault(at, random.Chance(0.25) ? MemberRef.Coordinator : MemberRef.Any)];
+}
 
 // A restart: a crash, and once the others removed the old incarnation, a new one at the same address asks to join.
 internal sealed partial class Simulator
