@@ -184,7 +184,6 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome ReceiveWhileJoining(MemberId from, ProtocolMessage message)
     {
-        if (_merge is not null && RepairMissedCommit(from, message)) return ReceiveOutcome.Duplicate;
         if (message is Welcome welcome)
         {
             if (!welcome.Members.Contains(Self)) return Reject(from, RejectReason.Malformed, $"Welcome to view {welcome.ViewId} does not list {Self}.");

@@ -81,6 +81,21 @@ public sealed partial class GroupMember
         _effects.Add(new ProbeOtherNodes(new MergeProbe(View.Id, View.Members)));
     }
 
+    /// <summary>
+    /// What comes from outside this member's group, before the membership checks: merge traffic; a welcome from another
+    /// group (declined); flush traffic of the view this member's previous incarnation closed to merge, whatever its id
+    /// (answered with that commit); the commit this member missed, from the next incarnation of a member of its view.
+    /// Null: an ordinary message.
+    /// </summary>
+    private ReceiveOutcome? ReceiveAcrossGroups(MemberId from, ProtocolMessage message)
+    {
+        if (message is MergeMessage merge && _phase != MemberPhase.Stopped) return ReceiveMerge(from, merge);
+        if (message is Welcome welcome && IsWelcomeFromAnotherGroup(from, welcome)) return DeclineWelcome(welcome);
+        if (_merge is not null && !View.Contains(from) && RepairMissedCommit(from, message)) return ReceiveOutcome.Duplicate;
+        if (message is FlushCommit repair && IsCommitFromSuccessor(from, repair, out var rank)) return OnFlushCommit(from, rank, repair);
+        return null;
+    }
+
     private ReceiveOutcome ReceiveMerge(MemberId from, MergeMessage message)
     {
         if (message.Members.IsDefaultOrEmpty || message.Members.Distinct().Count() != message.Members.Length)

@@ -175,11 +175,7 @@ public sealed partial class GroupMember
     public ReceiveOutcome Receive(MemberId from, ProtocolMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message is MergeMessage merge && _phase != MemberPhase.Stopped) return ReceiveMerge(from, merge);
-        if (message is Welcome welcome && IsWelcomeFromAnotherGroup(from, welcome)) return DeclineWelcome(welcome);
-        // Flush traffic of the view this member's previous incarnation closed to merge, whatever its id: answered with that commit.
-        if (_merge is not null && !View.Contains(from) && RepairMissedCommit(from, message)) return ReceiveOutcome.Duplicate;
-        if (message is FlushCommit repair && IsCommitFromSuccessor(from, repair, out var predecessorRank)) return OnFlushCommit(from, predecessorRank, repair);
+        if (ReceiveAcrossGroups(from, message) is { } handled) return handled; // GroupMember.Merge.cs
         if (_phase == MemberPhase.Stopped)
         {
             // A member that left still answers for the view it closed: survivors may have missed that commit.
@@ -190,12 +186,7 @@ public sealed partial class GroupMember
         var fromRank = View.RankOf(from);
         if (message.ViewId < View.Id) return ReceiveStale(from, fromRank, message);
         if (message.ViewId > View.Id) return ReceiveFuture(from, message);
-        if (fromRank < 0)
-        {
-            // Flush traffic of a view this member's previous incarnation closed to merge (GroupMember.Merge.cs): answered, not refused.
-            if (_merge is not null && RepairMissedCommit(from, message)) return ReceiveOutcome.Duplicate;
-            return Reject(from, RejectReason.NotAMember, $"{from} is not in {View}.");
-        }
+        if (fromRank < 0) return Reject(from, RejectReason.NotAMember, $"{from} is not in {View}.");
         _welcome?.Pending.Remove(from);
         return message switch
         {
