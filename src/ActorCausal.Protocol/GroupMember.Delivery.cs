@@ -175,10 +175,11 @@ public sealed partial class GroupMember
         _ => false,
     };
 
+    private bool CausallyReady(DataMessage m) => Settings.Rules.CausallyReady(this, m);
+
     /// <summary>The BSS condition for entries other than the sender's (FIFO covers the sender's own entry).</summary>
-    private bool CausallyReady(DataMessage m)
+    internal bool CausalPastDelivered(DataMessage m)
     {
-        if ((Settings.Faults & ProtocolFaults.SkipCausalCheck) != 0) return true;
         var clock = m.Clock.AsSpan();
         var delivered = _delivered;
         for (var k = 0; k < clock.Length; k++)

@@ -49,7 +49,7 @@ public sealed partial class GroupMember
         SendWelcomesIfDue();
     }
 
-    private ImmutableArray<MemberId> DesiredMembers()
+    internal ImmutableArray<MemberId> DesiredMembers()
     {
         if (_mergeTarget is not null) return []; // closing this view to merge into another group (GroupMember.Merge.cs)
         var members = View.Members.Where(m => !_removed.Contains(m) && !_leaving.Contains(m)).ToList();
@@ -61,12 +61,12 @@ public sealed partial class GroupMember
     private void CoordinateViewChange()
     {
         if (_phase is not (MemberPhase.Normal or MemberPhase.Flushing)) return;
-        if ((Settings.Faults & ProtocolFaults.InstallWithoutAgreement) != 0)
-        {
-            var wanted = DesiredMembers();
-            if (!wanted.SequenceEqual(View.Members)) ApplyCommit(new FlushCommit(View.Id, default, Decide(new Dictionary<int, FlushReport> { [Rank] = MakeReport(default) }, wanted)));
-            return;
-        }
+        Settings.Rules.ChangeView(this);
+    }
+
+    /// <summary>The coordinator (only) starts or restarts a flush round towards the membership it wants.</summary>
+    internal void ChangeViewByAgreement()
+    {
         if (CoordinatorRank() != Rank) return;
         var desired = DesiredMembers();
         var participants = Enumerable.Range(0, _size).Where(k => !_removed.Contains(View.Members[k])).ToImmutableArray();
@@ -89,20 +89,19 @@ public sealed partial class GroupMember
         _frozen = true;
         _flushReply = null;
         c.Reports[Rank] = MakeReport(round);
-        if ((Settings.Faults & ProtocolFaults.SkipFlush) != 0)
-        {
-            var commit = new FlushCommit(View.Id, round, Decide(new Dictionary<int, FlushReport> { [Rank] = c.Reports[Rank] }, desired));
-            foreach (var k in participants.Where(k => k != Rank)) _effects.Add(new Send(View.Members[k], commit));
-            ApplyCommit(commit);
-            return;
-        }
+        Settings.Rules.CollectReports(this, c);
+    }
+
+    /// <summary>Asks every other participant of <paramref name="c"/> for its report; decides at once if none is needed.</summary>
+    internal void RequestReports(FlushCoordination c)
+    {
         c.RetryAtMs = _now + c.RetryBackoffMs;
-        foreach (var k in participants.Where(k => k != Rank))
-            _effects.Add(new Send(View.Members[k], new FlushRequest(View.Id, round, desired)));
+        foreach (var k in c.Participants.Where(k => k != Rank))
+            _effects.Add(new Send(View.Members[k], new FlushRequest(View.Id, c.Round, c.NewMembers)));
         if (TryDecideFlush() is { } problem) throw new InvalidOperationException($"{Self}: its own flush report gives no decision: {problem}");
     }
 
-    private FlushReport MakeReport(FlushRound round)
+    internal FlushReport MakeReport(FlushRound round)
     {
         var messages = ImmutableArray.CreateBuilder<DataMessage>();
         var finals = ImmutableArray.CreateBuilder<KnownFinal>();
@@ -255,11 +254,11 @@ public sealed partial class GroupMember
     }
 
     /// <summary>The decision rule (<see cref="FlushDecider"/>) over this view.</summary>
-    private FlushDecision Decide(IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers) =>
+    internal FlushDecision Decide(IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers) =>
         FlushDecider.Decide(View.Id, _size, reports, newMembers, _maxAgreed, Self);
 
     /// <summary>Delivers exactly the decided old-view messages, then installs the new view (or stops, if left out).</summary>
-    private void ApplyCommit(FlushCommit commit)
+    internal void ApplyCommit(FlushCommit commit)
     {
         var d = commit.Decision;
         if (_phase is MemberPhase.Stopped or MemberPhase.Joining || d.ViewId != View.Id) return;

@@ -55,9 +55,7 @@ public sealed partial class GroupMember
         DataMessage? Held(int s, long seq) =>
             _logs[s].Get(seq) ?? (s != Rank && decided.TryGetValue(new MessageId(View.Id, s, seq), out var m) ? m : null);
         Func<int, long, bool> known = (k, seq) => seq <= delivered[k] || (delivered[k] >= cut[k] && seq > cut[k]);
-        bool Ready(DataMessage m) =>
-            (m.Order is DeliveryOrder.Causal or DeliveryOrder.Total && (Settings.Faults & ProtocolFaults.SkipCausalCheck) != 0)
-            || FlushDecider.PastMet(m, _size, known);
+        bool Ready(DataMessage m) => Settings.Rules.FlushReady(m, _size, known);
 
         for (var progress = true; progress;)
         {

@@ -108,7 +108,13 @@ public sealed partial class GroupMember
     {
         if (nak.Origin < 0 || nak.Origin >= _size || nak.From < 1 || nak.To < nak.From)
             return Reject(from, RejectReason.Malformed, $"NAK for {nak.Origin}:{nak.From}..{nak.To} does not name messages of {View}.");
-        if ((Settings.Faults & ProtocolFaults.DropRetransmissions) != 0) return ReceiveOutcome.Accepted;
+        Settings.Rules.AnswerNak(this, from, nak);
+        return ReceiveOutcome.Accepted;
+    }
+
+    /// <summary>Sends <paramref name="from"/> what it asked for that this member still holds (with final priorities).</summary>
+    internal void Retransmit(MemberId from, Nak nak)
+    {
         var log = _logs[nak.Origin];
         var to = Math.Min(nak.To, nak.From + Settings.ReceiveWindow);
         for (var seq = Math.Max(nak.From, log.Stable + 1); seq <= to; seq++)
@@ -122,7 +128,6 @@ public sealed partial class GroupMember
                 else if (_total.TryGetValue(m.Id, out var entry) && entry.IsFinal) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, entry.Final)));
             }
         }
-        return ReceiveOutcome.Accepted;
     }
 
     private ReceiveOutcome OnGossip(MemberId from, int fromRank, StabilityGossip gossip)

@@ -60,10 +60,11 @@ public sealed partial class GroupMember
         return h;
     }
 
+    private bool SafeAcknowledged(DataMessage m) => Settings.Rules.SafeAcknowledged(this, m);
+
     /// <summary>Every member of the view holds <paramref name="m"/> (and its final priority): the safe condition.</summary>
-    private bool SafeAcknowledged(DataMessage m)
+    internal bool AllMembersHold(DataMessage m)
     {
-        if ((Settings.Faults & ProtocolFaults.SkipSafeWait) != 0) return true;
         var s = m.Sender;
         if (AdvanceHeld(s) < m.Sequence) return false;
         for (var k = 0; k < _size; k++)

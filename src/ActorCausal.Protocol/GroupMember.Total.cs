@@ -39,24 +39,19 @@ public sealed partial class GroupMember
             entry.OwnProposal = proposal;
             entry.HasOwnProposal = true;
             entry.AddProposal(Rank, proposal);
-            if ((Settings.Faults & ProtocolFaults.DeliverTotalOnProposal) != 0)
-            {
-                entry.IsFinal = true;
-                entry.Final = proposal;
-            }
-            else if (Settings.TotalOrder == TotalOrderMode.TwoStep)
-            {
-                _pendingProposals.Add((-1, new ProposedPriority(m.Id, proposal)));
-            }
-            else if (m.Sender != Rank)
-            {
-                _pendingProposals.Add((m.Sender, new ProposedPriority(m.Id, proposal)));
-            }
+            Settings.Rules.OwnProposalMade(this, entry, m, proposal);
         }
         entry.RetryAtMs = _now + entry.RetryBackoffMs;
         entry.InQueue = true;
         _totalQueue.Add(entry);
         TryDecide(entry);
+    }
+
+    /// <summary>Two-step: everyone hears this member's proposal. Three-step: the sender does (unless it is this member).</summary>
+    internal void ShareProposal(DataMessage m, Priority proposal)
+    {
+        if (Settings.TotalOrder == TotalOrderMode.TwoStep) _pendingProposals.Add((-1, new ProposedPriority(m.Id, proposal)));
+        else if (m.Sender != Rank) _pendingProposals.Add((m.Sender, new ProposedPriority(m.Id, proposal)));
     }
 
     /// <summary>Three-step: the sender decides once it holds every proposal and tells everyone. Two-step: everyone decides.</summary>
@@ -270,9 +265,7 @@ public sealed partial class GroupMember
                 if (k == Rank || entry.HasProposalFrom(k)) continue;
                 if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
                 {
-                    if ((Settings.Faults & ProtocolFaults.DropRetransmissions) != 0) continue;
-                    _retransmitted++;
-                    _effects.Add(new Send(View.Members[k], m));
+                    Settings.Rules.ResendForProposal(this, k, m);
                 }
                 else
                 {
@@ -280,5 +273,12 @@ public sealed partial class GroupMember
                 }
             }
         }
+    }
+
+    /// <summary>Three-step: sends <paramref name="m"/> again to the member of <paramref name="rank"/>, whose proposal is missing.</summary>
+    internal void ResendForProposal(int rank, DataMessage m)
+    {
+        _retransmitted++;
+        _effects.Add(new Send(View.Members[rank], m));
     }
 }

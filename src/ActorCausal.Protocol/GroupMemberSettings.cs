@@ -48,8 +48,8 @@ public sealed record GroupMemberSettings
     /// <summary>A group's coordinator probes every Up node outside its view this often, to find another group of the same name and merge.</summary>
     public long MergeIntervalMs { get; init; } = 2_000;
 
-    /// <summary>Deliberately broken behaviour, for tests that show the checker catches it. Never set in production.</summary>
-    internal ProtocolFaults Faults { get; init; } = ProtocolFaults.None;
+    /// <summary>The protocol's decision points: <see cref="ProtocolRules.Correct"/> except in tests of deliberately broken variants.</summary>
+    internal ProtocolRules Rules { get; init; } = ProtocolRules.Correct;
 
     /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of its range: a count, window, delay or
@@ -73,23 +73,4 @@ public sealed record GroupMemberSettings
         if (MergeIntervalMs <= 0) throw new ArgumentOutOfRangeException(nameof(MergeIntervalMs), MergeIntervalMs, "Must be positive.");
         if (DependencyIndexCapacity <= 0) throw new ArgumentOutOfRangeException(nameof(DependencyIndexCapacity), DependencyIndexCapacity, "Must be positive.");
     }
-}
-
-/// <summary>Broken protocol variants that the invariant checker must catch.</summary>
-[Flags]
-internal enum ProtocolFaults
-{
-    None = 0,
-    /// <summary>Deliver causal messages as soon as they are FIFO-next, ignoring the rest of the clock.</summary>
-    SkipCausalCheck = 1,
-    /// <summary>Deliver a total-order message as soon as this member has proposed for it.</summary>
-    DeliverTotalOnProposal = 2,
-    /// <summary>Answer no NAK.</summary>
-    DropRetransmissions = 4,
-    /// <summary>The coordinator installs the next view from its own state, without collecting the survivors' messages.</summary>
-    SkipFlush = 8,
-    /// <summary>Every member installs the next view on its own as soon as it learns of the change.</summary>
-    InstallWithoutAgreement = 16,
-    /// <summary>Deliver safe messages by their ordering condition alone, without waiting until every member holds them.</summary>
-    SkipSafeWait = 32,
 }

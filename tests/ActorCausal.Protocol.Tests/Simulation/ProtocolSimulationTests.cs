@@ -129,7 +129,7 @@ public class ProtocolSimulationTests
         var options = new SimulationOptions
         {
             Members = 5, Messages = 100, Order = OrderMix.Causal,
-            ProtocolSettings = new GroupMemberSettings { Faults = ProtocolFaults.SkipCausalCheck },
+            ProtocolSettings = new GroupMemberSettings { Rules = BrokenProtocols.SkipCausalCheck },
         };
         var results = RunMany(options, 50);
         Assert.Contains(results, r => r.Violations.Any(v => v.Kind == ViolationKind.Causal));
@@ -141,7 +141,7 @@ public class ProtocolSimulationTests
         var options = new SimulationOptions
         {
             Members = 5, Messages = 100, Order = OrderMix.Total,
-            ProtocolSettings = new GroupMemberSettings { Faults = ProtocolFaults.DeliverTotalOnProposal },
+            ProtocolSettings = new GroupMemberSettings { Rules = BrokenProtocols.DeliverTotalOnProposal },
         };
         var results = RunMany(options, 50);
         Assert.Contains(results, r => r.Violations.Any(v => v.Kind == ViolationKind.Total));
@@ -153,7 +153,7 @@ public class ProtocolSimulationTests
         var options = new SimulationOptions
         {
             Members = 5, Messages = 100, Order = OrderMix.Mixed, Loss = 0.05, QuiescenceTimeoutMs = 10_000,
-            ProtocolSettings = new GroupMemberSettings { Faults = ProtocolFaults.DropRetransmissions },
+            ProtocolSettings = new GroupMemberSettings { Rules = BrokenProtocols.DropRetransmissions },
         };
         var results = RunMany(options, 50);
         Assert.Contains(results, r => !r.Quiescent && r.Violations.Any(v => v.Kind is ViolationKind.Validity or ViolationKind.UnstableBuffers));

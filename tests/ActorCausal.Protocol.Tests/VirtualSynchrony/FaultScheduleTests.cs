@@ -73,7 +73,7 @@ public class FaultScheduleTests
         // delivered by some survivors and not others.
         var options = Options([new CrashFault(300, 1) { PartialReceipt = true, Receivers = [3] }, new CrashFault(900, 4) { PartialReceipt = true, Receivers = [2] }]) with
         {
-            ProtocolSettings = new GroupMemberSettings { Faults = ProtocolFaults.SkipFlush },
+            ProtocolSettings = new GroupMemberSettings { Rules = BrokenProtocols.SkipFlush },
         };
         var results = Enumerable.Range(1, 12).Select(s => SimulationRunner.Run(options, (ulong)s)).ToList();
         var caught = results.Where(r => r.Violations.Any(v => v.Kind is ViolationKind.VirtualSynchrony or ViolationKind.Validity or ViolationKind.Snapshot
@@ -91,7 +91,7 @@ public class FaultScheduleTests
         var options = AllFaults with
         {
             Faults = FaultKinds.Crash | FaultKinds.Join | FaultKinds.Restart,
-            ProtocolSettings = new GroupMemberSettings { Faults = ProtocolFaults.InstallWithoutAgreement },
+            ProtocolSettings = new GroupMemberSettings { Rules = BrokenProtocols.InstallWithoutAgreement },
         };
         var results = RunMany(options, 40);
         Assert.Contains(results, r => r.Violations.Any(v => v.Kind == ViolationKind.View));

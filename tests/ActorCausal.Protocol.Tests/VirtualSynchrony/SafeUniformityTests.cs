@@ -41,7 +41,7 @@ public class SafeUniformityTests(ITestOutputHelper output)
         var broken = new SimulationOptions
         {
             Faults = FaultKinds.Crash | FaultKinds.Partition, Order = OrderMix.Total, SafeFraction = 1, QuiescenceTimeoutMs = 20_000,
-            ProtocolSettings = new GroupMemberSettings { Faults = ProtocolFaults.SkipSafeWait },
+            ProtocolSettings = new GroupMemberSettings { Rules = BrokenProtocols.SkipSafeWait },
         };
         // Seeds 72 and 98 are the two of seeds 1..150 where the broken variant shows (found with this test's options).
         foreach (var seed in new ulong[] { 72, 98 })

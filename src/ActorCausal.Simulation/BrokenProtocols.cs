@@ -1,0 +1,82 @@
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Internal;
+using ActorCausal.Protocol.Messages;
+
+namespace ActorCausal.Simulation;
+
+/// <summary>
+/// Deliberately broken protocol variants, each differing from <see cref="ProtocolRules.Correct"/> at one decision point,
+/// for the tests that show the invariant checker catches them. Pass one as <see cref="GroupMemberSettings.Rules"/>.
+/// </summary>
+internal static class BrokenProtocols
+{
+    /// <summary>Deliver causal (and total) messages as soon as they are FIFO-next, ignoring the rest of the clock.</summary>
+    public static readonly ProtocolRules SkipCausalCheck = new SkipCausalCheckRules();
+
+    /// <summary>Deliver a total-order message as soon as this member has proposed for it.</summary>
+    public static readonly ProtocolRules DeliverTotalOnProposal = new DeliverTotalOnProposalRules();
+
+    /// <summary>Answer no NAK and resend nothing for missing proposals.</summary>
+    public static readonly ProtocolRules DropRetransmissions = new DropRetransmissionsRules();
+
+    /// <summary>The coordinator installs the next view from its own state, without collecting the survivors' messages.</summary>
+    public static readonly ProtocolRules SkipFlush = new SkipFlushRules();
+
+    /// <summary>Every member installs the next view on its own as soon as it learns of the change.</summary>
+    public static readonly ProtocolRules InstallWithoutAgreement = new InstallWithoutAgreementRules();
+
+    /// <summary>Deliver safe messages by their ordering condition alone, without waiting until every member holds them.</summary>
+    public static readonly ProtocolRules SkipSafeWait = new SkipSafeWaitRules();
+
+    private sealed class SkipCausalCheckRules : ProtocolRules
+    {
+        public override bool CausallyReady(GroupMember member, DataMessage m) => true;
+
+        public override bool FlushReady(DataMessage m, int size, Func<int, long, bool> known) =>
+            m.Order is DeliveryOrder.Causal or DeliveryOrder.Total || base.FlushReady(m, size, known);
+    }
+
+    private sealed class DeliverTotalOnProposalRules : ProtocolRules
+    {
+        public override void OwnProposalMade(GroupMember member, TotalEntry entry, DataMessage m, Priority proposal)
+        {
+            entry.IsFinal = true;
+            entry.Final = proposal;
+        }
+    }
+
+    private sealed class DropRetransmissionsRules : ProtocolRules
+    {
+        public override void AnswerNak(GroupMember member, MemberId from, Nak nak) { }
+
+        public override void ResendForProposal(GroupMember member, int rank, DataMessage m) { }
+    }
+
+    private sealed class SkipFlushRules : ProtocolRules
+    {
+        public override void CollectReports(GroupMember member, FlushCoordination round)
+        {
+            var own = new Dictionary<int, FlushReport> { [member.Rank] = round.Reports[member.Rank] };
+            var commit = new FlushCommit(member.View.Id, round.Round, member.Decide(own, round.NewMembers));
+            foreach (var k in round.Participants.Where(k => k != member.Rank)) member.Emit(new Send(member.View.Members[k], commit));
+            member.ApplyCommit(commit);
+        }
+    }
+
+    private sealed class InstallWithoutAgreementRules : ProtocolRules
+    {
+        public override void ChangeView(GroupMember member)
+        {
+            var wanted = member.DesiredMembers();
+            if (wanted.SequenceEqual(member.View.Members)) return;
+            var own = new Dictionary<int, FlushReport> { [member.Rank] = member.MakeReport(default) };
+            member.ApplyCommit(new FlushCommit(member.View.Id, default, member.Decide(own, wanted)));
+        }
+    }
+
+    private sealed class SkipSafeWaitRules : ProtocolRules
+    {
+        public override bool SafeAcknowledged(GroupMember member, DataMessage m) => true;
+    }
+}
