@@ -124,8 +124,8 @@ public sealed partial class GroupMember
     }
 
     private DeliveryMode Mode =>
-        _cut is not null ? DeliveryMode.ApplyingCommit
-        : _frozen ? DeliveryMode.Frozen
+        _flushDelivery is FlushDelivery.Committing ? DeliveryMode.ApplyingCommit
+        : _flushDelivery.DecidesNothing ? DeliveryMode.Frozen
         : _size > 1 && (_size - _unreachablePeers) * 2 <= _size ? DeliveryMode.CutOff
         : DeliveryMode.Normal;
 
@@ -147,7 +147,7 @@ public sealed partial class GroupMember
     {
         var log = _logs[s];
         var progress = false;
-        var limit = _cut is null ? long.MaxValue : _cut[s];
+        var limit = _flushDelivery is FlushDelivery.Committing c ? c.Cut[s] : long.MaxValue;
         while (log.ReadyUpTo < limit && log.Get(log.ReadyUpTo + 1) is { } next)
         {
             if (next.Order == DeliveryOrder.Total)
@@ -190,7 +190,7 @@ public sealed partial class GroupMember
     }
 
     /// <summary>While a flush commit is applied, messages of rank k beyond the cut are lost for good (see Decide): no wait for them.</summary>
-    private bool LostBeyondCut(int k, long sequence) => _cut is not null && _delivered[k] >= _cut[k] && sequence > _cut[k];
+    private bool LostBeyondCut(int k, long sequence) => _flushDelivery is FlushDelivery.Committing c && c.LostBeyondCut(k, sequence, _delivered[k]);
 
     private bool DependenciesDelivered(DataMessage m)
     {

@@ -14,10 +14,8 @@ public sealed partial class GroupMember
 {
     private readonly List<HeldBroadcast> _held = new();
     private long _nextTicket;
-    private bool _frozen;
-    private long[]? _cut;
-    private List<MessageId>? _flushOrder;
-    private int _flushOrderNext;
+    /// <summary>Whether a flush holds this member's delivery; changed only by <see cref="Freeze"/>, <see cref="BeginCommit"/> and <see cref="OpenDelivery"/>.</summary>
+    private FlushDelivery _flushDelivery = FlushDelivery.Open;
     private long? _commitAskedAt;
     private FlushRound _highestRound;
     private (FlushRound Round, FlushDecision Decision)? _prepared;
@@ -86,7 +84,7 @@ public sealed partial class GroupMember
         var c = _coordinator = new FlushCoordination(round, participants, desired, Settings.TotalRetryDelayMs);
         _highestRound = round;
         _phase = MemberPhase.Flushing;
-        _frozen = true;
+        Freeze();
         _flushReply = null;
         c.Reports[Rank] = MakeReport(round);
         Settings.Rules.CollectReports(this, c);
@@ -135,7 +133,7 @@ public sealed partial class GroupMember
         if (_coordinator is not null && _coordinator.Round < request.Round) _coordinator = null;
         _highestRound = request.Round;
         _phase = MemberPhase.Flushing;
-        _frozen = true;
+        Freeze();
         Reply(fromRank, MakeReport(request.Round));
         return ReceiveOutcome.Accepted;
     }
@@ -214,7 +212,7 @@ public sealed partial class GroupMember
         if (_coordinator is not null && _coordinator.Round < prepare.Round) _coordinator = null;
         _highestRound = prepare.Round;
         _phase = MemberPhase.Flushing;
-        _frozen = true;
+        Freeze();
         _prepared = (prepare.Round, prepare.Decision);
         Reply(fromRank, new FlushPrepareAck(View.Id, prepare.Round));
         return ReceiveOutcome.Accepted;
@@ -276,9 +274,7 @@ public sealed partial class GroupMember
             if (entry.InQueue) _totalQueue.Remove(entry);
             _total.Remove(entry.Id);
         }
-        _cut = [.. d.Cut];
-        _flushOrder = d.TotalOrder.Select(f => f.Message).ToList();
-        _flushOrderNext = 0;
+        BeginCommit(d);
         Pump();
         for (var s = 0; s < _size; s++)
         {
@@ -352,17 +348,30 @@ public sealed partial class GroupMember
         _effects.Add(new Send(member, _flushReply?.Message ?? new FlushPrepareAck(View.Id, _highestRound)));
     }
 
+    /// <summary>This member reported to a flush (or started one): from now on only the flush's decision delivers.</summary>
+    private void Freeze()
+    {
+        if (_flushDelivery is not FlushDelivery.Committing) _flushDelivery = FlushDelivery.Reported;
+    }
+
+    /// <summary>Applying the commit of <paramref name="d"/>: deliver up to its cut, open total-order messages in its order.</summary>
+    private void BeginCommit(FlushDecision d) =>
+        _flushDelivery = new FlushDelivery.Committing([.. d.Cut], d.TotalOrder.Select(f => f.Message).ToList());
+
+    /// <summary>A new view is installed: no flush holds delivery.</summary>
+    private void OpenDelivery() => _flushDelivery = FlushDelivery.Open;
+
     /// <summary>Delivers the open total-order messages of a flush strictly in the decided order.</summary>
-    private bool DeliverFlushOrder()
+    private bool DeliverFlushOrder(FlushDelivery.Committing commit)
     {
         var progress = false;
-        while (_flushOrderNext < _flushOrder!.Count)
+        while (commit.Next < commit.Order.Count)
         {
-            var id = _flushOrder[_flushOrderNext];
+            var id = commit.Order[commit.Next];
             var log = _logs[id.Sender];
             if (id.Sequence <= log.Delivered)
             {
-                _flushOrderNext++;
+                commit.Next++;
                 continue;
             }
             if (!_total.TryGetValue(id, out var entry) || !entry.InQueue || log.Delivered != id.Sequence - 1) break;
@@ -370,7 +379,7 @@ public sealed partial class GroupMember
             _total.Remove(id);
             log.SetFinal(id.Sequence, entry.Final);
             DeliverNow(entry.Message!);
-            _flushOrderNext++;
+            commit.Next++;
             progress = true;
         }
         return progress;

@@ -22,7 +22,7 @@ public sealed partial class GroupMember
         if (_phase == MemberPhase.Joining) JoinTick();
         if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
-        if (_totalQueue.Count > 0 && !_frozen) RetryUndecided();
+        if (_totalQueue.Count > 0 && !_flushDelivery.DecidesNothing) RetryUndecided();
         if (_safeAckDueAt <= _now) AcknowledgeSafeIfDue();
         RecomputeStability();
         GossipIfDue();

@@ -1,3 +1,4 @@
+using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Clocks;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
@@ -75,7 +76,7 @@ public sealed partial class GroupMember
     }
 
     /// <summary>The safe wait applies only outside a flush commit: the decision alone decides what its cut delivers.</summary>
-    private bool SafeWaitOver(DataMessage m) => !m.Safe || _cut is not null || SafeAcknowledged(m);
+    private bool SafeWaitOver(DataMessage m) => !m.Safe || _flushDelivery is FlushDelivery.Committing || SafeAcknowledged(m);
 
     /// <summary>
     /// Merges what <paramref name="peer"/> holds. Only the senders whose entry advanced and that have a safe message not yet
@@ -115,7 +116,7 @@ public sealed partial class GroupMember
     }
 
     /// <summary>A member that reported to a flush (or is cut off, stopped or joining) acknowledges nothing more.</summary>
-    private bool MayAcknowledgeSafe => _phase == MemberPhase.Normal && !_frozen;
+    private bool MayAcknowledgeSafe => _phase == MemberPhase.Normal && !_flushDelivery.DecidesNothing;
 
     /// <summary>This member's H for a gossip, if safe messages are pending and it may acknowledge them; else null.</summary>
     private VectorClock? HeldForGossip()

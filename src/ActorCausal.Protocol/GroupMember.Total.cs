@@ -58,7 +58,7 @@ public sealed partial class GroupMember
     private void TryDecide(TotalEntry entry)
     {
         // A member that reported to a flush decides nothing: the flush decision orders what is still open.
-        if (entry.IsFinal || entry.ProposalCount < _size || _frozen) return;
+        if (entry.IsFinal || entry.ProposalCount < _size || _flushDelivery.DecidesNothing) return;
         if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
         {
             if (entry.Id.Sender != Rank) return;
@@ -94,7 +94,7 @@ public sealed partial class GroupMember
     /// <summary>Delivers the head of the ISIS queue while its priority is final.</summary>
     private bool DeliverAgreedTotal()
     {
-        if (_flushOrder is not null) return DeliverFlushOrder();
+        if (_flushDelivery is FlushDelivery.Committing commit) return DeliverFlushOrder(commit);
         var progress = false;
         while (_totalQueue.Count > 0)
         {

@@ -90,10 +90,7 @@ public sealed partial class GroupMember
         _gapBackoff = null;
         _gapAttempts = null;
         _deliveredChanged = false;
-        _cut = null;
-        _flushOrder = null;
-        _flushOrderNext = 0;
-        _frozen = false;
+        OpenDelivery();
         _prepared = null;
         _highestRound = default;
         _coordinator = null;
