@@ -14,10 +14,10 @@ public sealed partial class GroupMember
         if (invalid is { } problem) return Reject(from, problem.Reason, problem.Detail);
 
         var s = m.Sender;
-        var log = _logs[s];
+        var log = _viewState.Logs[s];
         if (s == Rank)
         {
-            if (m.Sequence > _seq) return Reject(from, RejectReason.Malformed, $"Message {m.Id} claims to come from this member, which never sent it.");
+            if (m.Sequence > _viewState.Seq) return Reject(from, RejectReason.Malformed, $"Message {m.Id} claims to come from this member, which never sent it.");
             _duplicates++;
             return ReceiveOutcome.Duplicate;
         }
@@ -31,7 +31,7 @@ public sealed partial class GroupMember
             return Reject(from, RejectReason.BeyondWindow, $"Message {m.Id} is beyond the receive window ({log.Delivered} delivered, window {Settings.ReceiveWindow}).");
         foreach (var dep in m.DependsOn)
         {
-            if (_logs[dep.Sender].Get(dep.Sequence) is { } depMessage && !VectorClock.LessOrEqual(depMessage.Clock.AsSpan(), m.Clock.AsSpan()))
+            if (_viewState.Logs[dep.Sender].Get(dep.Sequence) is { } depMessage && !VectorClock.LessOrEqual(depMessage.Clock.AsSpan(), m.Clock.AsSpan()))
                 return Reject(from, RejectReason.InvalidDependency, $"Message {m.Id} depends on {dep}, whose clock is not in its past: the dependencies would form a cycle.");
         }
 
@@ -56,14 +56,14 @@ public sealed partial class GroupMember
 
     private (RejectReason Reason, string Detail)? ValidateData(DataMessage m)
     {
-        if (m.Sender < 0 || m.Sender >= _size) return (RejectReason.Malformed, $"Sender rank {m.Sender} is outside {View}.");
+        if (m.Sender < 0 || m.Sender >= _viewState.Size) return (RejectReason.Malformed, $"Sender rank {m.Sender} is outside {View}.");
         if (m.Sequence < 1) return (RejectReason.Malformed, $"Sequence number {m.Sequence} of {m.Id} is below 1.");
         if (m.Clock is null || m.Acks is null || m.Payload is null || !Enum.IsDefined(m.Order) || m.Order.IsSafe())
             return (RejectReason.Malformed, $"Message {m.Id} lacks a clock, acks, payload or a known order.");
         if (m.Safe && m.Order is not (DeliveryOrder.Causal or DeliveryOrder.Total))
             return (RejectReason.Malformed, $"Message {m.Id} of order {m.Order} is marked safe; only causal and total-order messages can be.");
-        if (m.Clock.Dimension != _size || m.Acks.Dimension != _size)
-            return (RejectReason.WrongClockDimension, $"Message {m.Id} has clocks of dimension {m.Clock.Dimension}/{m.Acks.Dimension}, the view has {_size} members.");
+        if (m.Clock.Dimension != _viewState.Size || m.Acks.Dimension != _viewState.Size)
+            return (RejectReason.WrongClockDimension, $"Message {m.Id} has clocks of dimension {m.Clock.Dimension}/{m.Acks.Dimension}, the view has {_viewState.Size} members.");
         if (m.Clock[m.Sender] != m.Sequence)
             return (RejectReason.Malformed, $"Message {m.Id} carries clock entry {m.Clock[m.Sender]} for its own sender.");
         if (m.Acks[m.Sender] >= m.Sequence)
@@ -73,7 +73,7 @@ public sealed partial class GroupMember
             if (m.Order != DeliveryOrder.Explicit) return (RejectReason.Malformed, $"Message {m.Id} of order {m.Order} names dependencies.");
             foreach (var dep in m.DependsOn)
             {
-                var outside = dep.ViewId != m.ViewId || dep.Sender < 0 || dep.Sender >= _size || dep.Sequence < 1
+                var outside = dep.ViewId != m.ViewId || dep.Sender < 0 || dep.Sender >= _viewState.Size || dep.Sequence < 1
                     || dep.Sequence > m.Clock[dep.Sender] || (dep.Sender == m.Sender && dep.Sequence >= m.Sequence);
                 if (outside) return (RejectReason.InvalidDependency, $"Message {m.Id} depends on {dep}, which is not in its causal past.");
             }
@@ -96,11 +96,11 @@ public sealed partial class GroupMember
         do
         {
             progress = false;
-            for (var s = 0; s < _size; s++)
+            for (var s = 0; s < _viewState.Size; s++)
             {
                 if (AdvanceSender(s)) progress = true;
             }
-            if (_totalQueue.Count > 0 && DeliverAgreedTotal()) progress = true;
+            if (_viewState.TotalQueue.Count > 0 && DeliverAgreedTotal()) progress = true;
         }
         while (progress);
     }
@@ -124,9 +124,9 @@ public sealed partial class GroupMember
     }
 
     private DeliveryMode Mode =>
-        _flushDelivery is FlushDelivery.Committing ? DeliveryMode.ApplyingCommit
-        : _flushDelivery.DecidesNothing ? DeliveryMode.Frozen
-        : _size > 1 && (_size - _unreachablePeers) * 2 <= _size ? DeliveryMode.CutOff
+        _viewState.Flush is FlushDelivery.Committing ? DeliveryMode.ApplyingCommit
+        : _viewState.Flush.DecidesNothing ? DeliveryMode.Frozen
+        : _viewState.Size > 1 && (_viewState.Size - _unreachablePeers) * 2 <= _viewState.Size ? DeliveryMode.CutOff
         : DeliveryMode.Normal;
 
     /// <summary>Members of the view other than this one that are not ACTIVE here.</summary>
@@ -145,9 +145,9 @@ public sealed partial class GroupMember
 
     private bool AdvanceSender(int s)
     {
-        var log = _logs[s];
+        var log = _viewState.Logs[s];
         var progress = false;
-        var limit = _flushDelivery is FlushDelivery.Committing c ? c.Cut[s] : long.MaxValue;
+        var limit = _viewState.Flush is FlushDelivery.Committing c ? c.Cut[s] : long.MaxValue;
         while (log.ReadyUpTo < limit && log.Get(log.ReadyUpTo + 1) is { } next)
         {
             if (next.Order == DeliveryOrder.Total)
@@ -181,7 +181,7 @@ public sealed partial class GroupMember
     internal bool CausalPastDelivered(DataMessage m)
     {
         var clock = m.Clock.AsSpan();
-        var delivered = _delivered;
+        var delivered = _viewState.Delivered;
         for (var k = 0; k < clock.Length; k++)
         {
             if (k != m.Sender && clock[k] > delivered[k] && !LostBeyondCut(k, clock[k])) return false;
@@ -190,25 +190,25 @@ public sealed partial class GroupMember
     }
 
     /// <summary>While a flush commit is applied, messages of rank k beyond the cut are lost for good (see Decide): no wait for them.</summary>
-    private bool LostBeyondCut(int k, long sequence) => _flushDelivery is FlushDelivery.Committing c && c.LostBeyondCut(k, sequence, _delivered[k]);
+    private bool LostBeyondCut(int k, long sequence) => _viewState.Flush is FlushDelivery.Committing c && c.LostBeyondCut(k, sequence, _viewState.Delivered[k]);
 
     private bool DependenciesDelivered(DataMessage m)
     {
         foreach (var dep in m.DependsOn)
         {
-            if (_delivered[dep.Sender] < dep.Sequence && !LostBeyondCut(dep.Sender, dep.Sequence)) return false;
+            if (_viewState.Delivered[dep.Sender] < dep.Sequence && !LostBeyondCut(dep.Sender, dep.Sequence)) return false;
         }
         return true;
     }
 
     private void DeliverNow(DataMessage m)
     {
-        var log = _logs[m.Sender];
+        var log = _viewState.Logs[m.Sender];
         log.Delivered = m.Sequence;
         if (log.ReadyUpTo < m.Sequence) log.ReadyUpTo = m.Sequence;
-        _delivered[m.Sender] = m.Sequence;
-        VectorClock.MergeInto(_knowledge, m.Clock.AsSpan());
-        _deliveredChanged = true;
+        _viewState.Delivered[m.Sender] = m.Sequence;
+        VectorClock.MergeInto(_viewState.Knowledge, m.Clock.AsSpan());
+        _viewState.DeliveredChanged = true;
         _deliveredCount++;
         var delay = _now - log.ReceivedAt(m.Sequence);
         _delaySumMs += delay;

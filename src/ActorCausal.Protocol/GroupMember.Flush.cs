@@ -14,16 +14,10 @@ public sealed partial class GroupMember
 {
     private readonly List<HeldBroadcast> _held = new();
     private long _nextTicket;
-    /// <summary>Whether a flush holds this member's delivery; changed only by <see cref="Freeze"/>, <see cref="BeginCommit"/> and <see cref="OpenDelivery"/>.</summary>
-    private FlushDelivery _flushDelivery = FlushDelivery.Open;
     private long? _commitAskedAt;
-    private FlushRound _highestRound;
-    private (FlushRound Round, FlushDecision Decision)? _prepared;
-    private FlushCoordination? _coordinator;
     /// <summary>Commits applied here, by the view they closed, with that view: kept to repair members that missed one.</summary>
     private readonly Queue<(FlushCommit Commit, GroupView Closed)> _recentCommits = new();
     private const int RecentCommitsKept = 16;
-    private (int To, ProtocolMessage Message, long RetryAtMs, long BackoffMs)? _flushReply;
     private WelcomeDuty? _welcome;
     private long _viewChanges;
 
@@ -67,8 +61,8 @@ public sealed partial class GroupMember
     {
         if (CoordinatorRank() != Rank) return;
         var desired = DesiredMembers();
-        var participants = Enumerable.Range(0, _size).Where(k => !_removed.Contains(View.Members[k])).ToImmutableArray();
-        if (_coordinator is { } current)
+        var participants = Enumerable.Range(0, _viewState.Size).Where(k => !_removed.Contains(View.Members[k])).ToImmutableArray();
+        if (_viewState.Coordinator is { } current)
         {
             var sameParticipants = current.Participants.SequenceEqual(participants);
             if (sameParticipants && (current.Stage == FlushStage.Preparing || current.NewMembers.SequenceEqual(desired))) return;
@@ -79,13 +73,13 @@ public sealed partial class GroupMember
 
     private void StartRound(ImmutableArray<MemberId> desired, ImmutableArray<int> participants)
     {
-        var counter = Math.Max(_highestRound.Counter, _coordinator?.Round.Counter ?? 0) + 1;
+        var counter = Math.Max(_viewState.HighestRound.Counter, _viewState.Coordinator?.Round.Counter ?? 0) + 1;
         var round = new FlushRound(counter, Rank);
-        var c = _coordinator = new FlushCoordination(round, participants, desired, Settings.TotalRetryDelayMs);
-        _highestRound = round;
+        var c = _viewState.Coordinator = new FlushCoordination(round, participants, desired, Settings.TotalRetryDelayMs);
+        _viewState.HighestRound = round;
         _phase = MemberPhase.Flushing;
         Freeze();
-        _flushReply = null;
+        _viewState.FlushReply = null;
         c.Reports[Rank] = MakeReport(round);
         Settings.Rules.CollectReports(this, c);
     }
@@ -103,7 +97,7 @@ public sealed partial class GroupMember
     {
         var messages = ImmutableArray.CreateBuilder<DataMessage>();
         var finals = ImmutableArray.CreateBuilder<KnownFinal>();
-        foreach (var log in _logs)
+        foreach (var log in _viewState.Logs)
         {
             for (var seq = log.Stable + 1; seq <= log.KnownMax; seq++)
             {
@@ -112,26 +106,26 @@ public sealed partial class GroupMember
                 if (m.Order == DeliveryOrder.Total && log.TryGetFinal(seq, out var final)) finals.Add(new KnownFinal(m.Id, final));
             }
         }
-        foreach (var entry in _total.Values)
+        foreach (var entry in _viewState.Total.Values)
         {
             if (entry.IsFinal) finals.Add(new KnownFinal(entry.Id, entry.Final));
         }
-        return new FlushReport(View.Id, round, Clocks.VectorClock.Wrap((long[])_delivered.Clone()), messages.ToImmutable(), finals.ToImmutable(),
-            _prepared?.Round ?? default, _prepared?.Decision);
+        return new FlushReport(View.Id, round, Clocks.VectorClock.Wrap((long[])_viewState.Delivered.Clone()), messages.ToImmutable(), finals.ToImmutable(),
+            _viewState.Prepared?.Round ?? default, _viewState.Prepared?.Decision);
     }
 
     private ReceiveOutcome OnFlushRequest(MemberId from, int fromRank, FlushRequest request)
     {
         if (request.Round.Coordinator != fromRank)
             return Reject(from, RejectReason.Malformed, $"Flush round {request.Round} names coordinator rank {request.Round.Coordinator}, but came from rank {fromRank}.");
-        if (request.Round < _highestRound)
+        if (request.Round < _viewState.HighestRound)
         {
             // A coordinator that missed a higher round (its predecessor's) learns of it from this report and starts above it.
-            _effects.Add(new Send(from, MakeReport(_highestRound)));
+            _effects.Add(new Send(from, MakeReport(_viewState.HighestRound)));
             return ReceiveOutcome.Duplicate;
         }
-        if (_coordinator is not null && _coordinator.Round < request.Round) _coordinator = null;
-        _highestRound = request.Round;
+        if (_viewState.Coordinator is not null && _viewState.Coordinator.Round < request.Round) _viewState.Coordinator = null;
+        _viewState.HighestRound = request.Round;
         _phase = MemberPhase.Flushing;
         Freeze();
         Reply(fromRank, MakeReport(request.Round));
@@ -140,14 +134,14 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome OnFlushReport(MemberId from, int fromRank, FlushReport report)
     {
-        if (_coordinator is { } running && report.Round > running.Round)
+        if (_viewState.Coordinator is { } running && report.Round > running.Round)
         {
             if (ReportProblem(report) is { } bad) return Reject(from, bad.Reason, bad.Detail);
-            _highestRound = report.Round;
+            _viewState.HighestRound = report.Round;
             StartRound(running.NewMembers, running.Participants);
             return ReceiveOutcome.Accepted;
         }
-        if (_coordinator is not { Stage: FlushStage.Collecting } c || report.Round != c.Round) return ReceiveOutcome.Duplicate;
+        if (_viewState.Coordinator is not { Stage: FlushStage.Collecting } c || report.Round != c.Round) return ReceiveOutcome.Duplicate;
         if (ReportProblem(report) is { } invalid) return Reject(from, invalid.Reason, invalid.Detail);
         var hadEarlier = c.Reports.TryGetValue(fromRank, out var earlier);
         c.Reports[fromRank] = report;
@@ -162,15 +156,15 @@ public sealed partial class GroupMember
 
     private (RejectReason Reason, string Detail)? ReportProblem(FlushReport report)
     {
-        if (report.Delivered is null || report.Delivered.Dimension != _size)
-            return (RejectReason.WrongClockDimension, $"Flush report with a delivered vector of dimension {report.Delivered?.Dimension} in a view of {_size}.");
+        if (report.Delivered is null || report.Delivered.Dimension != _viewState.Size)
+            return (RejectReason.WrongClockDimension, $"Flush report with a delivered vector of dimension {report.Delivered?.Dimension} in a view of {_viewState.Size}.");
         return CheckReport(report) is { } problem ? (RejectReason.MalformedFlush, problem) : null;
     }
 
     /// <summary>Decides once every participant reported; returns why not (changing nothing) if the reports give no decision this member can carry out.</summary>
     private string? TryDecideFlush()
     {
-        if (_coordinator is not { Stage: FlushStage.Collecting } c || c.Participants.Any(k => !c.Reports.ContainsKey(k))) return null;
+        if (_viewState.Coordinator is not { Stage: FlushStage.Collecting } c || c.Participants.Any(k => !c.Reports.ContainsKey(k))) return null;
         var adopted = c.Reports.Values.Where(r => r.Prepared is not null).MaxBy(r => r.PreparedRound);
         FlushDecision decision;
         try
@@ -186,7 +180,7 @@ public sealed partial class GroupMember
         c.Stage = FlushStage.Preparing;
         c.RetryBackoffMs = Settings.TotalRetryDelayMs;
         c.RetryAtMs = _now + c.RetryBackoffMs;
-        _prepared = (c.Round, c.Decision);
+        _viewState.Prepared = (c.Round, c.Decision);
         c.Acks.Add(Rank);
         // One message for every participant: the runtime serializes (and chunks) a large decision once.
         var prepare = new FlushPrepare(View.Id, c.Round, c.Decision);
@@ -198,29 +192,29 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome OnFlushPrepare(MemberId from, int fromRank, FlushPrepare prepare)
     {
-        if (prepare.Round < _highestRound)
+        if (prepare.Round < _viewState.HighestRound)
         {
-            _effects.Add(new Send(from, MakeReport(_highestRound)));
+            _effects.Add(new Send(from, MakeReport(_viewState.HighestRound)));
             return ReceiveOutcome.Duplicate;
         }
-        if (prepare.Decision?.ViewId != View.Id || prepare.Decision.Cut.IsDefault || prepare.Decision.Cut.Length != _size)
+        if (prepare.Decision?.ViewId != View.Id || prepare.Decision.Cut.IsDefault || prepare.Decision.Cut.Length != _viewState.Size)
             return Reject(from, RejectReason.Malformed, $"Flush decision of round {prepare.Round} does not fit {View}.");
         if (prepare.Round.Coordinator != fromRank)
             return Reject(from, RejectReason.Malformed, $"Flush round {prepare.Round} names coordinator rank {prepare.Round.Coordinator}, but came from rank {fromRank}.");
         if (CheckDecision(prepare.Decision) is { } problem)
             return Reject(from, RejectReason.MalformedFlush, $"Flush prepare of round {prepare.Round} refused: {problem}");
-        if (_coordinator is not null && _coordinator.Round < prepare.Round) _coordinator = null;
-        _highestRound = prepare.Round;
+        if (_viewState.Coordinator is not null && _viewState.Coordinator.Round < prepare.Round) _viewState.Coordinator = null;
+        _viewState.HighestRound = prepare.Round;
         _phase = MemberPhase.Flushing;
         Freeze();
-        _prepared = (prepare.Round, prepare.Decision);
+        _viewState.Prepared = (prepare.Round, prepare.Decision);
         Reply(fromRank, new FlushPrepareAck(View.Id, prepare.Round));
         return ReceiveOutcome.Accepted;
     }
 
     private ReceiveOutcome OnFlushPrepareAck(MemberId from, int fromRank, FlushPrepareAck ack)
     {
-        if (_coordinator is not { Stage: FlushStage.Preparing } c || ack.Round != c.Round) return ReceiveOutcome.Duplicate;
+        if (_viewState.Coordinator is not { Stage: FlushStage.Preparing } c || ack.Round != c.Round) return ReceiveOutcome.Duplicate;
         c.Acks.Add(fromRank);
         TryCommitFlush();
         return ReceiveOutcome.Accepted;
@@ -228,7 +222,7 @@ public sealed partial class GroupMember
 
     private void TryCommitFlush()
     {
-        if (_coordinator is not { Stage: FlushStage.Preparing } c || c.Participants.Any(k => !c.Acks.Contains(k))) return;
+        if (_viewState.Coordinator is not { Stage: FlushStage.Preparing } c || c.Participants.Any(k => !c.Acks.Contains(k))) return;
         var commit = new FlushCommit(View.Id, c.Round, c.Decision!);
         foreach (var k in c.Participants.Where(k => k != Rank)) _effects.Add(new Send(View.Members[k], commit));
         ApplyCommit(commit);
@@ -236,7 +230,7 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome OnFlushCommit(MemberId from, int fromRank, FlushCommit commit)
     {
-        if (commit.Decision?.ViewId != View.Id || commit.Decision.Cut.IsDefault || commit.Decision.Cut.Length != _size)
+        if (commit.Decision?.ViewId != View.Id || commit.Decision.Cut.IsDefault || commit.Decision.Cut.Length != _viewState.Size)
             return Reject(from, RejectReason.Malformed, $"Flush commit for view {commit.Decision?.ViewId} does not fit {View}.");
         if (CheckDecision(commit.Decision) is { } problem)
             return Reject(from, RejectReason.MalformedFlush, $"Flush commit of round {commit.Round} refused: {problem}");
@@ -248,12 +242,12 @@ public sealed partial class GroupMember
     private void Reply(int to, ProtocolMessage message)
     {
         _effects.Add(new Send(View.Members[to], message));
-        _flushReply = (to, message, _now + Settings.TotalRetryDelayMs * 2, Settings.TotalRetryDelayMs * 2);
+        _viewState.FlushReply = (to, message, _now + Settings.TotalRetryDelayMs * 2, Settings.TotalRetryDelayMs * 2);
     }
 
     /// <summary>The decision rule (<see cref="FlushDecider"/>) over this view.</summary>
     internal FlushDecision Decide(IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers) =>
-        FlushDecider.Decide(View.Id, _size, reports, newMembers, _maxAgreed, Self);
+        FlushDecider.Decide(View.Id, _viewState.Size, reports, newMembers, _viewState.MaxAgreed, Self);
 
     /// <summary>Delivers exactly the decided old-view messages, then installs the new view (or stops, if left out).</summary>
     internal void ApplyCommit(FlushCommit commit)
@@ -262,24 +256,24 @@ public sealed partial class GroupMember
         if (_phase is MemberPhase.Stopped or MemberPhase.Joining || d.ViewId != View.Id) return;
         foreach (var m in d.Messages)
         {
-            var log = _logs[m.Sender];
+            var log = _viewState.Logs[m.Sender];
             if (m.Sender != Rank && m.Sequence > log.Stable && !log.Contains(m.Sequence) && m.Sequence <= d.Cut[m.Sender]) log.Put(m, _now);
         }
         foreach (var final in d.TotalOrder)
         {
-            if (final.Message.Sequence > _logs[final.Message.Sender].Delivered) SetFinal(EntryFor(final.Message), final.Priority);
+            if (final.Message.Sequence > _viewState.Logs[final.Message.Sender].Delivered) SetFinal(EntryFor(final.Message), final.Priority);
         }
-        foreach (var entry in _total.Values.Where(e => e.Id.Sequence > d.Cut[e.Id.Sender]).ToList())
+        foreach (var entry in _viewState.Total.Values.Where(e => e.Id.Sequence > d.Cut[e.Id.Sender]).ToList())
         {
-            if (entry.InQueue) _totalQueue.Remove(entry);
-            _total.Remove(entry.Id);
+            if (entry.InQueue) _viewState.TotalQueue.Remove(entry);
+            _viewState.Total.Remove(entry.Id);
         }
         BeginCommit(d);
         Pump();
-        for (var s = 0; s < _size; s++)
+        for (var s = 0; s < _viewState.Size; s++)
         {
-            if (_delivered[s] != d.Cut[s])
-                throw new InvalidOperationException($"{Self}: the flush of view {View.Id} decided {d.Cut[s]} messages of rank {s}, but only {_delivered[s]} could be delivered here.");
+            if (_viewState.Delivered[s] != d.Cut[s])
+                throw new InvalidOperationException($"{Self}: the flush of view {View.Id} decided {d.Cut[s]} messages of rank {s}, but only {_viewState.Delivered[s]} could be delivered here.");
         }
 
         _recentCommits.Enqueue((commit, View));
@@ -317,7 +311,7 @@ public sealed partial class GroupMember
     /// <summary>Repeats unanswered flush messages with back-off: requests and prepares from the coordinator, replies from the others.</summary>
     private void FlushTick()
     {
-        if (_coordinator is { } c && c.RetryAtMs <= _now)
+        if (_viewState.Coordinator is { } c && c.RetryAtMs <= _now)
         {
             c.RetryBackoffMs = Math.Min(c.RetryBackoffMs * 2, Settings.NakMaxDelayMs);
             c.RetryAtMs = _now + c.RetryBackoffMs;
@@ -329,14 +323,14 @@ public sealed partial class GroupMember
                 if (collecting ? !c.Reports.ContainsKey(k) : !c.Acks.Contains(k))
                     _effects.Add(new Send(View.Members[k], again));
         }
-        if (_flushReply is { } reply && reply.RetryAtMs <= _now)
+        if (_viewState.FlushReply is { } reply && reply.RetryAtMs <= _now)
         {
             // If the member asked is gone, the current coordinator either runs a new round or already applied a
             // commit this member missed; either way it answers.
             var to = _removed.Contains(View.Members[reply.To]) ? CoordinatorRank() : reply.To;
             if (to != Rank) _effects.Add(new Send(View.Members[to], reply.Message));
             var backoff = Math.Min(reply.BackoffMs * 2, Settings.NakMaxDelayMs);
-            _flushReply = reply with { RetryAtMs = _now + backoff, BackoffMs = backoff };
+            _viewState.FlushReply = reply with { RetryAtMs = _now + backoff, BackoffMs = backoff };
         }
     }
 
@@ -345,21 +339,18 @@ public sealed partial class GroupMember
     {
         if (_now - _commitAskedAt < Settings.TotalRetryDelayMs || View.RankOf(member) < 0) return;
         _commitAskedAt = _now;
-        _effects.Add(new Send(member, _flushReply?.Message ?? new FlushPrepareAck(View.Id, _highestRound)));
+        _effects.Add(new Send(member, _viewState.FlushReply?.Message ?? new FlushPrepareAck(View.Id, _viewState.HighestRound)));
     }
 
     /// <summary>This member reported to a flush (or started one): from now on only the flush's decision delivers.</summary>
     private void Freeze()
     {
-        if (_flushDelivery is not FlushDelivery.Committing) _flushDelivery = FlushDelivery.Reported;
+        if (_viewState.Flush is not FlushDelivery.Committing) _viewState.Flush = FlushDelivery.Reported;
     }
 
     /// <summary>Applying the commit of <paramref name="d"/>: deliver up to its cut, open total-order messages in its order.</summary>
     private void BeginCommit(FlushDecision d) =>
-        _flushDelivery = new FlushDelivery.Committing([.. d.Cut], d.TotalOrder.Select(f => f.Message).ToList());
-
-    /// <summary>A new view is installed: no flush holds delivery.</summary>
-    private void OpenDelivery() => _flushDelivery = FlushDelivery.Open;
+        _viewState.Flush = new FlushDelivery.Committing([.. d.Cut], d.TotalOrder.Select(f => f.Message).ToList());
 
     /// <summary>Delivers the open total-order messages of a flush strictly in the decided order.</summary>
     private bool DeliverFlushOrder(FlushDelivery.Committing commit)
@@ -368,15 +359,15 @@ public sealed partial class GroupMember
         while (commit.Next < commit.Order.Count)
         {
             var id = commit.Order[commit.Next];
-            var log = _logs[id.Sender];
+            var log = _viewState.Logs[id.Sender];
             if (id.Sequence <= log.Delivered)
             {
                 commit.Next++;
                 continue;
             }
-            if (!_total.TryGetValue(id, out var entry) || !entry.InQueue || log.Delivered != id.Sequence - 1) break;
-            _totalQueue.Remove(entry);
-            _total.Remove(id);
+            if (!_viewState.Total.TryGetValue(id, out var entry) || !entry.InQueue || log.Delivered != id.Sequence - 1) break;
+            _viewState.TotalQueue.Remove(entry);
+            _viewState.Total.Remove(id);
             log.SetFinal(id.Sequence, entry.Final);
             DeliverNow(entry.Message!);
             commit.Next++;

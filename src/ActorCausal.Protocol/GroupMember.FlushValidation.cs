@@ -15,13 +15,13 @@ public sealed partial class GroupMember
             return $"The flush decision for view {d.ViewId} lacks a member list, cut, message list or total order.";
         if (d.ViewId != View.Id) return $"The flush decision closes view {d.ViewId}, not {View}.";
         if (d.NewViewId != View.Id + 1) return $"The flush decision for view {d.ViewId} installs view {d.NewViewId}, not {View.Id + 1}.";
-        if (d.Cut.Length != _size) return $"The flush decision's cut has {d.Cut.Length} entries; {View} has {_size} members.";
+        if (d.Cut.Length != _viewState.Size) return $"The flush decision's cut has {d.Cut.Length} entries; {View} has {_viewState.Size} members.";
         if (d.NewMembers.Any(m => string.IsNullOrEmpty(m.Address)) || d.NewMembers.Distinct().Count() != d.NewMembers.Length)
             return $"The flush decision's next view {d.NewViewId} lists a member twice or an empty member.";
-        for (var s = 0; s < _size; s++)
+        for (var s = 0; s < _viewState.Size; s++)
         {
-            if (d.Cut[s] < _delivered[s]) return $"The flush decision cuts rank {s} at {d.Cut[s]}, but {_delivered[s]} are delivered here already.";
-            if (s == Rank && d.Cut[s] > _seq) return $"The flush decision cuts this member (rank {s}) at {d.Cut[s]}, but it sent only {_seq}.";
+            if (d.Cut[s] < _viewState.Delivered[s]) return $"The flush decision cuts rank {s} at {d.Cut[s]}, but {_viewState.Delivered[s]} are delivered here already.";
+            if (s == Rank && d.Cut[s] > _viewState.Seq) return $"The flush decision cuts this member (rank {s}) at {d.Cut[s]}, but it sent only {_viewState.Seq}.";
         }
 
         var decided = new Dictionary<MessageId, DataMessage>();
@@ -36,7 +36,7 @@ public sealed partial class GroupMember
         foreach (var f in d.TotalOrder)
         {
             var id = f.Message;
-            if (id.ViewId != View.Id || id.Sender < 0 || id.Sender >= _size || id.Sequence < 1 || id.Sequence > d.Cut[id.Sender] || !ordered.Add(id))
+            if (id.ViewId != View.Id || id.Sender < 0 || id.Sender >= _viewState.Size || id.Sequence < 1 || id.Sequence > d.Cut[id.Sender] || !ordered.Add(id))
                 return $"The flush decision orders {id}, which is not a message of {View} inside the cut, or orders it twice.";
         }
         return CheckDeliverable(d, decided);
@@ -49,18 +49,18 @@ public sealed partial class GroupMember
     /// </summary>
     private string? CheckDeliverable(FlushDecision d, Dictionary<MessageId, DataMessage> decided)
     {
-        var delivered = (long[])_delivered.Clone();
+        var delivered = (long[])_viewState.Delivered.Clone();
         var cut = d.Cut;
         var nextOrdered = 0;
         DataMessage? Held(int s, long seq) =>
-            _logs[s].Get(seq) ?? (s != Rank && decided.TryGetValue(new MessageId(View.Id, s, seq), out var m) ? m : null);
+            _viewState.Logs[s].Get(seq) ?? (s != Rank && decided.TryGetValue(new MessageId(View.Id, s, seq), out var m) ? m : null);
         Func<int, long, bool> known = (k, seq) => seq <= delivered[k] || (delivered[k] >= cut[k] && seq > cut[k]);
-        bool Ready(DataMessage m) => Settings.Rules.FlushReady(m, _size, known);
+        bool Ready(DataMessage m) => Settings.Rules.FlushReady(m, _viewState.Size, known);
 
         for (var progress = true; progress;)
         {
             progress = false;
-            for (var s = 0; s < _size; s++)
+            for (var s = 0; s < _viewState.Size; s++)
             {
                 while (delivered[s] < cut[s])
                 {
@@ -81,7 +81,7 @@ public sealed partial class GroupMember
                 }
             }
         }
-        for (var s = 0; s < _size; s++)
+        for (var s = 0; s < _viewState.Size; s++)
         {
             if (delivered[s] != cut[s])
                 return $"The flush decision cuts rank {s} at {cut[s]}, but only {delivered[s]} could be delivered here (a causal past, dependency or total order it names cannot be met).";
@@ -93,11 +93,11 @@ public sealed partial class GroupMember
     private string? CheckReport(FlushReport report)
     {
         if (report.Messages.IsDefault || report.Finals.IsDefault) return $"Flush report of round {report.Round} lacks its message or final list.";
-        for (var k = 0; k < _size; k++)
+        for (var k = 0; k < _viewState.Size; k++)
         {
             // Everything up to Stable is delivered everywhere, so also at the reporter.
-            if (report.Delivered[k] < _logs[k].Stable)
-                return $"Flush report of round {report.Round} claims {report.Delivered[k]} messages of rank {k} delivered, below the {_logs[k].Stable} delivered everywhere.";
+            if (report.Delivered[k] < _viewState.Logs[k].Stable)
+                return $"Flush report of round {report.Round} claims {report.Delivered[k]} messages of rank {k} delivered, below the {_viewState.Logs[k].Stable} delivered everywhere.";
         }
         var held = new HashSet<MessageId>();
         foreach (var m in report.Messages)
@@ -106,10 +106,10 @@ public sealed partial class GroupMember
                 return $"Flush report of round {report.Round} holds a message that is not a well-formed message of {View}.";
             held.Add(m.Id);
         }
-        for (var k = 0; k < _size; k++)
+        for (var k = 0; k < _viewState.Size; k++)
         {
             // A member keeps what it delivered until it is stable, so it holds all it delivered beyond what this member did.
-            for (var seq = _delivered[k] + 1; seq <= report.Delivered[k]; seq++)
+            for (var seq = _viewState.Delivered[k] + 1; seq <= report.Delivered[k]; seq++)
             {
                 if (!held.Contains(new MessageId(View.Id, k, seq)))
                     return $"Flush report of round {report.Round} claims {report.Delivered[k]} messages of rank {k} delivered, but does not hold message {seq}.";
@@ -118,7 +118,7 @@ public sealed partial class GroupMember
         foreach (var f in report.Finals)
         {
             var id = f.Message;
-            if (id.ViewId != View.Id || id.Sender < 0 || id.Sender >= _size || id.Sequence < 1)
+            if (id.ViewId != View.Id || id.Sender < 0 || id.Sender >= _viewState.Size || id.Sequence < 1)
                 return $"Flush report of round {report.Round} knows a final for {id}, which is not a message of {View}.";
         }
         if (report.Prepared is { } prepared && CheckDecision(prepared) is { } problem) return $"Flush report of round {report.Round} carries a prepared decision that is refused: {problem}";

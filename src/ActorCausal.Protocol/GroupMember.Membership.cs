@@ -142,7 +142,7 @@ public sealed partial class GroupMember
     /// <summary>The lowest rank not removed: the oldest member still in the group.</summary>
     private int CoordinatorRank()
     {
-        for (var k = 0; k < _size; k++)
+        for (var k = 0; k < _viewState.Size; k++)
         {
             if (!_removed.Contains(View.Members[k])) return k;
         }
@@ -213,7 +213,7 @@ public sealed partial class GroupMember
         RecountReachability();
         _pendingJoins.RemoveAll(view.Contains);
         _leaving.RemoveWhere(m => !view.Contains(m));
-        _coordinator = null;
+        _viewState.Coordinator = null;
         _effects.Add(new ViewInstalled(view, joined, left));
 
         var held = _held.ToList();
@@ -221,7 +221,7 @@ public sealed partial class GroupMember
         foreach (var h in held)
         {
             // The id is announced before the message can be delivered here, so the send precedes its delivery.
-            _effects.Add(new HeldBroadcastSent(h.Ticket, new MessageId(View.Id, Rank, _seq + 1)));
+            _effects.Add(new HeldBroadcastSent(h.Ticket, new MessageId(View.Id, Rank, _viewState.Seq + 1)));
             SendNow(h.Payload, h.Order, h.DependsOn.Where(d => d.ViewId == view.Id).ToImmutableArray());
         }
 

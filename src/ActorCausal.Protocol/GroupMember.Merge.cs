@@ -291,7 +291,7 @@ public sealed partial class GroupMember
     {
         rank = -1;
         if (_phase != MemberPhase.Flushing || commit.ViewId != View.Id || View.Contains(from)) return false;
-        for (var k = 0; k < _size; k++)
+        for (var k = 0; k < _viewState.Size; k++)
         {
             if (View.Members[k].Address == from.Address && View.Members[k] != Self) rank = k;
         }

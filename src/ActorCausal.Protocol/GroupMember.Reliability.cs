@@ -9,11 +9,7 @@ public sealed partial class GroupMember
 {
     private const int MaxRangesPerNak = 16;
     private readonly List<(long From, long To)> _ranges = new();
-    private long[]? _gapNakAt;
-    private long[]? _gapBackoff;
-    private int[]? _gapAttempts;
     private long _lastGossipAt;
-    private bool _deliveredChanged;
 
     /// <summary>Advances time to <paramref name="nowMs"/>: NAKs, total-order retries, stability gossip and buffer cleanup happen here.</summary>
     public void Tick(long nowMs)
@@ -22,8 +18,8 @@ public sealed partial class GroupMember
         if (_phase == MemberPhase.Joining) JoinTick();
         if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
-        if (_totalQueue.Count > 0 && !_flushDelivery.DecidesNothing) RetryUndecided();
-        if (_safeAckDueAt <= _now) AcknowledgeSafeIfDue();
+        if (_viewState.TotalQueue.Count > 0 && !_viewState.Flush.DecidesNothing) RetryUndecided();
+        if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
         RecomputeStability();
         GossipIfDue();
         FlushTick();
@@ -35,7 +31,7 @@ public sealed partial class GroupMember
     /// <summary>Learns from a peer's delivered vector (piggy-backed or gossiped) for stability.</summary>
     private void LearnPeerDelivered(int peer, ReadOnlySpan<long> delivered)
     {
-        VectorClock.MergeInto(_peerDelivered[peer], delivered);
+        VectorClock.MergeInto(_viewState.PeerDelivered[peer], delivered);
         LearnPeerHeld(peer, delivered); // delivered implies held, with the final
         LearnExistence(delivered);
     }
@@ -43,9 +39,9 @@ public sealed partial class GroupMember
     /// <summary>A clock that names messages not received yet reveals a gap.</summary>
     private void LearnExistence(ReadOnlySpan<long> clock)
     {
-        for (var k = 0; k < _size; k++)
+        for (var k = 0; k < _viewState.Size; k++)
         {
-            var log = _logs[k];
+            var log = _viewState.Logs[k];
             if (k == Rank || clock[k] <= log.KnownMax) continue;
             log.KnownMax = Math.Min(clock[k], log.Delivered + Settings.ReceiveWindow);
             if (log.HasGap) StartGapTimer(k);
@@ -54,28 +50,28 @@ public sealed partial class GroupMember
 
     private void StartGapTimer(int sender)
     {
-        _gapNakAt ??= new long[_size];
-        _gapBackoff ??= new long[_size];
-        _gapAttempts ??= new int[_size];
-        if (_gapNakAt[sender] != 0) return;
-        _gapBackoff[sender] = Settings.NakInitialDelayMs;
-        _gapNakAt[sender] = _now + Settings.NakInitialDelayMs;
-        _gapAttempts[sender] = 0;
+        _viewState.GapNakAt ??= new long[_viewState.Size];
+        _viewState.GapBackoff ??= new long[_viewState.Size];
+        _viewState.GapAttempts ??= new int[_viewState.Size];
+        if (_viewState.GapNakAt[sender] != 0) return;
+        _viewState.GapBackoff[sender] = Settings.NakInitialDelayMs;
+        _viewState.GapNakAt[sender] = _now + Settings.NakInitialDelayMs;
+        _viewState.GapAttempts[sender] = 0;
     }
 
     private void SendDueNaks()
     {
-        if (_gapNakAt is null) return;
-        for (var s = 0; s < _size; s++)
+        if (_viewState.GapNakAt is null) return;
+        for (var s = 0; s < _viewState.Size; s++)
         {
-            if (_gapNakAt[s] == 0) continue;
-            var log = _logs[s];
+            if (_viewState.GapNakAt[s] == 0) continue;
+            var log = _viewState.Logs[s];
             if (!log.HasGap)
             {
-                _gapNakAt[s] = 0;
+                _viewState.GapNakAt[s] = 0;
                 continue;
             }
-            if (_gapNakAt[s] > _now) continue;
+            if (_viewState.GapNakAt[s] > _now) continue;
             _ranges.Clear();
             log.MissingRanges(_ranges, MaxRangesPerNak);
             var target = NakTarget(s, _ranges.Count > 0 ? _ranges[0].From : log.KnownMax);
@@ -84,29 +80,29 @@ public sealed partial class GroupMember
                 _effects.Add(new Send(View.Members[target], new Nak(View.Id, s, from, to)));
                 _naksSent++;
             }
-            _gapAttempts![s]++;
-            _gapBackoff![s] = Math.Min(_gapBackoff[s] * 2, Settings.NakMaxDelayMs);
-            _gapNakAt[s] = _now + _gapBackoff[s];
+            _viewState.GapAttempts![s]++;
+            _viewState.GapBackoff![s] = Math.Min(_viewState.GapBackoff[s] * 2, Settings.NakMaxDelayMs);
+            _viewState.GapNakAt[s] = _now + _viewState.GapBackoff[s];
         }
     }
 
     /// <summary>The sender first; after two unanswered attempts, alternately a member known to have delivered the message.</summary>
     private int NakTarget(int sender, long sequence)
     {
-        var attempts = _gapAttempts![sender];
+        var attempts = _viewState.GapAttempts![sender];
         var senderResponsive = StateOf(View.Members[sender]) == MemberState.Active;
         if (senderResponsive && (attempts < 2 || attempts % 2 == 0)) return sender;
-        for (var i = 1; i < _size; i++)
+        for (var i = 1; i < _viewState.Size; i++)
         {
-            var k = (sender + attempts + i) % _size;
-            if (k != Rank && k != sender && _peerDelivered[k][sender] >= sequence) return k;
+            var k = (sender + attempts + i) % _viewState.Size;
+            if (k != Rank && k != sender && _viewState.PeerDelivered[k][sender] >= sequence) return k;
         }
         return sender;
     }
 
     private ReceiveOutcome OnNak(MemberId from, int fromRank, Nak nak)
     {
-        if (nak.Origin < 0 || nak.Origin >= _size || nak.From < 1 || nak.To < nak.From)
+        if (nak.Origin < 0 || nak.Origin >= _viewState.Size || nak.From < 1 || nak.To < nak.From)
             return Reject(from, RejectReason.Malformed, $"NAK for {nak.Origin}:{nak.From}..{nak.To} does not name messages of {View}.");
         Settings.Rules.AnswerNak(this, from, nak);
         return ReceiveOutcome.Accepted;
@@ -115,7 +111,7 @@ public sealed partial class GroupMember
     /// <summary>Sends <paramref name="from"/> what it asked for that this member still holds (with final priorities).</summary>
     internal void Retransmit(MemberId from, Nak nak)
     {
-        var log = _logs[nak.Origin];
+        var log = _viewState.Logs[nak.Origin];
         var to = Math.Min(nak.To, nak.From + Settings.ReceiveWindow);
         for (var seq = Math.Max(nak.From, log.Stable + 1); seq <= to; seq++)
         {
@@ -125,23 +121,23 @@ public sealed partial class GroupMember
             if (m.Order == DeliveryOrder.Total)
             {
                 if (log.TryGetFinal(seq, out var final)) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, final)));
-                else if (_total.TryGetValue(m.Id, out var entry) && entry.IsFinal) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, entry.Final)));
+                else if (_viewState.Total.TryGetValue(m.Id, out var entry) && entry.IsFinal) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, entry.Final)));
             }
         }
     }
 
     private ReceiveOutcome OnGossip(MemberId from, int fromRank, StabilityGossip gossip)
     {
-        if (gossip.Delivered is null || gossip.Delivered.Dimension != _size)
-            return Reject(from, RejectReason.WrongClockDimension, $"Stability gossip of dimension {gossip.Delivered?.Dimension} in a view of {_size}.");
-        if (gossip.Delivered[Rank] > _seq)
-            return Reject(from, RejectReason.Malformed, $"Stability gossip claims {gossip.Delivered[Rank]} messages of this member delivered; it sent {_seq}.");
+        if (gossip.Delivered is null || gossip.Delivered.Dimension != _viewState.Size)
+            return Reject(from, RejectReason.WrongClockDimension, $"Stability gossip of dimension {gossip.Delivered?.Dimension} in a view of {_viewState.Size}.");
+        if (gossip.Delivered[Rank] > _viewState.Seq)
+            return Reject(from, RejectReason.Malformed, $"Stability gossip claims {gossip.Delivered[Rank]} messages of this member delivered; it sent {_viewState.Seq}.");
         if (gossip.Held is { } held)
         {
-            if (held.Dimension != _size)
-                return Reject(from, RejectReason.WrongClockDimension, $"Safe acknowledgement of dimension {held.Dimension} in a view of {_size}.");
-            if (held[Rank] > _seq)
-                return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {held[Rank]} messages of this member held; it sent {_seq}.");
+            if (held.Dimension != _viewState.Size)
+                return Reject(from, RejectReason.WrongClockDimension, $"Safe acknowledgement of dimension {held.Dimension} in a view of {_viewState.Size}.");
+            if (held[Rank] > _viewState.Seq)
+                return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {held[Rank]} messages of this member held; it sent {_viewState.Seq}.");
             LearnPeerHeld(fromRank, held.AsSpan());
         }
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
@@ -151,27 +147,27 @@ public sealed partial class GroupMember
     /// <summary>A message delivered by every member is stable: it leaves every buffer.</summary>
     private void RecomputeStability()
     {
-        for (var s = 0; s < _size; s++)
+        for (var s = 0; s < _viewState.Size; s++)
         {
             var stable = long.MaxValue;
-            for (var k = 0; k < _size; k++) stable = Math.Min(stable, _peerDelivered[k][s]);
-            _logs[s].ReleaseUpTo(stable);
+            for (var k = 0; k < _viewState.Size; k++) stable = Math.Min(stable, _viewState.PeerDelivered[k][s]);
+            _viewState.Logs[s].ReleaseUpTo(stable);
         }
     }
 
     private void GossipIfDue()
     {
         var since = _now - _lastGossipAt;
-        var active = _deliveredChanged || HoldsUnstable();
+        var active = _viewState.DeliveredChanged || HoldsUnstable();
         if (since < (active ? Settings.StabilityIntervalMs : Settings.IdleGossipIntervalMs)) return;
-        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])_delivered.Clone())) { Held = HeldForGossip() }));
+        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])_viewState.Delivered.Clone())) { Held = HeldForGossip() }));
         _lastGossipAt = _now;
-        _deliveredChanged = false;
+        _viewState.DeliveredChanged = false;
     }
 
     private bool HoldsUnstable()
     {
-        foreach (var log in _logs)
+        foreach (var log in _viewState.Logs)
         {
             if (log.Count > 0) return true;
         }

@@ -28,7 +28,7 @@ public sealed partial class GroupMember
             if (_rejected[i] > 0) rejected[(RejectReason)i] = _rejected[i];
         }
         int pending = 0, buffered = 0;
-        foreach (var log in _logs)
+        foreach (var log in _viewState.Logs)
         {
             pending += log.Pending;
             buffered += log.Count;
@@ -37,7 +37,7 @@ public sealed partial class GroupMember
         {
             Self = Self,
             ViewId = View.Id,
-            ViewSize = _size,
+            ViewSize = _viewState.Size,
             Phase = _phase,
             Members = View.Members.ToImmutableDictionary(m => m, StateOf),
             ViewChanges = _viewChanges,

@@ -10,20 +10,16 @@ namespace ActorCausal.Protocol;
 // delivered when it is at the head of the queue and its priority is final (the maximum of all proposals).
 public sealed partial class GroupMember
 {
-    private readonly Dictionary<MessageId, TotalEntry> _total = new();
-    private readonly SortedSet<TotalEntry> _totalQueue = new(TotalQueueOrder.Instance);
-    private long _maxAgreed;
-    private long _maxProposed;
 
     /// <summary>Proposals made while handling the current input, by recipient rank (-1: everyone); sent together on drain.</summary>
     private readonly List<(int To, ProposedPriority Item)> _pendingProposals = new();
 
     private TotalEntry EntryFor(MessageId id)
     {
-        if (!_total.TryGetValue(id, out var entry))
+        if (!_viewState.Total.TryGetValue(id, out var entry))
         {
-            entry = new TotalEntry(id, _size) { RetryBackoffMs = Settings.TotalRetryDelayMs };
-            _total[id] = entry;
+            entry = new TotalEntry(id, _viewState.Size) { RetryBackoffMs = Settings.TotalRetryDelayMs };
+            _viewState.Total[id] = entry;
         }
         return entry;
     }
@@ -34,8 +30,8 @@ public sealed partial class GroupMember
         entry.Message = m;
         if (!entry.IsFinal)
         {
-            var proposal = new Priority(Math.Max(_maxAgreed, _maxProposed) + 1, Rank);
-            _maxProposed = proposal.Number;
+            var proposal = new Priority(Math.Max(_viewState.MaxAgreed, _viewState.MaxProposed) + 1, Rank);
+            _viewState.MaxProposed = proposal.Number;
             entry.OwnProposal = proposal;
             entry.HasOwnProposal = true;
             entry.AddProposal(Rank, proposal);
@@ -43,7 +39,7 @@ public sealed partial class GroupMember
         }
         entry.RetryAtMs = _now + entry.RetryBackoffMs;
         entry.InQueue = true;
-        _totalQueue.Add(entry);
+        _viewState.TotalQueue.Add(entry);
         TryDecide(entry);
     }
 
@@ -58,7 +54,7 @@ public sealed partial class GroupMember
     private void TryDecide(TotalEntry entry)
     {
         // A member that reported to a flush decides nothing: the flush decision orders what is still open.
-        if (entry.IsFinal || entry.ProposalCount < _size || _flushDelivery.DecidesNothing) return;
+        if (entry.IsFinal || entry.ProposalCount < _viewState.Size || _viewState.Flush.DecidesNothing) return;
         if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
         {
             if (entry.Id.Sender != Rank) return;
@@ -76,13 +72,13 @@ public sealed partial class GroupMember
     /// <summary>Sets the final priority, re-sorting the queue; the flush decision uses this to override.</summary>
     private void SetFinal(TotalEntry entry, Priority final)
     {
-        if (final.Number > _maxAgreed) _maxAgreed = final.Number;
+        if (final.Number > _viewState.MaxAgreed) _viewState.MaxAgreed = final.Number;
         if (entry.InQueue)
         {
-            _totalQueue.Remove(entry);
+            _viewState.TotalQueue.Remove(entry);
             entry.IsFinal = true;
             entry.Final = final;
-            _totalQueue.Add(entry);
+            _viewState.TotalQueue.Add(entry);
         }
         else
         {
@@ -94,18 +90,18 @@ public sealed partial class GroupMember
     /// <summary>Delivers the head of the ISIS queue while its priority is final.</summary>
     private bool DeliverAgreedTotal()
     {
-        if (_flushDelivery is FlushDelivery.Committing commit) return DeliverFlushOrder(commit);
+        if (_viewState.Flush is FlushDelivery.Committing commit) return DeliverFlushOrder(commit);
         var progress = false;
-        while (_totalQueue.Count > 0)
+        while (_viewState.TotalQueue.Count > 0)
         {
-            var head = _totalQueue.Min!;
+            var head = _viewState.TotalQueue.Min!;
             if (!head.IsFinal) break;
             var m = head.Message!;
             if (!SafeWaitOver(m)) break; // a safe head waits until every member knows its final: so does the queue
-            var log = _logs[m.Sender];
+            var log = _viewState.Logs[m.Sender];
             if (log.Delivered != m.Sequence - 1) break; // cannot happen: earlier total messages of one sender sort first
-            _totalQueue.Remove(head);
-            _total.Remove(head.Id);
+            _viewState.TotalQueue.Remove(head);
+            _viewState.Total.Remove(head.Id);
             log.SetFinal(m.Sequence, head.Final);
             DeliverNow(m);
             progress = true;
@@ -130,7 +126,7 @@ public sealed partial class GroupMember
         }
         else
         {
-            var done = new bool[_size];
+            var done = new bool[_viewState.Size];
             foreach (var (to, _) in _pendingProposals)
             {
                 if (done[to]) continue;
@@ -165,17 +161,17 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome OnProposal(MemberId from, int fromRank, MessageId id, Priority priority, bool replyRequested)
     {
-        if (id.Sender < 0 || id.Sender >= _size || id.Sequence < 1 || id.ViewId != View.Id)
+        if (id.Sender < 0 || id.Sender >= _viewState.Size || id.Sequence < 1 || id.ViewId != View.Id)
             return Reject(from, RejectReason.Malformed, $"Proposal for {id}, which is not a message of {View}.");
         if (priority.Rank != fromRank || priority.Number < 1)
             return Reject(from, RejectReason.Malformed, $"Proposal {priority} for {id} from rank {fromRank} is not a priority that member could propose.");
         if (Settings.TotalOrder == TotalOrderMode.ThreeStep && id.Sender != Rank)
             return Reject(from, RejectReason.UnknownMessage, $"Three-step proposal for {id} sent to a member that is not its sender.");
-        var log = _logs[id.Sender];
-        if (id.Sender == Rank ? id.Sequence > _seq : id.Sequence > log.Delivered + Settings.ReceiveWindow)
+        var log = _viewState.Logs[id.Sender];
+        if (id.Sender == Rank ? id.Sequence > _viewState.Seq : id.Sequence > log.Delivered + Settings.ReceiveWindow)
             return Reject(from, RejectReason.UnknownMessage, $"Proposal for {id}, which this member has not sent and cannot expect.");
 
-        if (!_total.TryGetValue(id, out var entry))
+        if (!_viewState.Total.TryGetValue(id, out var entry))
         {
             if (id.Sequence <= log.Delivered)
             {
@@ -216,16 +212,16 @@ public sealed partial class GroupMember
     private ReceiveOutcome OnFinal(MemberId from, int fromRank, FinalPriority f)
     {
         var id = f.Message;
-        if (id.Sender < 0 || id.Sender >= _size || id.Sequence < 1 || id.ViewId != View.Id || f.Priority.Number < 1
-            || f.Priority.Rank < 0 || f.Priority.Rank >= _size)
+        if (id.Sender < 0 || id.Sender >= _viewState.Size || id.Sequence < 1 || id.ViewId != View.Id || f.Priority.Number < 1
+            || f.Priority.Rank < 0 || f.Priority.Rank >= _viewState.Size)
             return Reject(from, RejectReason.Malformed, $"Final priority {f.Priority} for {id} does not fit {View}.");
-        var log = _logs[id.Sender];
+        var log = _viewState.Logs[id.Sender];
         if (id.Sequence <= log.Delivered)
         {
             _duplicates++;
             return ReceiveOutcome.Duplicate;
         }
-        if (id.Sender == Rank ? id.Sequence > _seq : id.Sequence > log.Delivered + Settings.ReceiveWindow)
+        if (id.Sender == Rank ? id.Sequence > _viewState.Seq : id.Sequence > log.Delivered + Settings.ReceiveWindow)
             return Reject(from, RejectReason.UnknownMessage, $"Final priority for {id}, which this member has not sent and cannot expect.");
         var entry = EntryFor(id);
         if (entry.IsFinal)
@@ -241,7 +237,7 @@ public sealed partial class GroupMember
     /// <summary>The sender retransmitted a total-order message: our proposal probably got lost, so send it again.</summary>
     private void OnDuplicateData(DataMessage m)
     {
-        if (m.Order != DeliveryOrder.Total || !_total.TryGetValue(m.Id, out var entry) || !entry.HasOwnProposal || entry.IsFinal) return;
+        if (m.Order != DeliveryOrder.Total || !_viewState.Total.TryGetValue(m.Id, out var entry) || !entry.HasOwnProposal || entry.IsFinal) return;
         if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
             _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, entry.OwnProposal, false)));
     }
@@ -249,7 +245,7 @@ public sealed partial class GroupMember
     /// <summary>Asks again for what an undecided message is missing, with exponential back-off.</summary>
     private void RetryUndecided()
     {
-        foreach (var entry in _totalQueue)
+        foreach (var entry in _viewState.TotalQueue)
         {
             if (entry.IsFinal || entry.RetryAtMs > _now) continue;
             entry.RetryBackoffMs = Math.Min(entry.RetryBackoffMs * 2, Settings.NakMaxDelayMs);
@@ -260,7 +256,7 @@ public sealed partial class GroupMember
                 _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
                 continue;
             }
-            for (var k = 0; k < _size; k++)
+            for (var k = 0; k < _viewState.Size; k++)
             {
                 if (k == Rank || entry.HasProposalFrom(k)) continue;
                 if (Settings.TotalOrder == TotalOrderMode.ThreeStep)

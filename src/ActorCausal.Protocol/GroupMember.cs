@@ -21,13 +21,6 @@ public sealed partial class GroupMember
     private readonly DependencyIndex _dependencies;
     private long _now;
 
-    // Per-view state, replaced by ResetForView when a view is installed.
-    private SenderLog[] _logs = [];
-    private long[] _delivered = [];
-    private long[] _knowledge = [];
-    private long[][] _peerDelivered = [];
-    private int _size;
-    private long _seq;
 
     /// <summary>A founding member of <paramref name="view"/>.</summary>
     public GroupMember(MemberId self, GroupView view, GroupMemberSettings? settings = null, long nowMs = 0)
@@ -70,31 +63,7 @@ public sealed partial class GroupMember
         SendPendingProposals(); // they belong to the view being closed
         View = view;
         Rank = view.RankOf(Self);
-        _size = view.Size;
-        _logs = new SenderLog[_size];
-        _peerDelivered = new long[_size][];
-        for (var k = 0; k < _size; k++)
-        {
-            _logs[k] = new SenderLog();
-            _peerDelivered[k] = new long[_size];
-        }
-        _delivered = _peerDelivered[Rank];
-        ResetSafeForView();
-        _knowledge = new long[_size];
-        _seq = 0;
-        _total.Clear();
-        _totalQueue.Clear();
-        _maxAgreed = 0;
-        _maxProposed = 0;
-        _gapNakAt = null;
-        _gapBackoff = null;
-        _gapAttempts = null;
-        _deliveredChanged = false;
-        OpenDelivery();
-        _prepared = null;
-        _highestRound = default;
-        _coordinator = null;
-        _flushReply = null;
+        _viewState = new ViewState(view.Size, Rank);
     }
 
     /// <summary>The current hybrid logical clock reading.</summary>
@@ -132,23 +101,23 @@ public sealed partial class GroupMember
                 ? BroadcastResult.Refused(BroadcastRefusal.NotAMember, $"{Self} has not been admitted to the group yet.")
                 : BroadcastResult.Refused(BroadcastRefusal.Stopped, $"{Self} has stopped ({_stopReason}); it sends nothing more.");
         }
-        var own = _logs[Rank];
+        var own = _viewState.Logs[Rank];
         // Held broadcasts count against the same bound as unstable ones.
         if (_phase == MemberPhase.Flushing || _held.Count > 0)
         {
-            if (_seq - own.Stable + _held.Count < Settings.MaxUnstable) return Hold(payload, order, deps);
+            if (_viewState.Seq - own.Stable + _held.Count < Settings.MaxUnstable) return Hold(payload, order, deps);
             _refused++;
             return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
-                $"{_held.Count} broadcasts are held for the next view and {_seq - own.Stable} are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
+                $"{_held.Count} broadcasts are held for the next view and {_viewState.Seq - own.Stable} are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
         }
-        if (_seq - own.Stable >= Settings.MaxUnstable)
+        if (_viewState.Seq - own.Stable >= Settings.MaxUnstable)
         {
             RecomputeStability();
-            if (_seq - own.Stable >= Settings.MaxUnstable)
+            if (_viewState.Seq - own.Stable >= Settings.MaxUnstable)
             {
                 _refused++;
                 return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
-                    $"{_seq - own.Stable} of this member's messages are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
+                    $"{_viewState.Seq - own.Stable} of this member's messages are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
             }
         }
         return SendNow(payload, order, deps);
@@ -156,12 +125,12 @@ public sealed partial class GroupMember
 
     private BroadcastResult SendNow(object payload, DeliveryOrder order, ImmutableArray<MessageId> deps)
     {
-        var own = _logs[Rank];
-        var seq = ++_seq;
+        var own = _viewState.Logs[Rank];
+        var seq = ++_viewState.Seq;
         _sent++;
-        _knowledge[Rank] = seq;
+        _viewState.Knowledge[Rank] = seq;
         var message = new DataMessage(View.Id, Rank, seq, order.BaseOrder(),
-            VectorClock.Wrap((long[])_knowledge.Clone()), VectorClock.Wrap((long[])_delivered.Clone()),
+            VectorClock.Wrap((long[])_viewState.Knowledge.Clone()), VectorClock.Wrap((long[])_viewState.Delivered.Clone()),
             _hlc.Send(_now), deps, payload) { Safe = order.IsSafe() };
         own.Put(message, _now);
         NoteSafe(message);
@@ -228,7 +197,7 @@ public sealed partial class GroupMember
         get
         {
             var n = 0;
-            foreach (var log in _logs) n += log.Count;
+            foreach (var log in _viewState.Logs) n += log.Count;
             return n;
         }
     }
@@ -246,9 +215,9 @@ public sealed partial class GroupMember
         foreach (var dep in dependsOn)
         {
             if (dep.ViewId < View.Id) continue; // delivered everywhere before this view was installed
-            if (dep.ViewId > View.Id || dep.Sender < 0 || dep.Sender >= _size || dep.Sequence < 1)
+            if (dep.ViewId > View.Id || dep.Sender < 0 || dep.Sender >= _viewState.Size || dep.Sequence < 1)
                 return $"Dependency {dep} is not a message of {View}.";
-            var known = dep.Sender == Rank ? dep.Sequence <= _seq : dep.Sequence <= _delivered[dep.Sender];
+            var known = dep.Sender == Rank ? dep.Sequence <= _viewState.Seq : dep.Sequence <= _viewState.Delivered[dep.Sender];
             if (!known) return $"Dependency {dep} has not been delivered here, so it might never arrive.";
             if (!builder.Contains(dep)) builder.Add(dep);
         }
