@@ -1,14 +1,14 @@
 namespace ActorCausal.Packaging.Tests;
 
 /// <summary>
-/// Packs the three packages into a temporary folder and builds and runs a small app (Consumer/) against them alone, as
+/// Packs the packages into a temporary folder and builds and runs a small app (Consumer/) against them alone, as
 /// a user would: its own nuget.config (that folder for ActorCausal*, nuget.org for the rest), its own empty
 /// Directory.Build.props/Directory.Packages.props (the repository's do not apply), and a version no earlier run used,
 /// so a package cached in ~/.nuget/packages cannot stand in for one that is missing. A missing dependency fails restore.
 /// </summary>
 public sealed class PackageConsumerTests
 {
-    private static readonly string[] Packages = ["ActorCausal.Protocol", "ActorCausal", "ActorCausal.Hosting"];
+    private static readonly string[] Packages = ["ActorCausal.Protocol", "ActorCausal", "ActorCausal.Hosting", "ActorCausal.Streams"];
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(4);
 
     [Fact]
@@ -91,6 +91,9 @@ public sealed class PackageConsumerTests
         Assert.DoesNotContain("Akka.Hosting", dependencies["ActorCausal"]);
         Assert.Contains("ActorCausal", dependencies["ActorCausal.Hosting"]);
         Assert.Contains("Akka.Hosting", dependencies["ActorCausal.Hosting"]);
+        Assert.Contains("ActorCausal", dependencies["ActorCausal.Streams"]);
+        Assert.Contains("Akka.Streams", dependencies["ActorCausal.Streams"]);
+        Assert.DoesNotContain("Akka.Streams", dependencies["ActorCausal"]);
     }
 
     private static string GlobalPackagesFolder() =>
