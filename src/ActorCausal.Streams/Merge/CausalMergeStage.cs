@@ -5,8 +5,8 @@ namespace ActorCausal.Streams;
 
 /// <summary>
 /// The fan-in stage of <see cref="CausalMerge"/>. A partition is pulled again once its element is placed (emitted,
-/// ready or waiting) while fewer than one element per partition is ready and the waiting bound is not reached, so each
-/// partition is back-pressured on its own and a slow downstream stops all of them.
+/// ready or waiting) while fewer than one element per partition is ready and its share of the waiting bound is not
+/// full, so each partition is back-pressured on its own and a slow downstream stops all of them.
 /// </summary>
 internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<UniformFanInShape<PartitionRecord<T>, CausalMerged<T>>, CausalMergeProgress>
 {
@@ -41,7 +41,17 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
         private readonly MergeBuffer<T> _buffer;
         private readonly Inlet<PartitionRecord<T>>[] _inlets;
         private readonly Outlet<CausalMerged<T>> _out;
+        private readonly int _share;
+        /// <summary>Partitions not pulled because enough elements are ready: pulled again, in turn, once fewer are.</summary>
+        private readonly Queue<int> _deferred = new();
+        private readonly bool[] _isDeferred;
+        /// <summary>Partitions not pulled because their share of waiting elements is full: pulled once some are released.</summary>
+        private readonly bool[] _full;
+        private int _fullCount;
         private int _open;
+        /// <summary>Partitions pulled whose element has not arrived.</summary>
+        private int _outstanding;
+        private readonly bool[] _pulled;
         private long _emitted;
         private long _emittedAtLastTick = -1;
         private int _idleTicks;
@@ -53,6 +63,10 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
             _inlets = stage.Shape.Ins.ToArray();
             _out = stage.Shape.Out;
             _buffer = new MergeBuffer<T>(_inlets.Length, stage._resumeFrom);
+            _share = Math.Max(1, stage._settings.MaxBuffered / _inlets.Length);
+            _isDeferred = new bool[_inlets.Length];
+            _full = new bool[_inlets.Length];
+            _pulled = new bool[_inlets.Length];
             _open = _inlets.Length;
             for (var i = 0; i < _inlets.Length; i++)
             {
@@ -60,14 +74,15 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
                 SetHandler(_inlets[i], onPush: () => OnPush(index), onUpstreamFinish: () =>
                 {
                     _open--;
-                    CheckFinished();
+                    if (_pulled[index]) _outstanding--;
+                    _pulled[index] = false;
+                    AfterEvent();
                 }, onUpstreamFailure: Fail);
             }
             SetHandler(_out, onPull: () =>
             {
                 Emit();
-                for (var i = 0; i < _inlets.Length; i++) MaybePull(i);
-                CheckFinished();
+                AfterEvent();
             }, onDownstreamFinish: cause =>
             {
                 _progress.Complete();
@@ -77,18 +92,20 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
 
         public override void PreStart()
         {
-            for (var i = 0; i < _inlets.Length; i++) Pull(_inlets[i]);
+            for (var i = 0; i < _inlets.Length; i++) DoPull(i);
             if (_stage._settings.StallTimeout is { } stall) ScheduleRepeatedly(StallTimer, stall / 4);
         }
 
         private void OnPush(int partition)
         {
             var record = Grab(_inlets[partition]);
+            _pulled[partition] = false;
+            _outstanding--;
             _buffer.Add(partition, record);
             if (record.IsHeartbeat) _progress.Advance(partition, _buffer.SafeOffset(partition));
             Emit();
             MaybePull(partition);
-            CheckFinished();
+            AfterEvent();
         }
 
         private void Emit()
@@ -99,12 +116,54 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
             Push(_out, merged);
         }
 
+        /// <summary>
+        /// Pulls <paramref name="partition"/> unless one element per partition is ready (then it is deferred, so a
+        /// partition whose elements wait cannot run ahead of those whose elements are ready) or its share of
+        /// <see cref="CausalMergeSettings.MaxBuffered"/> waits.
+        /// </summary>
         private void MaybePull(int partition)
         {
             var inlet = _inlets[partition];
-            if (IsClosed(inlet) || HasBeenPulled(inlet)) return;
-            if (_buffer.Ready >= _inlets.Length || _buffer.Waiting >= _stage._settings.MaxBuffered) return;
-            Pull(inlet);
+            if (IsClosed(inlet) || HasBeenPulled(inlet) || _isDeferred[partition]) return;
+            if (_buffer.WaitingIn(partition) >= _share)
+            {
+                if (!_full[partition]) _fullCount++;
+                _full[partition] = true;
+                return;
+            }
+            if (_buffer.Ready >= _inlets.Length)
+            {
+                _isDeferred[partition] = true;
+                _deferred.Enqueue(partition);
+                return;
+            }
+            DoPull(partition);
+        }
+
+        private void DoPull(int partition)
+        {
+            _pulled[partition] = true;
+            _outstanding++;
+            Pull(_inlets[partition]);
+        }
+
+        private void AfterEvent()
+        {
+            if (_fullCount > 0)
+                for (var i = 0; i < _full.Length; i++)
+                    if (_full[i] && _buffer.WaitingIn(i) < _share)
+                    {
+                        _full[i] = false;
+                        _fullCount--;
+                        MaybePull(i);
+                    }
+            while (_deferred.Count > 0 && _buffer.Ready < _inlets.Length)
+            {
+                var partition = _deferred.Dequeue();
+                _isDeferred[partition] = false;
+                MaybePull(partition);
+            }
+            CheckFinished();
         }
 
         private void CheckFinished()
@@ -120,8 +179,10 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
                 else Fail(new MissingDependenciesException(_buffer.Missing(), $"every partition completed with {_buffer.Waiting} elements still waiting"));
                 return;
             }
-            if (_buffer.Waiting >= _stage._settings.MaxBuffered && _inlets.All(i => IsClosed(i) || !HasBeenPulled(i)))
-                Fail(new MissingDependenciesException(_buffer.Missing(), $"{_buffer.Waiting} elements wait (max-buffered {_stage._settings.MaxBuffered})"));
+            // Nothing ready, no partition on its way: every open partition holds its share of waiting elements.
+            if (_buffer.Waiting > 0 && _outstanding == 0)
+                Fail(new MissingDependenciesException(_buffer.Missing(),
+                    $"{_buffer.Waiting} elements wait and every open partition holds its share of max-buffered {_stage._settings.MaxBuffered} ({_buffer.Positions()})"));
         }
 
         protected override void OnTimer(object timerKey)

@@ -4,15 +4,17 @@ namespace ActorCausal.Streams;
 /// The dependency bookkeeping of <see cref="CausalMerge"/>, without Akka: elements go in per partition, come out in an
 /// order where each follows its producer's previous element and its dependencies, each exactly once. A held element
 /// waits on one unmet requirement at a time, indexed by the producer it waits on and the sequence number it needs, so
-/// an emission re-checks only the elements it may release. Single-threaded.
+/// a release re-checks only the elements it may free. Producers are numbered on first sight (arrays, not dictionaries,
+/// on the hot path). Single-threaded.
 /// </summary>
 internal sealed class MergeBuffer<T>
 {
-    private sealed class Held(int partition, long offset, Stamped<T> element)
+    private sealed class Held(int partition, long offset, Stamped<T> element, int producer)
     {
         public readonly int Partition = partition;
         public readonly long Offset = offset;
         public readonly Stamped<T> Element = element;
+        public readonly int Producer = producer;
         /// <summary>The next dependency to check (those before it are met).</summary>
         public int NextDependency;
         /// <summary>Emitted or skipped: its offset no longer holds the partition's commit point back.</summary>
@@ -25,15 +27,27 @@ internal sealed class MergeBuffer<T>
         public readonly Queue<Held> Open = new();
         /// <summary>The offset after the last record, or the last heartbeat's position if higher.</summary>
         public long Position;
+        /// <summary>Its elements waiting for a dependency.</summary>
+        public int Waiting;
         public long SafeOffset => Open.Count == 0 ? Position : Open.Peek().Offset;
+
+        public void DropDone()
+        {
+            while (Open.TryPeek(out var head) && head.Done) Open.Dequeue();
+        }
     }
 
     private readonly Partition[] _partitions;
+    private readonly Dictionary<string, int> _producerIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _producerNames = new();
     /// <summary>Per producer, the highest sequence number handed to the ready queue (the ready queue keeps that order).</summary>
-    private readonly Dictionary<string, long> _released;
-    private readonly Dictionary<string, PriorityQueue<Held, long>> _waiting = new(StringComparer.Ordinal);
+    private long[] _released = new long[8];
+    /// <summary>Per producer, the elements of other producers waiting on it, by the sequence number they need.</summary>
+    private PriorityQueue<Held, long>?[] _waiting = new PriorityQueue<Held, long>?[8];
+    /// <summary>Per producer, its own elements that arrived before their predecessor, by sequence number (the common wait: one lookup, no heap).</summary>
+    private Dictionary<long, Held>?[] _early = new Dictionary<long, Held>?[8];
     private readonly Queue<Held> _ready = new();
-    private readonly Stack<string> _advanced = new();
+    private readonly Stack<int> _advanced = new();
 
     public MergeBuffer(int partitions, CausalCheckpoint? resumeFrom)
     {
@@ -41,14 +55,22 @@ internal sealed class MergeBuffer<T>
             throw new ArgumentException($"The checkpoint has {resumeFrom.SafeOffsets.Length} partitions, the merge {partitions}.", nameof(resumeFrom));
         _partitions = new Partition[partitions];
         for (var i = 0; i < partitions; i++) _partitions[i] = new Partition { Position = resumeFrom?.SafeOffsets[i] ?? 0 };
-        _released = resumeFrom is null ? new(StringComparer.Ordinal) : new(resumeFrom.Delivered, StringComparer.Ordinal);
+        if (resumeFrom is not null)
+            foreach (var (producer, delivered) in resumeFrom.Delivered)
+                _released[IndexOf(producer)] = delivered;
     }
 
     /// <summary>Elements waiting for a dependency.</summary>
     public int Waiting { get; private set; }
 
+    /// <summary>Elements of <paramref name="partition"/> waiting for a dependency.</summary>
+    public int WaitingIn(int partition) => _partitions[partition].Waiting;
+
     /// <summary>Elements that can be emitted now.</summary>
     public int Ready => _ready.Count;
+
+    /// <summary>Per partition, how far it was read (the offset after its last record or heartbeat), for failure messages.</summary>
+    public string Positions() => string.Join(", ", _partitions.Select((p, i) => $"{i}: read to {p.Position}, safe {p.SafeOffset}"));
 
     /// <summary>The commit point of <paramref name="partition"/>.</summary>
     public long SafeOffset(int partition) => _partitions[partition].SafeOffset;
@@ -62,7 +84,7 @@ internal sealed class MergeBuffer<T>
             return;
         }
         p.Position = Math.Max(p.Position, record.Offset + 1);
-        var held = new Held(partition, record.Offset, element);
+        var held = new Held(partition, record.Offset, element, IndexOf(element.Id.Producer));
         p.Open.Enqueue(held);
         Check(held);
         Cascade();
@@ -78,7 +100,7 @@ internal sealed class MergeBuffer<T>
         }
         held.Done = true;
         var p = _partitions[held.Partition];
-        while (p.Open.TryPeek(out var head) && head.Done) p.Open.Dequeue();
+        p.DropDone();
         merged = new CausalMerged<T>(held.Partition, held.Offset, held.Element, p.SafeOffset);
         return true;
     }
@@ -89,56 +111,78 @@ internal sealed class MergeBuffer<T>
     /// </summary>
     public IReadOnlyList<CausalId> Missing()
     {
-        var held = _waiting.Values.SelectMany(q => q.UnorderedItems.Select(i => i.Element.Element.Id)).ToHashSet();
-        return _waiting.Where(w => w.Value.Count > 0)
-            .Select(w => new CausalId(w.Key, _released.GetValueOrDefault(w.Key) + 1))
+        var held = _waiting.Where(q => q is not null).SelectMany(q => q!.UnorderedItems.Select(i => i.Element.Element.Id))
+            .Concat(_early.Where(e => e is not null).SelectMany(e => e!.Values.Select(h => h.Element.Id))).ToHashSet();
+        return Enumerable.Range(0, _producerNames.Count).Where(i => _waiting[i] is { Count: > 0 } || _early[i] is { Count: > 0 })
+            .Select(i => new CausalId(_producerNames[i], _released[i] + 1))
             .Where(id => !held.Contains(id))
             .OrderBy(id => id.Producer, StringComparer.Ordinal).ToList();
+    }
+
+    private int IndexOf(string producer)
+    {
+        if (_producerIndex.TryGetValue(producer, out var index)) return index;
+        index = _producerNames.Count;
+        _producerIndex[producer] = index;
+        _producerNames.Add(producer);
+        if (index == _released.Length)
+        {
+            Array.Resize(ref _released, index * 2);
+            Array.Resize(ref _waiting, index * 2);
+            Array.Resize(ref _early, index * 2);
+        }
+        return index;
     }
 
     /// <summary>Releases <paramref name="held"/>, skips it as a duplicate, or parks it on its first unmet requirement.</summary>
     private void Check(Held held)
     {
-        var id = held.Element.Id;
-        var own = _released.GetValueOrDefault(id.Producer);
-        if (id.Sequence <= own)
+        var sequence = held.Element.Id.Sequence;
+        var own = _released[held.Producer];
+        if (sequence <= own)
         {
-            Skip(held);
+            held.Done = true;
+            _partitions[held.Partition].DropDone();
             return;
         }
-        if (id.Sequence > own + 1)
+        if (sequence > own + 1)
         {
-            Park(held, id.Producer, id.Sequence - 1);
+            // A duplicate of an element already early stays out: the first copy is the one emitted.
+            if ((_early[held.Producer] ??= new Dictionary<long, Held>()).TryAdd(sequence, held)) Count(held, +1);
+            else
+            {
+                held.Done = true;
+                _partitions[held.Partition].DropDone();
+            }
             return;
         }
         var deps = held.Element.DependsOn;
         while (held.NextDependency < deps.Length)
         {
             var dep = deps[held.NextDependency];
-            if (_released.GetValueOrDefault(dep.Producer) < dep.Sequence)
+            var producer = IndexOf(dep.Producer);
+            if (_released[producer] < dep.Sequence)
             {
-                Park(held, dep.Producer, dep.Sequence);
+                Park(held, producer, dep.Sequence);
                 return;
             }
             held.NextDependency++;
         }
-        _released[id.Producer] = id.Sequence;
+        _released[held.Producer] = sequence;
         _ready.Enqueue(held);
-        _advanced.Push(id.Producer);
+        _advanced.Push(held.Producer);
     }
 
-    private void Skip(Held held)
+    private void Park(Held held, int producer, long sequence)
     {
-        held.Done = true;
-        var p = _partitions[held.Partition];
-        while (p.Open.TryPeek(out var head) && head.Done) p.Open.Dequeue();
+        (_waiting[producer] ??= new PriorityQueue<Held, long>()).Enqueue(held, sequence);
+        Count(held, +1);
     }
 
-    private void Park(Held held, string producer, long sequence)
+    private void Count(Held held, int change)
     {
-        if (!_waiting.TryGetValue(producer, out var queue)) _waiting[producer] = queue = new PriorityQueue<Held, long>();
-        queue.Enqueue(held, sequence);
-        Waiting++;
+        Waiting += change;
+        _partitions[held.Partition].Waiting += change;
     }
 
     /// <summary>Re-checks the elements each release may have freed, until no release frees more.</summary>
@@ -146,12 +190,17 @@ internal sealed class MergeBuffer<T>
     {
         while (_advanced.TryPop(out var producer))
         {
-            if (!_waiting.TryGetValue(producer, out var queue)) continue;
             var released = _released[producer];
+            if (_early[producer] is { Count: > 0 } early && early.Remove(released + 1, out var next))
+            {
+                Count(next, -1);
+                Check(next);
+            }
+            if (_waiting[producer] is not { Count: > 0 } queue) continue;
             while (queue.TryPeek(out var held, out var needed) && needed <= released)
             {
                 queue.Dequeue();
-                Waiting--;
+                Count(held, -1);
                 Check(held);
             }
         }

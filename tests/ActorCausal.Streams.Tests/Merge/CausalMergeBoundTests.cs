@@ -1,4 +1,5 @@
 using ActorCausal.Streams.Tests.Support;
+using Akka.Streams;
 using Akka.Streams.Dsl;
 
 namespace ActorCausal.Streams.Tests.Merge;
@@ -31,21 +32,36 @@ public sealed class CausalMergeBoundTests(StreamsFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task The_waiting_bound_fails_the_stage_instead_of_hanging_when_the_other_partition_only_sends_heartbeats()
+    public async Task The_waiting_bound_back_pressures_each_partition_and_fails_the_stage_when_every_partition_is_full()
+    {
+        var pulled = new int[2];
+        var partitions = Enumerable.Range(0, 2).Select(p =>
+            Source.From(DependentsOfMissing()).Select(r => { Interlocked.Increment(ref pulled[p]); return r with { Element = r.Element! with { Id = r.Element.Id with { Producer = "b" + p } } }; })).ToList();
+        // Two partitions: each may hold 5 waiting elements.
+        var settings = new CausalMergeSettings { MaxBuffered = 10, StallTimeout = null };
+        var done = CausalMerge.FromPartitions(partitions, settings).RunWith(Sink.Ignore<CausalMerged<int>>(), fixture.Materializer);
+
+        var failure = await Assert.ThrowsAsync<MissingDependenciesException>(() => done.WaitAsync(Generous));
+        Assert.Equal(new[] { new CausalId("a", 1) }, failure.Missing);
+        // Each partition was read no further than its share of the bound.
+        Assert.Equal(new[] { 5, 5 }, pulled);
+    }
+
+    [Fact]
+    public async Task A_partition_that_only_sends_heartbeats_does_not_hang_the_stage_the_stall_timeout_ends_it()
     {
         var pulled = 0;
         var partitions = new[]
         {
             Source.From(DependentsOfMissing()).Select(r => { Interlocked.Increment(ref pulled); return r; }),
-            Source.Repeat(PartitionRecord<int>.Heartbeat(0)),
+            Source.Repeat(PartitionRecord<int>.Heartbeat(0)).Throttle(10, TimeSpan.FromMilliseconds(10), 10, ThrottleMode.Shaping),
         };
-        var settings = new CausalMergeSettings { MaxBuffered = 5 };
+        var settings = new CausalMergeSettings { MaxBuffered = 10, StallTimeout = TimeSpan.FromMilliseconds(300) };
         var done = CausalMerge.FromPartitions(partitions, settings).RunWith(Sink.Ignore<CausalMerged<int>>(), fixture.Materializer);
 
         var failure = await Assert.ThrowsAsync<MissingDependenciesException>(() => done.WaitAsync(Generous));
         Assert.Equal(new[] { new CausalId("a", 1) }, failure.Missing);
-        // The waiting partition was back-pressured at the bound: it was read no further than the bound allows.
-        Assert.InRange(Volatile.Read(ref pulled), 5, 6);
+        Assert.Equal(5, Volatile.Read(ref pulled));
     }
 
     [Fact]
