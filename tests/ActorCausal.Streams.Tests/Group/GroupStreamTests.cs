@@ -18,7 +18,8 @@ public sealed class GroupStreamTests : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     /// <summary>Joins the group on every node (the first founds it), collecting each node's events.</summary>
-    private async Task<(CausalGroupMember[] Members, ConcurrentQueue<IGroupEvent>[] Events, Task[] Done, UniqueKillSwitch[] Switches)> JoinAll(string group, int nodes = 3)
+    private async Task<(CausalGroupMember[] Members, ConcurrentQueue<IGroupEvent>[] Events, Task[] Done, UniqueKillSwitch[] Switches)> JoinAll(
+        string group, int nodes = 3, CausalGroupSourceSettings? settings = null)
     {
         var members = new CausalGroupMember[nodes];
         var events = new ConcurrentQueue<IGroupEvent>[nodes];
@@ -27,7 +28,7 @@ public sealed class GroupStreamTests : IAsyncLifetime
         for (var i = 0; i < nodes; i++)
         {
             var received = events[i] = new ConcurrentQueue<IGroupEvent>();
-            var ((member, kill), completion) = CausalGroupSource.Join(group)
+            var ((member, kill), completion) = CausalGroupSource.Join(group, settings)
                 .ViaMaterialized(KillSwitches.Single<IGroupEvent>(), Keep.Both)
                 .ToMaterialized(Sink.ForEach<IGroupEvent>(received.Enqueue), Keep.Both)
                 .Run(_cluster.Materializer(i));
@@ -66,6 +67,23 @@ public sealed class GroupStreamTests : IAsyncLifetime
             Assert.Equal(Enumerable.Range(1, n).Select(i => "b" + i), order.Where(p => p[0] == 'b'));
             Assert.Equal(orders[0], order);
         }
+    }
+
+    [Fact]
+    public async Task Back_pressure_refusals_are_retried_until_every_element_is_sent_once_in_order()
+    {
+        var settings = new CausalGroupSourceSettings { JoinOptions = new JoinOptions { Stateless = true, Protocol = new GroupMemberSettings { MaxUnstable = 2 } } };
+        var (members, events, _, _) = await JoinAll("back-pressure", nodes: 2, settings);
+
+        // With at most 2 unstable messages, a burst of direct broadcasts is refused with BackPressure.
+        var burst = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => members[0].Group.Broadcast("burst " + i)));
+        Assert.Contains(burst, r => r.Reason == RefusalReason.BackPressure);
+
+        const int n = 200;
+        await Source.From(Enumerable.Range(1, n)).RunWith(CausalGroupSink.Broadcast<int>(members[0]), _cluster.Materializer(0)).WaitAsync(Generous);
+        await Eventually.Async(() => Deliveries(events[1]).Count(d => d.Payload is int) >= n, Generous,
+            () => $"{Deliveries(events[1]).Count(d => d.Payload is int)} of {n} delivered");
+        Assert.Equal(Enumerable.Range(1, n), Deliveries(events[1]).Where(d => d.Payload is int).Select(d => (int)d.Payload));
     }
 
     [Fact]
