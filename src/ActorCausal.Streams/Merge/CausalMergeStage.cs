@@ -48,6 +48,8 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
         /// <summary>Partitions not pulled because their share of waiting elements is full: pulled once some are released.</summary>
         private readonly bool[] _full;
         private int _fullCount;
+        /// <summary>Partitions whose element arrived while downstream had no demand, not yet grabbed.</summary>
+        private readonly Queue<int> _arrived = new();
         private int _open;
         /// <summary>Partitions pulled whose element has not arrived.</summary>
         private int _outstanding;
@@ -82,6 +84,7 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
             SetHandler(_out, onPull: () =>
             {
                 Emit();
+                while (IsAvailable(_out) && _arrived.TryDequeue(out var partition)) Take(partition);
                 AfterEvent();
             }, onDownstreamFinish: cause =>
             {
@@ -96,23 +99,46 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
             if (_stage._settings.StallTimeout is { } stall) ScheduleRepeatedly(StallTimer, stall / 4);
         }
 
+        /// <summary>
+        /// As Akka's Merge: an element that arrives while downstream has no demand stays in its inlet (the partition is
+        /// not pulled again) and is taken, in arrival order, when downstream pulls.
+        /// </summary>
         private void OnPush(int partition)
         {
-            var record = Grab(_inlets[partition]);
             _pulled[partition] = false;
             _outstanding--;
-            _buffer.Add(partition, record);
-            if (record.IsHeartbeat) _progress.Advance(partition, _buffer.SafeOffset(partition));
-            Emit();
-            MaybePull(partition);
+            if (!IsAvailable(_out))
+            {
+                _arrived.Enqueue(partition);
+                return;
+            }
+            Take(partition);
             AfterEvent();
+        }
+
+        /// <summary>Grabs the element of <paramref name="partition"/>: emits it at once if it can go, else holds it (and emits what is ready).</summary>
+        private void Take(int partition)
+        {
+            var record = Grab(_inlets[partition]);
+            if (_buffer.TryPass(partition, record, out var passed)) Emitted(passed);
+            else
+            {
+                _buffer.Add(partition, record);
+                if (record.IsHeartbeat) _progress.Advance(partition, _buffer.SafeOffset(partition));
+                Emit();
+            }
+            MaybePull(partition);
         }
 
         private void Emit()
         {
-            if (!IsAvailable(_out) || !_buffer.TryTake(out var merged)) return;
+            if (IsAvailable(_out) && _buffer.TryTake(out var merged)) Emitted(merged);
+        }
+
+        private void Emitted(CausalMerged<T> merged)
+        {
             _emitted++;
-            _progress.Record(merged.Partition, merged.SafeOffset, merged.Element.Id);
+            _progress.Record(merged.Partition, merged.SafeOffset, _buffer.LastProducer, merged.Element.Id);
             Push(_out, merged);
         }
 
@@ -168,7 +194,7 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
 
         private void CheckFinished()
         {
-            if (_buffer.Ready > 0) return;
+            if (_buffer.Ready > 0 || _arrived.Count > 0) return;
             if (_open == 0)
             {
                 if (_buffer.Waiting == 0)

@@ -90,6 +90,35 @@ internal sealed class MergeBuffer<T>
         Cascade();
     }
 
+    /// <summary>
+    /// The fast path for an element that can be emitted at once: nothing of its partition is open, nothing is ready
+    /// before it, its predecessor and dependencies were released. Emits it without holding it (false: use
+    /// <see cref="Add"/>). What its release frees becomes ready behind it.
+    /// </summary>
+    public bool TryPass(int partition, PartitionRecord<T> record, out CausalMerged<T> merged)
+    {
+        merged = null!;
+        var p = _partitions[partition];
+        if (record.Element is not { } element || p.Open.Count > 0 || _ready.Count > 0) return false;
+        var producer = IndexOf(element.Id.Producer);
+        if (element.Id.Sequence != _released[producer] + 1) return false;
+        foreach (var dep in element.DependsOn)
+            if (_released[IndexOf(dep.Producer)] < dep.Sequence) return false;
+        _released[producer] = element.Id.Sequence;
+        p.Position = Math.Max(p.Position, record.Offset + 1);
+        merged = new CausalMerged<T>(partition, record.Offset, element, p.Position);
+        LastProducer = producer;
+        _advanced.Push(producer);
+        Cascade();
+        return true;
+    }
+
+    /// <summary>The producer number of the element <see cref="TryTake"/> or <see cref="TryPass"/> gave last.</summary>
+    public int LastProducer { get; private set; }
+
+    /// <summary>The name of producer number <paramref name="producer"/>.</summary>
+    public string ProducerName(int producer) => _producerNames[producer];
+
     /// <summary>Takes the next element to emit, with its partition's commit point after it.</summary>
     public bool TryTake(out CausalMerged<T> merged)
     {
@@ -101,6 +130,7 @@ internal sealed class MergeBuffer<T>
         held.Done = true;
         var p = _partitions[held.Partition];
         p.DropDone();
+        LastProducer = held.Producer;
         merged = new CausalMerged<T>(held.Partition, held.Offset, held.Element, p.SafeOffset);
         return true;
     }
@@ -119,10 +149,26 @@ internal sealed class MergeBuffer<T>
             .OrderBy(id => id.Producer, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Names looked up lately by string instance (a producer's elements usually share one instance), so most lookups
+    /// skip hashing the string.
+    /// </summary>
+    private readonly string?[] _cachedNames = new string?[64];
+    private readonly int[] _cachedIndexes = new int[64];
+
     private int IndexOf(string producer)
     {
-        if (_producerIndex.TryGetValue(producer, out var index)) return index;
-        index = _producerNames.Count;
+        var slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(producer) & 63;
+        if (ReferenceEquals(_cachedNames[slot], producer)) return _cachedIndexes[slot];
+        if (!_producerIndex.TryGetValue(producer, out var index)) index = AddProducer(producer);
+        _cachedNames[slot] = producer;
+        _cachedIndexes[slot] = index;
+        return index;
+    }
+
+    private int AddProducer(string producer)
+    {
+        var index = _producerNames.Count;
         _producerIndex[producer] = index;
         _producerNames.Add(producer);
         if (index == _released.Length)
