@@ -117,6 +117,19 @@ public sealed class GroupStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_source_whose_node_is_downed_emits_GroupStopped_and_fails_with_GroupStoppedException()
+    {
+        var (members, events, done, _) = await JoinAll("downed", nodes: 2);
+
+        Cluster.Get(_cluster[0]).Down(Cluster.Get(_cluster[1]).SelfAddress);
+
+        var failure = await Assert.ThrowsAsync<GroupStoppedException>(() => done[1].WaitAsync(Generous));
+        Assert.NotEqual(GroupStopReason.Left, failure.Stopped.Reason);
+        Assert.Equal(failure.Stopped, Assert.IsType<GroupStopped>(events[1].Last()));
+        Assert.Equal(failure.Stopped, await members[1].Stopped.WaitAsync(Generous));
+    }
+
+    [Fact]
     public async Task A_source_whose_buffer_overflows_fails_and_its_member_leaves_instead_of_dropping()
     {
         var (members, events, _, _) = await JoinAll("overflow", nodes: 1);
