@@ -73,8 +73,12 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
         public override void PostStop()
         {
             if (_member is null || _stopped is not null) return;
-            _member.OnStopped(new GroupStopped(_stage._group, GroupStopReason.Left, "The stream stopped; the member leaves."));
-            _ = _member.Group.Leave();
+            // The stream stopped (cancelled, failed, aborted): the member leaves; its GroupStopped completes the member's Stopped.
+            var member = _member;
+            member.Group.Leave().ContinueWith(t => member.OnStopped(t.IsCompletedSuccessfully
+                    ? t.Result
+                    : new GroupStopped(_stage._group, GroupStopReason.Failed, $"Leaving after the stream stopped failed: {t.Exception?.GetBaseException().Message}")),
+                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
 
         private void OnMessage((IActorRef Sender, object Message) received)

@@ -213,7 +213,9 @@ internal sealed class CausalMergeStage<T> : GraphStageWithMaterializedValue<Unif
 
         protected override void OnTimer(object timerKey)
         {
-            var stalled = _buffer.Waiting > 0 && _buffer.Ready == 0 && _emitted == _emittedAtLastTick;
+            // Stalled: downstream waits for an element, elements wait for dependencies, and nothing was emitted since the
+            // last tick (a slow downstream is not a stall).
+            var stalled = _buffer.Waiting > 0 && _buffer.Ready == 0 && IsAvailable(_out) && _emitted == _emittedAtLastTick;
             _idleTicks = stalled ? _idleTicks + 1 : 0;
             _emittedAtLastTick = _emitted;
             if (_idleTicks >= 4)

@@ -76,6 +76,31 @@ public sealed class CausalMergeBoundTests(StreamsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_slow_downstream_while_an_element_waits_is_not_a_stall()
+    {
+        var b1 = new Stamped<int>(new CausalId("b", 1), [new CausalId("a", 1)], 0);
+        var partitions = new[]
+        {
+            Source.From(new[] { new PartitionRecord<int>(0, b1) }),
+            Source.From(new[] { new PartitionRecord<int>(0, new Stamped<int>(new CausalId("x", 1), [], 0)), new PartitionRecord<int>(1, new Stamped<int>(new CausalId("a", 1), [], 0)) }),
+        };
+        var settings = new CausalMergeSettings { StallTimeout = TimeSpan.FromMilliseconds(100) };
+        // The consumer holds its first element for ten stall timeouts: b#1 waits all that time, with a#1 in its inlet.
+        var first = true;
+        var output = await CausalMerge.FromPartitions(partitions, settings)
+            .SelectAsync(1, async m =>
+            {
+                if (first) await Task.Delay(TimeSpan.FromSeconds(1));
+                first = false;
+                return m;
+            })
+            .RunWith(Sink.Seq<CausalMerged<int>>(), fixture.Materializer).WaitAsync(Generous);
+
+        Assert.Equal(3, output.Count);
+        Assert.True(output.ToList().FindIndex(m => m.Element.Id.Producer == "a") < output.ToList().FindIndex(m => m.Element.Id.Producer == "b"));
+    }
+
+    [Fact]
     public async Task A_heartbeat_advances_an_idle_partitions_commit_point()
     {
         var a1 = new Stamped<int>(new CausalId("a", 1), [], 1);
