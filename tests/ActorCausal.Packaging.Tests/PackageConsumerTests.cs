@@ -12,7 +12,7 @@ public sealed class PackageConsumerTests
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(4);
 
     [Fact]
-    public async Task An_app_that_references_only_the_packed_Hosting_package_founds_a_group_and_receives_its_own_broadcast()
+    public async Task An_app_that_references_only_the_packed_Hosting_and_Streams_packages_founds_a_group_receives_its_own_broadcast_and_runs_the_streams()
     {
         var work = Directory.CreateTempSubdirectory("actorcausal-pkg-");
         var version = "";
@@ -48,6 +48,8 @@ public sealed class PackageConsumerTests
             var run = await DotnetCli.RunAsync(app, StepTimeout, "run", "-c", "Release", "--no-build");
             Assert.True(run.ExitCode == 0, $"The consumer app failed:\n{run.Output}");
             Assert.Contains("OK hello from a package", run.Output);
+            Assert.Contains("OK stream hello from a stream", run.Output);
+            Assert.Contains("OK merge a#1,b#1", run.Output);
         }
         finally
         {
