@@ -30,7 +30,14 @@ public sealed class CausalGroupMember
     public Task<GroupStopped> Stopped => _stopped.Task;
 
     /// <summary>The id a held broadcast went out with, once the source has seen its <see cref="BroadcastReleased"/>.</summary>
-    internal Task<MessageId> Released(long ticket) => Ticket(ticket).Task;
+    internal Task<MessageId> Released(long ticket)
+    {
+        var released = Ticket(ticket).Task;
+        // Stopped is set before the waiting tickets are failed: a ticket added after that is failed here.
+        return released.IsCompleted || !_stopped.Task.IsCompleted
+            ? released
+            : Task.FromException<MessageId>(new GroupStoppedException(_stopped.Task.Result));
+    }
 
     /// <summary>Forgets a ticket once its id was taken (releases nobody waits for stay until the member stops).</summary>
     internal void Forget(long ticket) => _released.TryRemove(ticket, out _);
