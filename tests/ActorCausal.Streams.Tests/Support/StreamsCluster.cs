@@ -29,7 +29,8 @@ public sealed class StreamsCluster : IAsyncDisposable
 
     public IMaterializer Materializer(int index) => _systems[index].Materializer();
 
-    public static async Task<StreamsCluster> StartAsync(int count)
+    /// <summary>Starts <paramref name="count"/> nodes (node i with <paramref name="extraConfig"/>(i) on top, if given) and waits until all are Up.</summary>
+    public static async Task<StreamsCluster> StartAsync(int count, Func<int, string>? extraConfig = null)
     {
         var cluster = new StreamsCluster();
         try
@@ -37,7 +38,7 @@ public sealed class StreamsCluster : IAsyncDisposable
             var config = ConfigurationFactory.ParseString(Overrides).WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(RepositoryRoot(), "hocon", "cluster-loopback.conf"))));
             for (var i = 0; i < count; i++)
             {
-                var system = ActorSystem.Create("streams", config);
+                var system = ActorSystem.Create("streams", ConfigurationFactory.ParseString(extraConfig?.Invoke(i) ?? "").WithFallback(config));
                 var seed = cluster._systems.Count == 0 ? Cluster.Get(system).SelfAddress : Cluster.Get(cluster._systems[0]).SelfAddress;
                 cluster._systems.Add(system);
                 Cluster.Get(system).Join(seed);
