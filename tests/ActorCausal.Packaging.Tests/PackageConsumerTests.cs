@@ -1,18 +1,18 @@
 namespace ActorCausal.Packaging.Tests;
 
 /// <summary>
-/// Packs the three packages into a temporary folder and builds and runs a small app (Consumer/) against them alone, as
+/// Packs the packages into a temporary folder and builds and runs a small app (Consumer/) against them alone, as
 /// a user would: its own nuget.config (that folder for ActorCausal*, nuget.org for the rest), its own empty
 /// Directory.Build.props/Directory.Packages.props (the repository's do not apply), and a version no earlier run used,
 /// so a package cached in ~/.nuget/packages cannot stand in for one that is missing. A missing dependency fails restore.
 /// </summary>
 public sealed class PackageConsumerTests
 {
-    private static readonly string[] Packages = ["ActorCausal.Protocol", "ActorCausal", "ActorCausal.Hosting"];
+    private static readonly string[] Packages = ["ActorCausal.Protocol", "ActorCausal", "ActorCausal.Hosting", "ActorCausal.Streams"];
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(4);
 
     [Fact]
-    public async Task An_app_that_references_only_the_packed_Hosting_package_founds_a_group_and_receives_its_own_broadcast()
+    public async Task An_app_that_references_only_the_packed_Hosting_and_Streams_packages_founds_a_group_receives_its_own_broadcast_and_runs_the_streams()
     {
         var work = Directory.CreateTempSubdirectory("actorcausal-pkg-");
         var version = "";
@@ -48,6 +48,8 @@ public sealed class PackageConsumerTests
             var run = await DotnetCli.RunAsync(app, StepTimeout, "run", "-c", "Release", "--no-build");
             Assert.True(run.ExitCode == 0, $"The consumer app failed:\n{run.Output}");
             Assert.Contains("OK hello from a package", run.Output);
+            Assert.Contains("OK stream hello from a stream", run.Output);
+            Assert.Contains("OK merge a#1,b#1", run.Output);
         }
         finally
         {
@@ -91,6 +93,9 @@ public sealed class PackageConsumerTests
         Assert.DoesNotContain("Akka.Hosting", dependencies["ActorCausal"]);
         Assert.Contains("ActorCausal", dependencies["ActorCausal.Hosting"]);
         Assert.Contains("Akka.Hosting", dependencies["ActorCausal.Hosting"]);
+        Assert.Contains("ActorCausal", dependencies["ActorCausal.Streams"]);
+        Assert.Contains("Akka.Streams", dependencies["ActorCausal.Streams"]);
+        Assert.DoesNotContain("Akka.Streams", dependencies["ActorCausal"]);
     }
 
     private static string GlobalPackagesFolder() =>

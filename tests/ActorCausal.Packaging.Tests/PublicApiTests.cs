@@ -22,6 +22,9 @@ public sealed class PublicApiTests
     [Fact]
     public void ActorCausal_Hosting_public_api_is_approved() => Approve(typeof(CausalGroupsHostingExtensions).Assembly);
 
+    [Fact]
+    public void ActorCausal_Streams_public_api_is_approved() => Approve(typeof(ActorCausal.Streams.CausalMerge).Assembly);
+
     private static void Approve(Assembly assembly, [CallerFilePath] string thisFile = "")
     {
         var name = assembly.GetName().Name!;

@@ -1,13 +1,17 @@
 // A user's app built against the ActorCausal packages alone (tests/ActorCausal.Packaging.Tests/PackageConsumerTests.cs):
 // one ActorSystem hosted with Akka.Hosting founds a group at start-up, broadcasts in total order and receives its own
-// message. Prints "OK <payload>" and exits 0, or prints the failure and exits 1.
+// message; then, with ActorCausal.Streams, a group Source and Sink carry a message, and CausalMerge orders two
+// partitions. Prints "OK <payload>", "OK stream <payload>" and "OK merge <ids>" and exits 0, or prints the failure and exits 1.
 using ActorCausal;
 using ActorCausal.Hosting;
 using ActorCausal.Protocol;
+using ActorCausal.Streams;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -43,6 +47,22 @@ try
     var message = await delivered.Task.WaitAsync(TimeSpan.FromSeconds(60));
     if (message.MessageId != reply.Id) throw new InvalidOperationException($"Delivered {message.MessageId}, sent {reply.Id}.");
     Console.WriteLine($"OK {message.Payload}");
+
+    var materializer = system.Materializer();
+    var (joined, first) = CausalGroupSource.Deliveries("streamed").ToMaterialized(Sink.First<Delivered>(), Keep.Both).Run(materializer);
+    var member = await joined.WaitAsync(TimeSpan.FromSeconds(60));
+    await Source.Single("hello from a stream").RunWith(CausalGroupSink.Broadcast<string>(member, DeliveryOrder.Causal), materializer).WaitAsync(TimeSpan.FromSeconds(60));
+    Console.WriteLine($"OK stream {(await first.WaitAsync(TimeSpan.FromSeconds(60))).Payload}");
+
+    var b1 = new Stamped<string>(new CausalId("b", 1), [new CausalId("a", 1)], "reply");
+    var a1 = new Stamped<string>(new CausalId("a", 1), [], "question");
+    var merged = await CausalMerge.FromPartitions(new[]
+        {
+            Source.Single(new PartitionRecord<string>(0, b1)),
+            Source.Single(new PartitionRecord<string>(0, a1)),
+        })
+        .RunWith(Sink.Seq<CausalMerged<string>>(), materializer).WaitAsync(TimeSpan.FromSeconds(60));
+    Console.WriteLine($"OK merge {string.Join(",", merged.Select(m => m.Element.Id))}");
     return 0;
 }
 catch (Exception e)

@@ -1,0 +1,113 @@
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace ActorCausal.Streams;
+
+/// <summary>
+/// Joins the group with the stage's actor as subscriber and emits what it receives, buffered up to
+/// <see cref="CausalGroupSourceSettings.BufferSize"/>. The group's <see cref="GroupStopped"/> is emitted last, then the
+/// stage completes (left) or fails with <see cref="GroupStoppedException"/> (downed, excluded, failed). When the stage
+/// stops for any other reason (cancelled, failed, aborted) the member leaves.
+/// </summary>
+internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<SourceShape<IGroupEvent>, Task<CausalGroupMember>>
+{
+    private readonly string _group;
+    private readonly CausalGroupSourceSettings _settings;
+    private readonly Outlet<IGroupEvent> _out = new("CausalGroupSource.out");
+
+    public CausalGroupSourceStage(string group, CausalGroupSourceSettings settings)
+    {
+        CausalGroups.ActorNameOf(group);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.BufferSize, 1);
+        _group = group;
+        _settings = settings;
+        Shape = new SourceShape<IGroupEvent>(_out);
+    }
+
+    public override SourceShape<IGroupEvent> Shape { get; }
+
+    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("causalGroupSource");
+
+    public override ILogicAndMaterializedValue<Task<CausalGroupMember>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    {
+        var member = new TaskCompletionSource<CausalGroupMember>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new LogicAndMaterializedValue<Task<CausalGroupMember>>(new Logic(this, member), member.Task);
+    }
+
+    private sealed class Logic : GraphStageLogic
+    {
+        private readonly CausalGroupSourceStage _stage;
+        private readonly TaskCompletionSource<CausalGroupMember> _materialized;
+        private readonly Queue<IGroupEvent> _buffer = new();
+        private CausalGroupMember? _member;
+        private GroupStopped? _stopped;
+
+        public Logic(CausalGroupSourceStage stage, TaskCompletionSource<CausalGroupMember> materialized) : base(stage.Shape)
+        {
+            _stage = stage;
+            _materialized = materialized;
+            SetHandler(stage._out, onPull: Deliver);
+        }
+
+        public override void PreStart()
+        {
+            try
+            {
+                var self = GetStageActor(OnMessage).Ref;
+                var system = (Materializer as ActorMaterializer)?.System ?? throw new InvalidOperationException("CausalGroupSource needs an ActorMaterializer.");
+                var group = CausalGroups.Get(system).Join(_stage._group, self, _stage._settings.EffectiveJoinOptions());
+                _member = new CausalGroupMember(group);
+                var refused = GetAsyncCallback<Exception>(e => FailStage(new InvalidOperationException($"Joining group '{_stage._group}' failed: {e.Message}", e)));
+                group.Ref.ContinueWith(t => refused(t.Exception!.GetBaseException()), CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                _materialized.TrySetResult(_member);
+            }
+            catch (Exception e)
+            {
+                _materialized.TrySetException(e);
+                throw;
+            }
+        }
+
+        public override void PostStop()
+        {
+            if (_member is null || _stopped is not null) return;
+            // The stream stopped (cancelled, failed, aborted): the member leaves; its GroupStopped completes the member's Stopped.
+            var member = _member;
+            member.Group.Leave().ContinueWith(t => member.OnStopped(t.IsCompletedSuccessfully
+                    ? t.Result
+                    : new GroupStopped(_stage._group, GroupStopReason.Failed, $"Leaving after the stream stopped failed: {t.Exception?.GetBaseException().Message}")),
+                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        private void OnMessage((IActorRef Sender, object Message) received)
+        {
+            if (received.Message is SnapshotRequest request)
+            {
+                // Only reached with a join option that asks the subscriber anyway: answer with an empty state.
+                received.Sender.Tell(new SnapshotResponse(request.ViewId, ReadOnlyMemory<byte>.Empty));
+                return;
+            }
+            if (received.Message is not IGroupEvent e || _stopped is not null) return;
+            _member!.OnEvent(e);
+            if (e is GroupStopped stopped) _stopped = stopped;
+            _buffer.Enqueue(e);
+            if (_buffer.Count > _stage._settings.BufferSize)
+            {
+                FailStage(new BufferOverflowException(
+                    $"CausalGroupSource '{_stage._group}': {_buffer.Count} events wait for demand (buffer-size {_stage._settings.BufferSize}); the member leaves the group."));
+                return;
+            }
+            Deliver();
+        }
+
+        private void Deliver()
+        {
+            if (IsAvailable(_stage._out) && _buffer.TryDequeue(out var next)) Push(_stage._out, next);
+            if (_buffer.Count > 0 || _stopped is null) return;
+            if (_stopped.Reason == GroupStopReason.Left) CompleteStage();
+            else FailStage(new GroupStoppedException(_stopped));
+        }
+    }
+}
