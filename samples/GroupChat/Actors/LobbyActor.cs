@@ -60,6 +60,11 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
             if (s.Snapshot.Length == 0) return;
             foreach (var room in ChatJson.FromBytes<RoomCreated[]>(s.Snapshot.Span)) AddRoom(room, persist: true);
         });
+        Receive<GroupsMerged>(m =>
+        {
+            if (m.Snapshot.Length == 0) return;
+            foreach (var room in ChatJson.FromBytes<RoomCreated[]>(m.Snapshot.Span)) MergeRoom(room);
+        });
         Receive<GroupStopped>(_ => _member = false);
         Receive<GetRooms>(_ => Sender.Tell(_directory.Rooms.ToArray()));
         Receive<GetMembers>(_ =>
@@ -132,6 +137,24 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
     }
 
     private string Node(string address) => _node.NameOf(CausalGroups.Get(Context.System).Cluster, address);
+
+    /// <summary>A room of the other side of a lobby merge: added, or its creation wins (<see cref="RoomDirectory.Merge"/>) and the room actor takes it.</summary>
+    private void MergeRoom(RoomCreated room)
+    {
+        switch (_directory.Merge(room))
+        {
+            case MergeOutcome.Added:
+                _node.Store.SaveRoom(room);
+                _roomActors.GetOrAdd(room.RoomId, id => Context.ActorOf(RoomActor.Props(room, _node), Uri.EscapeDataString(id)));
+                _node.Changed(room.RoomId);
+                break;
+            case MergeOutcome.Replaced:
+                _node.Store.ReplaceRoom(room);
+                if (_roomActors.TryGetValue(room.RoomId, out var actor)) actor.Tell(new RoomCreationResolved(room));
+                _node.Changed(room.RoomId);
+                break;
+        }
+    }
 
     private bool AddRoom(RoomCreated room, bool persist)
     {

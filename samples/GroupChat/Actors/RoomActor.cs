@@ -16,9 +16,9 @@ namespace GroupChat.Actors;
 /// </summary>
 public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
 {
-    private readonly RoomCreated _created;
+    private RoomCreated _created;
     private readonly NodeContext _node;
-    private readonly ChatRoom _room;
+    private ChatRoom _room;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, MessageId> _wire = new();
     private readonly Queue<(string EventId, IActorRef? ReplyTo)> _awaitingReply = new();
@@ -49,7 +49,15 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         Receive<MemberSuspected>(s => Note($"node {Node(s.Member.Address)} is SUSPECTED (unreachable)"));
         Receive<MemberReachable>(r => Note($"node {Node(r.Member.Address)} is ACTIVE again (reachable)"));
         Receive<SnapshotRequest>(r => Sender.Tell(new SnapshotResponse(r.ViewId, RoomSnapshot.Encode(_room.Log))));
-        Receive<InstallSnapshot>(OnSnapshot);
+        Receive<InstallSnapshot>(s => AddHistory(s.Snapshot, "state transfer"));
+        Receive<GroupsMerged>(m => AddHistory(m.Snapshot, $"merge with the group of {string.Join(", ", m.OtherSide.Members.Select(x => Node(x.Address)))}"));
+        Receive<RoomCreationResolved>(r =>
+        {
+            if (r.Creation.Id == _created.Id) return;
+            _created = r.Creation;
+            _room = _room.WithCreation(r.Creation.Name, r.Creation.Admin);
+            Note($"two creations of this room met in a merge: the earlier one wins, admin {r.Creation.Admin}");
+        });
         Receive<GroupStopped>(s =>
         {
             _member = false;
@@ -244,15 +252,16 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         if (first) Stash.UnstashAll();
     }
 
-    private void OnSnapshot(InstallSnapshot s)
+    /// <summary>
+    /// Adds another history of this room (a joiner's state transfer, or the other side's state when two groups of the room
+    /// merge): the events this node lacks, after its own, in <see cref="HistoryMerge"/>'s order; persisted. Idempotent.
+    /// </summary>
+    private void AddHistory(ReadOnlyMemory<byte> snapshot, string how)
     {
-        var added = new List<StoredEvent>();
-        foreach (var e in RoomSnapshot.Decode(s.Snapshot))
-        {
-            if (_room.Apply(e)) added.Add(e);
-        }
+        var added = HistoryMerge.NewEvents(_room, RoomSnapshot.Decode(snapshot)).Where(_room.Apply).ToList();
         _node.Store.Append(_room.Id, added);
-        _log.Info("Room {0}: state transfer brought {1} events this node did not have", _room.Id, added.Count);
+        _log.Info("Room {0}: {1} brought {2} events this node did not have", _room.Id, how, added.Count);
+        if (added.Count > 0 && how.StartsWith("merge", StringComparison.Ordinal)) Note($"{how}: {added.Count} events from the other side added");
         AfterChange();
     }
 

@@ -118,6 +118,14 @@ public sealed class ChatRoom
         return true;
     }
 
+    /// <summary>The same history under another creation (a merge chose the other side's): admin rules re-evaluated from the events.</summary>
+    public ChatRoom WithCreation(string name, string admin)
+    {
+        var room = new ChatRoom(Id, name, admin);
+        foreach (var e in _log) room.Apply(e);
+        return room;
+    }
+
     // ---- validation of requests, before anything is broadcast ----
 
     public ChatError? CanAct(string author)
