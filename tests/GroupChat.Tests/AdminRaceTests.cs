@@ -103,7 +103,7 @@ public sealed class AdminRaceTests(ChatClusterFixture fixture, ITestOutputHelper
         if (later.GetProperty("deps").EnumerateArray().Any(d => d.GetString() == wire)) return true;
         var parts = wire.Split('.');
         var (view, sender, sequence) = (long.Parse(parts[0]), int.Parse(parts[1]), long.Parse(parts[2]));
-        var laterView = later.GetProperty("viewId").GetInt64();
+        var laterView = long.Parse(later.GetProperty("viewId").GetString()!); // a string: view ids exceed JavaScript's integers
         if (laterView != view) return laterView > view;
         var clock = later.GetProperty("clock").EnumerateArray().Select(c => c.GetInt64()).ToArray();
         return sender < clock.Length && clock[sender] >= sequence;

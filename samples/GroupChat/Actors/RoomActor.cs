@@ -14,7 +14,7 @@ namespace GroupChat.Actors;
 /// file), and answers the request once the event is delivered here. Every delivered event is applied to the model and
 /// written to SQLite, in delivery order. Until the group admits this node, requests wait (stashed).
 /// </summary>
-public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
+public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
     private RoomCreated _created;
     private readonly NodeContext _node;
@@ -83,11 +83,14 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         {
             if (_stopped is not null) Sender.Tell(ChatReply.Fail(StoppedError()));
             else if (!_member || _groupRef is null) Stash.Stash();
-            else Handle(r);
+            else Handle(r, Sender);
         });
+        Receive<NamedWaitOver>(_ => RetryWaiting(expired: DateTime.UtcNow));
     }
 
     public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(RoomCreated created, NodeContext node) => Akka.Actor.Props.Create(() => new RoomActor(created, node));
 
@@ -104,8 +107,42 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
 
     // ---- requests ----
 
-    private void Handle(RoomRequest request)
+    /// <summary>How long a request that names an event this node has not delivered yet (a reply's parent, a file, a reaction's target) waits for it, as <c>?after=</c> does.</summary>
+    public static readonly TimeSpan NamedEventWait = TimeSpan.FromSeconds(5);
+
+    private readonly List<(RoomRequest Request, IActorRef ReplyTo, DateTime Deadline)> _waitingForNamed = new();
+
+    private sealed record NamedWaitOver;
+    private long _namedWaits;
+
+    private static IEnumerable<string> Names(RoomRequest request) => request switch
     {
+        PostMessage p => new[] { p.ReplyTo, p.Attachment }.OfType<string>(),
+        ToggleReaction t => [t.Target],
+        _ => [],
+    };
+
+    /// <summary>Answers the requests that waited for named events: those whose events are here now, and (with <paramref name="expired"/>) those past their deadline.</summary>
+    private void RetryWaiting(DateTime? expired = null)
+    {
+        for (var i = 0; i < _waitingForNamed.Count; i++)
+        {
+            var (request, replyTo, deadline) = _waitingForNamed[i];
+            if (!Names(request).All(_room.Contains) && !(expired >= deadline)) continue;
+            _waitingForNamed.RemoveAt(i--);
+            if (_stopped is not null) replyTo.Tell(ChatReply.Fail(StoppedError()));
+            else Handle(request, replyTo, mayWait: false);
+        }
+    }
+
+    private void Handle(RoomRequest request, IActorRef sender, bool mayWait = true)
+    {
+        if (mayWait && Names(request).Any(id => !_room.Contains(id)))
+        {
+            _waitingForNamed.Add((request, sender, DateTime.UtcNow + NamedEventWait));
+            Timers.StartSingleTimer($"named-{++_namedWaits}", new NamedWaitOver(), NamedEventWait);
+            return;
+        }
         var error = request switch
         {
             PostMessage p => _room.CanPost(p.Author, p.Text, p.ReplyTo, p.Attachment),
@@ -120,7 +157,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         };
         if (error is not null)
         {
-            Sender.Tell(ChatReply.Fail(error));
+            sender.Tell(ChatReply.Fail(error));
             return;
         }
         switch (request)
@@ -130,29 +167,29 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
                 var deps = new List<string>();
                 if (p.ReplyTo is not null) deps.Add(p.ReplyTo);
                 if (p.Attachment is not null) deps.Add(p.Attachment);
-                Send(new Posted(NextId(), p.Author, p.Text.Trim(), p.ReplyTo, p.Attachment), deps, Sender);
+                Send(new Posted(NextId(), p.Author, p.Text.Trim(), p.ReplyTo, p.Attachment), deps, sender);
                 break;
             case ToggleReaction t:
                 EnsureJoined(t.Author);
                 var (previous, on) = _room.ReactionOf(t.Target, t.Emoji, t.Author);
                 var reactionDeps = previous is null ? new List<string> { t.Target } : new List<string> { t.Target, previous };
-                Send(new ReactionSet(NextId(), t.Author, t.Target, t.Emoji, !on, previous), reactionDeps, Sender);
+                Send(new ReactionSet(NextId(), t.Author, t.Target, t.Emoji, !on, previous), reactionDeps, sender);
                 break;
             case UploadAttachment u:
                 EnsureJoined(u.Author);
-                Send(new AttachmentUploaded(NextId(), u.Author, u.FileName, u.ContentType, u.Content), null, Sender);
+                Send(new AttachmentUploaded(NextId(), u.Author, u.FileName, u.ContentType, u.Content), null, sender);
                 break;
             case JoinRoom j:
-                Send(new PersonJoined(NextId(), j.Author), null, Sender);
+                Send(new PersonJoined(NextId(), j.Author), null, sender);
                 break;
             case LeaveRoom l:
-                Send(new PersonLeft(NextId(), l.Author), null, Sender);
+                Send(new PersonLeft(NextId(), l.Author), null, sender);
                 break;
             case RemovePerson r:
-                Send(new PersonRemoved(NextId(), r.Author, r.Person), null, Sender);
+                Send(new PersonRemoved(NextId(), r.Author, r.Person), null, sender);
                 break;
             case RenameRoom n:
-                Send(new RoomRenamed(NextId(), n.Author, n.Name.Trim()), null, Sender);
+                Send(new RoomRenamed(NextId(), n.Author, n.Name.Trim()), null, sender);
                 break;
         }
     }
@@ -275,6 +312,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
 
     private void AfterChange()
     {
+        if (_waitingForNamed.Count > 0) RetryWaiting();
         for (var i = _tokenWaiters.Count - 1; i >= 0; i--)
         {
             if (!_tokenWaiters[i].Token.SatisfiedBy(_room.Progress)) continue;

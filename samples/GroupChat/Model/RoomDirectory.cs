@@ -60,7 +60,7 @@ public sealed class RoomDirectory
     public static ChatError? CheckName(string? name)
     {
         if (string.IsNullOrWhiteSpace(name)) return ChatError.Bad("A room needs a name.");
-        if (name.Length > ChatLimits.MaxNameLength) return ChatError.Bad($"A room name has at most {ChatLimits.MaxNameLength} characters.");
+        if (ChatLimits.Characters(name) > ChatLimits.MaxNameLength) return ChatError.Bad($"A room name has at most {ChatLimits.MaxNameLength} characters.");
         if (Slug(name).Length == 0) return ChatError.Bad("A room name needs at least one letter or digit.");
         return null;
     }
