@@ -32,6 +32,8 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private long _seq;
     private bool _member;
     private GroupStopped? _stopped;
+    /// <summary>This node's own events that the state transfer lacked: carried to the group once admitted.</summary>
+    private StoredEvent[]? _toCarry;
 
     public RoomActor(RoomCreated created, NodeContext node)
     {
@@ -40,7 +42,11 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         _room = new ChatRoom(created.RoomId, created.Name, created.Admin);
         foreach (var e in node.Store.LoadEvents(created.RoomId)) _room.Apply(e);
 
-        Receive<GroupStarted>(g => _groupRef = g.Ref);
+        Receive<GroupStarted>(g =>
+        {
+            _groupRef = g.Ref;
+            CarryHistory();
+        });
         Receive<Status.Failure>(f => _log.Error(f.Cause, "Room {0}: the group could not start", created.RoomId));
         Receive<Delivered>(OnDelivered);
         Receive<BroadcastReply>(OnReply);
@@ -49,7 +55,13 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         Receive<MemberSuspected>(s => Note($"node {Node(s.Member.Address)} is SUSPECTED (unreachable)"));
         Receive<MemberReachable>(r => Note($"node {Node(r.Member.Address)} is ACTIVE again (reachable)"));
         Receive<SnapshotRequest>(r => Sender.Tell(new SnapshotResponse(r.ViewId, RoomSnapshot.Encode(_room.Log))));
-        Receive<InstallSnapshot>(s => AddHistory(s.Snapshot, "state transfer"));
+        Receive<InstallSnapshot>(s =>
+        {
+            var snapshot = RoomSnapshot.Decode(s.Snapshot);
+            var theirs = snapshot.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+            _toCarry = _room.Log.Where(e => e.Event is not null and not HistoryCarried && !theirs.Contains(e.Id)).ToArray();
+            AddHistory(snapshot, "state transfer");
+        });
         Receive<GroupsMerged>(m => AddHistory(m.Snapshot, $"merge with the group of {string.Join(", ", m.OtherSide.Members.Select(x => Node(x.Address)))}"));
         Receive<RoomCreationResolved>(r =>
         {
@@ -267,6 +279,11 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
             _log.Warning("Room {0}: malformed chat event from {1}: {2}", _room.Id, d.SenderAddress, ex.Message);
             return;
         }
+        if (e is HistoryCarried carried)
+        {
+            AddHistory(carried.Events, $"history carried by {carried.Author}");
+            e = carried with { Events = [] };
+        }
         _wire[e.Id] = d.MessageId;
         var clock = d.Clock.AsSpan().ToArray();
         var stored = new StoredEvent(e, d.Time.WallMs, d.Time.Logical, Node(d.SenderAddress.ToString()), d.MessageId.ToString(),
@@ -287,18 +304,29 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         foreach (var j in v.Joined.Where(j => Node(j.Address) != self)) Note($"node {Node(j.Address)} joined (view {v.View.Id}: {v.View.Size} nodes)");
         foreach (var l in v.Left) Note($"node {Node(l.Address)} FAILED or left (view {v.View.Id}: {v.View.Size} nodes)");
         if (first) Stash.UnstashAll();
+        CarryHistory();
+    }
+
+    /// <summary>Once admitted (and the group's handle is here): sends this node's own events the state transfer lacked.</summary>
+    private void CarryHistory()
+    {
+        if (_toCarry is not { Length: > 0 } carry || !_member || _groupRef is null) return;
+        _toCarry = null;
+        Send(new HistoryCarried(NextId(), _node.NodeName, carry), null, null);
     }
 
     /// <summary>
     /// Adds another history of this room (a joiner's state transfer, or the other side's state when two groups of the room
     /// merge): the events this node lacks, after its own, in <see cref="HistoryMerge"/>'s order; persisted. Idempotent.
     /// </summary>
-    private void AddHistory(ReadOnlyMemory<byte> snapshot, string how)
+    private void AddHistory(ReadOnlyMemory<byte> snapshot, string how) => AddHistory(RoomSnapshot.Decode(snapshot), how);
+
+    private void AddHistory(IEnumerable<StoredEvent> events, string how)
     {
-        var added = HistoryMerge.NewEvents(_room, RoomSnapshot.Decode(snapshot)).Where(_room.Apply).ToList();
+        var added = HistoryMerge.NewEvents(_room, events).Where(_room.Apply).ToList();
         _node.Store.Append(_room.Id, added);
         _log.Info("Room {0}: {1} brought {2} events this node did not have", _room.Id, how, added.Count);
-        if (added.Count > 0 && how.StartsWith("merge", StringComparison.Ordinal)) Note($"{how}: {added.Count} events from the other side added");
+        if (added.Count > 0 && !how.StartsWith("state", StringComparison.Ordinal)) Note($"{how}: {added.Count} events from the other side added");
         AfterChange();
     }
 
