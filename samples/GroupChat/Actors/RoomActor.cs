@@ -34,6 +34,8 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private GroupStopped? _stopped;
     /// <summary>This node's own events that the state transfer lacked: carried to the group once admitted.</summary>
     private StoredEvent[]? _toCarry;
+    private (string Id, StoredEvent[] Events)? _carrying;
+    private sealed record CarryAgain;
 
     public RoomActor(RoomCreated created, NodeContext node)
     {
@@ -61,6 +63,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
             var theirs = snapshot.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
             _toCarry = _room.Log.Where(e => e.Event is not null and not HistoryCarried && !theirs.Contains(e.Id)).ToArray();
             AddHistory(snapshot, "state transfer");
+            CarryHistory();
         });
         Receive<GroupsMerged>(m => AddHistory(m.Snapshot, $"merge with the group of {string.Join(", ", m.OtherSide.Members.Select(x => Node(x.Address)))}"));
         Receive<RoomCreationResolved>(r =>
@@ -98,6 +101,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
             else Handle(r, Sender);
         });
         Receive<NamedWaitOver>(_ => RetryWaiting(expired: DateTime.UtcNow));
+        Receive<CarryAgain>(_ => CarryHistory());
     }
 
     public IStash Stash { get; set; } = null!;
@@ -236,6 +240,12 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private void OnReply(BroadcastReply reply)
     {
         var (eventId, replyTo) = _awaitingReply.Dequeue();
+        if (!reply.Accepted && _carrying is { } carrying && carrying.Id == eventId)
+        {
+            _log.Warning("Room {0}: carrying this node's own history to the group was refused ({1}); trying again", _room.Id, reply);
+            _toCarry = carrying.Events;
+            Timers.StartSingleTimer("carry", new CarryAgain(), TimeSpan.FromSeconds(1));
+        }
         if (replyTo is null) return;
         if (reply.Accepted)
         {
@@ -312,7 +322,9 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     {
         if (_toCarry is not { Length: > 0 } carry || !_member || _groupRef is null) return;
         _toCarry = null;
-        Send(new HistoryCarried(NextId(), _node.NodeName, carry), null, null);
+        var carried = new HistoryCarried(NextId(), _node.NodeName, carry);
+        _carrying = (carried.Id, carry);
+        Send(carried, null, null);
     }
 
     /// <summary>
