@@ -77,6 +77,61 @@ public sealed class MergeTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Rooms created on both sides of a split: each side's rooms reach the other, and a room id created on both keeps the
+    /// earlier creation (its name and admin) at every node, with both sides' posts; the other creator's rename counts for
+    /// nothing (README, "Merge").
+    /// </summary>
+    [Fact]
+    public async Task Rooms_created_on_both_sides_of_a_split_are_everywhere_after_the_heal_and_a_room_id_created_twice_keeps_the_earlier_creation()
+    {
+        var dir = TestCluster.NewDataDirectory();
+        try
+        {
+            await using var split = await SplitCluster.StartAsync(dir);
+            var (n1, n3) = (split.Clients[0], split.Clients[2]);
+            var mainOnly = Id(await n1.CreateRoom("main only", "alice"));
+            var both = Id(await n1.CreateRoom("Both Sides", "ann"));
+            var cutOnly = Id(await n3.CreateRoom("cut only", "carol"));
+            Assert.Equal(both, Id(await n3.CreateRoom("both sides!", "cid"))); // n3 does not know ann's: created again, later
+            await Eventually.Until(async () => await n1.IsMember(both) && await n3.IsMember(both), Generous, "each side's group of the room");
+            var annPost = Id(await n1.Post(both, "ann", "ann's side"));
+            var cidPost = Id(await n3.Post(both, "cid", "cid's side"));
+            Assert.True((await n3.Send(new HttpRequestMessage(HttpMethod.Post, $"/api/rooms/{both}/rename") { Content = System.Net.Http.Json.JsonContent.Create(new { author = "cid", name = "Cid's Room" }) })).IsSuccessStatusCode);
+
+            await split.HealAsync();
+            string[] seen = [];
+            await Eventually.Until(async () =>
+            {
+                seen = await Task.WhenAll(split.Clients.Select(async c =>
+                {
+                    var rooms = await ChatClient.Expect(await c.Get("/api/rooms"), System.Net.HttpStatusCode.OK);
+                    return string.Join(", ", rooms.EnumerateArray().Select(r => $"{r.GetProperty("id").GetString()}:{r.GetProperty("name").GetString()}:{r.GetProperty("admin").GetString()}").Order());
+                }));
+                return seen.Distinct().Count() == 1 && new[] { mainOnly, cutOnly, both }.All(seen[0].Contains);
+            }, Generous, () => "every node lists every room: " + string.Join(" | ", seen));
+            Assert.Contains($"{both}:Both Sides:ann", seen[0]);
+
+            string[] digests = [];
+            await Eventually.Until(async () =>
+            {
+                digests = await Task.WhenAll(split.Clients.Select(c => ApiDigest.Of(c, both)));
+                return digests.Distinct().Count() == 1 && digests[0].Contains(annPost) && digests[0].Contains(cidPost);
+            }, Generous, () => "both sides' posts everywhere:\n" + string.Join("\n----\n", digests));
+            Assert.StartsWith("name=Both Sides\n", digests[0]); // cid's rename is not an admin's under ann's creation
+            foreach (var c in split.Clients)
+            {
+                var room = await ChatClient.Expect(await c.Get($"/api/rooms/{both}"), System.Net.HttpStatusCode.OK);
+                Assert.Equal("ann", room.GetProperty("admin").GetString());
+            }
+            await Eventually.Until(async () => (await ApiDigest.Of(n1, cutOnly)).StartsWith("name=cut only"), Generous, "n1 serves the room created on the cut-off side");
+        }
+        finally
+        {
+            TestCluster.DeleteDirectory(dir);
+        }
+    }
+
     private static HttpRequestMessage Rename(string room, string name) =>
         new(HttpMethod.Post, $"/api/rooms/{room}/rename") { Content = System.Net.Http.Json.JsonContent.Create(new { author = "alice", name }) };
 
