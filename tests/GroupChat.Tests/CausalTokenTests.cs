@@ -12,7 +12,7 @@ public sealed class CausalTokenTests(ChatClusterFixture fixture, Xunit.Abstracti
     private TestCluster C => fixture.Cluster;
 
     /// <summary>
-    /// n1's sends to n3 are stalled (the sample's link control, Akka's throttler), so n3 lags behind n1. A client posts at
+    /// n1's and n2's sends to n3 are stalled (the sample's link control, Akka's throttler), so n3 lags behind n1. A client posts at
     /// n1 and moves to n3: without the token n3 answers at once, without the post; with it n3 answers only once it has
     /// the post (it waits, or says 503 with Retry-After and the client retries).
     /// </summary>
@@ -21,7 +21,9 @@ public sealed class CausalTokenTests(ChatClusterFixture fixture, Xunit.Abstracti
     {
         var room = await C.CreateRoomEverywhereAsync("sessions", "alice");
         var (n1, n2, n3) = (C.Clients[0], C.Clients[1], C.Clients[2]);
+        // Both links into n3 stall, so no member can repair n3's gap either: n3 has nothing of n1's post until restored.
         await using var stalled = await Links.StallAsync(C, from: 0, to: 2);
+        await using var stalledToo = await Links.StallAsync(C, from: 1, to: 2);
 
         var post = await n1.TryPost(room, "alice", "seen at n1");
         var token = post.Headers.GetValues("X-Causal-Token").Single();
@@ -44,6 +46,7 @@ public sealed class CausalTokenTests(ChatClusterFixture fixture, Xunit.Abstracti
             Assert.NotNull(read.Headers.RetryAfter);
             Assert.Contains("\"error\"", await read.Content.ReadAsStringAsync());
             await stalled.RestoreAsync();
+            await stalledToo.RestoreAsync();
             await Task.Delay(read.Headers.RetryAfter!.Delta ?? TimeSpan.FromSeconds(1));
             read = await n3.Get($"/api/rooms/{room}/messages?after={token}");
         }

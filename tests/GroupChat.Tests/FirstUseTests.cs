@@ -22,6 +22,7 @@ public sealed class FirstUseTests(ChatClusterFixture fixture)
         var room = await C.CreateRoomEverywhereAsync("quick answers", "alice");
         var (n1, n2) = (C.Clients[0], C.Clients[1]);
         await using var stalled = await Links.StallAsync(C, from: 0, to: 1);
+        await using var stalledToo = await Links.StallAsync(C, from: 2, to: 1); // no repair from n3 either
         var question = (await n1.Post(room, "alice", "Who has the keys?")).GetProperty("id").GetString()!;
         var atN2 = (await n2.Messages(room))!.Value.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
         Assert.DoesNotContain(question, atN2); // n2 really lags: without the wait this reply would be a 404
@@ -29,6 +30,7 @@ public sealed class FirstUseTests(ChatClusterFixture fixture)
         var replying = n2.TryPost(room, "bob", "I do", replyTo: question);
         await Task.WhenAny(replying, Task.Delay(TimeSpan.FromSeconds(2))); // let it arrive and wait; then restore the link
         await stalled.RestoreAsync();
+        await stalledToo.RestoreAsync();
         var reply = await ChatClient.Expect(await replying, HttpStatusCode.Created);
         Assert.Equal(question, reply.GetProperty("replyTo").GetString());
         await C.ConvergedDigestAsync(room, d => d.Contains($"reply={question}"));
