@@ -93,5 +93,39 @@ public sealed class RestartTests
         }
     }
 
+    /// <summary>
+    /// A room only n3's database knows (created while n3 was cut off, then every node crashed): after a restart of all
+    /// three, n3's lobby carries the creation its state transfer lacked, and every node serves the room and its post.
+    /// </summary>
+    [Fact]
+    public async Task A_room_only_one_nodes_database_knows_reaches_every_node_after_a_restart()
+    {
+        var dir = TestCluster.NewDataDirectory();
+        try
+        {
+            string room, post;
+            await using (var split = await SplitCluster.StartAsync(dir))
+            {
+                room = Id(await split.Clients[2].CreateRoom("cut off room", "carol"));
+                post = Id(await split.Clients[2].Post(room, "carol", "written while cut off"));
+                await Task.WhenAll(split.Nodes.Select(n => n.CrashAsync()));
+            }
+            for (var i = 1; i <= 3; i++)
+            {
+                using var store = new GroupChat.Storage.ChatStore(GroupChat.Storage.ChatStore.FileFor(dir, $"n{i}"));
+                Assert.Equal(i == 3, store.LoadRooms().Any(r => r.RoomId == room));
+            }
+
+            await using var second = await TestCluster.StartAsync(3, TestCluster.NoDowning, dataDirectory: dir);
+            var digest = await second.ConvergedDigestAsync(room, d => d.Contains(post));
+            Assert.StartsWith("name=cut off room\n", digest);
+            for (var i = 0; i < 3; i++) Assert.Contains(second.Nodes[i].Runtime!.Store.LoadRooms(), r => r.RoomId == room && r.Admin == "carol");
+        }
+        finally
+        {
+            TestCluster.DeleteDirectory(dir);
+        }
+    }
+
     private static string Id(System.Text.Json.JsonElement e) => e.GetProperty("id").GetString()!;
 }

@@ -33,6 +33,8 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
     private IActorRef? _groupRef;
     private bool _member;
     private long _seq;
+    /// <summary>Rooms of this node's own history that its state transfer lacked: announced again once admitted.</summary>
+    private RoomCreated[]? _toCarry;
 
     public LobbyActor(NodeContext node, ConcurrentDictionary<string, IActorRef> roomActors)
     {
@@ -40,7 +42,11 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
         _roomActors = roomActors;
         foreach (var room in node.Store.LoadRooms()) AddRoom(room, persist: false);
 
-        Receive<GroupStarted>(g => _groupRef = g.Ref);
+        Receive<GroupStarted>(g =>
+        {
+            _groupRef = g.Ref;
+            CarryRooms();
+        });
         Receive<Delivered>(OnDelivered);
         Receive<BroadcastReply>(OnReply);
         Receive<BroadcastReleased>(_ => { });
@@ -50,6 +56,7 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
             foreach (var m in v.View.Members) _nodes[Node(m.Address)] = "ACTIVE";
             if (!_member) Stash.UnstashAll();
             _member = true;
+            CarryRooms();
             _node.Changed("");
         });
         Receive<MemberSuspected>(s => { _nodes[Node(s.Member.Address)] = "SUSPECTED"; _node.Changed(""); });
@@ -57,8 +64,12 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
         Receive<SnapshotRequest>(r => Sender.Tell(new SnapshotResponse(r.ViewId, ChatJson.ToBytes(_directory.Rooms.ToArray()))));
         Receive<InstallSnapshot>(s =>
         {
-            if (s.Snapshot.Length == 0) return;
-            foreach (var room in ChatJson.FromBytes<RoomCreated[]>(s.Snapshot.Span)) AddRoom(room, persist: true);
+            var theirs = s.Snapshot.Length == 0 ? [] : ChatJson.FromBytes<RoomCreated[]>(s.Snapshot.Span);
+            // Carried: this node's creations the group's state lacks, a conflicting one included (every node then keeps the earlier).
+            var known = theirs.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            _toCarry = _directory.Rooms.Where(r => !known.Contains(r.Id)).ToArray();
+            foreach (var room in theirs) MergeRoom(room with { Carried = false });
+            CarryRooms();
         });
         Receive<GroupsMerged>(m =>
         {
@@ -107,9 +118,21 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
             TaskScheduler.Default).PipeTo(Self);
     }
 
+    private void CarryRooms()
+    {
+        if (_toCarry is not { Length: > 0 } rooms || !_member || _groupRef is null) return;
+        _toCarry = null;
+        foreach (var room in rooms)
+        {
+            _awaitingReply.Enqueue((room, ActorRefs.Nobody));
+            _groupRef.Tell(new Broadcast(ChatJson.ToBytes(room with { Carried = true }), ActorCausal.Protocol.DeliveryOrder.Total));
+        }
+    }
+
     private void OnReply(BroadcastReply reply)
     {
         var (created, replyTo) = _awaitingReply.Dequeue();
+        if (replyTo.IsNobody()) return; // a carried creation: nobody waits for it
         if (!reply.Accepted)
             replyTo.Tell(ChatReply.Fail(new ChatError(ChatErrorKind.Unavailable, $"The lobby refused the broadcast: {reply.Reason} {reply.Detail}")));
         else _awaitingDelivery[created.Id] = replyTo;
@@ -126,6 +149,11 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
         catch (Exception e)
         {
             _log.Warning("Lobby: malformed room creation from {0}: {1}", d.SenderAddress, e.Message);
+            return;
+        }
+        if (created.Carried)
+        {
+            MergeRoom(created with { Carried = false });
             return;
         }
         var isNew = AddRoom(created, persist: true);

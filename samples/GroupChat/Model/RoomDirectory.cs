@@ -1,7 +1,11 @@
 namespace GroupChat.Model;
 
-/// <summary>The lobby's one event: a room was created. Lobby events go in total order, so the first claim of a room id wins everywhere.</summary>
-public sealed record RoomCreated(string Id, string RoomId, string Name, string Admin, long CreatedMs);
+/// <summary>
+/// The lobby's one event: a room was created. Lobby events go in total order, so the first claim of a room id wins
+/// everywhere. <see cref="Carried"/>: sent again by a node whose own history had the room and whose state transfer did
+/// not (a restart with different histories): resolved like a merge (<see cref="RoomDirectory.Merge"/>), not by order.
+/// </summary>
+public sealed record RoomCreated(string Id, string RoomId, string Name, string Admin, long CreatedMs, bool Carried = false);
 
 public enum MergeOutcome
 {
