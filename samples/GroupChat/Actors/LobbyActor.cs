@@ -19,7 +19,7 @@ public sealed record NodeView(string Node, string State, bool Self);
 /// create a room of the same name at once: the first in the total order wins at every node). Starts a
 /// <see cref="RoomActor"/> for every room, from the database at start and as creations are delivered.
 /// </summary>
-public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
+public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
     public const string GroupName = "lobby";
 
@@ -77,6 +77,7 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
             foreach (var room in ChatJson.FromBytes<RoomCreated[]>(m.Snapshot.Span)) MergeRoom(room);
         });
         Receive<GroupStopped>(_ => _member = false);
+        Receive<CarryAgain>(_ => CarryRooms());
         Receive<GetRooms>(_ => Sender.Tell(_directory.Rooms.ToArray()));
         Receive<GetMembers>(_ =>
         {
@@ -106,6 +107,10 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed record CarryAgain;
+
     public static Props Props(NodeContext node, ConcurrentDictionary<string, IActorRef> roomActors) =>
         Akka.Actor.Props.Create(() => new LobbyActor(node, roomActors));
 
@@ -132,7 +137,14 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash
     private void OnReply(BroadcastReply reply)
     {
         var (created, replyTo) = _awaitingReply.Dequeue();
-        if (replyTo.IsNobody()) return; // a carried creation: nobody waits for it
+        if (replyTo.IsNobody()) // a carried creation: nobody waits for it; refused (say, while the lobby was joining): again
+        {
+            if (reply.Accepted) return;
+            _log.Warning("Lobby: announcing room {0} again was refused ({1}); trying again", created.RoomId, reply);
+            _toCarry = [.. _toCarry ?? [], created with { Carried = false }];
+            Timers.StartSingleTimer("carry", new CarryAgain(), TimeSpan.FromSeconds(1));
+            return;
+        }
         if (!reply.Accepted)
             replyTo.Tell(ChatReply.Fail(new ChatError(ChatErrorKind.Unavailable, $"The lobby refused the broadcast: {reply.Reason} {reply.Detail}")));
         else _awaitingDelivery[created.Id] = replyTo;
