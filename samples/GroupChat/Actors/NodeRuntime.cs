@@ -22,6 +22,8 @@ public sealed record NodeOptions
     public required string DataDirectory { get; init; }
     /// <summary>Extra HOCON on top of groupchat.conf (tests: faster timings, quieter logs).</summary>
     public string? ExtraConfig { get; init; }
+    /// <summary>Called once the node's actors run and before it joins the cluster (a test cuts its links here, so that its groups found on their own).</summary>
+    public Action<ActorSystem>? BeforeJoin { get; init; }
 }
 
 /// <summary>
@@ -83,6 +85,7 @@ public sealed class NodeRuntime : IAsyncDisposable
             : options.Seeds.Count > 0
                 ? options.Seeds.Select(s => Address.Parse($"akka.trttl.tcp://{SystemName}@{s}")).ToList()
                 : [cluster.SelfAddress];
+        options.BeforeJoin?.Invoke(system);
         cluster.JoinSeedNodes(seeds);
         return runtime;
     }

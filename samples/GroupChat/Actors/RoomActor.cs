@@ -14,11 +14,11 @@ namespace GroupChat.Actors;
 /// file), and answers the request once the event is delivered here. Every delivered event is applied to the model and
 /// written to SQLite, in delivery order. Until the group admits this node, requests wait (stashed).
 /// </summary>
-public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
+public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
-    private readonly RoomCreated _created;
+    private RoomCreated _created;
     private readonly NodeContext _node;
-    private readonly ChatRoom _room;
+    private ChatRoom _room;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, MessageId> _wire = new();
     private readonly Queue<(string EventId, IActorRef? ReplyTo)> _awaitingReply = new();
@@ -32,6 +32,10 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
     private long _seq;
     private bool _member;
     private GroupStopped? _stopped;
+    /// <summary>This node's own events that the state transfer lacked: carried to the group once admitted.</summary>
+    private StoredEvent[]? _toCarry;
+    private (string Id, StoredEvent[] Events)? _carrying;
+    private sealed record CarryAgain;
 
     public RoomActor(RoomCreated created, NodeContext node)
     {
@@ -40,7 +44,11 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         _room = new ChatRoom(created.RoomId, created.Name, created.Admin);
         foreach (var e in node.Store.LoadEvents(created.RoomId)) _room.Apply(e);
 
-        Receive<GroupStarted>(g => _groupRef = g.Ref);
+        Receive<GroupStarted>(g =>
+        {
+            _groupRef = g.Ref;
+            CarryHistory();
+        });
         Receive<Status.Failure>(f => _log.Error(f.Cause, "Room {0}: the group could not start", created.RoomId));
         Receive<Delivered>(OnDelivered);
         Receive<BroadcastReply>(OnReply);
@@ -49,7 +57,22 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         Receive<MemberSuspected>(s => Note($"node {Node(s.Member.Address)} is SUSPECTED (unreachable)"));
         Receive<MemberReachable>(r => Note($"node {Node(r.Member.Address)} is ACTIVE again (reachable)"));
         Receive<SnapshotRequest>(r => Sender.Tell(new SnapshotResponse(r.ViewId, RoomSnapshot.Encode(_room.Log))));
-        Receive<InstallSnapshot>(OnSnapshot);
+        Receive<InstallSnapshot>(s =>
+        {
+            var snapshot = RoomSnapshot.Decode(s.Snapshot);
+            var theirs = snapshot.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+            _toCarry = _room.Log.Where(e => e.Event is not null and not HistoryCarried && !theirs.Contains(e.Id)).ToArray();
+            AddHistory(snapshot, "state transfer");
+            CarryHistory();
+        });
+        Receive<GroupsMerged>(m => AddHistory(m.Snapshot, $"merge with the group of {string.Join(", ", m.OtherSide.Members.Select(x => Node(x.Address)))}"));
+        Receive<RoomCreationResolved>(r =>
+        {
+            if (r.Creation.Id == _created.Id) return;
+            _created = r.Creation;
+            _room = _room.WithCreation(r.Creation.Name, r.Creation.Admin);
+            Note($"two creations of this room met in a merge: the earlier one wins, admin {r.Creation.Admin}");
+        });
         Receive<GroupStopped>(s =>
         {
             _member = false;
@@ -75,11 +98,15 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         {
             if (_stopped is not null) Sender.Tell(ChatReply.Fail(StoppedError()));
             else if (!_member || _groupRef is null) Stash.Stash();
-            else Handle(r);
+            else Handle(r, Sender);
         });
+        Receive<NamedWaitOver>(_ => RetryWaiting(expired: DateTime.UtcNow));
+        Receive<CarryAgain>(_ => CarryHistory());
     }
 
     public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(RoomCreated created, NodeContext node) => Akka.Actor.Props.Create(() => new RoomActor(created, node));
 
@@ -96,8 +123,42 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
 
     // ---- requests ----
 
-    private void Handle(RoomRequest request)
+    /// <summary>How long a request that names an event this node has not delivered yet (a reply's parent, a file, a reaction's target) waits for it, as <c>?after=</c> does.</summary>
+    public static readonly TimeSpan NamedEventWait = TimeSpan.FromSeconds(5);
+
+    private readonly List<(RoomRequest Request, IActorRef ReplyTo, DateTime Deadline)> _waitingForNamed = new();
+
+    private sealed record NamedWaitOver;
+    private long _namedWaits;
+
+    private static IEnumerable<string> Names(RoomRequest request) => request switch
     {
+        PostMessage p => new[] { p.ReplyTo, p.Attachment }.OfType<string>(),
+        ToggleReaction t => [t.Target],
+        _ => [],
+    };
+
+    /// <summary>Answers the requests that waited for named events: those whose events are here now, and (with <paramref name="expired"/>) those past their deadline.</summary>
+    private void RetryWaiting(DateTime? expired = null)
+    {
+        for (var i = 0; i < _waitingForNamed.Count; i++)
+        {
+            var (request, replyTo, deadline) = _waitingForNamed[i];
+            if (!Names(request).All(_room.Contains) && !(expired >= deadline)) continue;
+            _waitingForNamed.RemoveAt(i--);
+            if (_stopped is not null) replyTo.Tell(ChatReply.Fail(StoppedError()));
+            else Handle(request, replyTo, mayWait: false);
+        }
+    }
+
+    private void Handle(RoomRequest request, IActorRef sender, bool mayWait = true)
+    {
+        if (mayWait && Names(request).Any(id => !_room.Contains(id)))
+        {
+            _waitingForNamed.Add((request, sender, DateTime.UtcNow + NamedEventWait));
+            Timers.StartSingleTimer($"named-{++_namedWaits}", new NamedWaitOver(), NamedEventWait);
+            return;
+        }
         var error = request switch
         {
             PostMessage p => _room.CanPost(p.Author, p.Text, p.ReplyTo, p.Attachment),
@@ -112,7 +173,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         };
         if (error is not null)
         {
-            Sender.Tell(ChatReply.Fail(error));
+            sender.Tell(ChatReply.Fail(error));
             return;
         }
         switch (request)
@@ -122,29 +183,29 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
                 var deps = new List<string>();
                 if (p.ReplyTo is not null) deps.Add(p.ReplyTo);
                 if (p.Attachment is not null) deps.Add(p.Attachment);
-                Send(new Posted(NextId(), p.Author, p.Text.Trim(), p.ReplyTo, p.Attachment), deps, Sender);
+                Send(new Posted(NextId(), p.Author, p.Text.Trim(), p.ReplyTo, p.Attachment), deps, sender);
                 break;
             case ToggleReaction t:
                 EnsureJoined(t.Author);
                 var (previous, on) = _room.ReactionOf(t.Target, t.Emoji, t.Author);
                 var reactionDeps = previous is null ? new List<string> { t.Target } : new List<string> { t.Target, previous };
-                Send(new ReactionSet(NextId(), t.Author, t.Target, t.Emoji, !on, previous), reactionDeps, Sender);
+                Send(new ReactionSet(NextId(), t.Author, t.Target, t.Emoji, !on, previous), reactionDeps, sender);
                 break;
             case UploadAttachment u:
                 EnsureJoined(u.Author);
-                Send(new AttachmentUploaded(NextId(), u.Author, u.FileName, u.ContentType, u.Content), null, Sender);
+                Send(new AttachmentUploaded(NextId(), u.Author, u.FileName, u.ContentType, u.Content), null, sender);
                 break;
             case JoinRoom j:
-                Send(new PersonJoined(NextId(), j.Author), null, Sender);
+                Send(new PersonJoined(NextId(), j.Author), null, sender);
                 break;
             case LeaveRoom l:
-                Send(new PersonLeft(NextId(), l.Author), null, Sender);
+                Send(new PersonLeft(NextId(), l.Author), null, sender);
                 break;
             case RemovePerson r:
-                Send(new PersonRemoved(NextId(), r.Author, r.Person), null, Sender);
+                Send(new PersonRemoved(NextId(), r.Author, r.Person), null, sender);
                 break;
             case RenameRoom n:
-                Send(new RoomRenamed(NextId(), n.Author, n.Name.Trim()), null, Sender);
+                Send(new RoomRenamed(NextId(), n.Author, n.Name.Trim()), null, sender);
                 break;
         }
     }
@@ -179,6 +240,12 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
     private void OnReply(BroadcastReply reply)
     {
         var (eventId, replyTo) = _awaitingReply.Dequeue();
+        if (!reply.Accepted && _carrying is { } carrying && carrying.Id == eventId)
+        {
+            _log.Warning("Room {0}: carrying this node's own history to the group was refused ({1}); trying again", _room.Id, reply);
+            _toCarry = carrying.Events;
+            Timers.StartSingleTimer("carry", new CarryAgain(), TimeSpan.FromSeconds(1));
+        }
         if (replyTo is null) return;
         if (reply.Accepted)
         {
@@ -222,6 +289,11 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
             _log.Warning("Room {0}: malformed chat event from {1}: {2}", _room.Id, d.SenderAddress, ex.Message);
             return;
         }
+        if (e is HistoryCarried carried)
+        {
+            AddHistory(carried.Events, $"history carried by {carried.Author}");
+            e = carried with { Events = [] };
+        }
         _wire[e.Id] = d.MessageId;
         var clock = d.Clock.AsSpan().ToArray();
         var stored = new StoredEvent(e, d.Time.WallMs, d.Time.Logical, Node(d.SenderAddress.ToString()), d.MessageId.ToString(),
@@ -242,17 +314,31 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
         foreach (var j in v.Joined.Where(j => Node(j.Address) != self)) Note($"node {Node(j.Address)} joined (view {v.View.Id}: {v.View.Size} nodes)");
         foreach (var l in v.Left) Note($"node {Node(l.Address)} FAILED or left (view {v.View.Id}: {v.View.Size} nodes)");
         if (first) Stash.UnstashAll();
+        CarryHistory();
     }
 
-    private void OnSnapshot(InstallSnapshot s)
+    /// <summary>Once admitted (and the group's handle is here): sends this node's own events the state transfer lacked.</summary>
+    private void CarryHistory()
     {
-        var added = new List<StoredEvent>();
-        foreach (var e in RoomSnapshot.Decode(s.Snapshot))
-        {
-            if (_room.Apply(e)) added.Add(e);
-        }
+        if (_toCarry is not { Length: > 0 } carry || !_member || _groupRef is null) return;
+        _toCarry = null;
+        var carried = new HistoryCarried(NextId(), _node.NodeName, carry);
+        _carrying = (carried.Id, carry);
+        Send(carried, null, null);
+    }
+
+    /// <summary>
+    /// Adds another history of this room (a joiner's state transfer, or the other side's state when two groups of the room
+    /// merge): the events this node lacks, after its own, in <see cref="HistoryMerge"/>'s order; persisted. Idempotent.
+    /// </summary>
+    private void AddHistory(ReadOnlyMemory<byte> snapshot, string how) => AddHistory(RoomSnapshot.Decode(snapshot), how);
+
+    private void AddHistory(IEnumerable<StoredEvent> events, string how)
+    {
+        var added = HistoryMerge.NewEvents(_room, events).Where(_room.Apply).ToList();
         _node.Store.Append(_room.Id, added);
-        _log.Info("Room {0}: state transfer brought {1} events this node did not have", _room.Id, added.Count);
+        _log.Info("Room {0}: {1} brought {2} events this node did not have", _room.Id, how, added.Count);
+        if (added.Count > 0 && !how.StartsWith("state", StringComparison.Ordinal)) Note($"{how}: {added.Count} events from the other side added");
         AfterChange();
     }
 
@@ -266,6 +352,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash
 
     private void AfterChange()
     {
+        if (_waitingForNamed.Count > 0) RetryWaiting();
         for (var i = _tokenWaiters.Count - 1; i >= 0; i--)
         {
             if (!_tokenWaiters[i].Token.SatisfiedBy(_room.Progress)) continue;

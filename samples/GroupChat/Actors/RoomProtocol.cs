@@ -13,6 +13,9 @@ public sealed record LeaveRoom(string Author) : RoomRequest;
 public sealed record RemovePerson(string Author, string Person) : RoomRequest;
 public sealed record RenameRoom(string Author, string Name) : RoomRequest;
 
+/// <summary>From the lobby: a merge chose another creation of this room (its name and admin).</summary>
+public sealed record RoomCreationResolved(RoomCreated Creation);
+
 /// <summary>Queries, answered at once from the model.</summary>
 public sealed record GetRoomState;
 public sealed record GetAttachment(string Id);

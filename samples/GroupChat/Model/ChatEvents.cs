@@ -14,6 +14,7 @@ namespace GroupChat.Model;
 [JsonDerivedType(typeof(ReactionSet), "reaction")]
 [JsonDerivedType(typeof(PersonRemoved), "removed")]
 [JsonDerivedType(typeof(RoomRenamed), "renamed")]
+[JsonDerivedType(typeof(HistoryCarried), "carried")]
 public abstract record ChatEvent(string Id, string Author);
 
 public sealed record PersonJoined(string Id, string Author) : ChatEvent(Id, Author);
@@ -33,6 +34,13 @@ public sealed record ReactionSet(string Id, string Author, string Target, string
 public sealed record PersonRemoved(string Id, string Author, string Person) : ChatEvent(Id, Author);
 
 public sealed record RoomRenamed(string Id, string Author, string Name) : ChatEvent(Id, Author);
+
+/// <summary>
+/// Events of this room that a node had in its own history (its database) and the group did not: sent once when the node
+/// joins and its state transfer lacks them (every node restarted with its own history), so every member adds them.
+/// Not shown; a member keeps it with <see cref="Events"/> emptied (they are in the history themselves).
+/// </summary>
+public sealed record HistoryCarried(string Id, string Author, StoredEvent[] Events) : ChatEvent(Id, Author);
 
 /// <summary>
 /// An event as this node delivered it: the event, its HLC send time, and the protocol's view of it (the sending node,

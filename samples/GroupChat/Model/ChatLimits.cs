@@ -6,6 +6,12 @@ public static class ChatLimits
     public const int MaxNameLength = 64;
     public const int MaxEmojiLength = 16;
     public const int MaxAttachmentBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Characters as a reader counts them: text elements (an emoji, a letter with its accents, a flag), not UTF-16
+    /// units, so 4,000 emoji are 4,000 characters. The request body's 64 KiB bounds the bytes behind them.
+    /// </summary>
+    public static int Characters(string text) => new System.Globalization.StringInfo(text).LengthInTextElements;
 }
 
 /// <summary>Why the model refuses a request: the web layer maps it to an HTTP status.</summary>

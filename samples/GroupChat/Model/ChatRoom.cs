@@ -118,6 +118,14 @@ public sealed class ChatRoom
         return true;
     }
 
+    /// <summary>The same history under another creation (a merge chose the other side's): admin rules re-evaluated from the events.</summary>
+    public ChatRoom WithCreation(string name, string admin)
+    {
+        var room = new ChatRoom(Id, name, admin);
+        foreach (var e in _log) room.Apply(e);
+        return room;
+    }
+
     // ---- validation of requests, before anything is broadcast ----
 
     public ChatError? CanAct(string author)
@@ -131,7 +139,7 @@ public sealed class ChatRoom
     {
         if (CanAct(author) is { } e) return e;
         if (string.IsNullOrWhiteSpace(text) && attachment is null) return ChatError.Bad("A message needs text (or an attachment).");
-        if (text.Length > ChatLimits.MaxTextLength) return ChatError.Bad($"A message has at most {ChatLimits.MaxTextLength} characters; this one has {text.Length}.");
+        if (ChatLimits.Characters(text) is var length && length > ChatLimits.MaxTextLength) return ChatError.Bad($"A message has at most {ChatLimits.MaxTextLength} characters; this one has {length}.");
         if (replyTo is not null && (Find(replyTo)?.Event is not Posted)) return ChatError.NotFound($"Room {Id} has no message {replyTo} to reply to.");
         if (attachment is not null && !_files.ContainsKey(attachment)) return ChatError.NotFound($"Room {Id} has no attachment {attachment}.");
         return null;
@@ -140,7 +148,7 @@ public sealed class ChatRoom
     public ChatError? CanReact(string author, string target, string emoji)
     {
         if (CanAct(author) is { } e) return e;
-        if (string.IsNullOrWhiteSpace(emoji) || emoji.Length > ChatLimits.MaxEmojiLength) return ChatError.Bad($"An emoji is 1 to {ChatLimits.MaxEmojiLength} characters.");
+        if (string.IsNullOrWhiteSpace(emoji) || ChatLimits.Characters(emoji) > ChatLimits.MaxEmojiLength || emoji.Length > 4 * ChatLimits.MaxEmojiLength) return ChatError.Bad($"An emoji is 1 to {ChatLimits.MaxEmojiLength} characters.");
         if (Find(target)?.Event is not Posted) return ChatError.NotFound($"Room {Id} has no message {target}.");
         return null;
     }

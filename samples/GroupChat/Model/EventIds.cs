@@ -19,7 +19,7 @@ public static class PersonName
     public static ChatError? Check(string? name)
     {
         if (string.IsNullOrWhiteSpace(name)) return ChatError.Bad("A name (author) is required.");
-        if (name.Length > ChatLimits.MaxNameLength) return ChatError.Bad($"A name has at most {ChatLimits.MaxNameLength} characters.");
+        if (ChatLimits.Characters(name) > ChatLimits.MaxNameLength) return ChatError.Bad($"A name has at most {ChatLimits.MaxNameLength} characters.");
         if (name.Any(char.IsControl)) return ChatError.Bad("A name cannot contain control characters.");
         return null;
     }

@@ -51,12 +51,17 @@ public sealed class ChatStore : IDisposable
         }
     }
 
-    public void SaveRoom(RoomCreated room)
+    public void SaveRoom(RoomCreated room) => WriteRoom("INSERT OR IGNORE INTO rooms (room, json) VALUES ($room, $json)", room);
+
+    /// <summary>Replaces a room's creation (a merge decided for the other side's), keeping its place.</summary>
+    public void ReplaceRoom(RoomCreated room) => WriteRoom("UPDATE rooms SET json = $json WHERE room = $room", room);
+
+    private void WriteRoom(string sql, RoomCreated room)
     {
         lock (_lock)
         {
             using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "INSERT OR IGNORE INTO rooms (room, json) VALUES ($room, $json)";
+            cmd.CommandText = sql;
             cmd.Parameters.AddWithValue("$room", room.RoomId);
             cmd.Parameters.AddWithValue("$json", ChatJson.ToText(room));
             cmd.ExecuteNonQuery();

@@ -299,11 +299,11 @@ public static class ChatApi
             var bytes = await ReadBounded(http, 64 * 1024);
             if (bytes.Length > 64 * 1024) return (null, Error(ChatError.Bad("The request body is larger than 64 KiB.")));
             var body = JsonSerializer.Deserialize<T>(bytes, ChatJson.Options);
-            return body is null ? (null, Error(ChatError.Bad("The request body must be a JSON object."))) : (body, null);
+            return body is null ? (null, Error(ChatError.Bad($"The request body must be a JSON object: {RequestShapes.Of<T>()}."))) : (body, null);
         }
         catch (JsonException e)
         {
-            return (null, Error(ChatError.Bad($"Malformed JSON: {e.Message}")));
+            return (null, Error(ChatError.Bad(RequestShapes.Explain<T>(e))));
         }
     }
 

@@ -40,6 +40,7 @@ public sealed class ChatNode : IAsyncDisposable
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            o.SerializerOptions.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { JsonIds.WriteViewIdsAsStrings } };
         });
         var hub = new EventHub();
         var app = builder.Build();

@@ -35,7 +35,8 @@ public static class LinkThrottle
             LinkMode.Stall => (new TokenBucket(capacity: 1, tokensPerSecond: 1, nanoTimeOfLastSend: 0, availableTokens: 0), ThrottleTransportAdapter.Direction.Send),
             _ => (Unthrottled.Instance, ThrottleTransportAdapter.Direction.Both),
         };
-        var transport = ((IRemoteActorRefProvider)((ExtendedActorSystem)system).Provider).Transport;
-        return transport.ManagementCommand(new SetThrottle(peer, direction, throttle));
+        return Transport(system).ManagementCommand(new SetThrottle(peer, direction, throttle));
     }
+
+    public static RemoteTransport Transport(ActorSystem system) => ((IRemoteActorRefProvider)((ExtendedActorSystem)system).Provider).Transport;
 }

@@ -195,8 +195,8 @@ function renderHeld(room, others) {
   const wires = new Set(room.recent.map(m => m.wire));
   const delivered = {}; // per sender rank, highest sequence delivered here in this view
   for (const m of room.recent) {
-    const [v, s, q] = m.wire.split('.').map(Number);
-    if (v === room.viewId) delivered[s] = Math.max(delivered[s] || 0, q);
+    const [v, s, q] = m.wire.split('.'); // the view id stays a string: it exceeds JavaScript's exact integers
+    if (v === room.viewId) delivered[+s] = Math.max(delivered[+s] || 0, +q);
   }
   const missing = new Map();
   for (const o of others) for (const m of o.room.recent) {
@@ -204,7 +204,7 @@ function renderHeld(room, others) {
     missing.set(m.wire, m);
   }
   const items = [...missing.values()].map(m => {
-    const [, sender, seq] = m.wire.split('.').map(Number);
+    const [sender, seq] = m.wire.split('.').slice(1).map(Number);
     const waits = [];
     if ((delivered[sender] || 0) < seq - 1) waits.push(`${room.viewId}.${sender}.${seq - 1} (FIFO)`);
     if (m.deps.length) waits.push(...m.deps.filter(d => !wires.has(d)).map(d => `${d} (explicit)`));

@@ -94,11 +94,12 @@ public sealed class TestCluster : IAsyncDisposable
 
     public async Task<StoredEvent[]> LogAsync(int node, string room) => await RoomActor(node, room).Ask<StoredEvent[]>(new GetRoomLog(), TimeSpan.FromSeconds(20));
 
-    public async Task<string> DigestAsync(int node, string room) => await RoomActor(node, room).Ask<string>(new GetRoomDigest(), TimeSpan.FromSeconds(20));
+    /// <summary>The test's own digest of the room at one node, from its HTTP API (<see cref="ApiDigest"/>, attachment bytes included).</summary>
+    public Task<string> DigestAsync(int node, string room) => ApiDigest.Of(Clients[node], room);
 
     public async Task<RoomCausality> CausalityAsync(int node, string room) => await RoomActor(node, room).Ask<RoomCausality>(new GetRoomCausality(), TimeSpan.FromSeconds(20));
 
-    /// <summary>Waits until every node's room has the same replicated state, and returns it.</summary>
+    /// <summary>Waits until every running node's API shows the same room (by <see cref="ApiDigest"/>), and returns that digest.</summary>
     public async Task<string> ConvergedDigestAsync(string room, Func<string, bool>? also = null)
     {
         string[] digests = [];

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GroupChat.Model;
+using GroupChat.Tests.Support;
+
+namespace GroupChat.Tests;
+
+/// <summary>What a new user ran into first (issue 15): each fixed, each held by a test.</summary>
+[Collection(ChatClusterCollection.Name)]
+public sealed class FirstUseTests(ChatClusterFixture fixture)
+{
+    private TestCluster C => fixture.Cluster;
+
+    /// <summary>
+    /// A question at n1, its answer at n2 right after, while n1's link to n2 is stalled so that n2 does not have the
+    /// question yet: the reply waits for its parent (as <c>?after=</c> does) instead of answering 404.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_posted_at_another_node_right_after_its_question_waits_for_the_question()
+    {
+        var room = await C.CreateRoomEverywhereAsync("quick answers", "alice");
+        var (n1, n2) = (C.Clients[0], C.Clients[1]);
+        await using var stalled = await Links.StallAsync(C, from: 0, to: 1);
+        await using var stalledToo = await Links.StallAsync(C, from: 2, to: 1); // no repair from n3 either
+        var question = (await n1.Post(room, "alice", "Who has the keys?")).GetProperty("id").GetString()!;
+        var atN2 = (await n2.Messages(room))!.Value.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
+        Assert.DoesNotContain(question, atN2); // n2 really lags: without the wait this reply would be a 404
+
+        var replying = n2.TryPost(room, "bob", "I do", replyTo: question);
+        await Task.WhenAny(replying, Task.Delay(TimeSpan.FromSeconds(2))); // let it arrive and wait; then restore the link
+        await stalled.RestoreAsync();
+        await stalledToo.RestoreAsync();
+        var reply = await ChatClient.Expect(await replying, HttpStatusCode.Created);
+        Assert.Equal(question, reply.GetProperty("replyTo").GetString());
+        await C.ConvergedDigestAsync(room, d => d.Contains($"reply={question}"));
+    }
+
+    [Fact]
+    public async Task Four_thousand_emoji_are_four_thousand_characters()
+    {
+        var room = await C.CreateRoomEverywhereAsync("emoji", "alice");
+        var text = string.Concat(Enumerable.Repeat("👍", ChatLimits.MaxTextLength)); // 8,000 UTF-16 units
+        var posted = await C.Clients[0].Post(room, "alice", text);
+        Assert.Equal(text, posted.GetProperty("text").GetString());
+        var tooLong = await C.Clients[0].TryPost(room, "alice", text + "🎉");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains($"this one has {ChatLimits.MaxTextLength + 1}", await tooLong.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task View_ids_are_json_strings_with_every_digit()
+    {
+        var room = await C.CreateRoomEverywhereAsync("big ids", "alice");
+        await C.Clients[0].Post(room, "alice", "hello");
+        var messages = (await C.Clients[0].Messages(room))!.Value.GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("wire").GetString()!.Contains('.')).ToList();
+        Assert.NotEmpty(messages);
+        foreach (var m in messages)
+        {
+            var viewId = m.GetProperty("viewId");
+            Assert.Equal(JsonValueKind.String, viewId.ValueKind);
+            Assert.Equal(m.GetProperty("wire").GetString()!.Split('.')[0], viewId.GetString());
+        }
+        var causality = await ChatClient.Expect(await C.Clients[0].Get($"/api/causality?room={room}"), HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.String, causality.GetProperty("rooms")[0].GetProperty("viewId").ValueKind);
+    }
+
+    [Theory]
+    [InlineData(1, "[1,2]")]
+    [InlineData(2, "{not json")]
+    [InlineData(3, """{"author": 5, "text": "hi"}""")]
+    [InlineData(4, """{"author": "bob", "text": ["hi"]}""")]
+    [InlineData(5, "null")]
+    public async Task Malformed_bodies_get_errors_that_say_what_to_send_and_name_no_dotnet_type(int n, string body)
+    {
+        var room = await C.CreateRoomEverywhereAsync($"errors {n}", "alice");
+        var response = await C.Clients[0].Send(new HttpRequestMessage(HttpMethod.Post, $"/api/rooms/{room}/messages") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
+        Assert.Contains("\"author\"", error);
+        Assert.DoesNotContain("GroupChat.", error);
+        Assert.DoesNotContain("System.", error);
+        Assert.DoesNotContain("+", error);
+    }
+}
