@@ -67,6 +67,7 @@ public sealed class InvariantChecker
         new FifoOrderCheck(),
         new CausalOrderCheck(),
         new ExplicitOrderCheck(),
+        new OrphanCheck(),
         new TotalOrderCheck(),
         new ViewSequenceCheck(),
         new VirtualSynchronyCheck(),
