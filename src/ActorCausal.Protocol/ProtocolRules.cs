@@ -26,6 +26,12 @@ internal class ProtocolRules
     /// </summary>
     public virtual bool FlushKeeps(DataMessage m, long[] cut, bool[] reported, bool[] stays) => FlushDecider.InsideCut(m, cut, reported, stays);
 
+    /// <summary>
+    /// A joiner that waited the founding delay without an ack or an older announcer may found the group only if every
+    /// reachable Up node it was told of answered that it runs no member and no older joiner (GroupMember.Founding.cs).
+    /// </summary>
+    public virtual bool MayFound(GroupMember member) => member.NoPeerBlocksFounding();
+
     /// <summary>The coordinator starts a flush round when the membership it wants differs from the view.</summary>
     public virtual void ChangeView(GroupMember member) => member.ChangeViewByAgreement();
 

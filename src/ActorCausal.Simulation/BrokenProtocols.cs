@@ -35,6 +35,14 @@ internal static class BrokenProtocols
     /// </summary>
     public static readonly ProtocolRules DeliverOrphans = new DeliverOrphansRules();
 
+    /// <summary>A joiner founds on the founding delay alone (no ack, no older announcer), whatever the cluster's other nodes answered: the rule before issue 13.</summary>
+    public static readonly ProtocolRules FoundOnTimeout = new FoundOnTimeoutRules();
+
+    private sealed class FoundOnTimeoutRules : ProtocolRules
+    {
+        public override bool MayFound(GroupMember member) => true;
+    }
+
     private sealed class DeliverOrphansRules : ProtocolRules
     {
         public override bool FlushKeeps(DataMessage m, long[] cut, bool[] reported, bool[] stays) =>
