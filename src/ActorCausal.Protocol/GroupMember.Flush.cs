@@ -247,7 +247,7 @@ public sealed partial class GroupMember
 
     /// <summary>The decision rule (<see cref="FlushDecider"/>) over this view.</summary>
     internal FlushDecision Decide(IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers) =>
-        FlushDecider.Decide(View.Id, _viewState.Size, reports, newMembers, _viewState.MaxAgreed, Self);
+        FlushDecider.Decide(View.Id, _viewState.Size, reports, newMembers, _viewState.MaxAgreed, Self, View.Members, Settings.Rules);
 
     /// <summary>Delivers exactly the decided old-view messages, then installs the new view (or stops, if left out).</summary>
     internal void ApplyCommit(FlushCommit commit)

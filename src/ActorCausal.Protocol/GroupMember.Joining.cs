@@ -10,6 +10,11 @@ namespace ActorCausal.Protocol;
 // group exists. It founds the group (a one-member view 1) on Tick when it has announced for FoundingDelayMs, no ack
 // came during the last FoundingDelayMs, and no joiner that announced itself here is on an older node (Akka's age order),
 // then admits those announcers. Every node that starts the group at about the same time therefore waits for the oldest.
+//
+// Founding asks the cluster, not the clock (GroupMember.Founding.cs): a driver that tells the joiner the other Up nodes
+// (PeerNodeUp, with Akka's age order) and what their group actors answer (an ack: a member there; an announcement: a
+// joiner there; NoGroupOn: no group actor there) makes a joiner found only once every reachable Up node has said that it
+// runs no member and no older joiner. Late answers then delay founding instead of making a second group.
 public sealed partial class GroupMember
 {
     private bool _nodeUp;
@@ -45,6 +50,7 @@ public sealed partial class GroupMember
                 break;
             case MemberPhase.Joining when !_removed.Contains(joiner) && !_downed.Contains(joiner):
                 _announcers[joiner] = fromOlderNode;
+                _founding.Answered(joiner.Address, fromOlderNode ? PeerAnswer.OlderJoiner : PeerAnswer.YoungerJoiner);
                 break;
         }
     }
@@ -52,7 +58,9 @@ public sealed partial class GroupMember
     /// <summary>A member of the group answered this joiner's announcement: the group exists, so this member does not found it.</summary>
     public void JoinAcknowledged(MemberId member)
     {
-        if (_phase == MemberPhase.Joining) _lastAckAt = _now;
+        if (_phase != MemberPhase.Joining) return;
+        _lastAckAt = _now;
+        _founding.Answered(member.Address, PeerAnswer.Member);
     }
 
     private void JoinTick()
@@ -71,7 +79,7 @@ public sealed partial class GroupMember
         }
         var waited = _now - _joinStartedAt >= Settings.FoundingDelayMs;
         var unanswered = _now - _lastAckAt >= Settings.FoundingDelayMs;
-        if (waited && unanswered && !_announcers.ContainsValue(true)) Found();
+        if (waited && unanswered && !_announcers.ContainsValue(true) && Settings.Rules.MayFound(this)) Found();
     }
 
     private void Found()

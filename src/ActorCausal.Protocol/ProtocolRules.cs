@@ -20,6 +20,18 @@ internal class ProtocolRules
     /// <summary>The same condition while checking a flush decision: <paramref name="known"/> tells what is delivered or lost by then.</summary>
     public virtual bool FlushReady(DataMessage m, int size, Func<int, long, bool> known) => FlushDecider.PastMet(m, size, known);
 
+    /// <summary>
+    /// The flush decision keeps <paramref name="m"/> inside the cut: its past is inside, or lost where its sender stays
+    /// (<see cref="FlushDecider.InsideCut"/>; <paramref name="reported"/> and <paramref name="stays"/> by rank).
+    /// </summary>
+    public virtual bool FlushKeeps(DataMessage m, long[] cut, bool[] reported, bool[] stays) => FlushDecider.InsideCut(m, cut, reported, stays);
+
+    /// <summary>
+    /// A joiner that waited the founding delay without an ack or an older announcer may found the group only if every
+    /// reachable Up node it was told of answered that it runs no member and no older joiner (GroupMember.Founding.cs).
+    /// </summary>
+    public virtual bool MayFound(GroupMember member) => member.NoPeerBlocksFounding();
+
     /// <summary>The coordinator starts a flush round when the membership it wants differs from the view.</summary>
     public virtual void ChangeView(GroupMember member) => member.ChangeViewByAgreement();
 

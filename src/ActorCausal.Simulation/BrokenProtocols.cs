@@ -29,6 +29,26 @@ internal static class BrokenProtocols
     /// <summary>Deliver safe messages by their ordering condition alone, without waiting until every member holds them.</summary>
     public static readonly ProtocolRules SkipSafeWait = new SkipSafeWaitRules();
 
+    /// <summary>
+    /// The flush treats a message lost with removed members as never sent for every sender, leavers included: it delivers
+    /// a leaving member's message whose causal past is lost (an orphan), as the protocol did before the orphan rule.
+    /// </summary>
+    public static readonly ProtocolRules DeliverOrphans = new DeliverOrphansRules();
+
+    /// <summary>A joiner founds on the founding delay alone (no ack, no older announcer), whatever the cluster's other nodes answered: the rule before issue 13.</summary>
+    public static readonly ProtocolRules FoundOnTimeout = new FoundOnTimeoutRules();
+
+    private sealed class FoundOnTimeoutRules : ProtocolRules
+    {
+        public override bool MayFound(GroupMember member) => true;
+    }
+
+    private sealed class DeliverOrphansRules : ProtocolRules
+    {
+        public override bool FlushKeeps(DataMessage m, long[] cut, bool[] reported, bool[] stays) =>
+            FlushDecider.PastMet(m, cut.Length, (k, seq) => seq <= cut[k] || !reported[k]);
+    }
+
     private sealed class SkipCausalCheckRules : ProtocolRules
     {
         public override bool CausallyReady(GroupMember member, DataMessage m) => true;

@@ -33,7 +33,7 @@ public static class Cli
         var parallelism = new Option<int>("--parallelism") { Description = "Schedules run at once (each one is single-threaded).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var faults = new Option<string>("--faults")
         {
-            Description = "Membership faults: none, all, classic (the first six), or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin. Each schedule draws its own plan from its seed.",
+            Description = "Membership faults: none, all, classic (the first six), or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger. Each schedule draws its own plan from its seed.",
             DefaultValueFactory = _ => "none",
         };
         faults.Validators.Add(result =>

@@ -31,9 +31,11 @@ public enum FaultKinds
     Indirect = 256,
     /// <summary>A member leaves and its node joins the group again at once, as a new incarnation, sometimes several times in a row.</summary>
     Rejoin = 512,
+    /// <summary>A partition that reaches the minority's members a moment apart (5-200 ms): the last one cut off may still pass on to the majority what it got from the first (the orphan of issue 13).</summary>
+    Stagger = 1024,
     /// <summary>The six kinds the simulator had before the resolver's own decisions were modelled (regression seeds use it).</summary>
     Classic = Crash | Join | Leave | Suspect | Partition | Restart,
-    All = Classic | Pause | DownAll | Indirect | Rejoin,
+    All = Classic | Pause | DownAll | Indirect | Rejoin | Stagger,
 }
 
 /// <summary>Parses and prints <see cref="FaultKinds"/> as the CLI spells them: <c>none</c>, <c>all</c> or a comma list of <c>crash,join,leave,suspect,partition,restart</c>.</summary>
@@ -44,6 +46,7 @@ public static class FaultKindsText
         ("crash", FaultKinds.Crash), ("join", FaultKinds.Join), ("leave", FaultKinds.Leave),
         ("suspect", FaultKinds.Suspect), ("partition", FaultKinds.Partition), ("restart", FaultKinds.Restart),
         ("pause", FaultKinds.Pause), ("downall", FaultKinds.DownAll), ("indirect", FaultKinds.Indirect), ("rejoin", FaultKinds.Rejoin),
+        ("stagger", FaultKinds.Stagger),
     ];
 
     public static bool TryParse(string? text, out FaultKinds kinds, out string? error)
@@ -52,7 +55,7 @@ public static class FaultKindsText
         error = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            error = "--faults needs a value: none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin.";
+            error = "--faults needs a value: none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger.";
             return false;
         }
         foreach (var raw in text.Split(','))
@@ -72,7 +75,7 @@ public static class FaultKindsText
             var found = Array.FindIndex(Names, n => n.Name == part);
             if (found < 0)
             {
-                error = $"Unknown fault '{raw.Trim()}': use none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin.";
+                error = $"Unknown fault '{raw.Trim()}': use none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger.";
                 return false;
             }
             kinds |= Names[found].Kind;
@@ -187,7 +190,7 @@ public static class FaultPlanGenerator
         (FaultKinds.Crash, CrashFault.Draw), (FaultKinds.Join, JoinFault.Draw), (FaultKinds.Leave, LeaveFault.Draw),
         (FaultKinds.Suspect, FalseSuspicionFault.Draw), (FaultKinds.Partition, PartitionFault.Draw), (FaultKinds.Restart, RestartFault.Draw),
         (FaultKinds.Pause, PauseFault.Draw), (FaultKinds.DownAll, PartitionFault.DrawDownAll), (FaultKinds.Indirect, IndirectFault.Draw),
-        (FaultKinds.Rejoin, RejoinFault.Draw),
+        (FaultKinds.Rejoin, RejoinFault.Draw), (FaultKinds.Stagger, PartitionFault.DrawStaggered),
     ];
 
     public static IReadOnlyList<FaultStep> Generate(SimulationOptions options, DeterministicRandom random)
@@ -212,8 +215,8 @@ public static class FaultPlanGenerator
         {
             var kind = enabled[random.NextInt(enabled.Length)];
             var at = 20 + (long)(random.NextDouble() * (period + 300));
-            if (kind is FaultKinds.Partition or FaultKinds.DownAll && partitioned) kind = (options.Faults & FaultKinds.Crash) != 0 ? FaultKinds.Crash : FaultKinds.Suspect;
-            if (kind is FaultKinds.Partition or FaultKinds.DownAll) partitioned = true;
+            if (kind is FaultKinds.Partition or FaultKinds.DownAll or FaultKinds.Stagger && partitioned) kind = (options.Faults & FaultKinds.Crash) != 0 ? FaultKinds.Crash : FaultKinds.Suspect;
+            if (kind is FaultKinds.Partition or FaultKinds.DownAll or FaultKinds.Stagger) partitioned = true;
             steps.AddRange(Kinds.Single(k => k.Kind == kind).Draw(at, random));
         }
         return steps.OrderBy(s => s.AtMs).ToArray();

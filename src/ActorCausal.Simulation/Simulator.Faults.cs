@@ -126,6 +126,9 @@ internal sealed partial class Simulator
             case EventKind.Heal:
                 HealPartition();
                 break;
+            case EventKind.SplitComplete:
+                CompleteLateSplit();
+                break;
             case EventKind.Exit:
                 DoExit(e.Member);
                 break;

@@ -514,6 +514,7 @@ internal sealed partial class Simulator
         PartialBroadcast,
         Resume,
         DeferredArrive,
+        SplitComplete,
     }
 
     /// <summary>

@@ -12,7 +12,7 @@
 //   {"ev":"send","id":"V.S.Q","order":"causal","deps":[...]}
 //   {"ev":"deliver","id":"V.S.Q","sender":"ADDR#UID","order":"causal","view":V}
 //   {"ev":"snapshot","view":V,"ids":[...]}           (a joiner loaded the state of the members)
-//   {"ev":"refused","reason":R}   {"ev":"suspected"|"reachable","member":"ADDR#UID"}   {"ev":"stopped","reason":R}
+//   {"ev":"refused","reason":R}   {"ev":"suspected"|"reachable","member":"ADDR#UID"}   {"ev":"stopped","reason":R}   {"ev":"failed","reason":R,"detail":D} (the group actor failed)
 // Standard input: "send K" broadcasts K more; "quiet" broadcasts nothing more; "leave" leaves the group; end of input stops the process (so a host
 // started by a test that dies goes away too). --ignore-stdin: run until killed or downed instead.
 using System.Collections.Immutable;
@@ -282,7 +282,9 @@ internal sealed class HostActor : ReceiveActor, IWithTimers
         Receive<GroupStopped>(s =>
         {
             _toSend = 0;
-            _log.Write(w => { w.WriteString("ev", "stopped"); w.WriteString("reason", s.Reason.ToString()); w.WriteString("detail", s.Detail); });
+            // The protocol's stops are "stopped"; a failed group actor (or a reason this host does not know) is its own event.
+            var ev = s.Reason is GroupStopReason.Left or GroupStopReason.Downed or GroupStopReason.ExcludedFromView ? "stopped" : "failed";
+            _log.Write(w => { w.WriteString("ev", ev); w.WriteString("reason", s.Reason.ToString()); w.WriteString("detail", s.Detail); });
         });
     }
 

@@ -17,8 +17,15 @@ internal static class FlushDecider
     /// total message inside has its causal past inside, and every explicit one its dependencies. Total-order messages
     /// keep a final priority that any survivor knows; the others get priorities above all of those, in causal order.
     /// </summary>
-    public static FlushDecision Decide(long viewId, int size, IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers, long maxAgreed, MemberId self)
+    /// <remarks>
+    /// <c>viewMembers</c>: the closing view's members by rank, to tell which senders stay (are in <c>newMembers</c>); null:
+    /// every reporter stays. <c>rules</c>: the protocol's decision points (<see cref="ProtocolRules.FlushKeeps"/>); null:
+    /// the correct ones.
+    /// </remarks>
+    public static FlushDecision Decide(long viewId, int size, IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers, long maxAgreed, MemberId self,
+        IReadOnlyList<MemberId>? viewMembers = null, ProtocolRules? rules = null)
     {
+        rules ??= ProtocolRules.Correct;
         var all = reports.Values.ToList();
         var maxDelivered = new long[size];
         var minDelivered = Enumerable.Repeat(long.MaxValue, size).ToArray();
@@ -37,6 +44,10 @@ internal static class FlushDecider
 
         var reported = new bool[size];
         foreach (var rank in reports.Keys) reported[rank] = true;
+        // A merge closes the view with no next members: every participant goes on (as a new incarnation), so stays.
+        var stays = new bool[size];
+        for (var k = 0; k < size; k++)
+            stays[k] = reported[k] && (viewMembers is null || newMembers.IsDefaultOrEmpty || newMembers.Contains(viewMembers[k]));
         var cut = (long[])maxDelivered.Clone();
         for (var s = 0; s < size; s++)
         {
@@ -49,7 +60,7 @@ internal static class FlushDecider
             {
                 for (var seq = maxDelivered[s] + 1; seq <= cut[s]; seq++)
                 {
-                    if (InsideCut(held[new MessageId(viewId, s, seq)], cut, reported)) continue;
+                    if (rules.FlushKeeps(held[new MessageId(viewId, s, seq)], cut, reported, stays)) continue;
                     cut[s] = seq - 1;
                     changed = true;
                     break;
@@ -134,12 +145,16 @@ internal static class FlushDecider
     }
 
     /// <summary>
-    /// Whether <paramref name="m"/>'s past lies inside the cut. Messages of a member that did not report and that no
-    /// reporter holds are lost for good: no survivor will ever deliver them, so they constrain nothing (they are treated
-    /// as never sent). A reporter holds all of its own messages, so its part of the past is always checked.
+    /// Whether <paramref name="m"/>'s past lies inside the cut. For a message of a member that stays (reported and is in
+    /// the next view), messages of a member that did not report beyond the cut are lost for good: no survivor will ever
+    /// deliver them, so they constrain nothing (they are treated as never sent); without this, a surviving member's own
+    /// causal message whose past holds such a message (through a FIFO or explicit message delivered without its past)
+    /// could never be delivered. A message of a member that leaves the view (removed, or leaving) gets no such exemption:
+    /// with part of its past lost it is an orphan, and it is cut (nobody needs it: its sender does not go on). A reporter
+    /// holds all of its own messages, so its part of the past is always checked.
     /// </summary>
-    public static bool InsideCut(DataMessage m, long[] cut, bool[] reported) =>
-        PastMet(m, cut.Length, (k, seq) => !reported[k] || seq <= cut[k]);
+    public static bool InsideCut(DataMessage m, long[] cut, bool[] reported, bool[] stays) =>
+        PastMet(m, cut.Length, (k, seq) => seq <= cut[k] || (stays[m.Sender] && !reported[k]));
 
     /// <summary>
     /// The delivery rule a flush applies, in one place for the decision (InsideCut) and for its check at each member

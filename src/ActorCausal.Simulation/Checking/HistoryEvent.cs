@@ -69,6 +69,17 @@ public sealed record StopEvent(StopReason Reason, string Detail) : HistoryEvent
     public override string ToString() => $"@{TimeMs} stopped: {Reason} {Detail}";
 }
 
+/// <summary>
+/// The member's group actor failed, or stopped for a reason that is not one of the protocol's (the runtime's
+/// <c>GroupStopReason.Failed</c>, or a reason the recorder does not know): nothing of ours should end a member so. Not a
+/// <see cref="StopEvent"/>: the checker reports it (<see cref="ViolationKind.GroupFailed"/>) unless the test caused it
+/// (<see cref="CheckerOptions.CausedFailures"/>), and like a stop, nothing may follow it.
+/// </summary>
+public sealed record FailedEvent(string Reason, string Detail) : HistoryEvent
+{
+    public override string ToString() => $"@{TimeMs} group actor failed: {Reason} {Detail}";
+}
+
 /// <summary>The member's process crashed: nothing follows in its history.</summary>
 public sealed record CrashEvent : HistoryEvent
 {

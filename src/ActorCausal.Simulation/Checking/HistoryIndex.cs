@@ -325,7 +325,7 @@ public sealed class MemberIndex
                 case CrashEvent:
                     CrashIndex = k;
                     break;
-                case StopEvent:
+                case StopEvent or FailedEvent:
                     stopped = true;
                     break;
                 case PartitionEvent split:

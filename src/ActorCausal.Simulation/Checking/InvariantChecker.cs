@@ -25,6 +25,12 @@ public sealed record CheckerOptions
     /// name (<see cref="Checks.OneViewPerNameCheck"/>). Off by default (hand-built histories and runs cut short are not stable).
     /// </summary>
     public bool OneViewPerNameOnceStable { get; init; }
+
+    /// <summary>
+    /// Members whose group actor the test itself made fail (stopped it, or shut its actor system down before it left): their
+    /// <see cref="FailedEvent"/> is expected. Any other failure is a <see cref="ViolationKind.GroupFailed"/>.
+    /// </summary>
+    public IReadOnlySet<MemberId> CausedFailures { get; init; } = new HashSet<MemberId>();
 }
 
 /// <summary>
@@ -67,6 +73,7 @@ public sealed class InvariantChecker
         new FifoOrderCheck(),
         new CausalOrderCheck(),
         new ExplicitOrderCheck(),
+        new OrphanCheck(),
         new TotalOrderCheck(),
         new ViewSequenceCheck(),
         new VirtualSynchronyCheck(),
@@ -79,6 +86,7 @@ public sealed class InvariantChecker
         new UniformAgreementCheck(),
         new MergeClosingViewCheck(),
         new OneViewPerNameCheck(),
+        new GroupFailureCheck(),
     ];
 
     private readonly HistoryIndex _index;
@@ -115,7 +123,7 @@ public sealed class InvariantChecker
     }
 
     /// <summary>How each member's history ends.</summary>
-    public enum Fate { Correct, Crashed, Downed, Left, Excluded }
+    public enum Fate { Correct, Crashed, Downed, Left, Excluded, Failed }
 
     /// <summary>The fate of <paramref name="history"/>: the first stop or crash in it, or correct.</summary>
     public static Fate FateOf(MemberHistory history)
@@ -127,6 +135,8 @@ public sealed class InvariantChecker
             {
                 case CrashEvent:
                     return Fate.Crashed;
+                case FailedEvent:
+                    return Fate.Failed;
                 case PauseEvent { Excluded: true }:
                     return Fate.Downed;
                 case StopEvent s:

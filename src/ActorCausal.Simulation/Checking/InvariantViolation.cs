@@ -59,6 +59,13 @@ public enum ViolationKind
     MergeVirtualSynchrony,
     /// <summary>After a merge, a member's application state lacks a message that a member of either side delivered.</summary>
     MergeLostState,
+    /// <summary>
+    /// No orphans (<see cref="Checks.OrphanCheck"/>): a causal, total or explicit message of a member that left its view
+    /// (not in the next view) was delivered by a member that never delivers its causal past or a named dependency of that view.
+    /// </summary>
+    Orphan,
+    /// <summary>A member's group actor failed or stopped for no protocol reason (<see cref="FailedEvent"/>), and the test did not cause it (<see cref="Checks.GroupFailureCheck"/>).</summary>
+    GroupFailed,
 }
 
 /// <summary>One broken invariant: which, at which member, and the messages involved (the earlier one first where there is an order).</summary>

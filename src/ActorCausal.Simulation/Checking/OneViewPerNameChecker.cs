@@ -18,7 +18,7 @@ public static class OneViewPerNameChecker
         var live = new List<(MemberId Member, ViewEvent? Last)>();
         foreach (var h in histories)
         {
-            if (h.Events.Any(e => e is StopEvent or CrashEvent)) continue;
+            if (h.Events.Any(e => e is StopEvent or CrashEvent or FailedEvent)) continue;
             live.Add((h.Member, h.Events.OfType<ViewEvent>().LastOrDefault()));
         }
         var violations = new List<InvariantViolation>();

@@ -14,9 +14,17 @@ public sealed record PartitionFault(long AtMs) : FaultStep(AtMs)
     public int MinoritySize { get; init; }
     /// <summary>The minority's resolvers see instability and each downs every node it knows, peers first, itself last (DownAll).</summary>
     public bool MinorityDownsAll { get; init; }
+    /// <summary>
+    /// The cut reaches the first minority member's links at once and the other minority members' links this much later
+    /// (0: all at once): as on real processes, where the second node may still pass on what it got from the first.
+    /// </summary>
+    public int StaggerMs { get; init; }
 
     /// <summary>The generator's partition episode: a random minority.</summary>
     internal static IEnumerable<FaultStep> Draw(long at, DeterministicRandom random) => [new PartitionFault(at)];
+
+    /// <summary>The generator's staggered partition episode: a random minority whose members are cut off 5-200 ms apart.</summary>
+    internal static IEnumerable<FaultStep> DrawStaggered(long at, DeterministicRandom random) => [new PartitionFault(at) { StaggerMs = random.NextInt(5, 200) }];
 
     /// <summary>The generator's down-all episode: a partition whose minority downs all.</summary>
     internal static IEnumerable<FaultStep> DrawDownAll(long at, DeterministicRandom random) => [new PartitionFault(at) { MinorityDownsAll = true }];
@@ -27,10 +35,18 @@ public sealed record PartitionFault(long AtMs) : FaultStep(AtMs)
 // SplitBrainResolver.ActOnDecision), or (MinorityDownsAll) every minority node downs everyone; the links heal later.
 internal sealed partial class Simulator
 {
+    /// <summary>A staggered cut whose last links have not broken yet.</summary>
+    private (List<int> Minority, List<int> Majority)? _lateSplit;
+
     private sealed class PartitionFaults(Simulator sim) : IFault
     {
         public bool Applies(FaultStep step) => step is PartitionFault;
-        public string Describe(FaultStep step) => ((PartitionFault)step).MinorityDownsAll ? "partition whose minority downs all" : "partition";
+        public string Describe(FaultStep step) => step switch
+        {
+            PartitionFault { MinorityDownsAll: true } => "partition whose minority downs all",
+            PartitionFault { StaggerMs: > 0 } p => $"partition reaching the minority's members {p.StaggerMs} ms apart",
+            _ => "partition",
+        };
         public StepOutcome Step(FaultStep step, out string? why) => sim.TryPartition((PartitionFault)step, out why);
     }
 
@@ -94,24 +110,29 @@ internal sealed partial class Simulator
 
         _partitions++;
         _partitionActive = true;
-        _net.Split(minority);
+        Dictionary<int, long>? late = null;
+        if (p.StaggerMs > 0 && minority.Count > 1) late = minority.Skip(1).ToDictionary(x => x, _ => _now + p.StaggerMs);
+        _net.Split(minority, late);
         foreach (var s in minority) _slots[s].Minority = true;
-        var split = new PartitionEvent(_partitionEvents.Count + 1, minority.Select(s => _ids[s]).ToImmutableArray(), majority.Select(s => _ids[s]).ToImmutableArray()) { TimeMs = _now };
-        _partitionEvents.Add(split);
-        for (var s = 0; s < _members.Count; s++)
+        if (late is null)
         {
-            if (!_slots[s].Gone) _history[s].Add(split);
+            RecordSplit(minority, majority);
         }
-        Log(new PartitionStarted(split.Number, split.Minority, split.Majority));
+        else
+        {
+            _lateSplit = (minority, majority);
+            ScheduleFault(_now + p.StaggerMs, new SimEvent(EventKind.SplitComplete, -1, -1, null, -1));
+        }
         Hash(0x5917);
 
         long maxDetect = 0;
         foreach (var a in minority)
         {
+            var cutAt = late is not null && late.TryGetValue(a, out var lateAt) ? lateAt - _now : 0;
             foreach (var b in majority)
             {
-                var d1 = _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
-                var d2 = _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
+                var d1 = cutAt + _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
+                var d2 = cutAt + _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
                 maxDetect = Math.Max(maxDetect, Math.Max(d1, d2));
                 ScheduleNotify(_now + d1, a, NotifyKind.Suspected, b);
                 ScheduleNotify(_now + d2, b, NotifyKind.Suspected, a);
@@ -133,6 +154,29 @@ internal sealed partial class Simulator
         else ScheduleMinorityDownsItself(minority, minorityDecision[0]);
         ScheduleFault(decision + Timing.SpreadMs + _oracle.NextInt(Timing.HealAfterMinMs, Timing.HealAfterMaxMs), new SimEvent(EventKind.Heal, -1, -1, null, -1));
         return StepOutcome.Done;
+    }
+
+    /// <summary>
+    /// The split is complete (every link across it broken): from here on, a message sent on one side must not be
+    /// delivered on the other (the partition rule's event in every history). A staggered cut completes when its last link breaks.
+    /// </summary>
+    private void RecordSplit(List<int> minority, List<int> majority)
+    {
+        var split = new PartitionEvent(_partitionEvents.Count + 1, minority.Select(s => _ids[s]).ToImmutableArray(), majority.Select(s => _ids[s]).ToImmutableArray()) { TimeMs = _now };
+        _partitionEvents.Add(split);
+        for (var s = 0; s < _members.Count; s++)
+        {
+            if (!_slots[s].Gone) _history[s].Add(split);
+        }
+        Log(new PartitionStarted(split.Number, split.Minority, split.Majority));
+    }
+
+    /// <summary>The last links of a staggered cut broke.</summary>
+    private void CompleteLateSplit()
+    {
+        if (_lateSplit is not { } pending) return;
+        _lateSplit = null;
+        RecordSplit(pending.Minority, pending.Majority);
     }
 
     /// <summary>

@@ -29,6 +29,14 @@ public sealed record FoundingOptions
     public bool StartupPartition { get; init; }
     public int HealMinMs { get; init; } = 1_000;
     public int HealMaxMs { get; init; } = 5_000;
+    /// <summary>After this long a node's failure detector sees the other side of a partition unreachable (and reachable again once it heals).</summary>
+    public int DetectionMs { get; init; } = 200;
+    /// <summary>
+    /// A loaded machine: each node, with this probability, stalls once (no tick, nothing processed; what arrives waits)
+    /// for [<see cref="MaxStallMs"/>/2, <see cref="MaxStallMs"/>] from a random time in [0, <see cref="MaxStartSkewMs"/> + 500].
+    /// </summary>
+    public double StallProbability { get; init; }
+    public int MaxStallMs { get; init; } = 1_500;
     /// <summary>Broadcasts from random nodes at random times in [0, <see cref="WorkloadMs"/>], retried until a member takes them.</summary>
     public int Messages { get; init; } = 40;
     public int WorkloadMs { get; init; } = 4_000;
@@ -52,6 +60,8 @@ public sealed record FoundingOptions
             ProbeLoss = r.NextDouble() * 0.5,
             Loss = r.Chance(0.5) ? 0 : 0.02,
             StartupPartition = r.Chance(0.5),
+            StallProbability = r.Chance(0.5) ? 0 : r.NextDouble(),
+            MaxStallMs = r.NextInt(100, 2_000),
         };
     }
 
@@ -60,6 +70,7 @@ public sealed record FoundingOptions
         if (Nodes < 1) throw new ArgumentOutOfRangeException(nameof(Nodes), Nodes, "At least one node.");
         if (MaxStartSkewMs < 0 || MaxAnnouncementDelayMs < 1 || MinDelayMs < 0 || MaxDelayMs < MinDelayMs || HealMinMs < 0 || HealMaxMs < HealMinMs)
             throw new ArgumentOutOfRangeException(nameof(MaxStartSkewMs), "Times must be non-negative and ranges ordered.");
+        if (DetectionMs < 0 || MaxStallMs < 0 || !(StallProbability >= 0 && StallProbability <= 1)) throw new ArgumentOutOfRangeException(nameof(StallProbability), "Stall and detection times non-negative, probability in [0, 1].");
         if (!(AnnouncementLoss >= 0 && AnnouncementLoss <= 1) || !(ProbeLoss >= 0 && ProbeLoss < 1) || !(Loss >= 0 && Loss < 1)) throw new ArgumentOutOfRangeException(nameof(Loss), "Probabilities in [0, 1].");
         if (Messages < 0 || WorkloadMs < 0 || HorizonMs <= 0 || TickIntervalMs <= 0) throw new ArgumentOutOfRangeException(nameof(Messages), "Counts and times must be positive.");
         ArgumentNullException.ThrowIfNull(Settings);

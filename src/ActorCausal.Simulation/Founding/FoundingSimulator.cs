@@ -65,6 +65,9 @@ public sealed class FoundingSimulator
     {
         public int Index { get; } = index;
         public long StartAt { get; } = startAt;
+        /// <summary>A loaded machine: from <see cref="StallFrom"/> to <see cref="StallUntil"/> the node runs nothing.</summary>
+        public long StallFrom { get; set; } = long.MaxValue;
+        public long StallUntil { get; set; } = long.MinValue;
         public bool Up { get; set; }
         public int Incarnations { get; set; }
         public Slot? Current { get; set; }
@@ -88,6 +91,8 @@ public sealed class FoundingSimulator
     private sealed record Arrival(int To, MemberId From, int FromNode, object Message);
     private sealed record Announcement;
     private sealed record Ack;
+    /// <summary>The answer of a node that runs no group actor of the name (its guardian's, in the runtime).</summary>
+    private sealed record NoGroup;
 
     public FoundingSimulator(FoundingOptions options, ulong seed)
     {
@@ -108,6 +113,12 @@ public sealed class FoundingSimulator
             var order = Enumerable.Range(0, options.Nodes).OrderBy(_ => _work.NextUInt64()).ToArray();
             for (var k = 0; k < cut; k++) _side[order[k]] = 1;
             _healAt = _work.NextInt(options.HealMinMs, options.HealMaxMs);
+        }
+        foreach (var node in _nodes)
+        {
+            if (!_work.Chance(options.StallProbability)) continue;
+            node.StallFrom = _work.NextInt(0, options.MaxStartSkewMs + 500);
+            node.StallUntil = node.StallFrom + _work.NextInt(options.MaxStallMs / 2, options.MaxStallMs);
         }
         var orders = new[] { DeliveryOrder.Fifo, DeliveryOrder.Causal, DeliveryOrder.Total, DeliveryOrder.Explicit };
         for (var k = 0; k < options.Messages; k++)
@@ -131,11 +142,13 @@ public sealed class FoundingSimulator
                 while (_queue.TryPeek(out _, out var key) && key.Item1 <= _now)
                 {
                     var a = _queue.Dequeue();
-                    Arrive(a);
+                    if (Stalled(_nodes[a.To])) _queue.Enqueue(a, (_nodes[a.To].StallUntil, _seq++)); // read once it runs again
+                    else Arrive(a);
                 }
+                UpdateReachability();
                 foreach (var node in _nodes)
                 {
-                    if (node.Up || _now < node.StartAt) continue;
+                    if (node.Up || _now < node.StartAt || Stalled(node)) continue;
                     node.Up = true;
                     var slot = NewSlot(node, id => GroupMember.Joining(id, _settings, _now));
                     slot.Member.NodeUp();
@@ -148,7 +161,7 @@ public sealed class FoundingSimulator
                 }
                 foreach (var node in _nodes)
                 {
-                    if (node.Current is not { Stopped: false } s) continue;
+                    if (node.Current is not { Stopped: false } s || Stalled(node)) continue;
                     s.Member.Tick(_now);
                     Drain(s);
                 }
@@ -198,6 +211,43 @@ public sealed class FoundingSimulator
 
     private bool IsSettled() => Unsettled() is null;
 
+    private bool Stalled(Node node) => _now >= node.StallFrom && _now < node.StallUntil;
+
+    /// <summary>The two sides of a start-up partition see each other unreachable from detection until the heal.</summary>
+    private bool SeesUnreachable(int a, int b) => _side[a] != _side[b] && _now >= _o.DetectionMs && _now < _healAt;
+
+    private bool _unreachableShown;
+
+    private void UpdateReachability()
+    {
+        var now = _healAt > 0 && _now >= _o.DetectionMs && _now < _healAt;
+        if (now == _unreachableShown) return;
+        _unreachableShown = now;
+        foreach (var node in _nodes)
+        {
+            if (node.Current is not { Stopped: false } s) continue;
+            foreach (var other in _nodes.Where(o => _side[o.Index] != _side[node.Index]))
+            {
+                if (now) s.Member.PeerNodeUnreachable(AddressOf(other));
+                else s.Member.PeerNodeReachable(AddressOf(other));
+            }
+            Drain(s);
+        }
+    }
+
+    private static string AddressOf(Node node) => $"m{node.Index}";
+
+    /// <summary>What the runtime tells a new incarnation of the cluster: every other node is Up (ages in start order), some unreachable.</summary>
+    private void TellCluster(Slot slot)
+    {
+        foreach (var other in _nodes)
+        {
+            if (other == slot.Node) continue;
+            slot.Member.PeerNodeUp(AddressOf(other), older: other.Index < slot.Node.Index);
+            if (SeesUnreachable(slot.Node.Index, other.Index)) slot.Member.PeerNodeUnreachable(AddressOf(other));
+        }
+    }
+
     private string? Unsettled()
     {
         GroupView? view = null;
@@ -222,6 +272,7 @@ public sealed class FoundingSimulator
         _slots.Add(slot);
         _byId[id] = slot;
         node.Current = slot;
+        TellCluster(slot);
         return slot;
     }
 
@@ -252,7 +303,12 @@ public sealed class FoundingSimulator
     private void Arrive(Arrival a)
     {
         if (Partitioned(a.FromNode, a.To)) return;
-        if (_nodes[a.To].Current is not { Stopped: false } target) return;
+        if (_nodes[a.To].Current is not { Stopped: false } target)
+        {
+            // No group actor there: the node's guardian says so to a joiner that announced itself.
+            if (a.Message is Announcement) Post(a.To, a.From, a.FromNode, new NoGroup(), true, AnnouncementLossNow);
+            return;
+        }
         var m = target.Member;
         switch (a.Message)
         {
@@ -267,9 +323,14 @@ public sealed class FoundingSimulator
             case Ack:
                 m.JoinAcknowledged(a.From);
                 break;
+            case NoGroup:
+                m.NoGroupOn(AddressOf(_nodes[a.FromNode]));
+                break;
         }
         Drain(target);
     }
+
+    private double AnnouncementLossNow => _now < _o.AnnouncementLossUntilMs ? _o.AnnouncementLoss : 0;
 
     private static int NodeOf(MemberId id) => int.Parse(id.Address.AsSpan(1));
 
@@ -288,7 +349,7 @@ public sealed class FoundingSimulator
     private void Apply(Slot s, Effect effect, List<Slot> follow)
     {
         var node = s.Node;
-        var announceLoss = _now < _o.AnnouncementLossUntilMs ? _o.AnnouncementLoss : 0;
+        var announceLoss = AnnouncementLossNow;
         switch (effect)
         {
             case Send send:
@@ -301,7 +362,8 @@ public sealed class FoundingSimulator
                 }
                 break;
             case AnnounceJoin:
-                foreach (var other in _nodes.Where(n => n.Up && n != node)) Post(node.Index, s.Id, other.Index, new Announcement(), true, announceLoss);
+                // To every other cluster node, as the runtime does; one that runs no group answers NoGroup.
+                foreach (var other in _nodes.Where(n => n != node)) Post(node.Index, s.Id, other.Index, new Announcement(), true, announceLoss);
                 break;
             case AckJoin ack:
                 Post(node.Index, s.Id, NodeOf(ack.To), new Ack(), true, announceLoss);

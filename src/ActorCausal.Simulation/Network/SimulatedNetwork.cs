@@ -27,6 +27,7 @@ internal sealed class SimulatedNetwork
     private long[] _lastArrival;
     private long[]? _cutAfter;
     private HashSet<int>? _split;
+    private Dictionary<int, long>? _splitLate;
     private int _stride;
 
     /// <param name="breakable">Links can break (fault schedules); without it, only delay, loss and duplication apply.</param>
@@ -107,9 +108,23 @@ internal sealed class SimulatedNetwork
     }
 
     /// <summary>Links between <paramref name="side"/> and every other slot drop everything until <see cref="Heal"/>.</summary>
-    public void Split(IEnumerable<int> side) => _split = side.ToHashSet();
+    public void Split(IEnumerable<int> side) => Split(side, null);
 
-    public void Heal() => _split = null;
+    /// <summary>
+    /// As <see cref="Split(IEnumerable{int})"/>, but the links of each slot in <paramref name="late"/> break only from its
+    /// time on (a cut that reaches one node's links a moment before another's, as real partitions do).
+    /// </summary>
+    public void Split(IEnumerable<int> side, Dictionary<int, long>? late)
+    {
+        _split = side.ToHashSet();
+        _splitLate = late;
+    }
+
+    public void Heal()
+    {
+        _split = null;
+        _splitLate = null;
+    }
 
     /// <summary>The data of <paramref name="id"/>, sent by <paramref name="from"/>, reaches only <paramref name="receivers"/>.</summary>
     public void RestrictData(MessageId id, int from, IEnumerable<int> receivers) => _dataFilter[id] = (from, receivers.ToHashSet());
@@ -118,7 +133,9 @@ internal sealed class SimulatedNetwork
     {
         if (_dead[to]) return true;
         if (time > _cutAfter![from * _stride + to]) return true;
-        return _split is not null && _split.Contains(from) != _split.Contains(to);
+        if (_split is null || _split.Contains(from) == _split.Contains(to)) return false;
+        var inside = _split.Contains(from) ? from : to;
+        return _splitLate is null || !_splitLate.TryGetValue(inside, out var at) || time >= at;
     }
 
     private bool DropsAtSend(int from, int to, ProtocolMessage message, long now)

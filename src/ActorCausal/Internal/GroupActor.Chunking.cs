@@ -62,7 +62,7 @@ internal sealed partial class GroupActor
         if (_outbox.TryGetValue(to, out var batch) && batch.Messages.Count > 0) SendBatch(to, batch);
         var count = Math.Max(1, (bytes.Length + pieceSize - 1) / pieceSize);
         var transfer = _nextTransfer++;
-        var peer = PeerRef(to);
+        var peer = MemberTarget(to);
         for (var i = 0; i < count; i++)
         {
             var offset = i * pieceSize;

@@ -18,8 +18,12 @@ namespace ActorCausal.Internal;
 // Joining and founding are the protocol's (GroupMember.Joining.cs): this actor tells it when its node is Up (NodeUp),
 // carries its AnnounceJoin as a JoinRequest to the group actor of every other Up node and its AckJoin as a JoinAck, and
 // feeds what arrives back (Announced, with whether the joiner's node is older than this one by Akka's age order, once
-// the joiner's node is Up here with that uid; JoinAcknowledged). Two founders need announcements lost for longer than
-// founding-delay; the two groups of one name then merge (GroupActor.Merge.cs, docs/protocol.md "Merging").
+// the joiner's node is Up here with that uid; JoinAcknowledged). It also tells the protocol what founding asks of the
+// cluster (GroupMember.Founding.cs): every other Up node with its age (PeerNodeUp), unreachable and reachable again,
+// gone; and with each announcement it sends Akka's Identify to the group's actor path on every other Up node, whose
+// ActorIdentity without a subject means no group actor of this name runs there (NoGroupOn). So a joiner founds only
+// once every reachable Up node has answered and none runs a member or an older joiner; two founders need nodes that
+// cannot reach each other, and the two groups of one name then merge (GroupActor.Merge.cs, docs/protocol.md "Merging").
 internal sealed partial class GroupActor
 {
     private readonly Cluster _cluster;
@@ -51,6 +55,7 @@ internal sealed partial class GroupActor
             case ClusterEvent.MemberUp up:
                 _up[up.Member.Address] = up.Member;
                 if (IsSelf(up.Member)) OnSelfUp(up.Member);
+                else if (_selfMember is { } self) _member.PeerNodeUp(NodeOf(up.Member), up.Member.IsOlderThan(self));
                 // A merging incarnation offers itself to the group it merges into instead (GroupMember.Merge.cs).
                 else if (_state == GroupActorState.Joining && !_member.IsMergeJoining) Announce(up.Member);
                 break;
@@ -58,6 +63,7 @@ internal sealed partial class GroupActor
             {
                 var m = ((ClusterEvent.MemberStatusChange)e).Member;
                 _up.Remove(m.Address);
+                if (!IsSelf(m)) _member.PeerNodeGone(NodeOf(m));
                 if (IsSelf(m) && _state == GroupActorState.Member) OnLeave(ActorRefs.Nobody, "this node is leaving the cluster");
                 break;
             }
@@ -66,6 +72,7 @@ internal sealed partial class GroupActor
                 // those peers are the ones that go on. Only MemberRemoved (the leader of the side that goes on, once it
                 // converged) changes the view; see GroupMember.Downed.
                 _up.Remove(downed.Member.Address);
+                _member.PeerNodeGone(NodeOf(downed.Member));
                 foreach (var id in MembersOn(downed.Member)) _member.Downed(id);
                 break;
             case ClusterEvent.MemberDowned downed:
@@ -81,9 +88,11 @@ internal sealed partial class GroupActor
                 _clusterShutDown = true;
                 break;
             case ClusterEvent.UnreachableMember unreachable when !IsSelf(unreachable.Member):
+                _member.PeerNodeUnreachable(NodeOf(unreachable.Member));
                 foreach (var id in MembersOn(unreachable.Member)) _member.Suspected(id);
                 break;
             case ClusterEvent.ReachableMember reachable when !IsSelf(reachable.Member):
+                _member.PeerNodeReachable(NodeOf(reachable.Member));
                 foreach (var id in MembersOn(reachable.Member)) _member.Reachable(id);
                 break;
         }
@@ -94,6 +103,7 @@ internal sealed partial class GroupActor
     private void OnGone(Member m)
     {
         _up.Remove(m.Address);
+        if (!IsSelf(m)) _member.PeerNodeGone(NodeOf(m));
         if (IsSelf(m))
         {
             if (_state == GroupActorState.Member) _member.DownedSelf();
@@ -121,6 +131,10 @@ internal sealed partial class GroupActor
         if (_state != GroupActorState.WaitingForClusterUp) return;
         _state = GroupActorState.Joining;
         AdvanceTime();
+        foreach (var m in _up.Values)
+        {
+            if (!IsSelf(m)) _member.PeerNodeUp(NodeOf(m), m.IsOlderThan(self));
+        }
         _member.NodeUp();
         // The protocol decides when to announce and whether to found; this timer only gives it time at that pace.
         Timers.StartPeriodicTimer("join", JoinTimer.Instance, _settings.JoinRetryInterval, _settings.JoinRetryInterval);
@@ -133,13 +147,34 @@ internal sealed partial class GroupActor
         ProcessEffects();
     }
 
-    /// <summary>The protocol's AnnounceJoin: a JoinRequest to the group actor of every other Up node.</summary>
+    /// <summary>
+    /// The protocol's AnnounceJoin: a JoinRequest to the group actor of every other Up node, and Akka's Identify to the same
+    /// path, answered without a subject where no group actor of this name runs (OnIdentity).
+    /// </summary>
     private void AnnounceToAll()
     {
         foreach (var m in _up.Values)
         {
-            if (!IsSelf(m)) Announce(m);
+            if (IsSelf(m)) continue;
+            Announce(m);
+            Context.ActorSelection(new RootActorPath(m.Address) / "system" / _settings.GuardianName / Self.Path.Name)
+                .Tell(new Identify(IdentifyPrefix + NodeOf(m)), Self);
         }
+    }
+
+    private const string IdentifyPrefix = "actorcausal-founding|";
+
+    /// <summary>The node key of the founding inputs: the node's address, as in a MemberId.</summary>
+    private static string NodeOf(Member m) => m.Address.ToString();
+
+    /// <summary>An answer to AnnounceToAll's Identify: no subject means no group actor of this name on that node.</summary>
+    private void OnIdentity(ActorIdentity identity)
+    {
+        if (identity.MessageId is not string id || !id.StartsWith(IdentifyPrefix, StringComparison.Ordinal) || identity.Subject is not null) return;
+        if (_state != GroupActorState.Joining) return;
+        AdvanceTime();
+        _member.NoGroupOn(id[IdentifyPrefix.Length..]);
+        ProcessEffects();
     }
 
     private void Announce(Member m) => PeerRef(IdOf(m)).Tell(new JoinRequest(_self), Self);

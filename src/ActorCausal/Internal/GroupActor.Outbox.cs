@@ -57,6 +57,18 @@ internal sealed partial class GroupActor
         return peer;
     }
 
+    /// <summary>
+    /// Where group traffic for <paramref name="member"/> goes: its exact actor once learned (LearnPeer), else an actor
+    /// selection of its path. A resolved path-only ref can be resolved on the receiving node through Akka.Remote's cache to
+    /// a stopped earlier incarnation at the same path (a rejoined member that a member sends to before it hears from it:
+    /// the coordinator's flush can arrive before the joiner's announcement), which ends in dead letters; a selection is
+    /// looked up in the receiver's actor tree at delivery.
+    /// </summary>
+    private ICanTell MemberTarget(MemberId member) =>
+        _learned.TryGetValue(member, out var exact)
+            ? exact
+            : Context.ActorSelection(new RootActorPath(AddressOf(member)) / "system" / _settings.GuardianName / Self.Path.Name);
+
     private void ForgetPeersNotIn(GroupView view)
     {
         foreach (var m in _peers.Keys.Where(m => !view.Contains(m) && !_outbox.ContainsKey(m)).ToList()) _peers.Remove(m);
@@ -112,7 +124,7 @@ internal sealed partial class GroupActor
 
     private void SendEnvelope(MemberId to, ImmutableArray<ProtocolMessage> messages)
     {
-        PeerRef(to).Tell(new GroupEnvelope(_self, messages), Self);
+        MemberTarget(to).Tell(new GroupEnvelope(_self, messages), Self);
         _envelopesSent++;
         _protocolMessagesSent += messages.Length;
     }

@@ -164,6 +164,9 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case JoinAck ack:
                 OnJoinAck(ack);
                 break;
+            case ActorIdentity identity:
+                OnIdentity(identity);
+                break;
             case GroupProbe probe:
                 OnProbe(probe);
                 break;

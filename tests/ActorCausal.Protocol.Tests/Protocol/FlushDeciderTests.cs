@@ -31,6 +31,9 @@ public class FlushDeciderTests
         { "messages of a member that did not report and that nobody holds constrain nothing",
             ["0 delivered=0,0,0 holds=", "1 delivered=0,0,0 holds=1.1:C:0,1,1"],
             "0,1,0", "1.1", "" },
+        { "no orphans: a message of a member that did not report whose causal past is lost is cut",
+            ["0 delivered=0,0,0 holds=2.1:C:0,1,1", "1 delivered=0,0,0 holds="],
+            "0,0,0", "", "" },
         { "a message of a member that did not report but that a reporter holds is delivered",
             ["0 delivered=0,0,0 holds=2.1:F:0,0,1", "1 delivered=0,0,0 holds="],
             "0,0,1", "2.1", "" },
@@ -54,6 +57,20 @@ public class FlushDeciderTests
         var order = string.Join(" ", decision.TotalOrder.Select(f => $"{f.Message.Sender}.{f.Message.Sequence}@{f.Priority.Number}"));
         Assert.True(order == totalOrder, $"{what}: total order [{order}], expected [{totalOrder}]");
         Assert.Equal(View + 1, decision.NewViewId);
+    }
+
+    [Fact]
+    public void A_leaving_reporter_gets_no_lost_exemption_but_a_staying_one_does()
+    {
+        // Rank 1 was removed (no report) and nobody holds its 1.1; rank 2 reports and holds its own causal 2.1, sent
+        // after it delivered 1.1. If rank 2 stays, 2.1 is its own message and the exemption lets it through; if it leaves
+        // with the view change, 2.1 is an orphan and is cut.
+        var reports = new[] { "0 delivered=0,0,0 holds=", "2 delivered=0,0,0 holds=2.1:C:0,1,1" }.Select(ParseReport).ToDictionary(r => r.Rank, r => r.Report);
+        var staying = FlushDecider.Decide(View, 3, reports, [Members[0], Members[2]], maxAgreed: 0, Members[0], Members);
+        var leaving = FlushDecider.Decide(View, 3, reports, [Members[0]], maxAgreed: 0, Members[0], Members);
+        Assert.Equal([0L, 0, 1], staying.Cut.ToArray());
+        Assert.Equal([0L, 0, 0], leaving.Cut.ToArray());
+        Assert.Empty(leaving.Messages);
     }
 
     private static (int Rank, FlushReport Report) ParseReport(string text)

@@ -178,7 +178,10 @@ public class MembershipOracleTests
         Assert.True(FaultKindsText.TryParse("pause,downall,indirect", out var resolver, out _));
         Assert.Equal(FaultKinds.Pause | FaultKinds.DownAll | FaultKinds.Indirect, resolver);
         Assert.True(FaultKindsText.TryParse("classic", out var classic, out _));
-        Assert.Equal(FaultKinds.All & ~(FaultKinds.Pause | FaultKinds.DownAll | FaultKinds.Indirect | FaultKinds.Rejoin), classic);
+        Assert.Equal(FaultKinds.Crash | FaultKinds.Join | FaultKinds.Leave | FaultKinds.Suspect | FaultKinds.Partition | FaultKinds.Restart, classic);
+        Assert.True(FaultKindsText.TryParse("stagger", out var stagger, out _));
+        Assert.Equal(FaultKinds.Stagger, stagger);
+        Assert.NotEqual(FaultKinds.None, FaultKinds.All & FaultKinds.Stagger);
         Assert.True(FaultKindsText.TryParse("crash, join,partition", out var some, out _));
         Assert.Equal(FaultKinds.Crash | FaultKinds.Join | FaultKinds.Partition, some);
         Assert.True(FaultKindsText.TryParse("none", out var none, out _));

@@ -32,7 +32,9 @@ public class ResolverDecisionTests
     public static TheoryData<string, ulong> SplitViewSeeds => new()
     {
         // partition [m1, m4] | [m0, m2, m3]; down-all-when-unstable at m1 and m4: each flushed alone into its own view 2
-        // (m0 installed view 2 with three members), and m1 delivered 1.4.2 before 1.3.2, which happened-before it.
+        // (m0 installed view 2 with three members), and m1 delivered 1.4.2 before 1.3.2, which happened-before it; since
+        // the flush's orphan rule (issue 13) m1's private flush cuts 1.4.2 instead (m4 is not in that view, 1.3.2 is lost
+        // there), so only the split view shows.
         { "a minority that downs all installed private views", 383 },
         // m0 paused, resumed after the majority moved on, downed all: its private view reused the majority's message ids.
         { "a paused member that downs all reused the majority's message ids", 977 },
@@ -46,7 +48,7 @@ public class ResolverDecisionTests
         var split = r.Violations.Where(v => v.Kind == ViolationKind.View && v.Detail.Contains("installed view", StringComparison.Ordinal)).ToList();
         Assert.True(split.Count > 0, $"{what}: the checker no longer sees the split view\n{Describe(r)}");
         if (seed == 383)
-            Assert.Contains(r.Violations, v => v.Kind == ViolationKind.Causal && v.Member == M(1));
+            Assert.DoesNotContain(r.Violations, v => v.Kind is ViolationKind.Causal or ViolationKind.Orphan && v.Member == M(1));
         if (seed == 977)
             Assert.Contains(r.Violations, v => v.Kind == ViolationKind.Creation && v.Detail == "message id sent twice");
     }

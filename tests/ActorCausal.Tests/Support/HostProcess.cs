@@ -163,7 +163,7 @@ public sealed record HostLog(MemberId? Member, IReadOnlyList<HistoryEvent> Event
             var afterSend = last is null ? -1 : events.FindLastIndex(e => e is SendEvent s && s.Id == last.Value);
             var afterView = events.FindIndex(e => e is ViewEvent v && v.ViewId == d.Id.ViewId);
             var at = Math.Max(afterSend, afterView) + 1;
-            var stop = events.FindIndex(e => e is StopEvent);
+            var stop = events.FindIndex(e => e is StopEvent or FailedEvent);
             if (stop >= 0 && at > stop) at = stop;
             events.Insert(at, new SendEvent(d.Id, d.Order) { Safe = d.Safe });
             last = d.Id;
@@ -225,12 +225,10 @@ public sealed record HostLog(MemberId? Member, IReadOnlyList<HistoryEvent> Event
                     events.Add(new SnapshotLoadEvent(e.GetProperty("view").GetInt64(), [.. e.GetProperty("ids").EnumerateArray().Select(d => MessageId.Parse(d.GetString()!))]));
                     break;
                 case "stopped":
-                    events.Add(new StopEvent(e.GetProperty("reason").GetString() switch
-                    {
-                        "Left" => StopReason.Left,
-                        "Downed" => StopReason.Downed,
-                        _ => StopReason.ExcludedFromView,
-                    }, e.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : ""));
+                    events.Add(StopRecord.Of(e.GetProperty("reason").GetString() ?? "", e.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : ""));
+                    break;
+                case "failed":
+                    events.Add(new FailedEvent(e.GetProperty("reason").GetString() ?? "", e.TryGetProperty("detail", out var fd) ? fd.GetString() ?? "" : ""));
                     break;
                 case "refused":
                     refused++;

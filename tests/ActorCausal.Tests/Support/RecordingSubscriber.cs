@@ -98,13 +98,7 @@ public sealed class RecordingSubscriber : ReceiveActor
         Receive<GroupStopped>(s =>
         {
             _stopped = true;
-            var reason = s.Reason switch
-            {
-                GroupStopReason.Left => StopReason.Left,
-                GroupStopReason.Downed => StopReason.Downed,
-                _ => StopReason.ExcludedFromView,
-            };
-            _events.Add(new StopEvent(reason, s.Detail));
+            _events.Add(StopRecord.Of(s.Reason.ToString(), s.Detail));
         });
         Receive<MemberSuspected>(_ => { });
         Receive<MemberReachable>(_ => { });

@@ -1,7 +1,7 @@
 namespace ActorCausal.Simulation.Checking.Checks;
 
 /// <summary>
-/// A member that stopped (left, downed, excluded) sends, delivers, installs and loads nothing more; a crashed member's
+/// A member that stopped (left, downed, excluded, or its group actor failed) sends, delivers, installs and loads nothing more; a crashed member's
 /// history ends at its crash (the first event after it is reported).
 /// </summary>
 public sealed class AfterStopCheck : IInvariantCheck
@@ -25,7 +25,7 @@ public sealed class AfterStopCheck : IInvariantCheck
                 }
                 switch (e)
                 {
-                    case StopEvent:
+                    case StopEvent or FailedEvent:
                         stopped = true;
                         break;
                     case ViewEvent v when stopped:

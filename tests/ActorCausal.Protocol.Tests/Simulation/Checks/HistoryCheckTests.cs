@@ -172,6 +172,30 @@ public class HistoryCheckTests
     }
 
     [Fact]
+    public void GroupFailure_a_group_actor_fails_without_the_test_causing_it()
+    {
+        // B's group actor failed after it delivered A1; it is then neither correct (validity is not asked of it) nor excused.
+        var h = new HistoryBuilder()
+            .Send(A, A1, DeliveryOrder.Fifo).Deliver(A, A1, A, DeliveryOrder.Fifo)
+            .Deliver(B, A1, A, DeliveryOrder.Fifo).Add(B, new FailedEvent("Failed", "The group actor failed: InvalidOperationException"));
+        var v = BreaksOnly(new GroupFailureCheck(), h.Build(), ViolationKind.GroupFailed, B, [], validity: true);
+        Assert.Contains("InvalidOperationException", v.Detail);
+        Assert.Empty(InvariantChecker.Check(h.Build(), new CheckerOptions { CausedFailures = new HashSet<MemberId> { B } }));
+    }
+
+    [Fact]
+    public void AfterStop_a_member_whose_group_actor_failed_delivers()
+    {
+        var h = new HistoryBuilder()
+            .Send(A, A1, DeliveryOrder.Fifo).Deliver(A, A1, A, DeliveryOrder.Fifo)
+            .Add(B, new FailedEvent("Failed", "stopped"))
+            .Deliver(B, A1, A, DeliveryOrder.Fifo);
+        var options = new CheckerOptions { CheckValidity = false, CausedFailures = new HashSet<MemberId> { B } };
+        var v = Assert.Single(InvariantChecker.Check(h.Build(), options));
+        Assert.Equal((ViolationKind.AfterStop, B), (v.Kind, v.Member));
+    }
+
+    [Fact]
     public void Validity_a_correct_member_never_delivers_a_correct_senders_message()
     {
         var h = new HistoryBuilder()
