@@ -7,14 +7,14 @@ public sealed partial class CausalGroup
     /// <summary>
     /// What this member has delivered so far: its view and, per member of the view, how many of its messages. Read
     /// without asking the group actor (the position it last published, after its latest batch of deliveries); before
-    /// admission, the token of nothing (<see cref="CausalToken.Nothing"/>); after the member stopped, its last position.
+    /// admission, the token of nothing (<see cref="DeliveryToken.Nothing"/>); after the member stopped, its last position.
     /// </summary>
-    public CausalToken DeliveredToken
+    public DeliveryToken DeliveredToken
     {
         get
         {
             var position = _handle.Deliveries.Position;
-            return position.IsDefault ? CausalToken.Nothing(Name) : position;
+            return position.IsDefault ? DeliveryToken.Nothing(Name) : position;
         }
     }
 
@@ -22,19 +22,19 @@ public sealed partial class CausalGroup
     /// Completes once this member has delivered past <paramref name="token"/> (taken on any member of this group: a
     /// <see cref="BroadcastReply.Token"/> or a <see cref="DeliveredToken"/>), and so has handed its subscriber every
     /// message the token covers: an Ask to the subscriber sent after this completes is handled after those deliveries.
-    /// Never throws for a refusal: the result says <see cref="CausalWaitOutcome.TimedOut"/> once
-    /// <paramref name="timeout"/> passed, <see cref="CausalWaitOutcome.Stopped"/> when the member stopped (or never
-    /// joined), <see cref="CausalWaitOutcome.WrongGroup"/> or <see cref="CausalWaitOutcome.ViewMismatch"/> at once for a
-    /// token that means nothing here. A token of an earlier view is passed (<see cref="CausalWaitOutcome.ViewPassed"/>);
+    /// Never throws for a refusal: the result says <see cref="DeliveryWaitOutcome.TimedOut"/> once
+    /// <paramref name="timeout"/> passed, <see cref="DeliveryWaitOutcome.Stopped"/> when the member stopped (or never
+    /// joined), <see cref="DeliveryWaitOutcome.WrongGroup"/> or <see cref="DeliveryWaitOutcome.ViewMismatch"/> at once for a
+    /// token that means nothing here. A token of an earlier view is passed (<see cref="DeliveryWaitOutcome.ViewPassed"/>);
     /// one of a later view waits until this member installs it. Throws <see cref="OperationCanceledException"/> if
     /// <paramref name="cancellationToken"/> is cancelled first.
     /// </summary>
     /// <param name="token">The position to wait for; not <c>default</c>.</param>
     /// <param name="timeout">How long to wait at most: zero checks once; negative or infinite is refused (a wait always ends).</param>
     /// <param name="cancellationToken">Ends the wait early with <see cref="OperationCanceledException"/>.</param>
-    public Task<CausalWaitResult> WaitForDelivered(CausalToken token, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<DeliveryWaitResult> WaitForDelivered(DeliveryToken token, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        if (token.IsDefault) throw new ArgumentException("default(CausalToken) is no token; take one from DeliveredToken, BroadcastReply.Token or CausalToken.Parse.", nameof(token));
+        if (token.IsDefault) throw new ArgumentException("default(DeliveryToken) is no token; take one from DeliveredToken, BroadcastReply.Token or DeliveryToken.Parse.", nameof(token));
         if (timeout < TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A wait needs a finite timeout, zero or more.");
         if (Gone() is { } gone && !_handle.Terminated.IsCompleted) _handle.Deliveries.Stop(gone.Stopped.Detail);

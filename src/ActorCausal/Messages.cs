@@ -72,11 +72,11 @@ public sealed record BroadcastReply(string Group, BroadcastOutcome Outcome, Mess
     public bool Accepted => Outcome != BroadcastOutcome.Refused;
 
     /// <summary>
-    /// For <see cref="BroadcastOutcome.Sent"/>: the causal token of this message and everything this member had delivered
+    /// For <see cref="BroadcastOutcome.Sent"/>: the delivery token of this message and everything this member had delivered
     /// before it, for <see cref="CausalGroup.WaitForDelivered"/> on any member (read-your-writes); null when held or refused
     /// (a held broadcast's token comes with its <see cref="BroadcastReleased"/>).
     /// </summary>
-    public CausalToken? Token { get; init; }
+    public DeliveryToken? Token { get; init; }
 
     /// <summary>The outcome in words, for logs.</summary>
     public override string ToString() => Outcome switch
@@ -149,8 +149,8 @@ public sealed record GroupStopped(string Group, GroupStopReason Reason, string D
 /// <summary>A broadcast answered <see cref="BroadcastOutcome.Held"/> went out in the new view with <see cref="Id"/>.</summary>
 public sealed record BroadcastReleased(string Group, long Ticket, MessageId Id) : IGroupEvent
 {
-    /// <summary>The causal token of the released message and everything this member had delivered before it (see <see cref="BroadcastReply.Token"/>).</summary>
-    public CausalToken? Token { get; init; }
+    /// <summary>The delivery token of the released message and everything this member had delivered before it (see <see cref="BroadcastReply.Token"/>).</summary>
+    public DeliveryToken? Token { get; init; }
 }
 
 /// <summary>

@@ -35,7 +35,7 @@ public sealed class CausalSessionTests(ITestOutputHelper output)
         {
             var reply = await group.Handles[a].Broadcast("write-1");
             Assert.Equal(BroadcastOutcome.Sent, reply.Outcome);
-            var token = Assert.IsType<CausalToken>(reply.Token);
+            var token = Assert.IsType<DeliveryToken>(reply.Token);
             Assert.Equal("sessions", token.Group);
             Assert.Equal(reply.Id.ViewId, token.ViewId);
             Assert.Equal(reply.Id.Sequence, token.Delivered[reply.Id.Sender]);
@@ -43,13 +43,13 @@ public sealed class CausalSessionTests(ITestOutputHelper output)
             output.WriteLine($"token: {header}");
 
             // The writer's own member passes its token.
-            Assert.Equal(CausalWaitOutcome.Reached, (await group.Handles[a].WaitForDelivered(token, Generous)).Outcome);
+            Assert.Equal(DeliveryWaitOutcome.Reached, (await group.Handles[a].WaitForDelivered(token, Generous)).Outcome);
 
             // On b, without waiting, the write is absent; a short wait refuses at its timeout.
-            var carried = CausalToken.Parse(header);
+            var carried = DeliveryToken.Parse(header);
             Assert.DoesNotContain((await Progress(group.Subscribers[b])).Deliveries, d => d.MessageId == reply.Id);
             var refused = await group.Handles[b].WaitForDelivered(carried, TimeSpan.FromMilliseconds(500));
-            Assert.Equal(CausalWaitOutcome.TimedOut, refused.Outcome);
+            Assert.Equal(DeliveryWaitOutcome.TimedOut, refused.Outcome);
             Assert.False(refused.Succeeded);
             output.WriteLine($"short wait: {refused}");
             Assert.DoesNotContain((await Progress(group.Subscribers[b])).Deliveries, d => d.MessageId == reply.Id);
@@ -62,11 +62,11 @@ public sealed class CausalSessionTests(ITestOutputHelper output)
             restored = true;
 
             var result = await wait;
-            Assert.Equal(CausalWaitOutcome.Reached, result.Outcome);
+            Assert.Equal(DeliveryWaitOutcome.Reached, result.Outcome);
             Assert.True(result.Position.Delivered[reply.Id.Sender] >= reply.Id.Sequence, $"b's position {result.Position} covers {reply.Id}");
             // Read-your-writes: an Ask to b's subscriber after the wait is handled after the delivery (no polling).
             Assert.Contains((await Progress(group.Subscribers[b])).Deliveries, d => d.MessageId == reply.Id && Equals(d.Payload, "write-1"));
-            Assert.Equal(CausalWaitOutcome.Reached, (await group.Handles[a].WaitForDelivered(group.Handles[b].DeliveredToken, Generous)).Outcome);
+            Assert.Equal(DeliveryWaitOutcome.Reached, (await group.Handles[a].WaitForDelivered(group.Handles[b].DeliveredToken, Generous)).Outcome);
         }
         finally
         {
@@ -83,30 +83,30 @@ public sealed class CausalSessionTests(ITestOutputHelper output)
         await group.WaitForFullViewAsync(Generous);
         var (a, b) = (0, 1);
         var reply = await group.Handles[a].Broadcast("write-1");
-        var token = Assert.IsType<CausalToken>(reply.Token);
-        Assert.Equal(CausalWaitOutcome.Reached, (await group.Handles[b].WaitForDelivered(token, Generous)).Outcome);
+        var token = Assert.IsType<DeliveryToken>(reply.Token);
+        Assert.Equal(DeliveryWaitOutcome.Reached, (await group.Handles[b].WaitForDelivered(token, Generous)).Outcome);
 
-        var other = CausalToken.Of("another-group", (await group.Handles[b].Status()).View, [0, 0]);
+        var other = DeliveryToken.Of("another-group", (await group.Handles[b].Status()).View, [0, 0]);
         var wrong = await group.Handles[b].WaitForDelivered(other, Generous).WaitAsync(Generous);
-        Assert.Equal(CausalWaitOutcome.WrongGroup, wrong.Outcome);
+        Assert.Equal(DeliveryWaitOutcome.WrongGroup, wrong.Outcome);
         Assert.Contains("another-group", wrong.Detail);
 
         // A position no one will reach: b's wait ends when b leaves, not at its (long) timeout.
         var view = (await group.Handles[b].Status()).View;
-        var unreachable = CausalToken.Of("sessions2", view, [1_000_000, 1_000_000]);
+        var unreachable = DeliveryToken.Of("sessions2", view, [1_000_000, 1_000_000]);
         var waiting = group.Handles[b].WaitForDelivered(unreachable, TimeSpan.FromMinutes(10));
         var left = await group.Handles[b].Leave();
         output.WriteLine($"b: {left}");
         var stopped = await waiting.WaitAsync(Generous);
-        Assert.Equal(CausalWaitOutcome.Stopped, stopped.Outcome);
-        Assert.Equal(CausalWaitOutcome.Stopped, (await group.Handles[b].WaitForDelivered(unreachable, TimeSpan.FromMinutes(10)).WaitAsync(Generous)).Outcome);
-        Assert.Equal(CausalWaitOutcome.Reached, (await group.Handles[b].WaitForDelivered(token, TimeSpan.FromMinutes(10))).Outcome);
+        Assert.Equal(DeliveryWaitOutcome.Stopped, stopped.Outcome);
+        Assert.Equal(DeliveryWaitOutcome.Stopped, (await group.Handles[b].WaitForDelivered(unreachable, TimeSpan.FromMinutes(10)).WaitAsync(Generous)).Outcome);
+        Assert.Equal(DeliveryWaitOutcome.Reached, (await group.Handles[b].WaitForDelivered(token, TimeSpan.FromMinutes(10))).Outcome);
 
         // a installs a view without b: the token of the earlier view is passed there.
         await RecordedGroup.EventuallyAsync(async () => (await group.Handles[a].Status()).View.Size == 1, Generous,
             async () => $"a: {(await group.Handles[a].Status()).View}");
         var passed = await group.Handles[a].WaitForDelivered(unreachable, Generous);
-        Assert.Equal(CausalWaitOutcome.ViewPassed, passed.Outcome);
+        Assert.Equal(DeliveryWaitOutcome.ViewPassed, passed.Outcome);
         Assert.True(passed.Succeeded);
         Assert.True(group.Handles[a].DeliveredToken.ViewId > view.Id);
     }

@@ -20,7 +20,7 @@ internal sealed class DeliveredPosition(string group)
     public void ViewInstalled(GroupView view)
     {
         _view = view;
-        _fingerprint = CausalToken.FingerprintOf(view);
+        _fingerprint = DeliveryToken.FingerprintOf(view);
         _delivered = new long[view.Size];
         _changed = true;
     }
@@ -33,20 +33,20 @@ internal sealed class DeliveredPosition(string group)
     }
 
     /// <summary>What the member has delivered so far.</summary>
-    public CausalToken Token() => _view is null
-        ? CausalToken.Nothing(group)
-        : CausalToken.Create(group, _view.Id, _fingerprint, ImmutableArray.Create(_delivered));
+    public DeliveryToken Token() => _view is null
+        ? DeliveryToken.Nothing(group)
+        : DeliveryToken.Create(group, _view.Id, _fingerprint, ImmutableArray.Create(_delivered));
 
     /// <summary>
     /// The token of this member's own message <paramref name="own"/>, sent now: everything delivered before it plus the
     /// message itself (its causal past). Null if it was not sent in the installed view.
     /// </summary>
-    public CausalToken? TokenOf(MessageId own)
+    public DeliveryToken? TokenOf(MessageId own)
     {
         if (_view is null || own.ViewId != _view.Id || (uint)own.Sender >= (uint)_delivered.Length) return null;
         var entries = ImmutableArray.Create(_delivered);
         if (own.Sequence > entries[own.Sender]) entries = entries.SetItem(own.Sender, own.Sequence);
-        return CausalToken.Create(group, _view.Id, _fingerprint, entries);
+        return DeliveryToken.Create(group, _view.Id, _fingerprint, entries);
     }
 
     /// <summary>Hands the position to the waiters if it changed since the last time.</summary>

@@ -8,20 +8,20 @@ namespace ActorCausal.Internal;
 /// </summary>
 internal sealed class DeliveryWaiters
 {
-    private sealed class Waiter(string group, CausalToken token)
+    private sealed class Waiter(string group, DeliveryToken token)
     {
         public string Group { get; } = group;
-        public CausalToken Token { get; } = token;
-        public TaskCompletionSource<CausalWaitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public DeliveryToken Token { get; } = token;
+        public TaskCompletionSource<DeliveryWaitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private readonly object _lock = new();
     private readonly List<Waiter> _waiters = new();
-    private CausalToken _position;
+    private DeliveryToken _position;
     private string? _stopped;
 
     /// <summary>The last published position, or <c>default</c> before the actor published one.</summary>
-    public CausalToken Position
+    public DeliveryToken Position
     {
         get
         {
@@ -30,7 +30,7 @@ internal sealed class DeliveryWaiters
     }
 
     /// <summary>Called by the group actor after deliveries or a view install: completes the waits the position decides.</summary>
-    public void Publish(CausalToken position)
+    public void Publish(DeliveryToken position)
     {
         lock (_lock)
         {
@@ -40,7 +40,7 @@ internal sealed class DeliveryWaiters
         }
     }
 
-    /// <summary>The member delivers nothing more: every wait it has not passed ends as <see cref="CausalWaitOutcome.Stopped"/>.</summary>
+    /// <summary>The member delivers nothing more: every wait it has not passed ends as <see cref="DeliveryWaitOutcome.Stopped"/>.</summary>
     public void Stop(string detail)
     {
         lock (_lock)
@@ -53,7 +53,7 @@ internal sealed class DeliveryWaiters
     }
 
     /// <summary>Waits until the position passes <paramref name="token"/>, the member stops, or <paramref name="timeout"/> passes.</summary>
-    public Task<CausalWaitResult> Wait(string group, CausalToken token, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<DeliveryWaitResult> Wait(string group, DeliveryToken token, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var waiter = new Waiter(group, token);
         lock (_lock)
@@ -65,7 +65,7 @@ internal sealed class DeliveryWaiters
         return Await(waiter, timeout, cancellationToken);
     }
 
-    private async Task<CausalWaitResult> Await(Waiter waiter, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<DeliveryWaitResult> Await(Waiter waiter, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -81,24 +81,24 @@ internal sealed class DeliveryWaiters
         }
     }
 
-    private CausalWaitResult TimedOut(Waiter w, TimeSpan timeout)
+    private DeliveryWaitResult TimedOut(Waiter w, TimeSpan timeout)
     {
         var at = PositionOr(w.Group, Position);
-        return new CausalWaitResult(w.Group, CausalWaitOutcome.TimedOut, w.Token, at,
+        return new DeliveryWaitResult(w.Group, DeliveryWaitOutcome.TimedOut, w.Token, at,
             $"This member had not delivered past {w.Token} within {timeout} (it is at {at}).");
     }
 
     /// <summary>Completes <paramref name="w"/> if <paramref name="position"/> (or a stop) decides it; true if it did.</summary>
-    private static bool Decide(Waiter w, CausalToken position, string? stopped)
+    private static bool Decide(Waiter w, DeliveryToken position, string? stopped)
     {
         var at = PositionOr(w.Group, position);
-        var (outcome, detail) = CausalTokenJudge.Judge(w.Group, w.Token, at);
+        var (outcome, detail) = DeliveryTokenJudge.Judge(w.Group, w.Token, at);
         if (outcome is null && stopped is not null)
-            (outcome, detail) = (CausalWaitOutcome.Stopped, $"This member stopped at {at} before delivering past {w.Token}: {stopped}");
+            (outcome, detail) = (DeliveryWaitOutcome.Stopped, $"This member stopped at {at} before delivering past {w.Token}: {stopped}");
         if (outcome is not { } o) return false;
-        w.Completion.TrySetResult(new CausalWaitResult(w.Group, o, w.Token, at, detail));
+        w.Completion.TrySetResult(new DeliveryWaitResult(w.Group, o, w.Token, at, detail));
         return true;
     }
 
-    private static CausalToken PositionOr(string group, CausalToken position) => position.IsDefault ? CausalToken.Nothing(group) : position;
+    private static DeliveryToken PositionOr(string group, DeliveryToken position) => position.IsDefault ? DeliveryToken.Nothing(group) : position;
 }

@@ -20,30 +20,31 @@ namespace ActorCausal;
 /// <remarks>
 /// Virtual synchrony gives a token of an earlier view its meaning on a member already in a later view: every message of
 /// that view that will ever be delivered there was delivered before the next view was installed (or, for a member that
-/// joined later, is in the snapshot it loaded), so such a token is passed (<see cref="CausalWaitOutcome.ViewPassed"/>).
+/// joined later, is in the snapshot it loaded), so such a token is passed (<see cref="DeliveryWaitOutcome.ViewPassed"/>).
 /// A non-safe message whose sender failed before anyone else received it may be in no survivor's history; only safe
 /// delivery (<see cref="Protocol.DeliveryOrder"/> safe orders) makes a delivered message every survivor's.
 /// A token carries a fingerprint of its view's membership, so a token of another lineage of the group (the group was
 /// refounded, or two groups of the name formed apart and merged) that happens to carry the same view id is refused as
-/// <see cref="CausalWaitOutcome.ViewMismatch"/> instead of being compared entry by entry.
+/// <see cref="DeliveryWaitOutcome.ViewMismatch"/> instead of being compared entry by entry.
 /// </remarks>
-public readonly struct CausalToken : IEquatable<CausalToken>, IParsable<CausalToken>
+public readonly struct DeliveryToken : IEquatable<DeliveryToken>, IParsable<DeliveryToken>
 {
     /// <summary>The prefix of the string form, naming its version.</summary>
-    public const string Prefix = "ct1";
+    public const string Prefix = "dt1";
 
     private readonly ImmutableArray<long> _delivered;
+    private readonly string? _group;
 
-    private CausalToken(string group, long viewId, uint viewFingerprint, ImmutableArray<long> delivered)
+    private DeliveryToken(string group, long viewId, uint viewFingerprint, ImmutableArray<long> delivered)
     {
-        Group = group;
+        _group = group;
         ViewId = viewId;
         ViewFingerprint = viewFingerprint;
         _delivered = delivered;
     }
 
-    /// <summary>The group the token belongs to; null only for <c>default(CausalToken)</c>, which is no token.</summary>
-    public string Group { get; }
+    /// <summary>The group the token belongs to; empty only for <c>default(DeliveryToken)</c>, which is no token.</summary>
+    public string Group => _group ?? string.Empty;
 
     /// <summary>The view the position was taken in; 0 for a member not yet admitted (a token of nothing, passed everywhere in its group).</summary>
     public long ViewId { get; }
@@ -54,14 +55,14 @@ public readonly struct CausalToken : IEquatable<CausalToken>, IParsable<CausalTo
     /// <summary>Entry k: how many messages of the member of rank k in the view were delivered (its per-view sequence numbers are 1, 2, ...).</summary>
     public ImmutableArray<long> Delivered => _delivered.IsDefault ? ImmutableArray<long>.Empty : _delivered;
 
-    /// <summary>True for <c>default(CausalToken)</c>, which names no group and is refused by every call that takes a token.</summary>
-    public bool IsDefault => Group is null;
+    /// <summary>True for <c>default(DeliveryToken)</c>, which names no group and is refused by every call that takes a token.</summary>
+    public bool IsDefault => _group is null;
 
     /// <summary>
     /// The position <paramref name="delivered"/> (entry k for the member of rank k) in <paramref name="view"/> of
     /// <paramref name="group"/>. Throws when the entries do not match the view's size or one is negative.
     /// </summary>
-    public static CausalToken Of(string group, GroupView view, IEnumerable<long> delivered)
+    public static DeliveryToken Of(string group, GroupView view, IEnumerable<long> delivered)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
         ArgumentNullException.ThrowIfNull(view);
@@ -71,18 +72,18 @@ public readonly struct CausalToken : IEquatable<CausalToken>, IParsable<CausalTo
         if (entries.Length != view.Size)
             throw new ArgumentException($"A token of {view} has {view.Size} entries, not {entries.Length}.", nameof(delivered));
         if (entries.Any(e => e < 0)) throw new ArgumentException("Delivered counts are never negative.", nameof(delivered));
-        return new CausalToken(group, view.Id, FingerprintOf(view), entries);
+        return new DeliveryToken(group, view.Id, FingerprintOf(view), entries);
     }
 
     /// <summary>A token from its parts, the fingerprint already computed (the group actor caches it per view).</summary>
-    internal static CausalToken Create(string group, long viewId, uint fingerprint, ImmutableArray<long> delivered) =>
+    internal static DeliveryToken Create(string group, long viewId, uint fingerprint, ImmutableArray<long> delivered) =>
         new(group, viewId, fingerprint, delivered);
 
     /// <summary>The token of nothing delivered in <paramref name="group"/> (view 0): every member of the group has passed it.</summary>
-    public static CausalToken Nothing(string group)
+    public static DeliveryToken Nothing(string group)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
-        return new CausalToken(group, 0, 0, ImmutableArray<long>.Empty);
+        return new DeliveryToken(group, 0, 0, ImmutableArray<long>.Empty);
     }
 
     /// <summary>The fingerprint of <paramref name="view"/>'s membership that tokens of that view carry.</summary>
@@ -102,21 +103,21 @@ public readonly struct CausalToken : IEquatable<CausalToken>, IParsable<CausalTo
     /// entry-wise maximum; of different views, the one of the later view (whoever passes it has passed the earlier).
     /// Throws for tokens of different groups, or of one view id with different memberships.
     /// </summary>
-    public static CausalToken Merge(CausalToken a, CausalToken b)
+    public static DeliveryToken Merge(DeliveryToken a, DeliveryToken b)
     {
-        if (a.IsDefault || b.IsDefault) throw new ArgumentException("default(CausalToken) is no token.");
+        if (a.IsDefault || b.IsDefault) throw new ArgumentException("default(DeliveryToken) is no token.");
         if (!string.Equals(a.Group, b.Group, StringComparison.Ordinal))
             throw new ArgumentException($"Tokens of different groups ('{a.Group}', '{b.Group}') cannot be merged.");
         if (a.ViewId != b.ViewId) return a.ViewId > b.ViewId ? a : b;
         if (a.ViewFingerprint != b.ViewFingerprint || a.Delivered.Length != b.Delivered.Length)
             throw new ArgumentException($"Tokens of view {a.ViewId} with different memberships ({a.ViewFingerprint:x8}, {b.ViewFingerprint:x8}) cannot be merged.");
         var max = a.Delivered.Zip(b.Delivered, Math.Max).ToImmutableArray();
-        return new CausalToken(a.Group, a.ViewId, a.ViewFingerprint, max);
+        return new DeliveryToken(a.Group, a.ViewId, a.ViewFingerprint, max);
     }
 
     /// <summary>
-    /// The compact form <c>ct1:view:fingerprint:e0,e1,...:group</c> (fingerprint in hex, the group URL-encoded), made of
-    /// characters allowed in an HTTP header value. Empty for <c>default(CausalToken)</c>.
+    /// The compact form <c>dt1:view:fingerprint:e0,e1,...:group</c> (fingerprint in hex, the group URL-encoded), made of
+    /// characters allowed in an HTTP header value. Empty for <c>default(DeliveryToken)</c>.
     /// </summary>
     public override string ToString() => IsDefault
         ? string.Empty
@@ -124,41 +125,41 @@ public readonly struct CausalToken : IEquatable<CausalToken>, IParsable<CausalTo
             $"{Prefix}:{ViewId}:{ViewFingerprint:x8}:{string.Join(',', Delivered)}:{WebUtility.UrlEncode(Group)}");
 
     /// <summary>Reads the form <see cref="ToString"/> writes; throws <see cref="FormatException"/> saying what is wrong.</summary>
-    public static CausalToken Parse(string s) => TryParse(s, out var token, out var error) ? token : throw new FormatException(error);
+    public static DeliveryToken Parse(string s) => TryParse(s, out var token, out var error) ? token : throw new FormatException(error);
 
     /// <inheritdoc cref="Parse(string)"/>
-    public static CausalToken Parse(string s, IFormatProvider? provider) => Parse(s);
+    public static DeliveryToken Parse(string s, IFormatProvider? provider) => Parse(s);
 
     /// <summary>Reads the form <see cref="ToString"/> writes; false (and <c>default</c>) for anything else.</summary>
-    public static bool TryParse([NotNullWhen(true)] string? s, out CausalToken result) => TryParse(s, out result, out _);
+    public static bool TryParse([NotNullWhen(true)] string? s, out DeliveryToken result) => TryParse(s, out result, out _);
 
-    /// <inheritdoc cref="TryParse(string?, out CausalToken)"/>
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out CausalToken result) => TryParse(s, out result, out _);
+    /// <inheritdoc cref="TryParse(string?, out DeliveryToken)"/>
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out DeliveryToken result) => TryParse(s, out result, out _);
 
     /// <summary>Reads the form <see cref="ToString"/> writes; false with <paramref name="error"/> saying what is wrong.</summary>
-    public static bool TryParse([NotNullWhen(true)] string? s, out CausalToken result, [NotNullWhen(false)] out string? error)
+    public static bool TryParse([NotNullWhen(true)] string? s, out DeliveryToken result, [NotNullWhen(false)] out string? error)
     {
         result = default;
-        error = CausalTokenFormat.Read(s, out var group, out var viewId, out var fingerprint, out var entries);
+        error = DeliveryTokenFormat.Read(s, out var group, out var viewId, out var fingerprint, out var entries);
         if (error is not null) return false;
-        result = new CausalToken(group!, viewId, fingerprint, entries);
+        result = new DeliveryToken(group!, viewId, fingerprint, entries);
         return true;
     }
 
     /// <summary>Same group, view, fingerprint and entries.</summary>
-    public bool Equals(CausalToken other) =>
+    public bool Equals(DeliveryToken other) =>
         string.Equals(Group, other.Group, StringComparison.Ordinal) && ViewId == other.ViewId
         && ViewFingerprint == other.ViewFingerprint && Delivered.SequenceEqual(other.Delivered);
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is CausalToken other && Equals(other);
+    public override bool Equals(object? obj) => obj is DeliveryToken other && Equals(other);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Group, ViewId, ViewFingerprint, Delivered.Length);
 
     /// <summary>Whether the two tokens are equal.</summary>
-    public static bool operator ==(CausalToken left, CausalToken right) => left.Equals(right);
+    public static bool operator ==(DeliveryToken left, DeliveryToken right) => left.Equals(right);
 
     /// <summary>Whether the two tokens differ.</summary>
-    public static bool operator !=(CausalToken left, CausalToken right) => !left.Equals(right);
+    public static bool operator !=(DeliveryToken left, DeliveryToken right) => !left.Equals(right);
 }

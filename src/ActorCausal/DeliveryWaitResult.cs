@@ -1,7 +1,7 @@
 namespace ActorCausal;
 
 /// <summary>How a <see cref="CausalGroup.WaitForDelivered"/> ended.</summary>
-public enum CausalWaitOutcome
+public enum DeliveryWaitOutcome
 {
     /// <summary>This member has delivered at least what the token names, in the token's view.</summary>
     Reached,
@@ -27,10 +27,10 @@ public enum CausalWaitOutcome
 /// The answer to <see cref="CausalGroup.WaitForDelivered"/>: the <see cref="Outcome"/>, the token waited for and this
 /// member's delivered position when the wait ended.
 /// </summary>
-public sealed record CausalWaitResult(string Group, CausalWaitOutcome Outcome, CausalToken Token, CausalToken Position, string? Detail)
+public sealed record DeliveryWaitResult(string Group, DeliveryWaitOutcome Outcome, DeliveryToken Token, DeliveryToken Position, string? Detail)
 {
-    /// <summary>The member has delivered past the token (<see cref="CausalWaitOutcome.Reached"/> or <see cref="CausalWaitOutcome.ViewPassed"/>).</summary>
-    public bool Succeeded => Outcome is CausalWaitOutcome.Reached or CausalWaitOutcome.ViewPassed;
+    /// <summary>The member has delivered past the token (<see cref="DeliveryWaitOutcome.Reached"/> or <see cref="DeliveryWaitOutcome.ViewPassed"/>).</summary>
+    public bool Succeeded => Outcome is DeliveryWaitOutcome.Reached or DeliveryWaitOutcome.ViewPassed;
 
     /// <summary>The outcome in words, for logs.</summary>
     public override string ToString() => Detail is null ? $"{Outcome} (at {Position})" : $"{Outcome}: {Detail}";
