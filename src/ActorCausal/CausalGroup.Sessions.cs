@@ -30,13 +30,13 @@ public sealed partial class CausalGroup
     /// <paramref name="cancellationToken"/> is cancelled first.
     /// </summary>
     /// <param name="token">The position to wait for; not <c>default</c>.</param>
-    /// <param name="timeout">How long to wait at most: zero checks once; negative or infinite is refused (a wait always ends).</param>
+    /// <param name="timeout">How long to wait at most: zero checks once; negative, infinite or beyond int.MaxValue milliseconds is refused (a wait always ends).</param>
     /// <param name="cancellationToken">Ends the wait early with <see cref="OperationCanceledException"/>.</param>
     public Task<DeliveryWaitResult> WaitForDelivered(DeliveryToken token, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         if (token.IsDefault) throw new ArgumentException("default(DeliveryToken) is no token; take one from DeliveredToken, BroadcastReply.Token or DeliveryToken.Parse.", nameof(token));
-        if (timeout < TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A wait needs a finite timeout, zero or more.");
+        if (timeout < TimeSpan.Zero || timeout.TotalMilliseconds > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A wait needs a finite timeout, from zero to int.MaxValue milliseconds.");
         if (Gone() is { } gone && !_handle.Terminated.IsCompleted) _handle.Deliveries.Stop(gone.Stopped.Detail);
         return _handle.Deliveries.Wait(Name, token, timeout, cancellationToken);
     }

@@ -90,6 +90,8 @@ public sealed class CausalSessionTests(ITestOutputHelper output)
         var wrong = await group.Handles[b].WaitForDelivered(other, Generous).WaitAsync(Generous);
         Assert.Equal(DeliveryWaitOutcome.WrongGroup, wrong.Outcome);
         Assert.Contains("another-group", wrong.Detail);
+        Assert.Throws<ArgumentOutOfRangeException>(() => { _ = group.Handles[b].WaitForDelivered(token, Timeout.InfiniteTimeSpan); });
+        Assert.Throws<ArgumentException>(() => { _ = group.Handles[b].WaitForDelivered(default, Generous); });
 
         // A position no one will reach: b's wait ends when b leaves, not at its (long) timeout.
         var view = (await group.Handles[b].Status()).View;
