@@ -12,7 +12,7 @@ namespace ActorCausal;
 /// <see cref="CausalGroups.Join(string, IActorRef, JoinOptions)"/> receives the group's events (<see cref="Delivered"/>, <see cref="ViewChanged"/>, ...).
 /// Thread-safe.
 /// </summary>
-public sealed class CausalGroup
+public sealed partial class CausalGroup
 {
     private readonly ActorSystem _system;
     private readonly TimeSpan _askTimeout;
@@ -28,6 +28,9 @@ public sealed class CausalGroup
         Ref = groupActor;
         _askTimeout = askTimeout;
         _handle = handle;
+        // A join refused after a wait began ends the wait (a started actor ends its waits itself when it stops).
+        groupActor.ContinueWith(t => handle.Deliveries.Stop($"Never joined: {t.Exception?.GetBaseException().Message ?? "the join was cancelled"}"),
+            CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
     }
 
     /// <summary>The group's name, as given to <see cref="CausalGroups.Join(string, IActorRef, JoinOptions)"/>.</summary>

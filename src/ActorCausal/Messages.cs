@@ -13,7 +13,7 @@ namespace ActorCausal;
 // ---------------------------------------------------------------------------------------------------------------
 
 /// <summary>Broadcast <see cref="Payload"/> to the group. Answered with a <see cref="BroadcastReply"/>.</summary>
-public sealed record Broadcast(object Payload, DeliveryOrder Order, ImmutableArray<MessageId> DependsOn)
+public sealed partial record Broadcast(object Payload, DeliveryOrder Order, ImmutableArray<MessageId> DependsOn)
 {
     /// <summary>Broadcast <paramref name="payload"/> with <paramref name="order"/> and no explicit dependencies.</summary>
     public Broadcast(object payload, DeliveryOrder order = DeliveryOrder.Causal) : this(payload, order, ImmutableArray<MessageId>.Empty) { }
@@ -71,6 +71,13 @@ public sealed record BroadcastReply(string Group, BroadcastOutcome Outcome, Mess
     /// <summary>Sent now or held for the next view (not refused).</summary>
     public bool Accepted => Outcome != BroadcastOutcome.Refused;
 
+    /// <summary>
+    /// For <see cref="BroadcastOutcome.Sent"/>: the delivery token of this message and everything this member had delivered
+    /// before it, for <see cref="CausalGroup.WaitForDelivered"/> on any member (read-your-writes); null when held or refused
+    /// (a held broadcast's token comes with its <see cref="BroadcastReleased"/>).
+    /// </summary>
+    public DeliveryToken? Token { get; init; }
+
     /// <summary>The outcome in words, for logs.</summary>
     public override string ToString() => Outcome switch
     {
@@ -99,7 +106,7 @@ public interface IGroupEvent
 /// A message delivered here, in order. <see cref="Payload"/> is the deserialized object, or an
 /// <see cref="UndeserializablePayload"/> when this node could not deserialize it (the delivery itself still counts).
 /// </summary>
-public sealed record Delivered(
+public sealed partial record Delivered(
     string Group,
     object Payload,
     MemberId Sender,
@@ -112,10 +119,10 @@ public sealed record Delivered(
     ImmutableArray<MessageId> DependsOn) : IGroupEvent;
 
 /// <summary>A payload this node could not deserialize: the raw form and the error. It was delivered in order all the same.</summary>
-public sealed record UndeserializablePayload(int SerializerId, string Manifest, ReadOnlyMemory<byte> Bytes, string Error);
+public sealed partial record UndeserializablePayload(int SerializerId, string Manifest, ReadOnlyMemory<byte> Bytes, string Error);
 
 /// <summary>A new view is installed: every message of the previous view that will ever be delivered here was delivered before this.</summary>
-public sealed record ViewChanged(string Group, GroupView View, ImmutableArray<MemberId> Joined, ImmutableArray<MemberId> Left) : IGroupEvent;
+public sealed partial record ViewChanged(string Group, GroupView View, ImmutableArray<MemberId> Joined, ImmutableArray<MemberId> Left) : IGroupEvent;
 
 /// <summary>Akka's failure detector marked a member of the view unreachable. No view change (yet).</summary>
 public sealed record MemberSuspected(string Group, MemberId Member) : IGroupEvent;
@@ -140,7 +147,11 @@ public enum GroupStopReason
 public sealed record GroupStopped(string Group, GroupStopReason Reason, string Detail) : IGroupEvent;
 
 /// <summary>A broadcast answered <see cref="BroadcastOutcome.Held"/> went out in the new view with <see cref="Id"/>.</summary>
-public sealed record BroadcastReleased(string Group, long Ticket, MessageId Id) : IGroupEvent;
+public sealed record BroadcastReleased(string Group, long Ticket, MessageId Id) : IGroupEvent
+{
+    /// <summary>The delivery token of the released message and everything this member had delivered before it (see <see cref="BroadcastReply.Token"/>).</summary>
+    public DeliveryToken? Token { get; init; }
+}
 
 /// <summary>
 /// A member joins with view <see cref="ViewId"/>: reply to the sender with a <see cref="SnapshotResponse"/> holding the
@@ -154,14 +165,14 @@ public sealed record SnapshotRequest(string Group, long ViewId) : IGroupEvent
 }
 
 /// <summary>The answer to a <see cref="SnapshotRequest"/>.</summary>
-public sealed record SnapshotResponse(long ViewId, ReadOnlyMemory<byte> Snapshot);
+public sealed partial record SnapshotResponse(long ViewId, ReadOnlyMemory<byte> Snapshot);
 
 /// <summary>
 /// This member has just been admitted: replace the application state with <see cref="Snapshot"/> (taken by a member at
 /// the boundary of view <see cref="ViewId"/>) before the deliveries that follow. Sent before the first
 /// <see cref="ViewChanged"/>.
 /// </summary>
-public sealed record InstallSnapshot(string Group, long ViewId, ReadOnlyMemory<byte> Snapshot) : IGroupEvent;
+public sealed partial record InstallSnapshot(string Group, long ViewId, ReadOnlyMemory<byte> Snapshot) : IGroupEvent;
 
 /// <summary>
 /// Two groups of this name that formed apart (a partition at start-up, lost announcements) became one: merge
@@ -172,4 +183,4 @@ public sealed record InstallSnapshot(string Group, long ViewId, ReadOnlyMemory<b
 /// merged group that was not on that side: the members that were already in the group get the joining side's state, the
 /// members of the joining side get the group's state. Deliveries from <see cref="ViewId"/> on are in the merged group.
 /// </summary>
-public sealed record GroupsMerged(string Group, long ViewId, GroupView OtherSide, ReadOnlyMemory<byte> Snapshot) : IGroupEvent;
+public sealed partial record GroupsMerged(string Group, long ViewId, GroupView OtherSide, ReadOnlyMemory<byte> Snapshot) : IGroupEvent;

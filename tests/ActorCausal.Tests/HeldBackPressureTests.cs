@@ -54,6 +54,21 @@ public sealed class HeldBackPressureTests
             var progress = await Task.WhenAll(group.ProgressAsync(), joiner.ProgressAsync());
             return progress[0][0].HeldReleased == 20 && progress[0][0].Deliveries.Count(d => d.Payload is string s && s.StartsWith("held ")) == 20;
         }, Generous, async () => $"released {(await group.ProgressAsync())[0].HeldReleased}, view {(await group.Handles[0].Status()).View}");
+
+        // Each release carries the delivery token of its message (the new view, the sender's entry at its sequence), and
+        // the joiner, which never saw the held broadcasts' replies, waits for the last one and has it.
+        var released = (await group.ProgressAsync())[0].Released;
+        Assert.Equal(20, released.Length);
+        foreach (var r in released)
+        {
+            var token = Assert.IsType<DeliveryToken>(r.Token);
+            Assert.Equal(r.Id.ViewId, token.ViewId);
+            Assert.Equal(r.Id.Sequence, token.Delivered[r.Id.Sender]);
+        }
+        var last = released[^1];
+        var wait = await joiner.Handles[0].WaitForDelivered(last.Token!.Value, Generous);
+        Assert.True(wait.Succeeded, wait.ToString());
+        Assert.Contains((await joiner.ProgressAsync())[0].Deliveries, d => d.MessageId == last.Id);
     }
 
     private static RemoteTransport Transport(ActorSystem system) => ((IRemoteActorRefProvider)((ExtendedActorSystem)system).Provider).Transport;

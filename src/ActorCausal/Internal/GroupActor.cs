@@ -52,12 +52,14 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private readonly GroupHandleState _handle;
     private readonly JoinOptions _options;
     private long _deliveredCount;
+    private readonly DeliveredPosition _position;
 
     public GroupActor(string group, IActorRef subscriber, CausalGroupsSettings settings, GroupMemberSettings protocolSettings, JoinOptions options, GroupHandleState handle)
     {
         _handle = handle;
         _options = options;
         _group = group;
+        _position = new DeliveredPosition(group);
         _subscriber = subscriber;
         _settings = settings;
         _tag = CausalMetrics.GroupTag(group);
@@ -122,6 +124,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             _log.Warning("Group {0}: no final status ({1}).", _group, e.Message);
             final = GroupStatus.StoppedWithoutCounters(_group, _self, _view);
         }
+        PublishStop(stopped);
         _handle.OnActorStopped(final, stopped);
     }
 
@@ -277,7 +280,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         AdvanceTime();
         var result = _member.Broadcast(payload, request.Order, deps);
         if (result.IsHeld) return BroadcastReply.Held(_group, result.Ticket);
-        if (result.Accepted) return BroadcastReply.Sent(_group, result.Id);
+        if (result.Accepted) return BroadcastReply.Sent(_group, result.Id) with { Token = _position.TokenOf(result.Id) };
         var reason = result.Refusal switch
         {
             BroadcastRefusal.BackPressure => RefusalReason.BackPressure,
@@ -410,7 +413,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     PeerRef(ack.To).Tell(new JoinAck(_self, ack.ViewId), Self);
                     break;
                 case HeldBroadcastSent held:
-                    _subscriber.Tell(new BroadcastReleased(_group, held.Ticket, held.Id));
+                    _subscriber.Tell(new BroadcastReleased(_group, held.Ticket, held.Id) { Token = _position.TokenOf(held.Id) });
                     break;
                 case P.Stopped { Reason: StopReason.Merged } merged:
                     _log.Info("Group {0}: {1}", _group, merged.Detail); // the next incarnation (MergingInto) goes on
@@ -433,6 +436,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             }
         }
         _effects.Clear();
+        _position.PublishTo(_handle.Deliveries);
         _lastSerialized = null; // the bytes of the last chunked message: reused across its recipients, not kept
         ScheduleOutbox();
         if (_stopped is not null && _leaving) FinishLeave();
@@ -451,6 +455,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             payload = m.Payload;
         }
         _deliveredCount++;
+        _position.Delivered(m.Id);
         _subscriber.Tell(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.RequestedOrder,
             m.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : m.DependsOn));
         if (_settings.MetricsEnabled)
@@ -490,6 +495,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     {
         var first = _state != GroupActorState.Member;
         _view = view;
+        _position.ViewInstalled(view);
         _state = GroupActorState.Member;
         _viewChanges++;
         _suspected.IntersectWith(view.Members);
@@ -557,6 +563,14 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         Timers.Cancel("leave-timeout");
         _log.Info("Group {0}: stopped ({1}): {2}", _group, stopped.Reason, stopped.Detail);
         _subscriber.Tell(stopped);
+        PublishStop(stopped);
+    }
+
+    /// <summary>The member's last position, then the end of every wait it has not passed.</summary>
+    private void PublishStop(GroupStopped stopped)
+    {
+        _position.PublishTo(_handle.Deliveries);
+        _handle.Deliveries.Stop($"{stopped.Reason}: {stopped.Detail}");
     }
 
     // ------------------------------------------------------------------ status and metrics

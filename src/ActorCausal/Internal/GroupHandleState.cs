@@ -12,6 +12,9 @@ internal sealed class GroupHandleState
     /// <summary>Completes when the group actor has stopped.</summary>
     public Task Terminated => _terminated.Task;
 
+    /// <summary>The member's delivered position and the handle's waits on it (causal tokens).</summary>
+    public DeliveryWaiters Deliveries { get; } = new();
+
     public GroupStatus? FinalStatus { get; private set; }
 
     public GroupStopped? Stopped { get; private set; }

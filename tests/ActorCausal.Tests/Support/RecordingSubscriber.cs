@@ -28,13 +28,18 @@ public sealed class RecordingSubscriber : ReceiveActor
     public sealed record GetHistory;
     public sealed record GetProgress;
     /// <summary><see cref="StateSize"/>: messages the application state reflects (loaded from a snapshot, then delivered).</summary>
-    public sealed record Progress(int Delivered, int Sent, int Refused, int InFlight, long ViewId, bool Stopped, ImmutableArray<Delivered> Deliveries, int StateSize, int HeldReleased);
+    public sealed record Progress(int Delivered, int Sent, int Refused, int InFlight, long ViewId, bool Stopped, ImmutableArray<Delivered> Deliveries, int StateSize, int HeldReleased)
+    {
+        /// <summary>Every <see cref="BroadcastReleased"/> received, in order.</summary>
+        public ImmutableArray<BroadcastReleased> Released { get; init; } = ImmutableArray<BroadcastReleased>.Empty;
+    }
 
     private readonly MemberId _self;
     private readonly string _prefix;
     private readonly List<HistoryEvent> _events = new();
     private readonly List<MessageId> _state = new();
     private readonly List<Delivered> _deliveries = new();
+    private readonly List<BroadcastReleased> _releases = new();
     private readonly Queue<(DeliveryOrder Order, ImmutableArray<MessageId> Deps, IActorRef? ReplyTo)> _awaitingReply = new();
     private readonly Dictionary<long, (DeliveryOrder Order, ImmutableArray<MessageId> Deps)> _held = new();
     private readonly Queue<DeliveryOrder> _toSend = new();
@@ -68,6 +73,7 @@ public sealed class RecordingSubscriber : ReceiveActor
         Receive<BroadcastReply>(OnReply);
         Receive<BroadcastReleased>(r =>
         {
+            _releases.Add(r);
             if (!_held.Remove(r.Ticket, out var h)) return;
             _released++;
             _events.Add(SendEvent.Of(r.Id, h.Order, h.Deps, 0));
@@ -103,7 +109,7 @@ public sealed class RecordingSubscriber : ReceiveActor
         Receive<MemberSuspected>(_ => { });
         Receive<MemberReachable>(_ => { });
         Receive<GetHistory>(_ => Sender.Tell(new MemberHistory(_self, _events.ToArray())));
-        Receive<GetProgress>(_ => Sender.Tell(new Progress(_deliveries.Count, _sent, _refused, _awaitingReply.Count, _viewId, _stopped, [.. _deliveries], _state.Count, _released)));
+        Receive<GetProgress>(_ => Sender.Tell(new Progress(_deliveries.Count, _sent, _refused, _awaitingReply.Count, _viewId, _stopped, [.. _deliveries], _state.Count, _released) { Released = [.. _releases] }));
     }
 
     public static Props Props(MemberId self, string prefix) => Akka.Actor.Props.Create(() => new RecordingSubscriber(self, prefix));
