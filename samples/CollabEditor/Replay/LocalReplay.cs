@@ -6,7 +6,10 @@ namespace CollabEditor.Replay;
 /// <summary>EditTrace replays inside one process, without a cluster: the CRDT alone (tests and the benchmark).</summary>
 public static class LocalReplay
 {
-    public static string AgentName(int agent) => "agent" + agent;
+    /// <summary>A trace agent's name, zero-padded so that names order as the indices do (concurrent inserts at one
+    /// place are ordered by agent name; diamond-types, which exported the traces, names agents the same way), up to
+    /// the loader's 10,000 agents.</summary>
+    public static string AgentName(int agent) => "agent" + agent.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Applies every transaction in order at one replica; collects each transaction's update if asked.</summary>
     public static TextDocument Sequential(EditTrace trace, List<byte[]>? updates = null)

@@ -47,7 +47,7 @@ public class CausalOrderTests
         Assert.Equal(0, buffer.Offer(doc, updates[1]));
         Assert.Equal(3, buffer.Count);
         Assert.Equal(UpdateOutcome.Waiting, doc.TryApplyUpdate(updates[2], out var missing));
-        Assert.Contains("(agent2, 0)", missing.Describe());
+        Assert.Contains($"({LocalReplay.AgentName(2)}, 0)", missing.Describe());
         Assert.Equal(4, buffer.Offer(doc, updates[0]));
         Assert.Equal(0, buffer.Count);
         Assert.Equal("abcY!", doc.GetText());
