@@ -97,7 +97,7 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         });
         Receive<IssueMore>(_ => IssueReplay());
         Receive<GetEditorStatus>(_ => Sender.Tell(new EditorStatus(_agentName, _doc.TotalTxns, _doc.Length, _applied, _rejected, _sent,
-            _outbox.Count + (_pending.Count > 0 ? 1 : 0), _viewId, _members, _replayError, _doc.Version(), _waiting.Count)));
+            _outbox.Count + (_pending.Count > 0 ? 1 : 0), _viewId, _members, _replayError, _doc.Version(), _waiting.Count, _editsRefused)));
         Receive<GetText>(_ => Sender.Tell(_doc.GetText()));
         RegisterSessions();
     }

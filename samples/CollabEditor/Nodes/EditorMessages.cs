@@ -40,7 +40,11 @@ public sealed record EditorStatus(
     ImmutableArray<string> Members,
     string? ReplayError,
     IReadOnlyDictionary<string, int> Version,
-    int UpdatesWaiting);
+    int UpdatesWaiting,
+    long EditsRefused);
+
+/// <summary>To a page: its edit <see cref="EditId"/> was refused (nothing of it applied), and why.</summary>
+public sealed record EditRefused(long EditId, string Reason);
 
 /// <summary>A browser page opens a session: it edits as its own agent, <see cref="Name"/> shown to others.</summary>
 public sealed record OpenSession(string Name, Akka.Actor.IActorRef Client);
