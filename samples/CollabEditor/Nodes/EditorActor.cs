@@ -76,6 +76,7 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         Receive<RetrySend>(_ => { _inFlight = false; TrySend(); });
         Receive<SnapshotRequest>(r => Sender.Tell(new SnapshotResponse(r.ViewId, _doc.EncodeState())));
         Receive<InstallSnapshot>(OnInstallSnapshot);
+        Receive<GroupsMerged>(OnGroupsMerged);
         Receive<ViewChanged>(v =>
         {
             _viewId = v.View.Id;
@@ -215,6 +216,26 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         _rejected += dropped;
     }
 
+    /// <summary>Two groups of this name merged: the other side's document is integrated (a CRDT merge; merging the same
+    /// side's state again changes nothing).</summary>
+    private void OnGroupsMerged(GroupsMerged m)
+    {
+        if (m.Snapshot.Length == 0) return; // the other side had nothing, or answered no state
+        try
+        {
+            var changed = _doc.MergeState(m.Snapshot.Span);
+            _log.Info("editor: merged the other side's document ({0} items changed here)", changed);
+            RetryWaiting();
+            ReRegisterSessions();
+            Changed(remote: true);
+        }
+        catch (EditRejectedException ex)
+        {
+            _rejected++;
+            _log.Error("editor: the other side's state was refused: {0}", ex.Message);
+        }
+    }
+
     private void OnInstallSnapshot(InstallSnapshot s)
     {
         if (s.Snapshot.Length == 0) return; // founding member or an empty document
@@ -239,7 +260,9 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
     /// </summary>
     private void OnGroupStopped(GroupStopped s)
     {
-        _log.Warning("editor group stopped: {0} {1}", s.Reason, s.Detail);
+        // leaving is what a node that stops (Ctrl+C) does: not a warning
+        if (s.Reason == GroupStopReason.Left) _log.Info("editor group left: {0}", s.Detail);
+        else _log.Warning("editor group stopped: {0} {1}", s.Reason, s.Detail);
         _replayError ??= $"{_agentName}: the editor's group member stopped ({s.Reason}): {s.Detail}";
     }
 
