@@ -29,7 +29,7 @@ public sealed class CausalBuffer
             return 0;
         }
         if (_waitingOn.Count == 0 || !Unblock(TextDocument.PeekUpdate(update).Author)) return 1;
-        var (applied, error) = Drain(doc);
+        var (applied, _, error) = Drain(doc);
         if (error is not null) throw error;
         return applied + 1;
     }
@@ -58,17 +58,16 @@ public sealed class CausalBuffer
             foreach (var u in list) _ready.Enqueue(u);
         Count = 0;
         _waitingOn.Clear();
-        var (applied, _) = Drain(doc);
-        return (applied, _dropped);
+        var (applied, dropped, _) = Drain(doc);
+        return (applied, dropped);
     }
 
-    private int _dropped;
-
-    private (int Applied, EditRejectedException? Error) Drain(TextDocument doc)
+    /// <summary>Integrates the ready updates and what each unblocks; malformed ones are dropped, the first one's error
+    /// returned.</summary>
+    private (int Applied, int Dropped, EditRejectedException? Error) Drain(TextDocument doc)
     {
-        var applied = 0;
+        int applied = 0, dropped = 0;
         EditRejectedException? error = null;
-        _dropped = 0;
         while (_ready.Count > 0)
         {
             var update = _ready.Dequeue();
@@ -81,7 +80,7 @@ public sealed class CausalBuffer
             catch (EditRejectedException e)
             {
                 error ??= e;
-                _dropped++;
+                dropped++;
                 continue;
             }
             if (outcome == UpdateOutcome.Waiting)
@@ -93,6 +92,6 @@ public sealed class CausalBuffer
             applied++;
             Unblock(TextDocument.PeekUpdate(update).Author);
         }
-        return (applied, error);
+        return (applied, dropped, error);
     }
 }
