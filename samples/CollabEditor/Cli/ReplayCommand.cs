@@ -56,7 +56,7 @@ public static class ReplayCommand
             {
                 t = EditTrace.Load(file.FullName);
                 // a dry run on local replicas: a malformed trace is refused before any node starts, naming the transaction
-                if (t.Concurrent) LocalReplay.PerAgent(t, new Causality(t), eager: false);
+                if (t.Concurrent) LocalReplay.OneReplica(t, new Causality(t));
                 else LocalReplay.Sequential(t);
             }
             catch (TraceFormatException e)

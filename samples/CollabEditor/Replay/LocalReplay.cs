@@ -79,6 +79,29 @@ public static class LocalReplay
         return replicas.Select(r => r.Doc).ToArray();
     }
 
+    /// <summary>
+    /// One replica for all agents: every transaction is made in trace order at exactly its parents' version, so most
+    /// are edits at a past version (the replica has integrated everything before it). What a cluster node hosting
+    /// several agents does; the replay's dry run, since it costs one replica, not one per agent.
+    /// </summary>
+    public static TextDocument OneReplica(EditTrace trace, Causality causality)
+    {
+        var doc = new TextDocument();
+        for (var b = 0; b < trace.NumAgents; b++) doc.Agent(AgentName(b));
+        for (var i = 0; i < trace.Txns.Length; i++)
+        {
+            try
+            {
+                doc.EditAt(trace.Txns[i].Agent, causality.VersionOf[i], trace.Txns[i].Patches);
+            }
+            catch (EditRejectedException e)
+            {
+                throw new TraceFormatException($"transaction {i}: {e.Message}");
+            }
+        }
+        return doc;
+    }
+
     private sealed class Replica(TextDocument doc, int[] integrated)
     {
         public TextDocument Doc { get; } = doc;

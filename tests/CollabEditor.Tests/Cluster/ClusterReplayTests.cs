@@ -21,6 +21,19 @@ public class ClusterReplayTests
         Assert.True(result.Converged);
     }
 
+    /// <summary>The eg-walker paper's A1: 204 agents (git authors) spread over three nodes, agent a on node a mod 3,
+    /// each node making its agents' edits at their parents' versions while the others' arrive.</summary>
+    [Fact]
+    public async Task A1_with_204_agents_over_three_nodes_converges_at_endContent()
+    {
+        var trace = TraceFiles.Get("A1");
+        var result = await ClusterReplay.Run(trace, nodes: 3, batchMs: 5, timeout: TimeSpan.FromMinutes(6));
+        Assert.Null(result.Error);
+        Assert.Equal(3, result.Texts.Length);
+        Assert.All(result.Texts, t => Assert.Equal(trace.EndContent, t));
+        Assert.True(result.Converged);
+    }
+
     [Theory]
     [InlineData("sveltecomponent", 5)]
     [InlineData("automerge-paper", 5)]

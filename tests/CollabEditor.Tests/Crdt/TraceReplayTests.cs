@@ -142,6 +142,13 @@ public class ManyWriterTraceTests
         foreach (var d in docs) Assert.Equal(trace.EndContent, d.GetText());
     }
 
+    [Fact]
+    public void A1_on_one_replica_making_every_agents_edits_at_its_parents_ends_at_endContent()
+    {
+        var trace = TraceFiles.Get("A1");
+        Assert.Equal(trace.EndContent, LocalReplay.OneReplica(trace, new Causality(trace)).GetText());
+    }
+
     /// <summary>
     /// A2's agents are numbered without their names, and concurrent inserts at one place are ordered by agent name, so
     /// its endContent (diamond-types' result under the real names) is not reproducible exactly: our replicas differ

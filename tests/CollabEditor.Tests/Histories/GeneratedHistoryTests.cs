@@ -33,6 +33,7 @@ public class GeneratedHistoryTests
             Assert.True(expected == merged[k].GetText(), $"{h}: replica {k} merging at the parents differs from the reference");
             Assert.True(expected == past[k].GetText(), $"{h}: replica {k} editing at past versions differs from the reference");
         }
+        Assert.True(expected == LocalReplay.OneReplica(h.Trace, causality).GetText(), $"{h}: one replica making every agent's edits differs from the reference");
         // any arrival order: a replica that receives every update shuffled holds the early ones back
         var rnd = new Random(seed);
         var shuffled = updates.OrderBy(_ => rnd.Next()).ToList();
