@@ -53,10 +53,20 @@ public static class BenchCommand
             foreach (var name in names)
             {
                 var path = File.Exists(name) ? Path.GetFullPath(name) : Path.Combine(root, "samples", "CollabEditor", "traces", name + ".json.gz");
-                var trace = EditTrace.Load(path);
+                EditTrace trace;
                 var label = Path.GetFileName(path).Replace(".json.gz", "").Replace(".json", "");
                 output.WriteLine($"{label}: ours ...");
-                all.Add(OurBench.Measure(trace, label, r, loadOnly));
+                try
+                {
+                    trace = EditTrace.Load(path);
+                    all.Add(OurBench.Measure(trace, label, r, loadOnly));
+                }
+                catch (Exception e) when (e is TraceFormatException or InvalidOperationException)
+                {
+                    // a trace we cannot replay to its endContent is reported and skipped, not a crash
+                    error.WriteLine($"error: {label}: {e.Message}");
+                    continue;
+                }
                 Progress(all[^1]);
                 if (!parse.GetValue(noNaive) && !loadOnly && !trace.Concurrent)
                 {

@@ -2,9 +2,9 @@ using System.Text;
 
 namespace CollabEditor.Crdt;
 
-// Integrating other replicas' transactions. They arrive in causal order (what causal broadcast guarantees); an update
-// that names an item this replica does not have, or skips a transaction of its author, is refused before anything
-// changes.
+// Integrating other replicas' transactions. An update that names an item this replica does not have, or skips a
+// transaction of its author, has its causal past missing: TryApplyUpdate says so (and what it waits for) without
+// changing anything, so that a caller can hold it back (CausalBuffer); ApplyUpdate refuses it.
 public sealed partial class TextDocument
 {
     private struct DecodedOp
@@ -37,6 +37,19 @@ public sealed partial class TextDocument
     /// </summary>
     public bool ApplyUpdate(ReadOnlySpan<byte> update)
     {
+        var outcome = TryApplyUpdate(update, out var missing);
+        if (outcome == UpdateOutcome.Waiting) throw new EditRejectedException(missing.Describe());
+        return outcome == UpdateOutcome.Applied;
+    }
+
+    /// <summary>
+    /// Integrates a remote transaction if its causal past is here. <see cref="UpdateOutcome.Waiting"/> (nothing
+    /// changed) names in <paramref name="missing"/> the first thing it lacks: a transaction of its author or an item
+    /// of some agent. Throws <see cref="EditRejectedException"/> (and changes nothing) when it is malformed.
+    /// </summary>
+    public UpdateOutcome TryApplyUpdate(ReadOnlySpan<byte> update, out MissingPast missing)
+    {
+        missing = default;
         var r = new ByteReader(update);
         if (r.Byte() != UpdateWriter.Format) throw new EditRejectedException("unknown update format");
         var names = r.Count(1 << 16);
@@ -52,9 +65,12 @@ public sealed partial class TextDocument
         var author = _nameMap[0];
         var a = _agents[author];
         var txn = r.Count();
-        if (txn < a.Txns) return false;
+        if (txn < a.Txns) return UpdateOutcome.Duplicate;
         if (txn > a.Txns)
-            throw new EditRejectedException($"update is transaction {txn} of '{a.Name}' but this replica has only {a.Txns}: its causal past is missing");
+        {
+            missing = new MissingPast(a.Name, txn, -1, a.Txns);
+            return UpdateOutcome.Waiting;
+        }
         var count = r.Count(1 << 24);
         if (_decoded.Length < count) _decoded = new DecodedOp[Math.Max(count, _decoded.Length * 2)];
         var nextSeq = a.NextSeq;
@@ -71,8 +87,8 @@ public sealed partial class TextDocument
                 if (op.Len == 0) throw new EditRejectedException("empty insert");
                 ReadRef(ref r, names, out op.OlA, out op.OlS);
                 ReadRef(ref r, names, out op.OrA, out op.OrS);
-                CheckExists(op.OlA, op.OlS, 1, author, nextSeq);
-                CheckExists(op.OrA, op.OrS, 1, author, nextSeq);
+                if (!Exists(op.OlA, op.OlS, 1, author, nextSeq, txn, out missing)
+                    || !Exists(op.OrA, op.OrS, 1, author, nextSeq, txn, out missing)) return UpdateOutcome.Waiting;
                 var n = r.Count(1 << 30);
                 op.TextStart = r.Position;
                 op.TextBytes = n;
@@ -94,7 +110,7 @@ public sealed partial class TextDocument
                 ReadRef(ref r, names, out op.Agent, out op.Seq);
                 op.Len = r.Count(1 << 28);
                 if (op.Agent < 0 || op.Len == 0) throw new EditRejectedException("malformed delete");
-                CheckExists(op.Agent, op.Seq, op.Len, author, nextSeq);
+                if (!Exists(op.Agent, op.Seq, op.Len, author, nextSeq, txn, out missing)) return UpdateOutcome.Waiting;
             }
             else
             {
@@ -116,7 +132,7 @@ public sealed partial class TextDocument
         a.Txns++;
         NoteIntegrated(author, txn);
         _text = null;
-        return true;
+        return UpdateOutcome.Applied;
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
@@ -155,12 +171,15 @@ public sealed partial class TextDocument
 
     /// <summary>Checks that items [seq, seq + len) of an agent exist here (the author's earlier inserts in the same
     /// update count: they are applied first).</summary>
-    private void CheckExists(int agent, int seq, int len, int author, int authorNextSeq)
+    private bool Exists(int agent, int seq, int len, int author, int authorNextSeq, int txn, out MissingPast missing)
     {
-        if (agent < 0) return;
+        missing = default;
+        if (agent < 0) return true;
         var limit = agent == author ? authorNextSeq : _agents[agent].NextSeq;
-        if ((long)seq + len > limit)
-            throw new EditRejectedException($"update names item ({_agents[agent].Name}, {seq + len - 1}) that this replica has not seen: its causal past is missing");
+        if ((long)seq + len <= limit) return true;
+        if (agent == author) throw new EditRejectedException($"update names item ({_agents[agent].Name}, {seq + len - 1}) of its own author that it does not insert");
+        missing = new MissingPast(_agents[author].Name, txn, agent, seq + len - 1) { AgentName = _agents[agent].Name };
+        return false;
     }
 
     private void RemoteInsert(int author, int txn, in DecodedOp op, ReadOnlySpan<byte> utf8)

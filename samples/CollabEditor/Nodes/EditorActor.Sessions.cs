@@ -46,6 +46,7 @@ public sealed partial class EditorActor
     private readonly HashSet<MemberId> _suspected = new();
     private ImmutableArray<MemberId> _memberIds = ImmutableArray<MemberId>.Empty;
     private long _seq;
+    private long _editsRefused;
     private long _heldBack;
     private bool _publishScheduled, _textChanged, _remoteChanged;
 
@@ -118,7 +119,10 @@ public sealed partial class EditorActor
         }
         catch (EditRejectedException ex)
         {
+            // nothing of it is applied: the page hears why, and takes the text (without it) that follows the ack
+            _editsRefused++;
             _log.Warning("page edit refused: {0}", ex.Message);
+            Sender.Tell(new EditRefused(e.EditId, ex.Message));
         }
         s.AckedEdit = e.EditId;
         Changed(remote: false);

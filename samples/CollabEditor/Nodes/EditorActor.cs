@@ -44,6 +44,7 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
     private readonly List<byte[]> _pending = new();
     private readonly Queue<byte[]> _outbox = new();
     private TextDocument _doc = new();
+    private readonly CausalBuffer _waiting = new();
     private int _agent;
     private int _pendingBytes;
     private IActorRef? _group;
@@ -75,6 +76,7 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         Receive<RetrySend>(_ => { _inFlight = false; TrySend(); });
         Receive<SnapshotRequest>(r => Sender.Tell(new SnapshotResponse(r.ViewId, _doc.EncodeState())));
         Receive<InstallSnapshot>(OnInstallSnapshot);
+        Receive<GroupsMerged>(OnGroupsMerged);
         Receive<ViewChanged>(v =>
         {
             _viewId = v.View.Id;
@@ -96,7 +98,7 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         });
         Receive<IssueMore>(_ => IssueReplay());
         Receive<GetEditorStatus>(_ => Sender.Tell(new EditorStatus(_agentName, _doc.TotalTxns, _doc.Length, _applied, _rejected, _sent,
-            _outbox.Count + (_pending.Count > 0 ? 1 : 0), _viewId, _members, _replayError, _doc.Version())));
+            _outbox.Count + (_pending.Count > 0 ? 1 : 0), _viewId, _members, _replayError, _doc.Version(), _waiting.Count, _editsRefused)));
         Receive<GetText>(_ => Sender.Tell(_doc.GetText()));
         RegisterSessions();
     }
@@ -197,12 +199,40 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
     {
         try
         {
-            if (_doc.ApplyUpdate(update.Span)) _applied++;
+            _applied += _waiting.Offer(_doc, update.Span);
         }
         catch (EditRejectedException ex)
         {
             _rejected++;
             _log.Warning("editor: update refused: {0}", ex.Message);
+        }
+    }
+
+    /// <summary>The document grew other than by an update (a state loaded or merged): updates held back may fit now.</summary>
+    private void RetryWaiting()
+    {
+        var (applied, dropped) = _waiting.RetryAll(_doc);
+        _applied += applied;
+        _rejected += dropped;
+    }
+
+    /// <summary>Two groups of this name merged: the other side's document is integrated (a CRDT merge; merging the same
+    /// side's state again changes nothing).</summary>
+    private void OnGroupsMerged(GroupsMerged m)
+    {
+        if (m.Snapshot.Length == 0) return; // the other side had nothing, or answered no state
+        try
+        {
+            var changed = _doc.MergeState(m.Snapshot.Span);
+            _log.Info("editor: merged the other side's document ({0} items changed here)", changed);
+            RetryWaiting();
+            ReRegisterSessions();
+            Changed(remote: true);
+        }
+        catch (EditRejectedException ex)
+        {
+            _rejected++;
+            _log.Error("editor: the other side's state was refused: {0}", ex.Message);
         }
     }
 
@@ -214,6 +244,7 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
             var doc = TextDocument.LoadState(s.Snapshot.Span);
             _doc = doc;
             _agent = _doc.Agent(_agentName);
+            RetryWaiting();
             ReRegisterSessions();
             Changed(remote: true);
         }
@@ -229,7 +260,9 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
     /// </summary>
     private void OnGroupStopped(GroupStopped s)
     {
-        _log.Warning("editor group stopped: {0} {1}", s.Reason, s.Detail);
+        // leaving is what a node that stops (Ctrl+C) does: not a warning
+        if (s.Reason == GroupStopReason.Left) _log.Info("editor group left: {0}", s.Detail);
+        else _log.Warning("editor group stopped: {0} {1}", s.Reason, s.Detail);
         _replayError ??= $"{_agentName}: the editor's group member stopped ({s.Reason}): {s.Detail}";
     }
 
@@ -243,21 +276,21 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         {
             if (!trace.Concurrent)
             {
-                if (_nextTxn == 0 && trace.StartContent.Length > 0) Apply([new(0, 0, trace.StartContent)], null, -1);
+                if (_nextTxn == 0 && trace.StartContent.Length > 0) Apply([new(0, 0, trace.StartContent)], null, -1, _agent);
                 var end = Math.Min(trace.Txns.Length, _nextTxn + 4096);
-                for (; _nextTxn < end; _nextTxn++) Apply(trace.Txns[_nextTxn].Patches, null, _nextTxn);
+                for (; _nextTxn < end; _nextTxn++) Apply(trace.Txns[_nextTxn].Patches, null, _nextTxn, _agent);
                 if (_nextTxn < trace.Txns.Length) Self.Tell(IssueMore.Instance);
                 else FlushPending();
                 return;
             }
-            var mine = _replay.Causality!.ByAgent[_replay.Agent];
+            var mine = _replay.Mine;
             while (_nextTxn < mine.Length)
             {
                 var i = mine[_nextTxn];
-                var version = _replay.Causality.VersionOf[i];
+                var version = _replay.Causality!.VersionOf[i];
                 for (var b = 0; b < version.Length; b++)
                     if (_doc.TxnCount(b) < version[b]) return;
-                Apply(trace.Txns[i].Patches, version, i);
+                Apply(trace.Txns[i].Patches, version, i, trace.Txns[i].Agent);
                 _nextTxn++;
             }
         }
@@ -268,12 +301,13 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Apply(CollabEditor.Crdt.Patch[] patches, int[]? version, int txn)
+    /// <param name="agent">The local agent index: a concurrent trace's agents are registered first, in trace order.</param>
+    private void Apply(CollabEditor.Crdt.Patch[] patches, int[]? version, int txn, int agent)
     {
         try
         {
-            if (version is null) _doc.Edit(_agent, patches, _writer);
-            else _doc.EditAt(_agent, version, patches, _writer);
+            if (version is null) _doc.Edit(agent, patches, _writer);
+            else _doc.EditAt(agent, version, patches, _writer);
         }
         catch (EditRejectedException ex)
         {

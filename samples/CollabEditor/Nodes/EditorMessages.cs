@@ -7,9 +7,16 @@ namespace CollabEditor.Nodes;
 /// <summary>A local transaction; <see cref="Version"/> (per local agent index) makes it at that past version.</summary>
 public sealed record LocalEdit(Patch[] Patches, int[]? Version = null);
 
-/// <summary>Replay a trace from this node: a concurrent trace's transactions of <see cref="Agent"/> each once its
-/// parents are integrated here; a sequential trace's transactions all (Agent 0 only, the typist).</summary>
-public sealed record StartReplay(EditTrace Trace, Causality? Causality, int Agent);
+/// <summary>Replay a trace from this node, node <see cref="Node"/> of <see cref="Nodes"/>: a concurrent trace's
+/// transactions of the agents a with a mod Nodes = Node, in trace order, each once its parents are integrated here; a
+/// sequential trace's transactions all (node 0 only, the typist).</summary>
+public sealed record StartReplay(EditTrace Trace, Causality? Causality, int Node, int Nodes = 1)
+{
+    /// <summary>The trace indices this node issues.</summary>
+    public int[] Mine { get; } = Trace.Concurrent
+        ? Enumerable.Range(0, Trace.Txns.Length).Where(i => Trace.Txns[i].Agent % Nodes == Node).ToArray()
+        : [];
+}
 
 public sealed record GetEditorStatus
 {
@@ -32,7 +39,12 @@ public sealed record EditorStatus(
     long ViewId,
     ImmutableArray<string> Members,
     string? ReplayError,
-    IReadOnlyDictionary<string, int> Version);
+    IReadOnlyDictionary<string, int> Version,
+    int UpdatesWaiting,
+    long EditsRefused);
+
+/// <summary>To a page: its edit <see cref="EditId"/> was refused (nothing of it applied), and why.</summary>
+public sealed record EditRefused(long EditId, string Reason);
 
 /// <summary>A browser page opens a session: it edits as its own agent, <see cref="Name"/> shown to others.</summary>
 public sealed record OpenSession(string Name, Akka.Actor.IActorRef Client);

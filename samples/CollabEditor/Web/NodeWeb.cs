@@ -40,7 +40,7 @@ public sealed class NodeWeb : IAsyncDisposable
         app.MapGet("/api/status", async () =>
         {
             var s = await editor.Ask<EditorStatus>(GetEditorStatus.Instance, TimeSpan.FromSeconds(5));
-            return Results.Json(new { node = nodeName, txns = s.Txns, length = s.Length, members = s.Members, rejected = s.UpdatesRejected });
+            return Results.Json(new { node = nodeName, txns = s.Txns, length = s.Length, members = s.Members, rejected = s.UpdatesRejected, refused = s.EditsRefused });
         });
         app.MapGet("/api/text", async () => Results.Text(await editor.Ask<string>(Nodes.GetText.Instance, TimeSpan.FromSeconds(5))));
         app.Map("/ws", async context =>
@@ -107,12 +107,14 @@ public sealed class NodeWeb : IAsyncDisposable
         {
             DocumentView? text = null;
             PresenceView? presence = null;
+            var refusals = new List<object>();
             while (reader.TryRead(out var m))
             {
                 if (m is DocumentView d) text = d;
                 else if (m is PresenceView p) presence = p;
+                else if (m is EditRefused r) refusals.Add(r);
             }
-            foreach (var m in new object?[] { text, presence })
+            foreach (var m in refusals.Append(text).Append(presence))
             {
                 if (m is null) continue;
                 var bytes = JsonSerializer.SerializeToUtf8Bytes(PageProtocol.ToJson(m));

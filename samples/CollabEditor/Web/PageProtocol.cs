@@ -44,6 +44,7 @@ public static class PageProtocol
 
     public static object ToJson(object message) => message switch
     {
+        EditRefused r => new { type = "error", id = r.EditId, message = $"edit refused: {r.Reason}" },
         DocumentView v => new { type = "text", text = v.Text, seq = v.Seq, acked = v.AckedEdit, remote = v.Remote, agent = v.Agent },
         PresenceView p => new
         {

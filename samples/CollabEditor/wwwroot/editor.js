@@ -44,6 +44,9 @@
         applyText(m.text);
       } else if (m.type === 'presence') {
         renderPresence(m);
+      } else if (m.type === 'error') {
+        state.textContent = m.message; state.className = 'state down';
+        setTimeout(() => { if (connected) { state.textContent = 'connected'; state.className = 'state up'; } }, 5000);
       }
     };
   }

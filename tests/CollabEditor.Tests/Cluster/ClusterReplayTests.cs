@@ -10,13 +10,18 @@ namespace CollabEditor.Tests.Cluster;
 [Collection(LoopbackClusterCollection.Name)]
 public class ClusterReplayTests
 {
-    [Fact]
-    public async Task Friendsforever_over_two_nodes_converges_at_both()
+    /// <summary>friendsforever: 2 agents, one per node, one broadcast per edit. A1 (the eg-walker paper's): 204 agents
+    /// (git authors) over three nodes, agent a on node a mod 3, each node making its agents' edits at their parents'
+    /// versions while the others' arrive.</summary>
+    [Theory]
+    [InlineData("friendsforever", 2, 0)]
+    [InlineData("A1", 3, 5)]
+    public async Task A_concurrent_trace_over_real_nodes_converges_at_endContent(string name, int nodes, int batchMs)
     {
-        var trace = TraceFiles.Get("friendsforever");
-        var result = await ClusterReplay.Run(trace, nodes: 2, batchMs: 0, timeout: TimeSpan.FromMinutes(3));
+        var trace = TraceFiles.Get(name);
+        var result = await ClusterReplay.Run(trace, nodes, batchMs, timeout: TimeSpan.FromMinutes(6));
         Assert.Null(result.Error);
-        Assert.Equal(2, result.Texts.Length);
+        Assert.Equal(nodes, result.Texts.Length);
         Assert.All(result.Texts, t => Assert.Equal(trace.EndContent, t));
         Assert.True(result.Converged);
     }

@@ -95,6 +95,15 @@ public class ReplayCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_three_writer_trace_whose_agent_order_is_not_causal_converges_over_three_nodes()
+    {
+        var path = Write("three.json", Crdt.CausalOrderTests.ThreeWriters);
+        var (exit, output, error) = await Run("replay", path, "--batch-ms", "0");
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("replicas    3", output);
+    }
+
+    [Fact]
     public async Task A_missing_file_exits_2()
     {
         var (exit, _, error) = await Run("replay", Path.Combine(_dir.FullName, "none.json.gz"));
