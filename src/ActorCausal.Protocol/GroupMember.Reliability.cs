@@ -86,7 +86,7 @@ public sealed partial class GroupMember
         }
     }
 
-    /// <summary>The sender first; after two unanswered attempts, alternately a member known to have delivered the message.</summary>
+    /// <summary>The sender first; after two unanswered attempts, alternately a member known to hold the message (a safe one may be delivered nowhere yet).</summary>
     private int NakTarget(int sender, long sequence)
     {
         var attempts = _viewState.GapAttempts![sender];
@@ -95,7 +95,7 @@ public sealed partial class GroupMember
         for (var i = 1; i < _viewState.Size; i++)
         {
             var k = (sender + attempts + i) % _viewState.Size;
-            if (k != Rank && k != sender && _viewState.PeerDelivered[k][sender] >= sequence) return k;
+            if (k != Rank && k != sender && _viewState.PeerHeld[k][sender] >= sequence) return k;
         }
         return sender;
     }
@@ -139,6 +139,7 @@ public sealed partial class GroupMember
             if (held[Rank] > _viewState.Seq)
                 return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {held[Rank]} messages of this member held; it sent {_viewState.Seq}.");
             LearnPeerHeld(fromRank, held.AsSpan());
+            LearnExistence(held.AsSpan()); // a safe message is delivered nowhere before all hold it: only H names a lost last one
         }
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
         return ReceiveOutcome.Accepted;
