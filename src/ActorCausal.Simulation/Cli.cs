@@ -142,6 +142,7 @@ public static class Cli
         var progressStep = Math.Max(1, schedules / 10);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var byKind = new SortedDictionary<ViolationKind, long>();
+        var byMessageKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long safeMessages = 0;
         long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, pauses = 0, indirect = 0, rejoins = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0;
         int uniformOnly = 0;
@@ -154,6 +155,7 @@ public static class Cli
             deliveries += r.Deliveries;
             broadcasts += r.Broadcasts;
             transmissions += r.NetworkMessages;
+            foreach (var (kind, count) in r.NetworkMessagesByKind) byMessageKind[kind] = byMessageKind.GetValueOrDefault(kind) + count;
             safeMessages += r.SafeMessagesDelivered;
             violations += r.Violations.Length;
             rejected += r.RejectedInputs;
@@ -195,6 +197,7 @@ public static class Cli
 
         output.WriteLine(string.Create(inv,
             $"quiescent={schedules - notQuiescent}/{schedules} back-pressure-refusals={backPressure} rejected-inputs={rejected} unknown-dependency-refusals={unknownDeps} clock-skew={skew} network-messages-per-broadcast={(double)transmissions / Math.Max(1, broadcasts):F1} trace-hash={traceHash:x16} elapsed={started.Elapsed.TotalSeconds:F1}s"));
+        output.WriteLine("network messages per broadcast by kind: " + string.Join(" ", byMessageKind.Select(k => string.Create(inv, $"{k.Key}={(double)k.Value / Math.Max(1, broadcasts):F2}"))));
         if (options.HasFaults)
         {
             output.WriteLine(string.Create(inv,
