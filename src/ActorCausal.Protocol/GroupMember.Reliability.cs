@@ -18,7 +18,7 @@ public sealed partial class GroupMember
         if (_phase == MemberPhase.Joining) JoinTick();
         if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
-        if (_viewState.TotalQueue.Count > 0 && !_viewState.Flush.DecidesNothing) RetryUndecided();
+        RetryUndecidedIfDue();
         if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
         RecomputeStability();
         GossipIfDue();

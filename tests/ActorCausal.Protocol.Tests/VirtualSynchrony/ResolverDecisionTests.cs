@@ -34,8 +34,10 @@ public class ResolverDecisionTests
         // partition [m1, m4] | [m0, m2, m3]; down-all-when-unstable at m1 and m4: each flushed alone into its own view 2
         // (m0 installed view 2 with three members), and m1 delivered 1.4.2 before 1.3.2, which happened-before it.
         { "a minority that downs all installed private views", 383 },
-        // m0 paused, resumed after the majority moved on, downed all: its private view reused the majority's message ids.
-        { "a paused member that downs all reused the majority's message ids", 977 },
+        // A member paused, resumed after the majority moved on, downed all: its private view reused the majority's message
+        // ids. (Seed 977 until total-order retries waited for the decision time observed; 12062 is the first seed of
+        // 4000..16000 that shows it and passes the checks below.)
+        { "a paused member that downs all reused the majority's message ids", 12062 },
     };
 
     [Theory]
@@ -47,7 +49,7 @@ public class ResolverDecisionTests
         Assert.True(split.Count > 0, $"{what}: the checker no longer sees the split view\n{Describe(r)}");
         if (seed == 383)
             Assert.Contains(r.Violations, v => v.Kind == ViolationKind.Causal && v.Member == M(1));
-        if (seed == 977)
+        if (seed == 12062)
             Assert.Contains(r.Violations, v => v.Kind == ViolationKind.Creation && v.Detail == "message id sent twice");
     }
 

@@ -43,8 +43,9 @@ public class SafeUniformityTests(ITestOutputHelper output)
             Faults = FaultKinds.Crash | FaultKinds.Partition, Order = OrderMix.Total, SafeFraction = 1, QuiescenceTimeoutMs = 20_000,
             ProtocolSettings = new GroupMemberSettings { Rules = BrokenProtocols.SkipSafeWait },
         };
-        // Seeds 72 and 98 are the two of seeds 1..150 where the broken variant shows (found with this test's options).
-        foreach (var seed in new ulong[] { 72, 98 })
+        // Seeds 98, 199 and 248 are those of seeds 1..300 where the broken variant shows (found with this test's options,
+        // since total-order retries wait for the decision time observed; before, 72 and 98 of 1..150).
+        foreach (var seed in new ulong[] { 98, 199, 248 })
         {
             var r = SimulationRunner.Run(broken, seed);
             output.WriteLine($"seed {seed}: {r.Violations.FirstOrDefault(v => v.Kind == ViolationKind.UniformAgreement)}");

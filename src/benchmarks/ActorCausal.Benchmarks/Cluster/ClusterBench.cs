@@ -228,10 +228,12 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
                 }, "pubsub subscriptions");
                 break;
             default:
-                var protocol = new GroupMemberSettings { TotalOrder = mode is "total2" or "safe-total2" ? TotalOrderMode.TwoStep : TotalOrderMode.ThreeStep };
+                var totalOrder = mode is "total2" or "safe-total2" ? TotalOrderMode.TwoStep : TotalOrderMode.ThreeStep;
                 for (var i = 0; i < n; i++)
                 {
-                    groups[i] = CausalGroups.Get(systems[i]).Join(tag, actors[i], protocol);
+                    // From the configured settings: a new GroupMemberSettings would replace actorcausal.protocol whole.
+                    var causalGroups = CausalGroups.Get(systems[i]);
+                    groups[i] = causalGroups.Join(tag, actors[i], causalGroups.Settings.Protocol with { TotalOrder = totalOrder });
                     await actors[i].Ask<BenchNode.Done>(new BenchNode.Attach(await groups[i]!.Ref), ask);
                 }
                 await WaitUntil(async () =>
