@@ -4,9 +4,10 @@ namespace ActorCausal.Protocol.Internal;
 /// How long an undecided total-order message waits before it asks again, from the decision times observed here
 /// (Jacobson's estimator with Karn's rule, as TCP's retransmission timer, RFC 6298): the smoothed time plus the larger of
 /// four deviations and <c>floorMs</c> (RFC 6298's clock-granularity term: a steady time must not become the timeout
-/// itself), within [<c>floorMs</c>, <c>capMs</c>]. Only messages decided without a retry are samples (a retried one's
-/// time says nothing about the network); each round of retries doubles the timeout until a sample comes in, so a timeout
-/// too short for the load grows instead of retrying every message.
+/// itself), within [<c>floorMs</c>, <c>capMs</c>]. Until the first sample it is <c>capMs</c> (RFC 6298 starts at 1 s): a
+/// new member's first burst of messages must not all ask again before any decision time is known. Only messages decided
+/// without a retry are samples (a retried one's time says nothing about the network); each round of retries doubles the
+/// timeout until a sample comes in, so a timeout too short for the load grows instead of retrying every message.
 /// </summary>
 internal sealed class RetryTimeout
 {
@@ -19,7 +20,7 @@ internal sealed class RetryTimeout
     {
         _floorMs = floorMs;
         _capMs = Math.Max(floorMs, capMs);
-        CurrentMs = floorMs;
+        CurrentMs = _capMs;
     }
 
     public long CurrentMs { get; private set; }

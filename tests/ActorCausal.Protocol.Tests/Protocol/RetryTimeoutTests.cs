@@ -6,9 +6,9 @@ namespace ActorCausal.Protocol.Tests.Protocol;
 public class RetryTimeoutTests
 {
     [Fact]
-    public void Before_any_decision_is_observed_the_timeout_is_the_configured_delay()
+    public void Before_any_decision_is_observed_the_timeout_is_the_cap()
     {
-        Assert.Equal(40, new RetryTimeout(40, 1_000).CurrentMs);
+        Assert.Equal(1_000, new RetryTimeout(40, 1_000).CurrentMs);
     }
 
     [Fact]
@@ -39,12 +39,14 @@ public class RetryTimeoutTests
     public void Each_round_of_retries_doubles_the_timeout_up_to_the_cap_and_a_decision_brings_it_back()
     {
         var timeout = new RetryTimeout(40, 1_000);
+        timeout.Sample(10); // 10 + max(4 x 5, 40)
+        Assert.Equal(50, timeout.CurrentMs);
         timeout.BackOff();
-        Assert.Equal(80, timeout.CurrentMs);
+        Assert.Equal(100, timeout.CurrentMs);
         for (var i = 0; i < 10; i++) timeout.BackOff();
         Assert.Equal(1_000, timeout.CurrentMs);
-        timeout.Sample(60);
-        Assert.Equal(180, timeout.CurrentMs);
+        timeout.Sample(60); // smoothed 0.875 x 10 + 0.125 x 60 = 16.25; deviation 0.75 x 5 + 0.25 x 50 = 16.25
+        Assert.Equal(82, timeout.CurrentMs); // ceiling of 16.25 + 4 x 16.25
     }
 
     [Fact]

@@ -35,8 +35,8 @@ public class ResolverDecisionTests
         // (m0 installed view 2 with three members), and m1 delivered 1.4.2 before 1.3.2, which happened-before it.
         { "a minority that downs all installed private views", 383 },
         // A member paused, resumed after the majority moved on, downed all: its private view reused the majority's message
-        // ids. (Seed 977 until total-order retries waited for the decision time observed; 12062 is the first seed of
-        // 4000..16000 that shows it and passes the checks below.)
+        // ids. (Seed 977 until total-order retries waited for the decision time observed; 12062, found in 4000..16000,
+        // shows it and passes the checks below.)
         { "a paused member that downs all reused the majority's message ids", 12062 },
     };
 

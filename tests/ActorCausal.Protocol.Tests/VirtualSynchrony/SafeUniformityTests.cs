@@ -43,9 +43,9 @@ public class SafeUniformityTests(ITestOutputHelper output)
             Faults = FaultKinds.Crash | FaultKinds.Partition, Order = OrderMix.Total, SafeFraction = 1, QuiescenceTimeoutMs = 20_000,
             ProtocolSettings = new GroupMemberSettings { Rules = BrokenProtocols.SkipSafeWait },
         };
-        // Seeds 98, 199 and 248 are those of seeds 1..300 where the broken variant shows (found with this test's options,
-        // since total-order retries wait for the decision time observed; before, 72 and 98 of 1..150).
-        foreach (var seed in new ulong[] { 98, 199, 248 })
+        // Seeds 13, 72, 75 and 98 are those of seeds 1..150 where the broken variant shows (found with this test's options;
+        // 72 and 98 before total-order retries waited for the decision time observed).
+        foreach (var seed in new ulong[] { 13, 72, 75, 98 })
         {
             var r = SimulationRunner.Run(broken, seed);
             output.WriteLine($"seed {seed}: {r.Violations.FirstOrDefault(v => v.Kind == ViolationKind.UniformAgreement)}");
