@@ -39,13 +39,16 @@ public sealed partial class GroupMember
     /// <summary>A clock that names messages not received yet reveals a gap.</summary>
     private void LearnExistence(ReadOnlySpan<long> clock)
     {
-        for (var k = 0; k < _viewState.Size; k++)
-        {
-            var log = _viewState.Logs[k];
-            if (k == Rank || clock[k] <= log.KnownMax) continue;
-            log.KnownMax = Math.Min(clock[k], log.Delivered + Settings.ReceiveWindow);
-            if (log.HasGap) StartGapTimer(k);
-        }
+        for (var k = 0; k < _viewState.Size; k++) LearnExistence(k, clock[k]);
+    }
+
+    /// <summary>Member <paramref name="k"/> sent at least <paramref name="count"/> messages.</summary>
+    private void LearnExistence(int k, long count)
+    {
+        var log = _viewState.Logs[k];
+        if (k == Rank || count <= log.KnownMax) return;
+        log.KnownMax = Math.Min(count, log.Delivered + Settings.ReceiveWindow);
+        if (log.HasGap) StartGapTimer(k);
     }
 
     private void StartGapTimer(int sender)
@@ -139,7 +142,9 @@ public sealed partial class GroupMember
             if (held[Rank] > _viewState.Seq)
                 return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {held[Rank]} messages of this member held; it sent {_viewState.Seq}.");
             LearnPeerHeld(fromRank, held.AsSpan());
-            LearnExistence(held.AsSpan()); // a safe message is delivered nowhere before all hold it: only H names a lost last one
+            // A safe message is delivered nowhere before all hold it, so only H names a lost last one. Only the gossiper's
+            // own entry counts: its data went out before this gossip on the same FIFO link, so it is lost, not in flight.
+            LearnExistence(fromRank, held[fromRank]);
         }
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
         return ReceiveOutcome.Accepted;
