@@ -18,7 +18,7 @@ public sealed partial class GroupMember
         if (_phase == MemberPhase.Joining) JoinTick();
         if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
-        if (_viewState.TotalQueue.Count > 0 && !_viewState.Flush.DecidesNothing) RetryUndecided();
+        RetryUndecidedIfDue();
         if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
         RecomputeStability();
         GossipIfDue();
@@ -39,13 +39,16 @@ public sealed partial class GroupMember
     /// <summary>A clock that names messages not received yet reveals a gap.</summary>
     private void LearnExistence(ReadOnlySpan<long> clock)
     {
-        for (var k = 0; k < _viewState.Size; k++)
-        {
-            var log = _viewState.Logs[k];
-            if (k == Rank || clock[k] <= log.KnownMax) continue;
-            log.KnownMax = Math.Min(clock[k], log.Delivered + Settings.ReceiveWindow);
-            if (log.HasGap) StartGapTimer(k);
-        }
+        for (var k = 0; k < _viewState.Size; k++) LearnExistence(k, clock[k]);
+    }
+
+    /// <summary>Member <paramref name="k"/> sent at least <paramref name="count"/> messages.</summary>
+    private void LearnExistence(int k, long count)
+    {
+        var log = _viewState.Logs[k];
+        if (k == Rank || count <= log.KnownMax) return;
+        log.KnownMax = Math.Min(count, log.Delivered + Settings.ReceiveWindow);
+        if (log.HasGap) StartGapTimer(k);
     }
 
     private void StartGapTimer(int sender)
@@ -86,7 +89,7 @@ public sealed partial class GroupMember
         }
     }
 
-    /// <summary>The sender first; after two unanswered attempts, alternately a member known to have delivered the message.</summary>
+    /// <summary>The sender first; after two unanswered attempts, alternately a member known to hold the message (a safe one may be delivered nowhere yet).</summary>
     private int NakTarget(int sender, long sequence)
     {
         var attempts = _viewState.GapAttempts![sender];
@@ -95,7 +98,7 @@ public sealed partial class GroupMember
         for (var i = 1; i < _viewState.Size; i++)
         {
             var k = (sender + attempts + i) % _viewState.Size;
-            if (k != Rank && k != sender && _viewState.PeerDelivered[k][sender] >= sequence) return k;
+            if (k != Rank && k != sender && _viewState.PeerHeld[k][sender] >= sequence) return k;
         }
         return sender;
     }
@@ -139,6 +142,9 @@ public sealed partial class GroupMember
             if (held[Rank] > _viewState.Seq)
                 return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {held[Rank]} messages of this member held; it sent {_viewState.Seq}.");
             LearnPeerHeld(fromRank, held.AsSpan());
+            // A safe message is delivered nowhere before all hold it, so only H names a lost last one. Only the gossiper's
+            // own entry counts: its data went out before this gossip on the same FIFO link, so it is lost, not in flight.
+            LearnExistence(fromRank, held[fromRank]);
         }
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
         return ReceiveOutcome.Accepted;

@@ -11,6 +11,14 @@ namespace ActorCausal.Protocol;
 public sealed partial class GroupMember
 {
 
+    private RetryTimeout? _retryTimeoutState;
+
+    /// <summary>The wait before an undecided message asks again, learned from the decision times seen here.</summary>
+    private RetryTimeout DecisionTimeout => _retryTimeoutState ??= new RetryTimeout(Settings.TotalRetryDelayMs, RetryCapMs);
+
+    /// <summary>The cap of the doubling back-off: never below the configured first wait.</summary>
+    private long RetryCapMs => Math.Max(Settings.NakMaxDelayMs, Settings.TotalRetryDelayMs);
+
     /// <summary>Proposals made while handling the current input, by recipient rank (-1: everyone); sent together on drain.</summary>
     private readonly List<(int To, ProposedPriority Item)> _pendingProposals = new();
 
@@ -18,7 +26,7 @@ public sealed partial class GroupMember
     {
         if (!_viewState.Total.TryGetValue(id, out var entry))
         {
-            entry = new TotalEntry(id, _viewState.Size) { RetryBackoffMs = Settings.TotalRetryDelayMs };
+            entry = new TotalEntry(id, _viewState.Size);
             _viewState.Total[id] = entry;
         }
         return entry;
@@ -37,7 +45,10 @@ public sealed partial class GroupMember
             entry.AddProposal(Rank, proposal);
             Settings.Rules.OwnProposalMade(this, entry, m, proposal);
         }
+        entry.EnqueuedAtMs = _now;
+        entry.RetryBackoffMs = DecisionTimeout.CurrentMs;
         entry.RetryAtMs = _now + entry.RetryBackoffMs;
+        _viewState.NextTotalRetryAtMs = Math.Min(_viewState.NextTotalRetryAtMs, entry.RetryAtMs);
         entry.InQueue = true;
         _viewState.TotalQueue.Add(entry);
         TryDecide(entry);
@@ -66,6 +77,7 @@ public sealed partial class GroupMember
     private void ApplyFinal(TotalEntry entry, Priority final)
     {
         if (entry.IsFinal) return;
+        if (entry.InQueue && !entry.Retried) DecisionTimeout.Sample(_now - entry.EnqueuedAtMs);
         SetFinal(entry, final);
     }
 
@@ -242,31 +254,52 @@ public sealed partial class GroupMember
             _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, entry.OwnProposal, false)));
     }
 
-    /// <summary>Asks again for what an undecided message is missing, with exponential back-off.</summary>
-    private void RetryUndecided()
+    /// <summary>
+    /// Asks again for what an undecided message is missing once it has waited longer than decisions take here
+    /// (<see cref="RetryTimeout"/>), with exponential back-off. Walks the queue only when an entry is due.
+    /// </summary>
+    private void RetryUndecidedIfDue()
     {
+        if (_viewState.TotalQueue.Count == 0 || _viewState.NextTotalRetryAtMs > _now || _viewState.Flush.DecidesNothing) return;
+        var next = long.MaxValue;
+        var retried = false;
         foreach (var entry in _viewState.TotalQueue)
         {
-            if (entry.IsFinal || entry.RetryAtMs > _now) continue;
-            entry.RetryBackoffMs = Math.Min(entry.RetryBackoffMs * 2, Settings.NakMaxDelayMs);
-            entry.RetryAtMs = _now + entry.RetryBackoffMs;
-            var m = entry.Message!;
-            if (Settings.TotalOrder == TotalOrderMode.ThreeStep && m.Sender != Rank)
+            if (entry.IsFinal) continue;
+            if (entry.RetryAtMs > _now)
             {
-                _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
+                next = Math.Min(next, entry.RetryAtMs);
                 continue;
             }
-            for (var k = 0; k < _viewState.Size; k++)
+            RetryUndecided(entry);
+            retried = true;
+            next = Math.Min(next, entry.RetryAtMs);
+        }
+        _viewState.NextTotalRetryAtMs = next;
+        if (retried) DecisionTimeout.BackOff();
+    }
+
+    private void RetryUndecided(TotalEntry entry)
+    {
+        entry.Retried = true;
+        entry.RetryBackoffMs = Math.Min(entry.RetryBackoffMs * 2, RetryCapMs);
+        entry.RetryAtMs = _now + entry.RetryBackoffMs;
+        var m = entry.Message!;
+        if (Settings.TotalOrder == TotalOrderMode.ThreeStep && m.Sender != Rank)
+        {
+            _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
+            return;
+        }
+        for (var k = 0; k < _viewState.Size; k++)
+        {
+            if (k == Rank || entry.HasProposalFrom(k)) continue;
+            if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
             {
-                if (k == Rank || entry.HasProposalFrom(k)) continue;
-                if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
-                {
-                    Settings.Rules.ResendForProposal(this, k, m);
-                }
-                else
-                {
-                    _effects.Add(new Send(View.Members[k], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
-                }
+                Settings.Rules.ResendForProposal(this, k, m);
+            }
+            else
+            {
+                _effects.Add(new Send(View.Members[k], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
             }
         }
     }

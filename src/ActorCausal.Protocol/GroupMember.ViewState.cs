@@ -62,6 +62,8 @@ public sealed partial class GroupMember
         public readonly SortedSet<TotalEntry> TotalQueue = new(TotalQueueOrder.Instance);
         public long MaxAgreed;
         public long MaxProposed;
+        /// <summary>No undecided entry is due for a retry before this (a lower bound: the retry pass recomputes it).</summary>
+        public long NextTotalRetryAtMs = long.MaxValue;
 
         public long[]? GapNakAt;
         public long[]? GapBackoff;

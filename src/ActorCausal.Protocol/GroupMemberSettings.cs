@@ -17,7 +17,7 @@ public sealed record GroupMemberSettings
     /// <summary>Cap on the doubling back-off, in milliseconds: of NAKs for a gap, and also of total-order repair requests, repeated flush messages and welcomes to joiners. Must be at least <see cref="NakInitialDelayMs"/>.</summary>
     public long NakMaxDelayMs { get; init; } = 1_000;
 
-    /// <summary>Wait for a missing proposal or final priority before asking again; doubles per retry up to <see cref="NakMaxDelayMs"/>.</summary>
+    /// <summary>Least wait for a missing proposal or final priority before asking again, and the margin added to the decision time observed here; doubles per retry up to max(<see cref="NakMaxDelayMs"/>, this).</summary>
     public long TotalRetryDelayMs { get; init; } = 40;
 
     /// <summary>Interval of delivered-vector gossip while this member's delivered vector changes or it holds unstable messages.</summary>

@@ -135,13 +135,14 @@ public static class Cli
         output.WriteLine(string.Create(inv,
             $"sim: {schedules} schedules from seed {firstSeed}, {options.Members} members, {options.Messages} broadcasts, order {options.Order}, total {options.TotalMode?.ToString() ?? "mixed"}{(options.SafeFraction > 0 ? $", safe {options.SafeFraction}" : "")}, loss {options.Loss}, dup {options.Duplication}, {(options.Reorder ? "reordering" : "FIFO")} links{faultText}"));
 
-        long deliveries = 0, violations = 0, rejected = 0, unknownDeps = 0, skew = 0, backPressure = 0;
+        long deliveries = 0, broadcasts = 0, transmissions = 0, violations = 0, rejected = 0, unknownDeps = 0, skew = 0, backPressure = 0;
         int done = 0, notQuiescent = 0, violating = 0;
         ScheduleResult? first = null;
         var traceHash = 14695981039346656037UL;
         var progressStep = Math.Max(1, schedules / 10);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var byKind = new SortedDictionary<ViolationKind, long>();
+        var byMessageKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long safeMessages = 0;
         long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, pauses = 0, indirect = 0, rejoins = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0;
         int uniformOnly = 0;
@@ -152,6 +153,9 @@ public static class Cli
             done++;
             traceHash = (traceHash ^ r.TraceHash) * 1099511628211UL;
             deliveries += r.Deliveries;
+            broadcasts += r.Broadcasts;
+            transmissions += r.NetworkMessages;
+            foreach (var (kind, count) in r.NetworkMessagesByKind) byMessageKind[kind] = byMessageKind.GetValueOrDefault(kind) + count;
             safeMessages += r.SafeMessagesDelivered;
             violations += r.Violations.Length;
             rejected += r.RejectedInputs;
@@ -192,7 +196,8 @@ public static class Cli
         }, parallelism, joiners);
 
         output.WriteLine(string.Create(inv,
-            $"quiescent={schedules - notQuiescent}/{schedules} back-pressure-refusals={backPressure} rejected-inputs={rejected} unknown-dependency-refusals={unknownDeps} clock-skew={skew} trace-hash={traceHash:x16} elapsed={started.Elapsed.TotalSeconds:F1}s"));
+            $"quiescent={schedules - notQuiescent}/{schedules} back-pressure-refusals={backPressure} rejected-inputs={rejected} unknown-dependency-refusals={unknownDeps} clock-skew={skew} network-messages-per-broadcast={(double)transmissions / Math.Max(1, broadcasts):F1} trace-hash={traceHash:x16} elapsed={started.Elapsed.TotalSeconds:F1}s"));
+        output.WriteLine("network messages per broadcast by kind: " + string.Join(" ", byMessageKind.Select(k => string.Create(inv, $"{k.Key}={(double)k.Value / Math.Max(1, broadcasts):F2}"))));
         if (options.HasFaults)
         {
             output.WriteLine(string.Create(inv,

@@ -36,6 +36,8 @@ public sealed record ScheduleResult
     public required long EndTimeMs { get; init; }
     /// <summary>Messages the members sent over links (before loss and duplication).</summary>
     public required long NetworkMessages { get; init; }
+    /// <summary><see cref="NetworkMessages"/> by kind (<see cref="Network.MessageKinds"/>).</summary>
+    public ImmutableDictionary<string, long> NetworkMessagesByKind { get; init; } = ImmutableDictionary<string, long>.Empty;
     /// <summary>A hash of every event the simulator processed, in order: equal runs have equal hashes.</summary>
     public required ulong TraceHash { get; init; }
     /// <summary>Per-member histories, when the run was asked to keep them.</summary>

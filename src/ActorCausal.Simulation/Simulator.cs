@@ -243,6 +243,7 @@ internal sealed partial class Simulator
             BufferedAtEnd = buffered.MoveToImmutable(),
             EndTimeMs = _now,
             NetworkMessages = _net.Transmissions,
+            NetworkMessagesByKind = _net.TransmissionsByKind.ToImmutableDictionary(),
             TraceHash = _trace,
             History = keepHistory ? histories : null,
             Faults = _faultsOn ? BuildFaultSummary() : null,

@@ -60,7 +60,8 @@ public sealed class CausalGroups : IExtension
     /// Joins <paramref name="group"/> on this node. <paramref name="subscriber"/> receives the group's events in order;
     /// if it terminates, the member leaves. The node must be (or become) Up in the cluster: the member is admitted by the
     /// group's current members, or founds the group if it is the oldest node to start it (see README, "Founding").
-    /// <paramref name="protocol"/> overrides <c>actorcausal.protocol</c> for this group; every member of a group must use
+    /// <paramref name="protocol"/> replaces <c>actorcausal.protocol</c> whole for this group (start from
+    /// <c>Settings.Protocol with { ... }</c> to keep the configured values); every member of a group must use
     /// the same total-order mode.
     /// </summary>
     public CausalGroup Join(string group, IActorRef subscriber, GroupMemberSettings? protocol = null) =>

@@ -15,7 +15,11 @@ namespace ActorCausal;
 /// </remarks>
 public sealed record JoinOptions
 {
-    /// <summary>Overrides <c>actorcausal.protocol</c> for this group; every member of a group must use the same total-order mode.</summary>
+    /// <summary>
+    /// Replaces <c>actorcausal.protocol</c> whole for this group (a <c>new GroupMemberSettings</c> holds the code's defaults, not
+    /// the configured values: start from <c>CausalGroups.Settings.Protocol with { ... }</c>); every member of a group must use
+    /// the same total-order mode.
+    /// </summary>
     public GroupMemberSettings? Protocol { get; init; }
 
     /// <summary>

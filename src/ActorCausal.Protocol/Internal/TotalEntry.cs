@@ -26,8 +26,11 @@ internal sealed class TotalEntry(MessageId id, int members)
     /// <summary>The priority the queue sorts by: the final one once known, else this member's proposal.</summary>
     public Priority QueueKey => IsFinal ? Final : OwnProposal;
 
+    public long EnqueuedAtMs { get; set; }
     public long RetryAtMs { get; set; }
     public long RetryBackoffMs { get; set; }
+    /// <summary>A retry was sent for it: its decision time is no sample of the network's.</summary>
+    public bool Retried { get; set; }
 
     public bool HasProposalFrom(int rank) => _proposals[rank].Number != 0;
 

@@ -48,6 +48,9 @@ internal sealed class SimulatedNetwork
     /// <summary>Messages handed to the network (before loss and duplication).</summary>
     public long Transmissions { get; private set; }
 
+    /// <summary><see cref="Transmissions"/> by <see cref="MessageKinds.Of"/>.</summary>
+    public Dictionary<string, long> TransmissionsByKind { get; } = new();
+
     /// <summary>The longest delay of a copy.</summary>
     public int MaxDelayMs => _options.ConstantDelayMs ?? _options.MaxDelayMs;
 
@@ -67,6 +70,8 @@ internal sealed class SimulatedNetwork
     {
         first = second = 0;
         Transmissions++;
+        var kind = MessageKinds.Of(message);
+        TransmissionsByKind[kind] = TransmissionsByKind.GetValueOrDefault(kind) + 1;
         if (_breakable && DropsAtSend(from, to, message, now)) return 0;
         var sent = 0;
         var copies = _random.Chance(_options.Duplication) ? 2 : 1;

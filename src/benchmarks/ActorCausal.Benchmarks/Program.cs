@@ -42,8 +42,12 @@ public static class Program
         var messages = new Option<int>("--messages") { Description = "Messages per run, split across the nodes; each is delivered at every node.", DefaultValueFactory = _ => 30_000 };
         var clusterRuns = new Option<int>("--runs") { Description = "Timed runs per mode (median reported).", DefaultValueFactory = _ => 3 };
         var window = new Option<int>("--window") { Description = "Per node: at most this many of its messages not yet delivered at every node.", DefaultValueFactory = _ => 500 };
-        var only = new Option<string?>("--only") { Description = "Run one mode: " + string.Join(", ", ClusterBench.AllModes) + "." };
-        only.AcceptOnlyFromAmong(ClusterBench.AllModes);
+        var only = new Option<string?>("--only") { Description = "Run these modes (comma-separated, in this order): " + string.Join(", ", ClusterBench.AllModes) + "." };
+        only.Validators.Add(result =>
+        {
+            var unknown = result.GetValueOrDefault<string?>()?.Split(',').Where(m => !ClusterBench.AllModes.Contains(m)).ToList();
+            if (unknown is { Count: > 0 }) result.AddError($"Unknown mode(s) {string.Join(", ", unknown)}; modes: {string.Join(", ", ClusterBench.AllModes)}.");
+        });
         var log = new Option<DirectoryInfo?>("--log") { Description = "ActorCausal modes: write one JSON-lines history per member into this folder." };
         var check = new Option<bool>("--check") { Description = "causal mode: feed the recorded histories to the invariant checker and report the managed heap before and after the run." };
         var noWarmUp = new Option<bool>("--no-warmup") { Description = "Skip the untimed warm-up runs of each mode." };

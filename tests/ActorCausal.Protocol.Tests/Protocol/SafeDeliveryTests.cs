@@ -32,6 +32,16 @@ public class SafeDeliveryTests
         }
     }
 
+    /// <summary>Three members; m0's safe causal <paramref name="payload"/> reaches m1 but not m2.</summary>
+    private static ManualNetwork SafeFromM0LostToM2(object payload)
+    {
+        var net = new ManualNetwork(3);
+        net.Broadcast(0, payload, DeliveryOrder.SafeCausal);
+        net.Drop(Data(2, payload));
+        net.Flush();
+        return net;
+    }
+
     [Fact]
     public void Safe_causal_is_delivered_nowhere_until_every_member_holds_it_not_even_at_its_sender()
     {
@@ -134,6 +144,54 @@ public class SafeDeliveryTests
         net.Blackhole = null;
         Settle(net, 4); // 100 ms: past the 50 ms stability interval
         for (var i = 0; i < 3; i++) Assert.Equal(new object[] { "x" }, net.Payloads(i));
+    }
+
+    [Fact]
+    public void Safe_a_lost_last_safe_message_is_revealed_by_the_held_vectors_and_fetched_by_nak()
+    {
+        // Nobody delivers a safe message before m2 holds it, so no delivered vector and no later clock names it:
+        // only the held vectors of its holders tell m2 that it exists.
+        var net = SafeFromM0LostToM2("last");
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Empty(net.Payloads(i)));
+        Settle(net, 8); // 200 ms: a stability interval, the NAK delay and the acknowledgements
+        for (var i = 0; i < 3; i++) Assert.Equal(new object[] { "last" }, net.Payloads(i));
+        Assert.Equal(1, net.Members[2].Status().NaksSent);
+    }
+
+    [Fact]
+    public void Safe_a_missing_safe_message_is_fetched_from_a_member_that_holds_it_when_the_sender_does_not_answer()
+    {
+        // No member has delivered the message, so the NAK cannot go to a member whose delivered vector shows it; it goes
+        // to one whose held vector does.
+        var net = SafeFromM0LostToM2("x");
+        net.Blackhole = f => f.From == 0 && f.To == 2 && f.Message is DataMessage; // the sender does not answer m2's NAKs
+        for (var i = 0; i < 60 && !net.Payloads(2).Any(); i++) net.TickAll(20);
+        Assert.Equal(new object[] { "x" }, net.Payloads(2));
+        Assert.True(net.Members[1].Status().Retransmitted >= 1);
+    }
+
+    [Fact]
+    public void Safe_held_vectors_are_repeated_only_until_every_safe_message_is_stable_then_gossip_falls_to_the_idle_rate()
+    {
+        var net = new ManualNetwork(3);
+        net.Broadcast(1, "x", DeliveryOrder.SafeCausal);
+        net.Blackhole = IsAck;
+        net.Flush();
+        net.Blackhole = null;
+        Settle(net, 8); // the repeated held vectors deliver it, then the delivered vectors make it stable
+        for (var i = 0; i < 3; i++) Assert.Equal(new object[] { "x" }, net.Payloads(i));
+        Assert.All(net.Members, m => Assert.Equal(0, m.Status().UnstableBuffered));
+
+        var gossip = 0;
+        for (var t = 0; t < 40; t++) // 2 s
+        {
+            net.TickAll(50, flush: false);
+            Assert.DoesNotContain(net.InFlight, IsAck);
+            gossip += net.Drop(f => f.Message is StabilityGossip);
+            Assert.Empty(net.InFlight);
+        }
+        var idle = net.Members[0].Settings.IdleGossipIntervalMs;
+        Assert.InRange(gossip, 1, 3 * 2 * (2_000 / idle + 1)); // 3 members to 2 peers each, once per idle interval
     }
 
     [Fact]

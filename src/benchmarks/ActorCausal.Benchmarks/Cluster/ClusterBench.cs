@@ -27,7 +27,8 @@ public sealed record ClusterOptions
 
 public sealed record RunResult(
     double MsgsPerSec, double P50Ms, double P99Ms, double? BytesPerMsg, bool Complete, double ElapsedSec,
-    long Refused, long BackPressureRetries, double? MeanBatch, long? HeldBack, double? ProtocolPerMsg = null, double? EnvelopesPerMsg = null);
+    long Refused, long BackPressureRetries, double? MeanBatch, long? HeldBack, double? ProtocolPerMsg = null, double? EnvelopesPerMsg = null,
+    string? RepairsPerMsg = null);
 
 public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs)
 {
@@ -118,7 +119,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
 
     public async Task<List<ModeResult>> RunAsync()
     {
-        var modes = options.Only is null ? AllModes : [options.Only];
+        var modes = options.Only is null ? AllModes : options.Only.Split(',');
         var results = new List<ModeResult>();
         foreach (var mode in modes)
         {
@@ -144,7 +145,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
                     var r = await RunOnceAsync(systems, mode, $"{mode}-{rep}", options.Messages, record, check: options.Check && mode == "causal");
                     output.WriteLine($"   run {rep}: {r.MsgsPerSec:N0} msgs/s, p50 {r.P50Ms:F1} ms, p99 {r.P99Ms:F1} ms, " +
                                      $"{(r.BytesPerMsg is { } b ? $"{b:F0} B/msg" : "bytes n/a")}" +
-                                     $"{(r.MeanBatch is { } mb ? $", batch {mb:F1}, protocol msgs/msg {r.ProtocolPerMsg:F2}, envelopes/msg {r.EnvelopesPerMsg:F3}" : "")}{(r.HeldBack is { } hb ? $", held back {hb}" : "")}" +
+                                     $"{(r.MeanBatch is { } mb ? $", batch {mb:F1}, protocol msgs/msg {r.ProtocolPerMsg:F2}, envelopes/msg {r.EnvelopesPerMsg:F3}" : "")}{(r.HeldBack is { } hb ? $", held back {hb}" : "")}{(r.RepairsPerMsg is { } rp ? $", per msg: {rp}" : "")}" +
                                      $"{(r.BackPressureRetries > 0 ? $", back-pressure retries {r.BackPressureRetries}" : "")}{(r.Complete ? "" : " INCOMPLETE")}");
                     runs.Add(r);
                 }
@@ -228,10 +229,12 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
                 }, "pubsub subscriptions");
                 break;
             default:
-                var protocol = new GroupMemberSettings { TotalOrder = mode is "total2" or "safe-total2" ? TotalOrderMode.TwoStep : TotalOrderMode.ThreeStep };
+                var totalOrder = mode is "total2" or "safe-total2" ? TotalOrderMode.TwoStep : TotalOrderMode.ThreeStep;
                 for (var i = 0; i < n; i++)
                 {
-                    groups[i] = CausalGroups.Get(systems[i]).Join(tag, actors[i], protocol);
+                    // From the configured settings: a new GroupMemberSettings would replace actorcausal.protocol whole.
+                    var causalGroups = CausalGroups.Get(systems[i]);
+                    groups[i] = causalGroups.Join(tag, actors[i], causalGroups.Settings.Protocol with { TotalOrder = totalOrder });
                     await actors[i].Ask<BenchNode.Done>(new BenchNode.Attach(await groups[i]!.Ref), ask);
                 }
                 await WaitUntil(async () =>
@@ -274,6 +277,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
         long? heldBack = null;
         double? protocolPerMsg = null;
         double? envelopesPerMsg = null;
+        string? repairsPerMsg = null;
         if (transport == Transport.Causal)
         {
             var statusAfter = await Task.WhenAll(groups.Select(g => g!.Status()));
@@ -283,6 +287,8 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
             protocolPerMsg = protocolMessages / sentTotal;
             envelopesPerMsg = envelopes / sentTotal;
             heldBack = statusAfter.Sum(s => s.HeldBack) - statusBefore!.Sum(s => s.HeldBack);
+            double PerMsg(Func<MemberStatus, long> counter) => (statusAfter.Sum(s => counter(s.Protocol)) - statusBefore!.Sum(s => counter(s.Protocol))) / sentTotal;
+            repairsPerMsg = $"retransmitted {PerMsg(s => s.Retransmitted):F2}, NAKs {PerMsg(s => s.NaksSent):F2}, duplicates received {PerMsg(s => s.Duplicates):F2}, safe acks {PerMsg(s => s.SafeAcksSent):F2}";
         }
 
         if (record)
@@ -333,7 +339,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
         await Task.Delay(TimeSpan.FromMilliseconds(transport == Transport.Causal ? 1_500 : 300));
 
         return new RunResult(delivered / (double)n / elapsed, p50, p99, bytesPerMsg, complete, elapsed,
-            Interlocked.Read(ref state.Refused), Interlocked.Read(ref state.BackPressureRetries), meanBatch, heldBack, protocolPerMsg, envelopesPerMsg);
+            Interlocked.Read(ref state.Refused), Interlocked.Read(ref state.BackPressureRetries), meanBatch, heldBack, protocolPerMsg, envelopesPerMsg, repairsPerMsg);
     }
 
     private static async Task WaitUntil(Func<Task<bool>> condition, string what)
