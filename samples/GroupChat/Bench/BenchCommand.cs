@@ -16,14 +16,25 @@ public static class BenchCommand
             Description = "Also run the same load against the three nodes with replication off (each node stores its own posts only) and print the ratio.",
             DefaultValueFactory = _ => true,
         };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "Posts of an unreported first round of every mode (JIT, thread pool, SQLite), so that no mode pays the warm-up in run 1; 0 skips it.",
+            DefaultValueFactory = _ => 1_000,
+        };
         var command = new Command("bench", "Load: posts through the three nodes' HTTP APIs at once; checks that every node ends with the same history; prints posts/s and the POST-to-visible-on-every-node latency, beside the same load with replication off (the ceiling).")
         {
-            posts, concurrency, runs, attachments, joiner, ceiling,
+            posts, concurrency, runs, attachments, joiner, ceiling, warmup,
         };
         command.SetAction(async (parse, cancel) =>
         {
             var options = new ChatBench.Options(parse.GetValue(posts), parse.GetValue(concurrency), parse.GetValue(attachments), parse.GetValue(joiner));
             var modes = parse.GetValue(ceiling) ? new[] { options, options with { ReplicationOff = true } } : [options];
+            if (parse.GetValue(warmup) is > 0 and var warm)
+            {
+                Console.WriteLine($"warm-up: {warm} posts in each mode (not reported)");
+                foreach (var mode in modes)
+                    if (!(await ChatBench.RunAsync(mode with { Posts = warm, Attachments = Math.Min(mode.Attachments, 10), Joiner = false }, TextWriter.Null, cancel)).Consistent) return 1;
+            }
             var results = modes.Select(_ => new List<ChatBench.Result>()).ToArray();
             for (var run = 1; run <= parse.GetValue(runs); run++)
             {
