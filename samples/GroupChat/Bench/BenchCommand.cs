@@ -33,7 +33,12 @@ public static class BenchCommand
             {
                 Console.WriteLine($"warm-up: {warm} posts in each mode (not reported)");
                 foreach (var mode in modes)
-                    if (!(await ChatBench.RunAsync(mode with { Posts = warm, Attachments = Math.Min(mode.Attachments, 10), Joiner = false }, TextWriter.Null, cancel)).Consistent) return 1;
+                {
+                    var result = await ChatBench.RunAsync(mode with { Posts = warm, Attachments = Math.Min(mode.Attachments, 10), Joiner = false }, TextWriter.Null, cancel);
+                    if (result.Consistent) continue;
+                    Console.WriteLine($"warm-up, {(mode.ReplicationOff ? "replication off" : "replicated")}: {result}");
+                    return 1;
+                }
             }
             var results = modes.Select(_ => new List<ChatBench.Result>()).ToArray();
             for (var run = 1; run <= parse.GetValue(runs); run++)
