@@ -114,14 +114,7 @@ public sealed class LobbyActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     public static Props Props(NodeContext node, ConcurrentDictionary<string, IActorRef> roomActors) =>
         Akka.Actor.Props.Create(() => new LobbyActor(node, roomActors));
 
-    private sealed record GroupStarted(IActorRef Ref);
-
-    protected override void PreStart()
-    {
-        var group = CausalGroups.Get(Context.System).Join(GroupName, Self);
-        group.Ref.ContinueWith(t => t.IsCompletedSuccessfully ? new GroupStarted(t.Result) : (object)new Status.Failure(t.Exception!.GetBaseException()),
-            TaskScheduler.Default).PipeTo(Self);
-    }
+    protected override void PreStart() => GroupJoin.Start(Context, _node, GroupName);
 
     private void CarryRooms()
     {

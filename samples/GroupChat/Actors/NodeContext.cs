@@ -5,8 +5,11 @@ using GroupChat.Storage;
 namespace GroupChat.Actors;
 
 /// <summary>What a node's chat actors share: its name and incarnation, its database, and a way to tell the web layer that a room changed.</summary>
-public sealed class NodeContext(string nodeName, ChatStore store, Action<string> changed)
+public sealed class NodeContext(string nodeName, ChatStore store, Action<string> changed, bool replicationOff = false)
 {
+    /// <summary>The bench's ceiling only (<see cref="NodeOptions.ReplicationOff"/>): every group is a <see cref="LocalGroup"/>.</summary>
+    public bool ReplicationOff { get; } = replicationOff;
+
     /// <summary>Event ids sent by this process start with it: the node name and a random incarnation tag.</summary>
     public string Origin { get; } = $"{nodeName}-{Convert.ToHexString(Guid.NewGuid().ToByteArray()[..3]).ToLowerInvariant()}";
 

@@ -24,6 +24,12 @@ public sealed record NodeOptions
     public string? ExtraConfig { get; init; }
     /// <summary>Called once the node's actors run and before it joins the cluster (a test cuts its links here, so that its groups found on their own).</summary>
     public Action<ActorSystem>? BeforeJoin { get; init; }
+    /// <summary>
+    /// For the bench's ceiling only: the chat's groups (lobby and rooms) are replaced by local delivery
+    /// (<see cref="LocalGroup"/>), so this node stores only what is posted to it. Same HTTP API, actors and SQLite store;
+    /// the node still joins the cluster.
+    /// </summary>
+    public bool ReplicationOff { get; init; }
 }
 
 /// <summary>
@@ -72,7 +78,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         var store = new ChatStore(ChatStore.FileFor(options.DataDirectory, options.Name));
         var system = ActorSystem.Create(SystemName, ConfigFor(options));
         CausalGroups.Get(system);
-        var context = new NodeContext(options.Name, store, changed);
+        var context = new NodeContext(options.Name, store, changed, options.ReplicationOff);
         var rooms = new ConcurrentDictionary<string, IActorRef>(StringComparer.Ordinal);
         var lobby = system.ActorOf(LobbyActor.Props(context, rooms), "lobby");
         // The lobby creates the room actors of the rooms in the database when it starts: wait for that, so that the

@@ -112,14 +112,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 
     public static string GroupName(string roomId) => $"room-{roomId}";
 
-    private sealed record GroupStarted(IActorRef Ref);
-
-    protected override void PreStart()
-    {
-        _group = CausalGroups.Get(Context.System).Join(GroupName(_created.RoomId), Self);
-        _group.Ref.ContinueWith(t => t.IsCompletedSuccessfully ? new GroupStarted(t.Result) : (object)new Status.Failure(t.Exception!.GetBaseException()),
-            TaskScheduler.Default).PipeTo(Self);
-    }
+    protected override void PreStart() => _group = GroupJoin.Start(Context, _node, GroupName(_created.RoomId));
 
     // ---- requests ----
 

@@ -10,23 +10,29 @@ namespace GroupChat.Bench;
 
 /// <summary>
 /// The load command: a fresh three-node in-process cluster, N posts through the nodes' HTTP APIs with C requests in
-/// flight (round robin over the nodes; every fifth post a reply, every tenth shows an attachment), then checks that
-/// every node has the same room state and that every reply and attachment message came after what it depends on.
-/// Latency is from just before the POST to the last node's delivery of the post (same process, same clock).
+/// flight (round robin over the nodes; every fifth post a reply, every tenth shows an attachment uploaded at the same
+/// node), then checks that every node has the same room state and that every reply and attachment message came after
+/// what it depends on. Latency is from just before the POST to the last node's delivery of the post (same process, same
+/// clock). With <see cref="Options.ReplicationOff"/> the same load runs against the ceiling: the same app with its groups
+/// replaced by local delivery (<see cref="NodeOptions.ReplicationOff"/>), where each node stores only its own posts and
+/// the check is that it does.
 /// </summary>
 public static class ChatBench
 {
     /// <param name="KeepLogs">Return every node's final room log (the joiner's too) with the result, for a test to check itself.</param>
-    public sealed record Options(int Posts, int Concurrency, int Attachments, bool Joiner, bool KeepLogs = false);
+    /// <param name="ReplicationOff">Run the ceiling: each node stores its own posts only (no joiner).</param>
+    public sealed record Options(int Posts, int Concurrency, int Attachments, bool Joiner, bool KeepLogs = false, bool ReplicationOff = false);
 
     /// <summary>One node's room log as it delivered it.</summary>
     public sealed record NodeLog(string Node, StoredEvent[] Events);
 
-    public sealed record Result(int Posts, double Seconds, double PostsPerSecond, double P50Ms, double P99Ms, double MaxMs, bool Consistent, double? JoinerSeconds, int JoinerEvents, IReadOnlyList<NodeLog>? Logs = null)
+    /// <param name="CpuMsPerPost">The process's CPU time (all threads) from the first POST to the last delivery, per post.</param>
+    public sealed record Result(int Posts, double Seconds, double PostsPerSecond, double P50Ms, double P99Ms, double MaxMs, bool Consistent, double? JoinerSeconds, int JoinerEvents,
+        IReadOnlyList<NodeLog>? Logs = null, bool ReplicationOff = false, double CpuMsPerPost = 0)
     {
         public override string ToString() =>
-            $"{PostsPerSecond:F0} posts/s ({Posts} in {Seconds:F1} s), POST to visible on every node p50 {P50Ms:F0} ms p99 {P99Ms:F0} ms max {MaxMs:F0} ms, " +
-            $"same history everywhere: {(Consistent ? "yes" : "NO")}" +
+            $"{PostsPerSecond:F0} posts/s ({Posts} in {Seconds:F1} s, {CpuMsPerPost:F2} CPU ms per post), POST to visible on every node that stores it p50 {P50Ms:F0} ms p99 {P99Ms:F0} ms max {MaxMs:F0} ms, " +
+            (ReplicationOff ? $"each node stores its own posts only: {(Consistent ? "yes" : "NO")}" : $"same history everywhere: {(Consistent ? "yes" : "NO")}") +
             (JoinerSeconds is { } j ? $", a fourth node joined with {JoinerEvents} events in {j:F1} s" : "");
     }
 
@@ -37,12 +43,15 @@ public static class ChatBench
 
     public static async Task<Result> RunAsync(Options options, TextWriter log, CancellationToken cancel)
     {
+        var off = options.ReplicationOff;
         var dir = Path.Combine(Path.GetTempPath(), "groupchat-bench-" + Guid.NewGuid().ToString("N"));
-        await using var cluster = await InProcessCluster.StartAsync(3, dir, firstHttpPort: 0, extraConfig: BenchConfig);
+        await using var cluster = await InProcessCluster.StartAsync(3, dir, firstHttpPort: 0, extraConfig: BenchConfig, replicationOff: off);
         try
         {
             var clients = cluster.Nodes.Select(n => new HttpClient { BaseAddress = n.Url, Timeout = TimeSpan.FromSeconds(120) }).ToArray();
-            await Until(async () => (await clients[0].PostAsJsonAsync("/api/rooms", new { name = "bench", author = "bench" }, cancel)).IsSuccessStatusCode, cancel);
+            // Replicated: the room is created once and reaches every node; the ceiling: every node creates its own.
+            foreach (var c in off ? clients : clients[..1])
+                await Until(async () => (await c.PostAsJsonAsync("/api/rooms", new { name = "bench", author = "bench" }, cancel)).IsSuccessStatusCode, cancel);
             await Until(async () =>
             {
                 foreach (var c in clients)
@@ -53,7 +62,7 @@ public static class ChatBench
                 return true;
             }, cancel);
 
-            var files = new List<string>();
+            var files = new List<string>[3] { new(), new(), new() };
             var payload = new byte[10 * 1024];
             new Random(1).NextBytes(payload);
             for (var i = 0; i < options.Attachments; i++)
@@ -61,17 +70,18 @@ public static class ChatBench
                 using var body = new ByteArrayContent(payload);
                 body.Headers.ContentType = new("application/octet-stream");
                 var r = await clients[i % 3].PostAsync($"/api/rooms/bench/attachments?author=u{i % 3}&name=f{i}.bin", body, cancel);
-                files.Add((await r.Content.ReadFromJsonAsync<JsonElement>(cancel)).GetProperty("id").GetString()!);
+                files[i % 3].Add((await r.Content.ReadFromJsonAsync<JsonElement>(cancel)).GetProperty("id").GetString()!);
             }
-            // Every node must have every file before a message shows it from any node.
-            await Until(async () => (await Task.WhenAll(cluster.Nodes.Select(n => Log(n, "bench")))).All(l => l.Count(e => e.Event is AttachmentUploaded) == files.Count), cancel);
+            // Every node must have every file it stores before a message shows it.
+            await Until(async () => (await Task.WhenAll(cluster.Nodes.Select(n => Log(n, "bench")))).Select((l, node) => l.Count(e => e.Event is AttachmentUploaded) == (off ? files[node].Count : files.Sum(f => f.Count))).All(x => x), cancel);
 
-            log.WriteLine($"  cluster up, room ready, {files.Count} attachments everywhere; posting...");
-            var sentAt = new Dictionary<string, long>();
+            log.WriteLine($"  cluster up ({(off ? "replication off" : "replicated")}), room ready, {files.Sum(f => f.Count)} attachments; posting...");
+            var sentAt = new Dictionary<string, (int Node, long Ms)>();
             var parents = new List<string>[3] { new(), new(), new() };
             var next = -1;
             var failures = 0;
             var startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             var workers = Enumerable.Range(0, options.Concurrency).Select(async _ =>
             {
                 while (true)
@@ -81,7 +91,7 @@ public static class ChatBench
                     var node = i % 3;
                     string? replyTo = null;
                     lock (parents[node]) if (i % 5 == 0 && parents[node].Count > 0) replyTo = parents[node][i % parents[node].Count];
-                    var attachment = i % 10 == 1 && files.Count > 0 ? files[i % files.Count] : null;
+                    var attachment = i % 10 == 1 && files[node].Count > 0 ? files[node][i / 3 % files[node].Count] : null;
                     var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                     var response = await clients[node].PostAsJsonAsync("/api/rooms/bench/messages", new { author = $"u{node}", text = $"post {i}", replyTo, attachment }, cancel);
                     if (!response.IsSuccessStatusCode)
@@ -90,26 +100,36 @@ public static class ChatBench
                         continue;
                     }
                     var id = (await response.Content.ReadFromJsonAsync<JsonElement>(cancel)).GetProperty("id").GetString()!;
-                    lock (sentAt) sentAt[id] = before;
+                    lock (sentAt) sentAt[id] = (node, before);
                     lock (parents[node]) parents[node].Add(id);
                 }
             }).ToArray();
-            await Task.WhenAll(workers);
-            await Until(async () => (await Task.WhenAll(cluster.Nodes.Select(n => Log(n, "bench")))).All(l => sentAt.Keys.All(l.Select(e => e.Id).ToHashSet().Contains)), cancel);
+            await BenchProgress.WhileAsync(Task.WhenAll(workers), () => $"{Math.Min(Volatile.Read(ref next), options.Posts)}/{options.Posts} posts sent", log);
+            bool Stores(int node, string id) => !off || sentAt[id].Node == node;
+            await Until(async () => (await Task.WhenAll(cluster.Nodes.Select(n => Log(n, "bench")))).Select((l, node) =>
+            {
+                var ids = l.Select(e => e.Id).ToHashSet();
+                return sentAt.Keys.Where(id => Stores(node, id)).All(ids.Contains);
+            }).All(x => x), cancel);
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds;
             var logs = await Task.WhenAll(cluster.Nodes.Select(n => Log(n, "bench")));
             var visible = new Dictionary<string, long>();
             foreach (var l in logs)
             foreach (var e in l)
                 if (sentAt.ContainsKey(e.Id)) visible[e.Id] = Math.Max(visible.GetValueOrDefault(e.Id), e.DeliveredMs);
             var seconds = (visible.Values.Max() - startMs) / 1000.0;
-            var latencies = sentAt.Select(s => (double)(visible[s.Key] - s.Value)).Order().ToArray();
+            var latencies = sentAt.Select(s => (double)(visible[s.Key] - s.Value.Ms)).Order().ToArray();
+            var consistent = failures == 0 && logs.All(InOrder);
+            if (off)
+                consistent &= logs.Select((l, node) => l.Where(e => e.Event is Posted).Select(e => e.Id).Order(StringComparer.Ordinal)
+                    .SequenceEqual(sentAt.Where(s => s.Value.Node == node).Select(s => s.Key).Order(StringComparer.Ordinal))).All(x => x);
             var digests = await Task.WhenAll(cluster.Nodes.Select(n => n.Runtime!.Room("bench")!.Ask<string>(new GetRoomDigest(), TimeSpan.FromSeconds(60))));
-            var consistent = failures == 0 && digests.Distinct().Count() == 1 && logs.All(InOrder);
+            if (!off) consistent &= digests.Distinct().Count() == 1;
             if (failures > 0) log.WriteLine($"  {failures} posts were refused");
 
             double? joinSeconds = null;
             var joinEvents = 0;
-            if (options.Joiner)
+            if (options.Joiner && !off)
             {
                 var join = Stopwatch.StartNew();
                 var fourth = await cluster.AddNodeAsync(dir, 0, extraConfig: BenchConfig);
@@ -123,7 +143,8 @@ public static class ChatBench
             if (options.KeepLogs)
                 kept = (await Task.WhenAll(cluster.Nodes.Select(async (n, i) => new NodeLog(i < 3 ? $"n{i + 1}" : "joiner", await Log(n, "bench"))))).ToList();
             foreach (var c in clients) c.Dispose();
-            return new Result(sentAt.Count, seconds, sentAt.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], consistent, joinSeconds, joinEvents, kept);
+            return new Result(sentAt.Count, seconds, sentAt.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1], consistent, joinSeconds, joinEvents, kept,
+                off, cpuMs / Math.Max(1, sentAt.Count));
         }
         finally
         {
@@ -131,18 +152,6 @@ public static class ChatBench
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
-    }
-
-    public static string Summary(IReadOnlyList<Result> results)
-    {
-        static string Stat(IEnumerable<double> values, string format)
-        {
-            var v = values.Order().ToArray();
-            return $"{Percentile(v, 0.5).ToString(format)} ({v[0].ToString(format)}–{v[^1].ToString(format)})";
-        }
-        return $"median (range) over {results.Count} runs: {Stat(results.Select(r => r.PostsPerSecond), "F0")} posts/s, " +
-               $"p50 {Stat(results.Select(r => r.P50Ms), "F0")} ms, p99 {Stat(results.Select(r => r.P99Ms), "F0")} ms" +
-               (results.All(r => r.JoinerSeconds is not null) ? $", joiner {Stat(results.Select(r => r.JoinerSeconds!.Value), "F1")} s" : "");
     }
 
     private static bool InOrder(StoredEvent[] log)
@@ -156,7 +165,7 @@ public static class ChatBench
         return true;
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    internal static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     private static Task<StoredEvent[]> Log(ChatNode node, string room) => node.Runtime!.Room(room)!.Ask<StoredEvent[]>(new GetRoomLog(), TimeSpan.FromSeconds(60));
 

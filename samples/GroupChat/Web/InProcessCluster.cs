@@ -15,12 +15,12 @@ public sealed class InProcessCluster : IClusterControl, IAsyncDisposable
     /// Starts <paramref name="count"/> nodes named n1..nN. HTTP ports are <paramref name="firstHttpPort"/> + i (0: all
     /// chosen by the OS); Akka ports are chosen by the OS. n1 founds the cluster, the others join it.
     /// </summary>
-    public static async Task<InProcessCluster> StartAsync(int count, string dataDirectory, int firstHttpPort = 5001, string host = "127.0.0.1", string? extraConfig = null)
+    public static async Task<InProcessCluster> StartAsync(int count, string dataDirectory, int firstHttpPort = 5001, string host = "127.0.0.1", string? extraConfig = null, bool replicationOff = false)
     {
         var cluster = new InProcessCluster();
         try
         {
-            for (var i = 0; i < count; i++) await cluster.AddNodeAsync(dataDirectory, firstHttpPort == 0 ? 0 : firstHttpPort + i, host, extraConfig);
+            for (var i = 0; i < count; i++) await cluster.AddNodeAsync(dataDirectory, firstHttpPort == 0 ? 0 : firstHttpPort + i, host, extraConfig, replicationOff);
             return cluster;
         }
         catch
@@ -30,7 +30,7 @@ public sealed class InProcessCluster : IClusterControl, IAsyncDisposable
         }
     }
 
-    public async Task<ChatNode> AddNodeAsync(string dataDirectory, int httpPort, string host = "127.0.0.1", string? extraConfig = null)
+    public async Task<ChatNode> AddNodeAsync(string dataDirectory, int httpPort, string host = "127.0.0.1", string? extraConfig = null, bool replicationOff = false)
     {
         var seeds = _nodes.Where(n => n.Runtime is not null).Select(n => n.Runtime!.Address).Take(1).ToList();
         var options = new NodeOptions
@@ -41,6 +41,7 @@ public sealed class InProcessCluster : IClusterControl, IAsyncDisposable
             SeedAddresses = seeds,
             DataDirectory = dataDirectory,
             ExtraConfig = extraConfig,
+            ReplicationOff = replicationOff,
         };
         var node = await ChatNode.StartAsync(options, host, httpPort, this);
         _nodes.Add(node);
