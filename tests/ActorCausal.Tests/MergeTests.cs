@@ -3,8 +3,6 @@ using ActorCausal.Protocol;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Tests.Support;
 using Akka.Actor;
-using Akka.Cluster;
-using Akka.Remote;
 using Akka.Remote.Transport;
 using Xunit.Abstractions;
 
@@ -58,14 +56,6 @@ public sealed class MergeTests(ITestOutputHelper output)
         private static string[] Decode(ReadOnlyMemory<byte> bytes) => bytes.IsEmpty ? [] : Encoding.UTF8.GetString(bytes.Span).Split('\n');
     }
 
-    private static RemoteTransport Transport(ActorSystem system) => ((IRemoteActorRefProvider)((ExtendedActorSystem)system).Provider).Transport;
-
-    private static async Task Link(ActorSystem a, ActorSystem b, ThrottleMode mode)
-    {
-        Assert.True(await Transport(a).ManagementCommand(new SetThrottle(Cluster.Get(b).SelfAddress, ThrottleTransportAdapter.Direction.Both, mode)));
-        Assert.True(await Transport(b).ManagementCommand(new SetThrottle(Cluster.Get(a).SelfAddress, ThrottleTransportAdapter.Direction.Both, mode)));
-    }
-
     private static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, Func<Task<string>> describe)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -79,15 +69,8 @@ public sealed class MergeTests(ITestOutputHelper output)
     [Fact]
     public async Task Two_groups_of_one_name_that_founded_apart_merge_into_one_view_and_each_application_gets_the_other_sides_state()
     {
-        // Long acceptable pause: the blackhole must lose the announcements, not get a node downed.
-        const string config = """
-            akka.remote.dot-netty.tcp.applied-adapters = [trttl, gremlin]
-            akka.cluster.failure-detector.acceptable-heartbeat-pause = 30s
-            actorcausal.founding-delay = 300ms
-            actorcausal.merge-interval = 500ms
-            """;
-        await using var nodes = await ClusterNodes.StartAsync(2, "merge", config);
-        await Link(nodes[0], nodes[1], Blackhole.Instance);
+        await using var nodes = await ClusterNodes.StartAsync(2, "merge", Links.SplitAtStartUpConfig);
+        await Links.SetBothWays(nodes[0], nodes[1], Blackhole.Instance);
 
         var apps = nodes.Systems.Select(s => s.ActorOf(Props.Create(() => new SetApp()))).ToArray();
         var handles = nodes.Systems.Select((s, i) => CausalGroups.Get(s).Join("merge", apps[i])).ToArray();
@@ -113,7 +96,7 @@ public sealed class MergeTests(ITestOutputHelper output)
         output.WriteLine($"founded apart: {founded[0].View} and {founded[1].View}");
 
         // The link comes back: the probes find each other and the smaller (here: the one whose oldest member sorts later) merges.
-        await Link(nodes[0], nodes[1], Unthrottled.Instance);
+        await Links.SetBothWays(nodes[0], nodes[1], Unthrottled.Instance);
         await Eventually(async () =>
         {
             var statuses = await Task.WhenAll(handles.Select(h => h.Status()));
