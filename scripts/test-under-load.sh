@@ -19,7 +19,7 @@ for _ in $(seq 1 "$cores"); do
 done
 
 status=0
-for project in tests/ActorCausal.Tests tests/GroupChat.Tests tests/CollabEditor.Tests; do
+for project in tests/ActorCausal.Tests tests/ActorCausal.Streams.Tests tests/GroupChat.Tests tests/CollabEditor.Tests; do
   echo "test-under-load: $project"
   dotnet test "$project" -c Release "$@" || status=1
 done
