@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using ActorCausal.Protocol;
 using ActorCausal.Protocol.Membership;
 
@@ -44,9 +45,10 @@ internal sealed class DeliveredPosition(string group)
     public DeliveryToken? TokenOf(MessageId own)
     {
         if (_view is null || own.ViewId != _view.Id || (uint)own.Sender >= (uint)_delivered.Length) return null;
-        var entries = ImmutableArray.Create(_delivered);
-        if (own.Sequence > entries[own.Sender]) entries = entries.SetItem(own.Sender, own.Sequence);
-        return DeliveryToken.Create(group, _view.Id, _fingerprint, entries);
+        // One copy per broadcast (this is on the send path): the delivered vector with the own entry raised in place.
+        var entries = (long[])_delivered.Clone();
+        if (own.Sequence > entries[own.Sender]) entries[own.Sender] = own.Sequence;
+        return DeliveryToken.Create(group, _view.Id, _fingerprint, ImmutableCollectionsMarshal.AsImmutableArray(entries));
     }
 
     /// <summary>Hands the position to the waiters if it changed since the last time.</summary>
