@@ -84,13 +84,15 @@ public sealed class CausalMergeBoundTests(StreamsFixture fixture) : IClassFixtur
             Source.From(new[] { new PartitionRecord<int>(0, b1) }),
             Source.From(new[] { new PartitionRecord<int>(0, new Stamped<int>(new CausalId("x", 1), [], 0)), new PartitionRecord<int>(1, new Stamped<int>(new CausalId("a", 1), [], 0)) }),
         };
-        var settings = new CausalMergeSettings { StallTimeout = TimeSpan.FromMilliseconds(100) };
-        // The consumer holds its first element for ten stall timeouts: b#1 waits all that time, with a#1 in its inlet.
+        // One second, not less: a shorter stall timeout could expire on a starved machine between the stage's pull and a#1's
+        // arrival, which is not what this test is about.
+        var settings = new CausalMergeSettings { StallTimeout = TimeSpan.FromSeconds(1) };
+        // The consumer holds its first element for four stall timeouts: b#1 waits all that time, with a#1 in its inlet.
         var first = true;
         var output = await CausalMerge.FromPartitions(partitions, settings)
             .SelectAsync(1, async m =>
             {
-                if (first) await Task.Delay(TimeSpan.FromSeconds(1));
+                if (first) await Task.Delay(TimeSpan.FromSeconds(4));
                 first = false;
                 return m;
             })
