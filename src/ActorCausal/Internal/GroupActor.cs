@@ -202,6 +202,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 break;
             case Terminated t when t.ActorRef.Equals(_subscriber):
                 if (_stopped is null && !_leaving) _log.Info("Group {0}: subscriber {1} terminated; leaving the group.", _group, _subscriber);
+                _awaitingReader.Clear(); // nobody will read them
                 OnLeave(ActorRefs.Nobody, "the subscriber terminated");
                 break;
             default:
