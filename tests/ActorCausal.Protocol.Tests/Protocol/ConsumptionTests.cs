@@ -125,4 +125,68 @@ public class ConsumptionTests
         Settle(net, slow: 1);
         Assert.True(net.Members[0].Broadcast(4, DeliveryOrder.Causal).Accepted);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Under_random_interleavings_no_member_delivers_more_than_max_unstable_beyond_what_every_reader_took(int seed)
+    {
+        var random = new Random(seed);
+        var net = new ManualNetwork(3, Paced);
+        var taken = new int[3]; // per member, how many of its deliveries its reader took (in delivery order)
+        var sent = 0;
+        for (var step = 0; step < 3_000; step++)
+        {
+            var k = random.Next(3);
+            var action = random.Next(10);
+            if (action < 2)
+            {
+                if (net.Members[k].Broadcast(sent, random.Next(2) == 0 ? DeliveryOrder.Causal : DeliveryOrder.Total).Accepted) sent++;
+                net.Do(k, _ => { });
+            }
+            else if (action < 7)
+            {
+                for (var i = 0; i < 3 && net.InFlight.Count > 0; i++)
+                {
+                    var flight = net.InFlight[random.Next(net.InFlight.Count)];
+                    net.InFlight.Remove(flight);
+                    net.Inject(flight.To, flight.From, flight.Message);
+                }
+            }
+            else if (action < 9)
+            {
+                if (taken[k] < net.Delivered[k].Count && (k != 2 || random.Next(5) == 0)) // member 2 reads slowly
+                {
+                    net.Do(k, g => g.Consumed(net.Delivered[k][taken[k]].Id));
+                    taken[k]++;
+                }
+            }
+            else
+            {
+                net.TickAll(10, flush: false);
+            }
+            // A sender is never more than max-unstable ahead of what every reader took, so neither is any member's delivery.
+            for (var s = 0; s < 3; s++)
+            {
+                var takenEverywhere = Enumerable.Range(0, 3).Min(r => net.Delivered[r].Take(taken[r]).Count(m => m.Sender == s));
+                for (var m = 0; m < 3; m++)
+                    Assert.InRange(net.Delivered[m].Count(d => d.Sender == s) - takenEverywhere, 0, Paced.MaxUnstable);
+            }
+        }
+        Assert.True(net.Members.Sum(m => m.Status().Refused) > 0, "no broadcast was ever held back");
+
+        for (var round = 0; round < 50 && net.Delivered.Any(d => d.Count < sent); round++)
+        {
+            net.Flush();
+            for (var k = 0; k < 3; k++)
+            {
+                for (; taken[k] < net.Delivered[k].Count; taken[k]++) net.Do(k, g => g.Consumed(net.Delivered[k][taken[k]].Id));
+            }
+            net.TickAll(50);
+        }
+        for (var k = 0; k < 3; k++) Assert.Equal(Enumerable.Range(0, sent), net.Payloads(k).Cast<int>().Order());
+    }
 }
