@@ -150,13 +150,17 @@ public sealed partial class GroupMember
         return ReceiveOutcome.Accepted;
     }
 
-    /// <summary>A message delivered by every member is stable: it leaves every buffer.</summary>
+    /// <summary>A message delivered by every member (taken by every reader, see <see cref="Consumed"/>) is stable: it leaves every buffer.</summary>
     private void RecomputeStability()
     {
+        var own = ReportedDelivered();
         for (var s = 0; s < _viewState.Size; s++)
         {
-            var stable = long.MaxValue;
-            for (var k = 0; k < _viewState.Size; k++) stable = Math.Min(stable, _viewState.PeerDelivered[k][s]);
+            var stable = own[s];
+            for (var k = 0; k < _viewState.Size; k++)
+            {
+                if (k != Rank) stable = Math.Min(stable, _viewState.PeerDelivered[k][s]);
+            }
             _viewState.Logs[s].ReleaseUpTo(stable);
         }
     }
@@ -166,7 +170,7 @@ public sealed partial class GroupMember
         var since = _now - _lastGossipAt;
         var active = _viewState.DeliveredChanged || HoldsUnstable();
         if (since < (active ? Settings.StabilityIntervalMs : Settings.IdleGossipIntervalMs)) return;
-        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])_viewState.Delivered.Clone())) { Held = HeldForGossip() }));
+        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])ReportedDelivered().Clone())) { Held = HeldForGossip() }));
         _lastGossipAt = _now;
         _viewState.DeliveredChanged = false;
     }

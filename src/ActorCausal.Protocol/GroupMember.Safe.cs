@@ -124,7 +124,7 @@ public sealed partial class GroupMember
     private void SendSafeAck()
     {
         if (HeldForGossip() is not { } held) return;
-        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])_viewState.Delivered.Clone())) { Held = held }));
+        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])ReportedDelivered().Clone())) { Held = held }));
         _safeAcksSent++;
         _lastGossipAt = _now;
         _viewState.DeliveredChanged = false;

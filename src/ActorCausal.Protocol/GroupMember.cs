@@ -130,7 +130,7 @@ public sealed partial class GroupMember
         _sent++;
         _viewState.Knowledge[Rank] = seq;
         var message = new DataMessage(View.Id, Rank, seq, order.BaseOrder(),
-            VectorClock.Wrap((long[])_viewState.Knowledge.Clone()), VectorClock.Wrap((long[])_viewState.Delivered.Clone()),
+            VectorClock.Wrap((long[])_viewState.Knowledge.Clone()), VectorClock.Wrap((long[])ReportedDelivered().Clone()),
             _hlc.Send(_now), deps, payload) { Safe = order.IsSafe() };
         own.Put(message, _now);
         NoteSafe(message);

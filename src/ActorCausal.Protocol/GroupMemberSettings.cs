@@ -48,6 +48,13 @@ public sealed record GroupMemberSettings
     /// <summary>A group's coordinator probes every Up node outside its view this often, to find another group of the same name and merge.</summary>
     public long MergeIntervalMs { get; init; } = 2_000;
 
+    /// <summary>
+    /// A message counts as delivered here, for stability and so for every sender's <see cref="MaxUnstable"/> bound, only
+    /// once this member's reader took it (<see cref="GroupMember.Consumed"/>), not when the member delivered it: the
+    /// group's senders are paced by the slowest such reader. Off: delivered is consumed.
+    /// </summary>
+    public bool PacedByReader { get; init; }
+
     /// <summary>The protocol's decision points: <see cref="ProtocolRules.Correct"/> except in tests of deliberately broken variants.</summary>
     internal ProtocolRules Rules { get; init; } = ProtocolRules.Correct;
 

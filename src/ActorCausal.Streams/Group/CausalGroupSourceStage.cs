@@ -6,7 +6,8 @@ namespace ActorCausal.Streams;
 
 /// <summary>
 /// Joins the group with the stage's actor as subscriber and emits what it receives, buffered up to
-/// <see cref="CausalGroupSourceSettings.BufferSize"/>. The group's <see cref="GroupStopped"/> is emitted last, then the
+/// <see cref="CausalGroupSourceSettings.BufferSize"/>: on demand, the stage gives the group that much credit at the start
+/// and gives it back as downstream takes deliveries. The group's <see cref="GroupStopped"/> is emitted last, then the
 /// stage completes (left) or fails with <see cref="GroupStoppedException"/> (downed, excluded, failed). When the stage
 /// stops for any other reason (cancelled, failed, aborted) the member leaves.
 /// </summary>
@@ -42,6 +43,8 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
         private readonly Queue<IGroupEvent> _buffer = new();
         private CausalGroupMember? _member;
         private GroupStopped? _stopped;
+        private IActorRef _self = ActorRefs.Nobody;
+        private int _taken;
 
         public Logic(CausalGroupSourceStage stage, TaskCompletionSource<CausalGroupMember> materialized) : base(stage.Shape)
         {
@@ -54,13 +57,19 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
         {
             try
             {
-                var self = GetStageActor(OnMessage).Ref;
+                var self = _self = GetStageActor(OnMessage).Ref;
                 var system = (Materializer as ActorMaterializer)?.System ?? throw new InvalidOperationException("CausalGroupSource needs an ActorMaterializer.");
                 var group = CausalGroups.Get(system).Join(_stage._group, self, _stage._settings.EffectiveJoinOptions());
                 _member = new CausalGroupMember(group);
                 var refused = GetAsyncCallback<Exception>(e => FailStage(new InvalidOperationException($"Joining group '{_stage._group}' failed: {e.Message}", e)));
                 group.Ref.ContinueWith(t => refused(t.Exception!.GetBaseException()), CancellationToken.None,
                     TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                if (_stage._settings.OnDemand)
+                {
+                    var credit = new RequestDeliveries(_stage._settings.BufferSize);
+                    group.Ref.ContinueWith(t => t.Result.Tell(credit, self), CancellationToken.None,
+                        TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                }
                 _materialized.TrySetResult(_member);
             }
             catch (Exception e)
@@ -93,7 +102,7 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
             _member!.OnEvent(e);
             if (e is GroupStopped stopped) _stopped = stopped;
             _buffer.Enqueue(e);
-            if (_buffer.Count > _stage._settings.BufferSize)
+            if (!_stage._settings.OnDemand && _buffer.Count > _stage._settings.BufferSize)
             {
                 FailStage(new BufferOverflowException(
                     $"CausalGroupSource '{_stage._group}': {_buffer.Count} events wait for demand (buffer-size {_stage._settings.BufferSize}); the member leaves the group."));
@@ -104,10 +113,26 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
 
         private void Deliver()
         {
-            if (IsAvailable(_stage._out) && _buffer.TryDequeue(out var next)) Push(_stage._out, next);
+            if (IsAvailable(_stage._out) && _buffer.TryDequeue(out var next))
+            {
+                Push(_stage._out, next);
+                if (next is Delivered) GiveBackCredit();
+            }
             if (_buffer.Count > 0 || _stopped is null) return;
             if (_stopped.Reason == GroupStopReason.Left) CompleteStage();
             else FailStage(new GroupStoppedException(_stopped));
+        }
+
+        /// <summary>Returns the credit of the deliveries downstream took, a quarter of the buffer at a time (one message per batch, not per element).</summary>
+        private void GiveBackCredit()
+        {
+            if (!_stage._settings.OnDemand || _stopped is not null) return;
+            _taken++;
+            if (_taken < Math.Max(1, _stage._settings.BufferSize / 4)) return;
+            var group = _member!.Group.Ref;
+            if (!group.IsCompletedSuccessfully) return;
+            group.Result.Tell(new RequestDeliveries(_taken), _self);
+            _taken = 0;
         }
     }
 }

@@ -72,6 +72,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             JoinRetryIntervalMs = Math.Max(1, (long)settings.JoinRetryInterval.TotalMilliseconds),
             FoundingDelayMs = Math.Max(1, (long)settings.FoundingDelay.TotalMilliseconds),
             MergeIntervalMs = Math.Max(1, (long)settings.MergeInterval.TotalMilliseconds),
+            PacedByReader = options.OnDemand,
         };
         _member = GroupMember.Joining(_self, _protocolSettings, _clock.NowMs);
         _view = _member.View;
@@ -110,6 +111,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 ? "The group actor stopped before the member left (the actor system is shutting down, or the actor was stopped)."
                 : $"The group actor failed: {_failure.GetType().Name}: {_failure.Message}";
             stopped = new GroupStopped(_group, GroupStopReason.Failed, detail);
+            HandToReader(ignoreCredits: true);
             _subscriber.Tell(stopped);
         }
         _state = GroupActorState.Stopped;
@@ -161,6 +163,9 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case Broadcast broadcast:
                 OnBroadcast(broadcast);
                 break;
+            case RequestDeliveries request:
+                OnRequestDeliveries(request);
+                break;
             case JoinRequest request:
                 OnJoinRequest(request);
                 break;
@@ -197,6 +202,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 break;
             case Terminated t when t.ActorRef.Equals(_subscriber):
                 if (_stopped is null && !_leaving) _log.Info("Group {0}: subscriber {1} terminated; leaving the group.", _group, _subscriber);
+                _awaitingReader.Clear(); // nobody will read them
                 OnLeave(ActorRefs.Nobody, "the subscriber terminated");
                 break;
             default:
@@ -220,6 +226,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     {
         AdvanceTime();
         ExpireTransfers();
+        CheckReaderStall();
         ProcessEffects();
         if (_settings.MetricsEnabled) ReportMetrics();
     }
@@ -394,17 +401,17 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     break;
                 case P.PeerSuspected suspected:
                     _suspected.Add(suspected.Member);
-                    _subscriber.Tell(new MemberSuspected(_group, suspected.Member));
+                    ToSubscriber(new MemberSuspected(_group, suspected.Member));
                     break;
                 case P.PeerReachable reachable:
                     _suspected.Remove(reachable.Member);
-                    _subscriber.Tell(new MemberReachable(_group, reachable.Member));
+                    ToSubscriber(new MemberReachable(_group, reachable.Member));
                     break;
                 case TakeSnapshot take:
                     RequestSnapshot(take.ViewId);
                     break;
                 case LoadSnapshot load:
-                    if (!_options.Stateless) _subscriber.Tell(new InstallSnapshot(_group, load.ViewId, load.Snapshot));
+                    if (!_options.Stateless) ToSubscriber(new InstallSnapshot(_group, load.ViewId, load.Snapshot));
                     break;
                 case AnnounceJoin:
                     AnnounceToAll();
@@ -428,7 +435,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     StartMergingIncarnation(into.Handover);
                     break;
                 case P.MergeSnapshot merge:
-                    if (!_options.Stateless) _subscriber.Tell(new GroupsMerged(_group, merge.ViewId, merge.Side.View, merge.Side.Snapshot));
+                    if (!_options.Stateless) ToSubscriber(new GroupsMerged(_group, merge.ViewId, merge.Side.View, merge.Side.Snapshot));
                     break;
                 default:
                     _log.Warning("Group {0}: unknown protocol effect {1}.", _group, effect.GetType().Name);
@@ -456,7 +463,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         }
         _deliveredCount++;
         _position.Delivered(m.Id);
-        _subscriber.Tell(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.RequestedOrder,
+        ToSubscriber(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.RequestedOrder,
             m.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : m.DependsOn));
         if (_settings.MetricsEnabled)
         {
@@ -503,7 +510,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         ForgetPeersNotIn(view);
         if (_settings.MetricsEnabled) CausalMetrics.ViewChanges.Add(1, _tag);
         _log.Info("Group {0}: installed {1} (joined: [{2}], left: [{3}]).", _group, view, string.Join(", ", joined), string.Join(", ", left));
-        _subscriber.Tell(new ViewChanged(_group, view, joined, left));
+        ToSubscriber(new ViewChanged(_group, view, joined, left));
     }
 
     /// <summary>The application state at this view boundary, from the subscriber, the provider actor or delegate, or none (stateless).</summary>
@@ -562,6 +569,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         Timers.Cancel("join");
         Timers.Cancel("leave-timeout");
         _log.Info("Group {0}: stopped ({1}): {2}", _group, stopped.Reason, stopped.Detail);
+        HandToReader(ignoreCredits: true);
         _subscriber.Tell(stopped);
         PublishStop(stopped);
     }

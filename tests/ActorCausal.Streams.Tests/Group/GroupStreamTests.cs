@@ -136,7 +136,7 @@ public sealed class GroupStreamTests : IAsyncLifetime
     public async Task A_source_whose_buffer_overflows_fails_and_its_member_leaves_instead_of_dropping()
     {
         var (members, events, _, _) = await JoinAll("overflow", nodes: 1);
-        var settings = new CausalGroupSourceSettings { BufferSize = 5 };
+        var settings = new CausalGroupSourceSettings { BufferSize = 5, OnDemand = false };
         // Node 1's stream takes one event and then never asks for more.
         var (slow, failed) = CausalGroupSource.Join("overflow", settings)
             .SelectAsync(1, _ => new TaskCompletionSource<IGroupEvent>().Task)
