@@ -122,12 +122,13 @@ public sealed class PartitionTests(ITestOutputHelper output)
 
     /// <summary>
     /// A flapping link: hosts 1 and 2 lose each other and find each other again, over and over, while hosts 0 and 3 reach
-    /// both. Under the resolver settings as shipped (hocon/split-brain-resolver.conf, no override), hosts 0 and 3 are never
-    /// downed and stay in every view; each of 1 and 2 is either still a member at the end or was downed (as indirectly
-    /// connected); the running hosts agree and go on. The timeline (suspicions, views, stops, seconds from the first cut)
-    /// is printed: it is the measurement behind the file's down-all-when-unstable and stable-after.
-    /// ACTORCAUSAL_FLAP="cut=4,heal=4,flaps=6" and ACTORCAUSAL_FLAP_HOCON="line;line" change the plan and add settings,
-    /// to measure others (docs: README, resolver settings).
+    /// both. Under the resolver settings as shipped (hocon/split-brain-resolver.conf: stable-after, down-all-when-unstable)
+    /// with a 3 s failure-detector pause (<see cref="FlapPlan"/>: so that every cut is a suspicion and every heal a
+    /// recovery), hosts 0 and 3 are never downed and stay in every view; each of 1 and 2 is either still a member at the
+    /// end or was downed (as indirectly connected); the running hosts agree and go on. The timeline (suspicions, views,
+    /// stops, seconds from the first cut) is printed: the measurement behind the file's settings.
+    /// ACTORCAUSAL_FLAP="cut=5,heal=5,flaps=4[,hold=1-3]" (hold: a second link cut throughout) and
+    /// ACTORCAUSAL_FLAP_HOCON="line;line" (instead of the plan's settings) measure others.
     /// </summary>
     [SkippableFact]
     public async Task A_flapping_link_never_downs_the_hosts_that_reach_everyone_and_the_group_goes_on()
@@ -143,6 +144,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         var viewsBefore = c.Log(0).Views.Count();
 
         var timeline = new Timeline(c, output);
+        if (plan.Hold is { } hold) c.Net.Cut(hold.A, hold.B);
         for (var k = 0; k < plan.Flaps; k++)
         {
             c.Net.Cut(1, 2);
@@ -152,6 +154,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
             c.Net.Heal(1, 2);
             await timeline.WatchAsync(plan.Heal, $"heal {k + 1}");
         }
+        c.Net.HealAll();
         await c.Net.ExpectConnectedAsync(1, 2);
         await c.Net.ExpectConnectedAsync(2, 1);
 
@@ -160,7 +163,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         await c.Hosts.EventuallyAsync(() =>
         {
             timeline.Poll("settling");
-            var downed = pair.Where(i => c.Downed(i, out _)).ToHashSet();
+            var downed = Enumerable.Range(0, 4).Where(i => c.Downed(i, out _)).ToHashSet();
             var up = Enumerable.Range(0, 4).Where(i => !downed.Contains(i)).ToList();
             return up.All(i => !c[i].HasExited && c.HasView(i, up.Select(j => ids[j])) && !timeline.Suspects(i, up));
         }, Generous, "the hosts settle after the flapping");
@@ -181,14 +184,23 @@ public sealed class PartitionTests(ITestOutputHelper output)
     }
 
     /// <summary>How the link flaps: <see cref="Flaps"/> times cut for <see cref="Cut"/>, then healed for <see cref="Heal"/>.</summary>
-    private sealed record FlapPlan(TimeSpan Cut, TimeSpan Heal, int Flaps, string[] Hocon)
+    private sealed record FlapPlan(TimeSpan Cut, TimeSpan Heal, int Flaps, string[] Hocon, (int A, int B)? Hold = null)
     {
         public static FlapPlan FromEnvironment()
         {
-            var plan = new FlapPlan(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(4), 6, []);
+            // The file's failure detector (5 s pause) sees no 4 s cut at all, and a cut of 7 s or more leaves the link dead
+            // after the heal (TCP's retransmission back-off outlasts the next heal): measured, docs/protocol.md. A 3 s pause
+            // and 5 s cuts make every cut a suspicion and every heal a recovery, under the file's resolver settings.
+            var plan = new FlapPlan(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 4, ["akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s"]);
             foreach (var part in (Environment.GetEnvironmentVariable("ACTORCAUSAL_FLAP") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
                 var kv = part.Split('=');
+                if (kv[0].Trim() == "hold")
+                {
+                    var ab = kv[1].Split('-');
+                    plan = plan with { Hold = (int.Parse(ab[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(ab[1], System.Globalization.CultureInfo.InvariantCulture)) };
+                    continue;
+                }
                 var value = double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture);
                 plan = kv[0].Trim() switch
                 {
@@ -198,11 +210,12 @@ public sealed class PartitionTests(ITestOutputHelper output)
                     _ => throw new ArgumentException($"ACTORCAUSAL_FLAP: unknown key {kv[0]}"),
                 };
             }
-            var hocon = (Environment.GetEnvironmentVariable("ACTORCAUSAL_FLAP_HOCON") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return plan with { Hocon = hocon };
+            return Environment.GetEnvironmentVariable("ACTORCAUSAL_FLAP_HOCON") is { Length: > 0 } hocon
+                ? plan with { Hocon = hocon.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }
+                : plan;
         }
 
-        public override string ToString() => $"{Flaps} flaps of a {Cut.TotalSeconds} s cut and a {Heal.TotalSeconds} s heal; settings: {(Hocon.Length == 0 ? "as shipped" : string.Join("; ", Hocon))}";
+        public override string ToString() => $"{Flaps} flaps of a {Cut.TotalSeconds} s cut and a {Heal.TotalSeconds} s heal{(Hold is { } h ? $", {h.A}-{h.B} cut throughout" : "")}; settings: {(Hocon.Length == 0 ? "as shipped" : string.Join("; ", Hocon))}";
     }
 
     /// <summary>What the hosts' logs show as it happens (suspicions, views, stops), with seconds since the first cut; cheap enough to poll every second.</summary>
