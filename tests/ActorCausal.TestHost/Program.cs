@@ -12,6 +12,7 @@
 //   {"ev":"send","id":"V.S.Q","order":"causal","deps":[...]}
 //   {"ev":"deliver","id":"V.S.Q","sender":"ADDR#UID","order":"causal","view":V}
 //   {"ev":"snapshot","view":V,"ids":[...]}           (a joiner loaded the state of the members)
+//   {"ev":"shutdown","reason":R}                     (the actor system shuts down: R is the CoordinatedShutdown reason's type, e.g. ClusterDowningReason)
 //   {"ev":"refused","reason":R}   {"ev":"suspected"|"reachable","member":"ADDR#UID"}   {"ev":"stopped","reason":R}   {"ev":"failed","reason":R,"detail":D} (the group actor failed)
 // Standard input: "send K" broadcasts K more; "quiet" broadcasts nothing more; "leave" leaves the group; end of input stops the process (so a host
 // started by a test that dies goes away too). --ignore-stdin: run until killed or downed instead.
@@ -21,6 +22,7 @@ using System.Text.Json;
 using ActorCausal;
 using ActorCausal.Protocol;
 using ActorCausal.Protocol.Membership;
+using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -49,6 +51,21 @@ log.Write(w =>
     w.WriteNumber("pid", Environment.ProcessId);
 });
 Console.WriteLine($"ActorCausal.TestHost {self} pid {Environment.ProcessId} log {options.LogPath}");
+// Why the actor system shuts down (a node downed by another learns it from gossip and shuts down at once), logged before
+// anything stops: a test can tell a downed host from a crashed one even when its group logged no stop.
+CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "log-shutdown", () =>
+{
+    var reason = CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name ?? "unknown";
+    try
+    {
+        log.Write(w => { w.WriteString("ev", "shutdown"); w.WriteString("reason", reason); });
+    }
+    catch (ObjectDisposedException)
+    {
+        // the process is ending anyway
+    }
+    return Task.FromResult(Done.Instance);
+});
 
 var host = system.ActorOf(Props.Create(() => new HostActor(options, log, self)), "host");
 var group = CausalGroups.Get(system).Join(options.Group, host);

@@ -13,18 +13,21 @@ public sealed class HostCluster(string directory, ITestOutputHelper output) : ID
 
     public string Directory { get; } = directory;
 
-    public static int FreePort()
+    public static int FreePort() => FreePort(IPAddress.Loopback);
+
+    /// <summary>A port free on <paramref name="address"/> (a host listening on its own loopback address, 127.0.0.11 ...).</summary>
+    public static int FreePort(IPAddress address)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        var listener = new TcpListener(address, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
     }
 
-    public HostProcess Start(string name, IEnumerable<string> arguments)
+    public HostProcess Start(string name, IEnumerable<string> arguments, int? groupId = null)
     {
-        var host = HostProcess.Start(Path.Combine(Directory, $"{name}.jsonl"), arguments);
+        var host = HostProcess.Start(Path.Combine(Directory, $"{name}.jsonl"), arguments, groupId);
         _hosts.Add(host);
         return host;
     }

@@ -47,16 +47,23 @@ public sealed class HostProcess : IDisposable
         }
     }
 
-    public static HostProcess Start(string logPath, IEnumerable<string> arguments)
+    /// <param name="groupId">Run the host under this (otherwise unused) group id, so that iptables can tell its connections
+    /// from every other process's (<see cref="NetworkCuts"/>): <c>setpriv --regid G --clear-groups -- dotnet ...</c>, which
+    /// execs dotnet (the pid stays the host's).</param>
+    public static HostProcess Start(string logPath, IEnumerable<string> arguments, int? groupId = null)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet)
+        var info = new ProcessStartInfo(groupId is null ? dotnet : "setpriv")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (groupId is { } gid)
+        {
+            foreach (var a in new[] { "--regid", gid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--clear-groups", "--", dotnet }) info.ArgumentList.Add(a);
+        }
         info.ArgumentList.Add(HostDll);
         info.ArgumentList.Add("--log");
         info.ArgumentList.Add(logPath);
