@@ -84,8 +84,12 @@ internal sealed partial class GroupActor
             case ClusterEvent.ClusterShuttingDown:
                 // Published before the MemberRemoved of every member (ClusterDomainEventPublisher.PostStop): none of those
                 // is a removal by the side that goes on, so no cluster event is fed to the member from here on. (A node
-                // that was downed saw its own MemberDowned before this and stopped.)
+                // that was downed usually saw its own MemberDowned before this and stopped.)
                 _clusterShutDown = true;
+                // A node downed by another node's decision learns it from gossip and shuts down at once, often before
+                // its own MemberDowned reaches this actor: the shutdown's reason is then the only word of the downing.
+                if (!_leaving && _stopped is null && CoordinatedShutdown.Get(Context.System).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+                    DownedByShutdown();
                 break;
             case ClusterEvent.UnreachableMember unreachable when !IsSelf(unreachable.Member):
                 _member.PeerNodeUnreachable(NodeOf(unreachable.Member));
@@ -97,6 +101,13 @@ internal sealed partial class GroupActor
                 break;
         }
         ProcessEffects();
+    }
+
+    /// <summary>This node shuts down because the cluster downed it: as its own MemberDowned would (<see cref="OnGone"/>).</summary>
+    private void DownedByShutdown()
+    {
+        if (_state == GroupActorState.Member) _member.DownedSelf();
+        else Stop(new GroupStopped(_group, GroupStopReason.Downed, "The cluster downed this node (it is shutting down) before it was admitted."));
     }
 
     /// <summary>A node was downed or removed: final. Its member (if any) leaves the next view; if it is this node, stop at once.</summary>

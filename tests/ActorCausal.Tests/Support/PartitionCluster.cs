@@ -101,14 +101,15 @@ public sealed class PartitionCluster : IDisposable
     }
 
     /// <summary>
-    /// Host <paramref name="i"/> was downed: its group stopped with Downed, or (a node that learns from the others' gossip
-    /// that it is down shuts down at once, and its group may not get to say so) its actor system shut down for the
-    /// cluster's downing. <paramref name="how"/> says which.
+    /// Host <paramref name="i"/> was downed: its group stopped with Downed. (A node that learns from the others' gossip
+    /// that it is down shuts down at once, often before its own MemberDowned reaches the group actor; the group then
+    /// stops with Downed on the shutdown's ClusterDowningReason.) <paramref name="how"/> says what the log shows.
     /// </summary>
     public bool Downed(int i, out string how)
     {
-        how = Stopped(i, StopReason.Downed) ? "its group stopped, Downed" : ShutdownReason(i) == "ClusterDowningReason" ? "its actor system shut down for the downing, its group logged no stop" : "";
-        return how.Length > 0;
+        var downed = Stopped(i, StopReason.Downed);
+        how = downed ? "its group stopped, Downed" : $"its group did not stop with Downed (actor system shutdown reason: {ShutdownReason(i) ?? "none"})";
+        return downed;
     }
 
     /// <summary>
