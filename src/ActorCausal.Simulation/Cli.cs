@@ -33,7 +33,7 @@ public static class Cli
         var parallelism = new Option<int>("--parallelism") { Description = "Schedules run at once (each one is single-threaded).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var faults = new Option<string>("--faults")
         {
-            Description = "Membership faults: none, all, classic (the first six), or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger. Each schedule draws its own plan from its seed.",
+            Description = "Membership faults: none, all, classic (the first six), or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger, founding (a quarter of the schedules start by founding: concurrent founders, slow members, merges). Each schedule draws its own plan from its seed.",
             DefaultValueFactory = _ => "none",
         };
         faults.Validators.Add(result =>
@@ -144,7 +144,7 @@ public static class Cli
         var byKind = new SortedDictionary<ViolationKind, long>();
         var byMessageKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long safeMessages = 0;
-        long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, pauses = 0, indirect = 0, rejoins = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0;
+        long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, pauses = 0, indirect = 0, rejoins = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0, foundingSchedules = 0, splitAtStart = 0, mergedMembers = 0;
         int uniformOnly = 0;
         ScheduleResult? firstUniformOnly = null;
 
@@ -180,6 +180,9 @@ public static class Cli
                 snapshots += f.SnapshotsLoaded;
                 skipped += f.SkippedSteps;
                 lost += f.LostBroadcasts;
+                if (f.StartedByFounding) foundingSchedules++;
+                if (f.FoundedGroups > 1) splitAtStart++;
+                mergedMembers += f.MergedMembers;
             }
             if (r.HasViolations)
             {
@@ -202,6 +205,8 @@ public static class Cli
         {
             output.WriteLine(string.Create(inv,
                 $"faults: crashes={crashes} joins={joins} restarts={restarts} leaves={leaves} false-suspicions={suspicions} partitions={partitions} pauses={pauses} indirectly-connected={indirect} rejoins={rejoins} view-installs={viewInstalls} held-broadcasts={held} snapshots-loaded={snapshots} skipped-steps={skipped} lost-broadcasts={lost}"));
+            if ((options.Faults & FaultKinds.Founding) != 0)
+                output.WriteLine(string.Create(inv, $"founding: schedules-started-by-founding={foundingSchedules} split-at-start={splitAtStart} merged-members={mergedMembers}"));
         }
         if (options.SafeFraction > 0)
             output.WriteLine(string.Create(inv, $"safe: messages-delivered={safeMessages} uniform-agreement-violations={byKind.GetValueOrDefault(ViolationKind.UniformAgreement)}"));

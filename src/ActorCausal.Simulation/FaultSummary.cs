@@ -34,6 +34,12 @@ public sealed record FaultSummary
     public int LostBroadcasts { get; init; }
     /// <summary>Fault steps that never became possible without breaking the group's majority.</summary>
     public int SkippedSteps { get; init; }
+    /// <summary>The schedule started by founding (concurrent founders, slow members) instead of from one founded view.</summary>
+    public bool StartedByFounding { get; init; }
+    /// <summary>Groups founded at start (one-member first views): more than one is a split that must merge.</summary>
+    public int FoundedGroups { get; init; }
+    /// <summary>Members whose group closed to merge into another (each handed over to its node's next incarnation).</summary>
+    public int MergedMembers { get; init; }
 }
 
 /// <summary>The membership oracle's running counts (<see cref="FaultSummary"/> at the end).</summary>

@@ -76,7 +76,7 @@ internal sealed class MembershipOracle
     public bool CanJoin => _joinerFactory is not null;
 
     /// <summary>Starts the fault plan of a group whose founding members hold <paramref name="initial"/>.</summary>
-    public void Init(GroupView initial)
+    public void Init(GroupView? initial)
     {
         Random = DeterministicRandom.ForStream(_world.Seed, 6);
         ResolverRandom = DeterministicRandom.ForStream(_world.Seed, 7);
@@ -88,8 +88,21 @@ internal sealed class MembershipOracle
         _steps = _world.Options.FaultScript?.ToList() ?? FaultPlanGenerator.Generate(_world.Options, DeterministicRandom.ForStream(_world.Seed, 5)).ToList();
         _standIn = Enumerable.Range(0, _world.Founders).ToArray();
         _nextAddress = _world.Founders;
+        if (initial is null) return;
         for (var i = 0; i < _world.Founders; i++) History[i].Add(new ViewEvent(initial.Id, initial.Members) { TimeMs = 0 });
     }
+
+    /// <summary>Founding schedules: a removed member's node is gone for founding too (a joiner stops waiting for its answer).</summary>
+    public bool TellsNodeGone { get; set; }
+
+    /// <summary><paramref name="member"/> asked to join (an announcement or a merge offer): a fact for the membership check.</summary>
+    public void AskedToJoin(MemberId member) => _joinRequestedEver.Add(member);
+
+    /// <summary>
+    /// <paramref name="member"/>, admitted by two groups of its name at once, took the other's welcome and declined this
+    /// one: for the membership check it left this group by its own wish, as a leaver does.
+    /// </summary>
+    public void DeclinedWelcome(MemberId member) => _leaveCalled.Add(member);
 
     /// <summary>A fault kind handles the membership events of <paramref name="kind"/> it scheduled (a heal, a resume).</summary>
     public void OnEvent(EventKind kind, Action<SimEvent> handler) => _followUps.Add(kind, handler);
@@ -427,6 +440,11 @@ internal sealed class MembershipOracle
             ScheduleNotify(t.ResumeAt, target, kind, subject);
             return;
         }
+        if (Now < t.StalledUntil)
+        {
+            ScheduleNotify(t.StalledUntil, target, kind, subject);
+            return;
+        }
         var id = subject >= 0 ? Ids[subject] : default;
         _world.Current = target;
         var member = Members[target];
@@ -441,6 +459,7 @@ internal sealed class MembershipOracle
             case NotifyKind.Removed:
                 _removedEver.Add(id);
                 Quarantine(target, subject);
+                if (TellsNodeGone) member.PeerNodeGone(id.Address);
                 member.Removed(id);
                 break;
             case NotifyKind.Downed:

@@ -18,6 +18,13 @@ internal enum EventKind : byte
     Resume,
     DeferredArrive,
     SplitComplete,
+    // Founding schedules (Founding/FoundingDriver.cs).
+    NodeStart,
+    StallStart,
+    StallEnd,
+    DriverNote,
+    StartupUnreachable,
+    StartupHeal,
 }
 
 /// <summary>

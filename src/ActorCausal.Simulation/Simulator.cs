@@ -4,6 +4,7 @@ using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 using ActorCausal.Simulation.Checking;
 using ActorCausal.Simulation.Driving;
+using ActorCausal.Simulation.Founding;
 using ActorCausal.Simulation.Network;
 
 namespace ActorCausal.Simulation;
@@ -24,6 +25,8 @@ internal sealed class Simulator : IEffectHandler<int>
 
     private readonly SimulationWorld _world;
     private readonly MembershipOracle _oracle;
+    /// <summary>Set when the schedule starts by founding (concurrent founders, slow members, merges) instead of from one founded view.</summary>
+    private readonly FoundingDriver? _founding;
     private readonly bool _faultsOn;
     private readonly DeterministicRandom _dependencies;
     private readonly TotalOrderMode _mode;
@@ -49,6 +52,8 @@ internal sealed class Simulator : IEffectHandler<int>
         _dependencies = DeterministicRandom.ForStream(seed, 3);
         _mode = options.TotalMode ?? (DeterministicRandom.ForStream(seed, 4).NextInt(2) == 0 ? TotalOrderMode.ThreeStep : TotalOrderMode.TwoStep);
         var settings = (options.ProtocolSettings ?? new GroupMemberSettings()) with { TotalOrder = _mode };
+        var founding = joiners is null ? null : FoundingStart.Draw(options, seed);
+        if (founding is not null) settings = founding.Apply(settings);
 
         _n = options.Members;
         var ids = new MemberId[_n];
@@ -57,11 +62,21 @@ internal sealed class Simulator : IEffectHandler<int>
         _faultsOn = options.HasFaults;
         _world = new SimulationWorld(options, seed, settings, _n, new SimulatedNetwork(options, DeterministicRandom.ForStream(seed, 2), _n, breakable: _faultsOn));
         _oracle = new MembershipOracle(_world, Drain, joiners);
-        for (var i = 0; i < _n; i++) _world.AddSlot(ids[i], factory(ids[i], view, settings), null);
-        for (var i = 0; i < _n; i++)
+        if (founding is not null)
         {
-            Slots[i].Joining = false;
-            _world.SetView(i, view);
+            // Every node starts the group on its own, at its own time: nobody has a view yet.
+            for (var i = 0; i < _n; i++) _world.AddSlot(ids[i], joiners!(ids[i], settings, 0), null);
+            _founding = new FoundingDriver(_world, _oracle, founding);
+            _oracle.TellsNodeGone = true;
+        }
+        else
+        {
+            for (var i = 0; i < _n; i++) _world.AddSlot(ids[i], factory(ids[i], view, settings), null);
+            for (var i = 0; i < _n; i++)
+            {
+                Slots[i].Joining = false;
+                _world.SetView(i, view);
+            }
         }
 
         _plan = workload ?? WorkloadGenerator.Generate(options, workRandom);
@@ -71,7 +86,7 @@ internal sealed class Simulator : IEffectHandler<int>
             if (b.TimeMs < 0) throw new ArgumentException("Planned broadcasts start at time 0 or later.", nameof(workload));
         }
 
-        if (_faultsOn) _oracle.Init(view);
+        if (_faultsOn) _oracle.Init(founding is null ? view : null);
     }
 
     private SimulationOptions Options => _world.Options;
@@ -100,6 +115,7 @@ internal sealed class Simulator : IEffectHandler<int>
         var plannedEnd = _plan.Count == 0 ? 0 : _plan.Max(b => b.TimeMs);
         _world.Schedule(Options.TickIntervalMs, new SimEvent(EventKind.Tick, -1, -1, null, -1));
         if (_faultsOn) _oracle.ScheduleFaultPlan();
+        _founding?.Schedule();
 
         var quiescent = false;
         Exception? crash = null;
@@ -119,6 +135,7 @@ internal sealed class Simulator : IEffectHandler<int>
                         for (var i = 0; i < Members.Count; i++)
                         {
                             if (_faultsOn && (Slots[i].Gone || Slots[i].Paused)) continue;
+                            if (_founding is not null && (!_founding.Started(i) || _founding.Stalled(i, out _))) continue;
                             Current = i;
                             Members[i].Tick(Now);
                             Drain(i);
@@ -147,18 +164,28 @@ internal sealed class Simulator : IEffectHandler<int>
                             _world.Schedule(Slots[e.Member].ResumeAt, e with { Kind = EventKind.DeferredArrive });
                             break;
                         }
+                        if (_founding is not null && _founding.Stalled(e.Member, out var until))
+                        {
+                            // A loaded machine reads its socket late.
+                            _world.Schedule(until, e with { Kind = EventKind.DeferredArrive });
+                            break;
+                        }
                         goto case EventKind.DeferredArrive;
                     case EventKind.DeferredArrive:
-                        if (Slots[e.Member].Gone) break;
-                        Current = e.Member;
-                        var arriving = Net.Receive(Ids[e.From], Ids[e.Member], e.Message!);
-                        Members[e.Member].Receive(Ids[e.From], arriving);
-                        Drain(e.Member);
-                        if (_faultsOn) _oracle.AfterEvent(e.Member);
+                        var to = _founding?.RouteTo(e.Member) ?? e.Member;
+                        if (Slots[to].Gone) break;
+                        Current = to;
+                        var arriving = Net.Receive(Ids[e.From], Ids[to], e.Message!);
+                        Members[to].Receive(Ids[e.From], arriving);
+                        Drain(to);
+                        if (_faultsOn) _oracle.AfterEvent(to);
                         break;
                     case EventKind.Broadcast:
                         Current = e.Member;
                         DoBroadcast(e);
+                        break;
+                    case EventKind.DriverNote:
+                        _founding!.Arrive(e);
                         break;
                     default:
                         _oracle.Process(e);
@@ -195,7 +222,12 @@ internal sealed class Simulator : IEffectHandler<int>
             histories[i] = new MemberHistory(Ids[i], History[i].ToArray()) { Facts = EndFacts(i, run, b) };
         }
 
-        var violations = InvariantChecker.Check(histories, new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = Options.UniformTotalOrder }).ToImmutableArray();
+        var checkerOptions = new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = Options.UniformTotalOrder };
+        // Founders may form several groups of the name before they merge: each group (members that installed one view) is
+        // checked on its own; that they end as one is the quiescence rule (one common view of every correct member).
+        var violations = (_founding is null
+            ? InvariantChecker.Check(histories, checkerOptions)
+            : OneViewPerNameChecker.Lineages(histories).SelectMany(lineage => InvariantChecker.Check(lineage, checkerOptions))).ToImmutableArray();
 
         return new ScheduleResult
         {
@@ -217,7 +249,8 @@ internal sealed class Simulator : IEffectHandler<int>
             NetworkMessagesByKind = Net.TransmissionsByKind.ToImmutableDictionary(),
             TraceHash = _world.Trace,
             History = keepHistory ? histories : null,
-            Faults = _faultsOn ? _oracle.BuildFaultSummary() : null,
+            Faults = !_faultsOn ? null : _founding is null ? _oracle.BuildFaultSummary()
+                : _oracle.BuildFaultSummary() with { StartedByFounding = true, FoundedGroups = _founding.FoundedGroups, MergedMembers = _founding.MergedMembers },
         };
     }
 
@@ -264,6 +297,12 @@ internal sealed class Simulator : IEffectHandler<int>
     {
         var planned = _plan[e.PlanIndex];
         var i = _faultsOn ? _oracle.BroadcasterFor(planned.Member) : e.Member;
+        if (i < 0 && _founding is not null)
+        {
+            // Nobody was admitted yet (or every member is busy merging): the application tries again later.
+            _world.Schedule(Now + Options.BackPressureRetryMs, e);
+            return;
+        }
         if (i < 0)
         {
             // Nobody can broadcast for this planned member any more (faults only).
@@ -357,12 +396,14 @@ internal sealed class Simulator : IEffectHandler<int>
             foreach (var effect in _effects) EffectDriver.Apply(i, effect, this);
         }
         _effects.Clear();
+        _founding?.DrainFollowers();
     }
 
     void IEffectHandler<int>.Send(int i, Send s)
     {
         if (!_world.SlotOf.TryGetValue(s.To, out var to))
             throw new InvalidOperationException($"{Ids[i]} sent {s.Message.GetType().Name} to {s.To}, who is not a member the simulator knows.");
+        if (s.Message is WelcomeDeclined) _oracle.DeclinedWelcome(Ids[i]);
         Transmit(i, to, s.Message);
     }
 
@@ -400,6 +441,7 @@ internal sealed class Simulator : IEffectHandler<int>
     {
         _world.Hash(0x71E);
         _world.Hash((ulong)v.View.Id);
+        _founding?.BeforeInstall(i, v.View);
         _oracle.ViewInstalled(i, v.View);
     }
 
@@ -428,7 +470,8 @@ internal sealed class Simulator : IEffectHandler<int>
         _world.Hash((ulong)load.ViewId);
         _world.Hash((ulong)ids.Length);
         _oracle.Counts.SnapshotsLoaded++;
-        History[i].Add(new SnapshotLoadEvent(load.ViewId, ids.ToImmutableArray()) { TimeMs = Now });
+        // The history records the state of this group's own messages; a merged group's messages are in the application's state only.
+        History[i].Add(new SnapshotLoadEvent(load.ViewId, ids.Where(id => FoundingDriver.SameGroup(id.ViewId, load.ViewId)).ToImmutableArray()) { TimeMs = Now });
         _world.DeliveredList[i] = new List<MessageId>(ids);
         _world.DeliveredSet[i] = new HashSet<MessageId>(ids);
     }
@@ -442,12 +485,22 @@ internal sealed class Simulator : IEffectHandler<int>
         else Slots[i].UnknownTickets.Add((sent.Ticket, sent.Id));
     }
 
-    // A group of one founded view never meets another group of its name: announcements, acks, probes and merges do not arise.
-    void IEffectHandler<int>.AnnounceJoin(int i, AnnounceJoin announce) { }
-    void IEffectHandler<int>.AckJoin(int i, AckJoin ack) { }
-    void IEffectHandler<int>.ProbeOtherNodes(int i, ProbeOtherNodes probe) { }
-    void IEffectHandler<int>.MergingInto(int i, MergingInto into) { }
-    void IEffectHandler<int>.MergeSnapshot(int i, MergeSnapshot merge) { }
+    // Announcements, acks, probes and merges arise only where nodes found the group themselves (FoundingDriver); a schedule
+    // that starts from one founded view admits joiners through the membership oracle.
+    void IEffectHandler<int>.AnnounceJoin(int i, AnnounceJoin announce) => _founding?.Announce(i);
+
+    void IEffectHandler<int>.AckJoin(int i, AckJoin ack) => _founding?.Ack(i, ack.To);
+
+    void IEffectHandler<int>.ProbeOtherNodes(int i, ProbeOtherNodes probe)
+    {
+        if (_founding is null) return;
+        foreach (var j in _founding.ProbeTargets(i, probe.Probe.Members)) Transmit(i, j, probe.Probe);
+    }
+
+    void IEffectHandler<int>.MergingInto(int i, MergingInto into) =>
+        (_founding ?? throw new InvalidOperationException($"{Ids[i]} merged in a schedule without founders.")).MergingInto(i, into);
+
+    void IEffectHandler<int>.MergeSnapshot(int i, MergeSnapshot merge) => _founding?.MergeSnapshot(i, merge);
 
     private void Transmit(int from, int to, ProtocolMessage message)
     {

@@ -26,6 +26,10 @@ internal sealed class SlotState
     public bool Excluded;
     public bool RefusesBroadcasts;
     public long CreatedAt;
+    /// <summary>A slow member (a loaded machine) processes nothing until then; nobody notices.</summary>
+    public long StalledUntil = long.MinValue;
+    /// <summary>The next incarnation of a member whose group closed to merge.</summary>
+    public bool MergeIncarnation;
     public readonly Dictionary<long, (DeliveryOrder Order, ImmutableArray<MessageId> DependsOn)> Held = new();
     /// <summary>The cluster's membership at each of this member's view installs (facts for the membership check).</summary>
     public readonly List<InstallFacts> Installs = new();
