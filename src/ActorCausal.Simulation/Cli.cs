@@ -13,6 +13,7 @@ namespace ActorCausal.Simulation;
 public static class Cli
 {
     private const int MaxViolationsShown = 10;
+    private const int MaxViolatingSeedsShown = 40;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -146,6 +147,7 @@ public static class Cli
         long safeMessages = 0;
         long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, pauses = 0, indirect = 0, rejoins = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0, foundingSchedules = 0, splitAtStart = 0, mergedMembers = 0;
         int uniformOnly = 0;
+        var violatingSeeds = new List<string>();
         ScheduleResult? firstUniformOnly = null;
 
         SimulationRunner.RunMany(options, firstSeed, schedules, factory, r =>
@@ -187,6 +189,7 @@ public static class Cli
             if (r.HasViolations)
             {
                 violating++;
+                if (violatingSeeds.Count < MaxViolatingSeedsShown) violatingSeeds.Add($"{r.Seed}({string.Join("+", r.Violations.Select(v => v.Kind).Distinct())})");
                 if (r.Violations.All(v => v.Kind == ViolationKind.UniformTotal))
                 {
                     uniformOnly++;
@@ -223,6 +226,7 @@ public static class Cli
         if (first is not null)
         {
             output.WriteLine(string.Create(inv, $"{violating} violating schedules; first violating seed: {first.Seed} (total-order mode {first.TotalOrderMode}, {first.Violations.Length} violations)"));
+            output.WriteLine($"violating seeds (first {MaxViolatingSeedsShown}, with their kinds): {string.Join(" ", violatingSeeds)}");
             foreach (var v in first.Violations.Take(MaxViolationsShown))
                 output.WriteLine(string.Create(inv, $"  seed={first.Seed} kind={v.Kind} member={v.Member} messages=[{string.Join(", ", v.Messages)}] {FirstLine(v.Detail)}"));
             if (first.Violations.Length > MaxViolationsShown) output.WriteLine($"  ... {first.Violations.Length - MaxViolationsShown} more");
