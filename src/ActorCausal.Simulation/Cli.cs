@@ -13,6 +13,7 @@ namespace ActorCausal.Simulation;
 public static class Cli
 {
     private const int MaxViolationsShown = 10;
+    private const int MaxViolatingSeedsShown = 40;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -33,7 +34,7 @@ public static class Cli
         var parallelism = new Option<int>("--parallelism") { Description = "Schedules run at once (each one is single-threaded).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var faults = new Option<string>("--faults")
         {
-            Description = "Membership faults: none, all, classic (the first six), or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger. Each schedule draws its own plan from its seed.",
+            Description = "Membership faults: none, all, classic (the first six), or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger, founding (a quarter of the schedules start by founding: concurrent founders, slow members, merges). Each schedule draws its own plan from its seed.",
             DefaultValueFactory = _ => "none",
         };
         faults.Validators.Add(result =>
@@ -144,8 +145,9 @@ public static class Cli
         var byKind = new SortedDictionary<ViolationKind, long>();
         var byMessageKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long safeMessages = 0;
-        long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, pauses = 0, indirect = 0, rejoins = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0;
+        long crashes = 0, joins = 0, restarts = 0, leaves = 0, suspicions = 0, partitions = 0, pauses = 0, indirect = 0, rejoins = 0, viewInstalls = 0, held = 0, snapshots = 0, skipped = 0, lost = 0, foundingSchedules = 0, splitAtStart = 0, mergedMembers = 0;
         int uniformOnly = 0;
+        var violatingSeeds = new List<string>();
         ScheduleResult? firstUniformOnly = null;
 
         SimulationRunner.RunMany(options, firstSeed, schedules, factory, r =>
@@ -180,10 +182,14 @@ public static class Cli
                 snapshots += f.SnapshotsLoaded;
                 skipped += f.SkippedSteps;
                 lost += f.LostBroadcasts;
+                if (f.StartedByFounding) foundingSchedules++;
+                if (f.FoundedGroups > 1) splitAtStart++;
+                mergedMembers += f.MergedMembers;
             }
             if (r.HasViolations)
             {
                 violating++;
+                if (violatingSeeds.Count < MaxViolatingSeedsShown) violatingSeeds.Add($"{r.Seed}({string.Join("+", r.Violations.Select(v => v.Kind).Distinct())})");
                 if (r.Violations.All(v => v.Kind == ViolationKind.UniformTotal))
                 {
                     uniformOnly++;
@@ -202,6 +208,8 @@ public static class Cli
         {
             output.WriteLine(string.Create(inv,
                 $"faults: crashes={crashes} joins={joins} restarts={restarts} leaves={leaves} false-suspicions={suspicions} partitions={partitions} pauses={pauses} indirectly-connected={indirect} rejoins={rejoins} view-installs={viewInstalls} held-broadcasts={held} snapshots-loaded={snapshots} skipped-steps={skipped} lost-broadcasts={lost}"));
+            if ((options.Faults & FaultKinds.Founding) != 0)
+                output.WriteLine(string.Create(inv, $"founding: schedules-started-by-founding={foundingSchedules} split-at-start={splitAtStart} merged-members={mergedMembers}"));
         }
         if (options.SafeFraction > 0)
             output.WriteLine(string.Create(inv, $"safe: messages-delivered={safeMessages} uniform-agreement-violations={byKind.GetValueOrDefault(ViolationKind.UniformAgreement)}"));
@@ -218,6 +226,7 @@ public static class Cli
         if (first is not null)
         {
             output.WriteLine(string.Create(inv, $"{violating} violating schedules; first violating seed: {first.Seed} (total-order mode {first.TotalOrderMode}, {first.Violations.Length} violations)"));
+            output.WriteLine($"violating seeds (first {MaxViolatingSeedsShown}, with their kinds): {string.Join(" ", violatingSeeds)}");
             foreach (var v in first.Violations.Take(MaxViolationsShown))
                 output.WriteLine(string.Create(inv, $"  seed={first.Seed} kind={v.Kind} member={v.Member} messages=[{string.Join(", ", v.Messages)}] {FirstLine(v.Detail)}"));
             if (first.Violations.Length > MaxViolationsShown) output.WriteLine($"  ... {first.Violations.Length - MaxViolationsShown} more");

@@ -33,9 +33,11 @@ public enum FaultKinds
     Rejoin = 512,
     /// <summary>A partition that reaches the minority's members a moment apart (5-200 ms): the last one cut off may still pass on to the majority what it got from the first (the orphan of issue 13).</summary>
     Stagger = 1024,
+    /// <summary>A quarter of the schedules start by founding: concurrent founders, slow members, a start-up partition, merges.</summary>
+    Founding = 2048,
     /// <summary>The six kinds the simulator had before the resolver's own decisions were modelled (regression seeds use it).</summary>
     Classic = Crash | Join | Leave | Suspect | Partition | Restart,
-    All = Classic | Pause | DownAll | Indirect | Rejoin | Stagger,
+    All = Classic | Pause | DownAll | Indirect | Rejoin | Stagger | Founding,
 }
 
 /// <summary>Parses and prints <see cref="FaultKinds"/> as the CLI spells them: <c>none</c>, <c>all</c> or a comma list of <c>crash,join,leave,suspect,partition,restart</c>.</summary>
@@ -46,7 +48,7 @@ public static class FaultKindsText
         ("crash", FaultKinds.Crash), ("join", FaultKinds.Join), ("leave", FaultKinds.Leave),
         ("suspect", FaultKinds.Suspect), ("partition", FaultKinds.Partition), ("restart", FaultKinds.Restart),
         ("pause", FaultKinds.Pause), ("downall", FaultKinds.DownAll), ("indirect", FaultKinds.Indirect), ("rejoin", FaultKinds.Rejoin),
-        ("stagger", FaultKinds.Stagger),
+        ("stagger", FaultKinds.Stagger), ("founding", FaultKinds.Founding),
     ];
 
     public static bool TryParse(string? text, out FaultKinds kinds, out string? error)
@@ -55,7 +57,7 @@ public static class FaultKindsText
         error = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            error = "--faults needs a value: none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger.";
+            error = "--faults needs a value: none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger, founding.";
             return false;
         }
         foreach (var raw in text.Split(','))
@@ -75,7 +77,7 @@ public static class FaultKindsText
             var found = Array.FindIndex(Names, n => n.Name == part);
             if (found < 0)
             {
-                error = $"Unknown fault '{raw.Trim()}': use none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger.";
+                error = $"Unknown fault '{raw.Trim()}': use none, all, or a comma list of crash, join, leave, suspect, partition, restart, pause, downall, indirect, rejoin, stagger, founding.";
                 return false;
             }
             kinds |= Names[found].Kind;

@@ -27,6 +27,20 @@ internal interface ISimulatedMember
     void Leave() { }
     void DownedSelf() { }
     void ProvideSnapshot(long viewId, ReadOnlyMemory<byte> snapshot) { }
+
+    // Founding and merging (schedules that start by founding): the driver's cluster inputs.
+    bool IsMergeJoining => false;
+    void NodeUp() { }
+    void PeerNodeUp(string node, bool older) { }
+    void PeerNodeUnreachable(string node) { }
+    void PeerNodeReachable(string node) { }
+    void PeerNodeGone(string node) { }
+    void NoGroupOn(string node) { }
+    void Announced(MemberId joiner, bool fromOlderNode) { }
+    void JoinAcknowledged(MemberId member) { }
+    /// <summary>The next incarnation of this member's node after its group closed to merge (<see cref="MergingInto"/>).</summary>
+    ISimulatedMember MergeIncarnation(MemberId self, MergeHandover handover, GroupMemberSettings settings, long nowMs) =>
+        throw new NotSupportedException($"{GetType().Name} does not merge.");
 }
 
 /// <summary>Creates the member <paramref name="self"/> of <paramref name="view"/> at virtual time 0.</summary>
@@ -58,4 +72,16 @@ internal class GroupMemberAdapter(GroupMember member) : ISimulatedMember
     public void Leave() => member.Leave();
     public void DownedSelf() => member.DownedSelf();
     public void ProvideSnapshot(long viewId, ReadOnlyMemory<byte> snapshot) => member.ProvideSnapshot(viewId, snapshot);
+
+    public bool IsMergeJoining => member.IsMergeJoining;
+    public void NodeUp() => member.NodeUp();
+    public void PeerNodeUp(string node, bool older) => member.PeerNodeUp(node, older);
+    public void PeerNodeUnreachable(string node) => member.PeerNodeUnreachable(node);
+    public void PeerNodeReachable(string node) => member.PeerNodeReachable(node);
+    public void PeerNodeGone(string node) => member.PeerNodeGone(node);
+    public void NoGroupOn(string node) => member.NoGroupOn(node);
+    public void Announced(MemberId joiner, bool fromOlderNode) => member.Announced(joiner, fromOlderNode);
+    public void JoinAcknowledged(MemberId m) => member.JoinAcknowledged(m);
+    public ISimulatedMember MergeIncarnation(MemberId self, MergeHandover handover, GroupMemberSettings settings, long nowMs) =>
+        new GroupMemberAdapter(GroupMember.Merging(self, handover, settings, nowMs));
 }

@@ -3,6 +3,8 @@ using ActorCausal.Protocol;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 using ActorCausal.Simulation.Checking;
+using ActorCausal.Simulation.Driving;
+using ActorCausal.Simulation.Founding;
 using ActorCausal.Simulation.Network;
 
 namespace ActorCausal.Simulation;
@@ -12,76 +14,69 @@ namespace ActorCausal.Simulation;
 /// (time, insertion counter). No clock, no threads, no tasks; every random choice comes from streams of the seed.
 /// </summary>
 /// <remarks>
-/// Members live in slots: the founding members of view 1 are slots 0..n-1 (m0..), joiners and restarted incarnations
-/// get new slots. Without faults the group is one fixed view and the loop is exactly the fault-free simulator; with
-/// faults the membership oracle (Simulator.Faults.cs) crashes, partitions, joins, restarts and removes members as
-/// Akka.Cluster would.
+/// The members live in the world's slots (<see cref="SimulationWorld"/>). Without faults the group is one fixed view and
+/// the loop is exactly the fault-free simulator; with faults the membership oracle (<see cref="MembershipOracle"/>)
+/// crashes, partitions, joins, restarts and removes members as Akka.Cluster would. Effects go through the one effect
+/// driver (<see cref="EffectDriver"/>).
 /// </remarks>
-internal sealed partial class Simulator
+internal sealed class Simulator : IEffectHandler<int>
 {
     private const int MaxRejectionSamples = 5;
 
-    private readonly SimulationOptions _options;
-    private readonly ulong _seed;
+    private readonly SimulationWorld _world;
+    private readonly MembershipOracle _oracle;
+    /// <summary>Set when the schedule starts by founding (concurrent founders, slow members, merges) instead of from one founded view.</summary>
+    private readonly FoundingDriver? _founding;
+    private readonly bool _faultsOn;
     private readonly DeterministicRandom _dependencies;
     private readonly TotalOrderMode _mode;
-    private readonly GroupMemberSettings _settings;
-    private readonly GroupView _view;
     private readonly IReadOnlyList<PlannedBroadcast> _plan;
     private readonly int _n;
-
-    // Slots.
-    private readonly List<MemberId> _ids = new();
-    private readonly List<ISimulatedMember> _members = new();
-    private readonly List<SlotState> _slots = new();
-    private readonly Dictionary<MemberId, int> _slotOf = new();
-    private readonly List<List<HistoryEvent>> _history = new();
-    private readonly List<HashSet<MessageId>> _deliveredSet = new();
-    /// <summary>The simulated application state: the ids it reflects, in order (a loaded snapshot's, then deliveries).</summary>
-    private readonly List<List<MessageId>> _deliveredList = new();
-    private readonly SimulatedNetwork _net;
-
-    private readonly PriorityQueue<SimEvent, (long Time, long Seq)> _queue = new();
-    private long _counter;
-    private long _now;
 
     private readonly List<Effect> _effects = new();
     private readonly List<string> _rejectionSamples = new();
 
-    private int _accepted;
     private int _remaining;
-    private long _lastBroadcastMs;
     private long _deliveries;
     private int _backPressure;
     private int _unknownDependency;
     private int _rejected;
     private int _clockSkew;
-    private int _current = -1;
-    private ulong _trace = 14695981039346656037UL;
 
     public Simulator(SimulationOptions options, ulong seed, IReadOnlyList<PlannedBroadcast>? workload, SimulatedMemberFactory factory, SimulatedJoinerFactory? joiners = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(factory);
         options.Validate();
-        _options = options;
-        _seed = seed;
         var workRandom = DeterministicRandom.ForStream(seed, 1);
         _dependencies = DeterministicRandom.ForStream(seed, 3);
         _mode = options.TotalMode ?? (DeterministicRandom.ForStream(seed, 4).NextInt(2) == 0 ? TotalOrderMode.ThreeStep : TotalOrderMode.TwoStep);
-        _settings = (options.ProtocolSettings ?? new GroupMemberSettings()) with { TotalOrder = _mode };
+        var settings = (options.ProtocolSettings ?? new GroupMemberSettings()) with { TotalOrder = _mode };
+        var founding = joiners is null ? null : FoundingStart.Draw(options, seed);
+        if (founding is not null) settings = founding.Apply(settings);
 
         _n = options.Members;
         var ids = new MemberId[_n];
         for (var i = 0; i < _n; i++) ids[i] = new MemberId($"m{i}", 1);
-        _view = new GroupView(1, ids);
+        var view = new GroupView(1, ids);
         _faultsOn = options.HasFaults;
-        _net = new SimulatedNetwork(options, DeterministicRandom.ForStream(seed, 2), _n, breakable: _faultsOn);
-        for (var i = 0; i < _n; i++) AddSlot(ids[i], factory(ids[i], _view, _settings), null);
-        for (var i = 0; i < _n; i++)
+        _world = new SimulationWorld(options, seed, settings, _n, new SimulatedNetwork(options, DeterministicRandom.ForStream(seed, 2), _n, breakable: _faultsOn));
+        _oracle = new MembershipOracle(_world, Drain, joiners);
+        if (founding is not null)
         {
-            _slots[i].Joining = false;
-            SetView(i, _view);
+            // Every node starts the group on its own, at its own time: nobody has a view yet.
+            for (var i = 0; i < _n; i++) _world.AddSlot(ids[i], joiners!(ids[i], settings, 0), null);
+            _founding = new FoundingDriver(_world, _oracle, founding);
+            _oracle.TellsNodeGone = true;
+        }
+        else
+        {
+            for (var i = 0; i < _n; i++) _world.AddSlot(ids[i], factory(ids[i], view, settings), null);
+            for (var i = 0; i < _n; i++)
+            {
+                Slots[i].Joining = false;
+                _world.SetView(i, view);
+            }
         }
 
         _plan = workload ?? WorkloadGenerator.Generate(options, workRandom);
@@ -91,109 +86,112 @@ internal sealed partial class Simulator
             if (b.TimeMs < 0) throw new ArgumentException("Planned broadcasts start at time 0 or later.", nameof(workload));
         }
 
-        _joinerFactory = joiners;
-        if (_faultsOn) InitFaults();
+        if (_faultsOn) _oracle.Init(founding is null ? view : null);
     }
 
-    private int AddSlot(MemberId id, ISimulatedMember member, GroupView? view)
+    private SimulationOptions Options => _world.Options;
+    private List<MemberId> Ids => _world.Ids;
+    private List<ISimulatedMember> Members => _world.Members;
+    private List<SlotState> Slots => _world.Slots;
+    private List<List<HistoryEvent>> History => _world.History;
+    private SimulatedNetwork Net => _world.Net;
+
+    private long Now
     {
-        if (_slotOf.ContainsKey(id)) throw new InvalidOperationException($"Member {id} exists already.");
-        var slot = _members.Count;
-        _ids.Add(id);
-        _members.Add(member);
-        _slotOf[id] = slot;
-        _history.Add(new List<HistoryEvent>());
-        _deliveredSet.Add(new HashSet<MessageId>());
-        _deliveredList.Add(new List<MessageId>());
-        var state = new SlotState { Joining = view is null, CreatedAt = _now };
-        _slots.Add(state);
-        if (view is not null) SetView(slot, view);
-        _net.AddSlot(slot);
-        return slot;
+        get => _world.Now;
+        set => _world.Now = value;
     }
 
-    private void SetView(int slot, GroupView view)
+    private int Current
     {
-        var s = _slots[slot];
-        s.View = view;
-        var recipients = new int[view.Size];
-        for (var k = 0; k < view.Size; k++) recipients[k] = _slotOf.TryGetValue(view.Members[k], out var j) ? j : -1;
-        s.ViewSlots = recipients;
+        get => _world.Current;
+        set => _world.Current = value;
     }
 
     public ScheduleResult Run(bool keepHistory)
     {
-        for (var k = 0; k < _plan.Count; k++) Schedule(_plan[k].TimeMs, new SimEvent(EventKind.Broadcast, _plan[k].Member, -1, null, k));
+        for (var k = 0; k < _plan.Count; k++) _world.Schedule(_plan[k].TimeMs, new SimEvent(EventKind.Broadcast, _plan[k].Member, -1, null, k));
         _remaining = _plan.Count;
         var plannedEnd = _plan.Count == 0 ? 0 : _plan.Max(b => b.TimeMs);
-        Schedule(_options.TickIntervalMs, new SimEvent(EventKind.Tick, -1, -1, null, -1));
-        if (_faultsOn) ScheduleFaultPlan();
+        _world.Schedule(Options.TickIntervalMs, new SimEvent(EventKind.Tick, -1, -1, null, -1));
+        if (_faultsOn) _oracle.ScheduleFaultPlan();
+        _founding?.Schedule();
 
         var quiescent = false;
         Exception? crash = null;
         try
         {
-            while (_queue.TryDequeue(out var e, out var key))
+            while (_world.TryDequeue(out var e, out var time))
             {
-                var deadline = _remaining > 0 ? plannedEnd + _options.QuiescenceTimeoutMs : _lastBroadcastMs + _options.QuiescenceTimeoutMs;
-                if (_faultsOn) deadline = Math.Max(deadline, _faultHorizon + _options.QuiescenceTimeoutMs);
-                if (key.Time > deadline) break;
-                _now = key.Time;
-                Hash((ulong)_now);
-                Hash((ulong)e.Kind);
+                var deadline = _remaining > 0 ? plannedEnd + Options.QuiescenceTimeoutMs : _world.LastBroadcastMs + Options.QuiescenceTimeoutMs;
+                if (_faultsOn) deadline = Math.Max(deadline, _oracle.FaultHorizon + Options.QuiescenceTimeoutMs);
+                if (time > deadline) break;
+                Now = time;
+                _world.Hash((ulong)Now);
+                _world.Hash((ulong)e.Kind);
                 switch (e.Kind)
                 {
                     case EventKind.Tick:
-                        for (var i = 0; i < _members.Count; i++)
+                        for (var i = 0; i < Members.Count; i++)
                         {
-                            if (_faultsOn && (_slots[i].Gone || _slots[i].Paused)) continue;
-                            _current = i;
-                            _members[i].Tick(_now);
+                            if (_faultsOn && (Slots[i].Gone || Slots[i].Paused)) continue;
+                            if (_founding is not null && (!_founding.Started(i) || _founding.Stalled(i, out _))) continue;
+                            Current = i;
+                            Members[i].Tick(Now);
                             Drain(i);
-                            if (_faultsOn) AfterEvent(i);
+                            if (_faultsOn) _oracle.AfterEvent(i);
                         }
-                        _current = -1;
-                        if (_remaining == 0 && (_faultsOn ? IsQuiescentWithFaults() : IsQuiescent()))
+                        Current = -1;
+                        if (_remaining == 0 && (_faultsOn ? _oracle.IsQuiescentWithFaults() : IsQuiescent()))
                         {
                             quiescent = true;
                             goto done;
                         }
-                        Schedule(_now + _options.TickIntervalMs, e);
+                        _world.Schedule(Now + Options.TickIntervalMs, e);
                         break;
                     case EventKind.Arrive:
-                        Hash((ulong)e.From);
-                        Hash((ulong)e.Member);
+                        _world.Hash((ulong)e.From);
+                        _world.Hash((ulong)e.Member);
                         HashMessage(e.Message!);
-                        if (_net.DropsOnArrival(e.From, e.Member, _now))
+                        if (Net.DropsOnArrival(e.From, e.Member, Now))
                         {
-                            Hash(0xD809);
+                            _world.Hash(0xD809);
                             break;
                         }
-                        if (_faultsOn && _slots[e.Member].Paused)
+                        if (_faultsOn && Slots[e.Member].Paused)
                         {
                             // It reached the paused process's socket: read when it resumes.
-                            Schedule(_slots[e.Member].ResumeAt, e with { Kind = EventKind.DeferredArrive });
+                            _world.Schedule(Slots[e.Member].ResumeAt, e with { Kind = EventKind.DeferredArrive });
+                            break;
+                        }
+                        if (_founding is not null && _founding.Stalled(e.Member, out var until))
+                        {
+                            // A loaded machine reads its socket late.
+                            _world.Schedule(until, e with { Kind = EventKind.DeferredArrive });
                             break;
                         }
                         goto case EventKind.DeferredArrive;
                     case EventKind.DeferredArrive:
-                        if (_slots[e.Member].Gone) break;
-                        _current = e.Member;
-                        var arriving = _net.Receive(_ids[e.From], _ids[e.Member], e.Message!);
-                        _members[e.Member].Receive(_ids[e.From], arriving);
-                        Drain(e.Member);
-                        if (_faultsOn) AfterEvent(e.Member);
+                        var to = _founding?.RouteTo(e.Member) ?? e.Member;
+                        if (Slots[to].Gone) break;
+                        Current = to;
+                        var arriving = Net.Receive(Ids[e.From], Ids[to], e.Message!);
+                        Members[to].Receive(Ids[e.From], arriving);
+                        Drain(to);
+                        if (_faultsOn) _oracle.AfterEvent(to);
                         break;
                     case EventKind.Broadcast:
-                        _current = e.Member;
+                        Current = e.Member;
                         DoBroadcast(e);
                         break;
+                    case EventKind.DriverNote:
+                        _founding!.Arrive(e);
+                        break;
                     default:
-                        _outstanding--;
-                        ProcessFaultEvent(e);
+                        _oracle.Process(e);
                         break;
                 }
-                _current = -1;
+                Current = -1;
             }
         }
         catch (Exception ex)
@@ -202,37 +200,42 @@ internal sealed partial class Simulator
         }
         done:
 
-        var slots = _members.Count;
+        var slots = Members.Count;
         var run = new RunOutcome
         {
             Quiescent = quiescent,
             FaultsOn = _faultsOn,
-            EndTimeMs = _now,
-            LastBroadcastMs = _lastBroadcastMs,
-            PendingMembershipEvents = _outstanding,
+            EndTimeMs = Now,
+            LastBroadcastMs = _world.LastBroadcastMs,
+            PendingMembershipEvents = _oracle.Outstanding,
             ProtocolError = crash?.ToString(),
-            ErrorMember = crash is not null && _current >= 0 ? _ids[_current] : default,
+            ErrorMember = crash is not null && Current >= 0 ? Ids[Current] : default,
         };
         var buffered = ImmutableArray.CreateBuilder<int>(slots);
         var histories = new MemberHistory[slots];
         for (var i = 0; i < slots; i++)
         {
             int b;
-            try { b = _members[i].BufferedMessages; }
+            try { b = Members[i].BufferedMessages; }
             catch (Exception) when (crash is not null) { b = -1; }
             buffered.Add(b);
-            histories[i] = new MemberHistory(_ids[i], _history[i].ToArray()) { Facts = EndFacts(i, run, b) };
+            histories[i] = new MemberHistory(Ids[i], History[i].ToArray()) { Facts = EndFacts(i, run, b) };
         }
 
-        var violations = InvariantChecker.Check(histories, new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = _options.UniformTotalOrder }).ToImmutableArray();
+        var checkerOptions = new CheckerOptions { CheckValidity = crash is null, UniformTotalOrder = Options.UniformTotalOrder };
+        // Founders may form several groups of the name before they merge: each group (members that installed one view) is
+        // checked on its own; that they end as one is the quiescence rule (one common view of every correct member).
+        var violations = (_founding is null
+            ? InvariantChecker.Check(histories, checkerOptions)
+            : OneViewPerNameChecker.Lineages(histories).SelectMany(lineage => InvariantChecker.Check(lineage, checkerOptions))).ToImmutableArray();
 
         return new ScheduleResult
         {
-            Seed = _seed,
+            Seed = _world.Seed,
             TotalOrderMode = _mode,
-            Broadcasts = _accepted,
+            Broadcasts = _world.Accepted,
             Deliveries = _deliveries,
-            SafeMessagesDelivered = _options.SafeFraction > 0 ? Checking.Checks.UniformAgreementCheck.SafeMessagesDelivered(histories) : 0,
+            SafeMessagesDelivered = Options.SafeFraction > 0 ? Checking.Checks.UniformAgreementCheck.SafeMessagesDelivered(histories) : 0,
             Violations = violations,
             BackPressureRefusals = _backPressure,
             UnknownDependencyRefusals = _unknownDependency,
@@ -241,21 +244,22 @@ internal sealed partial class Simulator
             RejectionSamples = _rejectionSamples.ToImmutableArray(),
             Quiescent = quiescent,
             BufferedAtEnd = buffered.MoveToImmutable(),
-            EndTimeMs = _now,
-            NetworkMessages = _net.Transmissions,
-            NetworkMessagesByKind = _net.TransmissionsByKind.ToImmutableDictionary(),
-            TraceHash = _trace,
+            EndTimeMs = Now,
+            NetworkMessages = Net.Transmissions,
+            NetworkMessagesByKind = Net.TransmissionsByKind.ToImmutableDictionary(),
+            TraceHash = _world.Trace,
             History = keepHistory ? histories : null,
-            Faults = _faultsOn ? BuildFaultSummary() : null,
+            Faults = !_faultsOn ? null : _founding is null ? _oracle.BuildFaultSummary()
+                : _oracle.BuildFaultSummary() with { StartedByFounding = true, FoundedGroups = _founding.FoundedGroups, MergedMembers = _founding.MergedMembers },
         };
     }
 
     /// <summary>What the simulator knows of slot <paramref name="i"/> beyond its history: facts for the checks.</summary>
     private RunFacts EndFacts(int i, RunOutcome run, int buffered)
     {
-        var s = _slots[i];
+        var s = Slots[i];
         MemberPhase phase;
-        try { phase = _members[i].Phase; }
+        try { phase = Members[i].Phase; }
         catch (Exception) when (run.ProtocolError is not null) { phase = MemberPhase.Stopped; }
         return new RunFacts
         {
@@ -284,7 +288,7 @@ internal sealed partial class Simulator
     {
         for (var i = 0; i < _n; i++)
         {
-            if (_deliveredSet[i].Count != _accepted || _members[i].BufferedMessages != 0) return false;
+            if (_world.DeliveredSet[i].Count != _world.Accepted || Members[i].BufferedMessages != 0) return false;
         }
         return true;
     }
@@ -292,57 +296,63 @@ internal sealed partial class Simulator
     private void DoBroadcast(SimEvent e)
     {
         var planned = _plan[e.PlanIndex];
-        var i = _faultsOn ? BroadcasterFor(planned.Member) : e.Member;
+        var i = _faultsOn ? _oracle.BroadcasterFor(planned.Member) : e.Member;
+        if (i < 0 && _founding is not null)
+        {
+            // Nobody was admitted yet (or every member is busy merging): the application tries again later.
+            _world.Schedule(Now + Options.BackPressureRetryMs, e);
+            return;
+        }
         if (i < 0)
         {
             // Nobody can broadcast for this planned member any more (faults only).
-            _lostBroadcasts++;
+            _oracle.Counts.LostBroadcasts++;
             _remaining--;
             return;
         }
-        _current = i;
+        Current = i;
         var dependsOn = planned.Order == DeliveryOrder.Explicit ? PickDependencies(i, planned.Dependencies) : null;
         var payload = "w" + e.PlanIndex;
-        var result = _members[i].Broadcast(payload, planned.Order, dependsOn);
+        var result = Members[i].Broadcast(payload, planned.Order, dependsOn);
         if (result.Refusal == BroadcastRefusal.UnknownDependency && dependsOn is { Count: > 0 })
         {
             _unknownDependency++;
             dependsOn = Array.Empty<MessageId>();
             Drain(i);
-            result = _members[i].Broadcast(payload, planned.Order, dependsOn);
+            result = Members[i].Broadcast(payload, planned.Order, dependsOn);
         }
-        Hash((ulong)i);
-        Hash((ulong)result.Refusal);
+        _world.Hash((ulong)i);
+        _world.Hash((ulong)result.Refusal);
         if (result.Accepted)
         {
             var deps = dependsOn is null ? ImmutableArray<MessageId>.Empty : dependsOn.ToImmutableArray();
             if (result.IsHeld)
             {
-                Hash(0x4E1D);
-                Hash((ulong)result.Ticket);
-                _slots[i].Held[result.Ticket] = (planned.Order, deps);
-                _heldBroadcasts++;
+                _world.Hash(0x4E1D);
+                _world.Hash((ulong)result.Ticket);
+                Slots[i].Held[result.Ticket] = (planned.Order, deps);
+                _world.HeldBroadcasts++;
             }
             else
             {
-                Hash((ulong)result.Id.Sequence);
-                _history[i].Add(SendEvent.Of(result.Id, planned.Order, deps, _now));
+                _world.Hash((ulong)result.Id.Sequence);
+                History[i].Add(SendEvent.Of(result.Id, planned.Order, deps, Now));
             }
-            _accepted++;
+            _world.Accepted++;
             _remaining--;
-            _lastBroadcastMs = _now;
+            _world.LastBroadcastMs = Now;
         }
         else if (result.Refusal == BroadcastRefusal.BackPressure)
         {
             _backPressure++;
-            Schedule(_now + _options.BackPressureRetryMs, e);
+            _world.Schedule(Now + Options.BackPressureRetryMs, e);
         }
         else if (_faultsOn && result.Refusal is BroadcastRefusal.NotAMember or BroadcastRefusal.Stopped)
         {
             // The member this broadcast was routed to cannot send (joining or stopped): route it elsewhere and retry.
-            _membershipRefusals++;
-            _slots[i].RefusesBroadcasts = true;
-            Schedule(_now + _options.BackPressureRetryMs, e);
+            _oracle.Counts.MembershipRefusals++;
+            Slots[i].RefusesBroadcasts = true;
+            _world.Schedule(Now + Options.BackPressureRetryMs, e);
         }
         else
         {
@@ -351,13 +361,13 @@ internal sealed partial class Simulator
             _remaining--;
         }
         Drain(i);
-        if (_faultsOn) AfterEvent(i);
+        if (_faultsOn) _oracle.AfterEvent(i);
     }
 
     /// <summary>0..count distinct ids among what <paramref name="member"/> has delivered, mostly recent ones and mostly others' (replies).</summary>
     private IReadOnlyCollection<MessageId> PickDependencies(int member, int count)
     {
-        var delivered = _deliveredList[member];
+        var delivered = _world.DeliveredList[member];
         if (count == 0 || delivered.Count == 0) return Array.Empty<MessageId>();
         var picked = new List<MessageId>(count);
         for (var k = 0; k < count; k++)
@@ -381,83 +391,122 @@ internal sealed partial class Simulator
         while (true)
         {
             _effects.Clear();
-            if (_members[i].DrainEffects(_effects) == 0) break;
+            if (Members[i].DrainEffects(_effects) == 0) break;
             // Effects are handled in order; an input fed back here (ProvideSnapshot) adds effects for the next round.
-            foreach (var effect in _effects)
-            {
-                switch (effect)
-                {
-                    case Send s:
-                    {
-                        if (!_slotOf.TryGetValue(s.To, out var to))
-                            throw new InvalidOperationException($"{_ids[i]} sent {s.Message.GetType().Name} to {s.To}, who is not a member the simulator knows.");
-                        Transmit(i, to, s.Message);
-                        break;
-                    }
-                    case SendToAll a:
-                    {
-                        var recipients = _slots[i].ViewSlots
-                            ?? throw new InvalidOperationException($"{_ids[i]} sent {a.Message.GetType().Name} to all before it had a view.");
-                        foreach (var j in recipients)
-                        {
-                            if (j != i && j >= 0) Transmit(i, j, a.Message);
-                        }
-                        break;
-                    }
-                    case Deliver d:
-                    {
-                        var id = d.Message.Id;
-                        Hash(0xDE11);
-                        Hash((ulong)i);
-                        HashId(id);
-                        _deliveries++;
-                        _history[i].Add(new DeliverEvent(id, d.Sender, d.Message.Order) { TimeMs = _now, Safe = d.Message.Safe });
-                        if (_deliveredSet[i].Add(id)) _deliveredList[i].Add(id);
-                        break;
-                    }
-                    case InputRejected r:
-                        _rejected++;
-                        if (_rejectionSamples.Count < MaxRejectionSamples)
-                            _rejectionSamples.Add($"@{_now} {_ids[i]} rejected input from {r.From}: {r.Reason} {r.Detail}");
-                        break;
-                    case ClockSkewExceeded:
-                        _clockSkew++;
-                        break;
-                    default:
-                        OnMembershipEffect(i, effect);
-                        break;
-                }
-            }
+            foreach (var effect in _effects) EffectDriver.Apply(i, effect, this);
         }
         _effects.Clear();
+        _founding?.DrainFollowers();
     }
+
+    void IEffectHandler<int>.Send(int i, Send s)
+    {
+        if (!_world.SlotOf.TryGetValue(s.To, out var to))
+            throw new InvalidOperationException($"{Ids[i]} sent {s.Message.GetType().Name} to {s.To}, who is not a member the simulator knows.");
+        if (s.Message is WelcomeDeclined) _oracle.DeclinedWelcome(Ids[i]);
+        Transmit(i, to, s.Message);
+    }
+
+    void IEffectHandler<int>.SendToAll(int i, SendToAll a)
+    {
+        var recipients = Slots[i].ViewSlots
+            ?? throw new InvalidOperationException($"{Ids[i]} sent {a.Message.GetType().Name} to all before it had a view.");
+        foreach (var j in recipients)
+        {
+            if (j != i && j >= 0) Transmit(i, j, a.Message);
+        }
+    }
+
+    void IEffectHandler<int>.Deliver(int i, Deliver d)
+    {
+        var id = d.Message.Id;
+        _world.Hash(0xDE11);
+        _world.Hash((ulong)i);
+        _world.HashId(id);
+        _deliveries++;
+        History[i].Add(new DeliverEvent(id, d.Sender, d.Message.Order) { TimeMs = Now, Safe = d.Message.Safe });
+        if (_world.DeliveredSet[i].Add(id)) _world.DeliveredList[i].Add(id);
+    }
+
+    void IEffectHandler<int>.InputRejected(int i, InputRejected r)
+    {
+        _rejected++;
+        if (_rejectionSamples.Count < MaxRejectionSamples)
+            _rejectionSamples.Add($"@{Now} {Ids[i]} rejected input from {r.From}: {r.Reason} {r.Detail}");
+    }
+
+    void IEffectHandler<int>.ClockSkewExceeded(int i, ClockSkewExceeded skew) => _clockSkew++;
+
+    void IEffectHandler<int>.ViewInstalled(int i, ViewInstalled v)
+    {
+        _world.Hash(0x71E);
+        _world.Hash((ulong)v.View.Id);
+        _founding?.BeforeInstall(i, v.View);
+        _oracle.ViewInstalled(i, v.View);
+    }
+
+    void IEffectHandler<int>.PeerSuspected(int i, PeerSuspected suspected) => _world.Hash(0x5A5);
+
+    void IEffectHandler<int>.PeerReachable(int i, PeerReachable reachable) => _world.Hash(0x8EA);
+
+    void IEffectHandler<int>.Stopped(int i, Stopped stop)
+    {
+        _world.Hash(0x5709);
+        _world.Hash((ulong)stop.Reason);
+        _oracle.Stopped(i, stop);
+    }
+
+    void IEffectHandler<int>.TakeSnapshot(int i, TakeSnapshot take)
+    {
+        _world.Hash(0x7A4E);
+        _world.Hash((ulong)take.ViewId);
+        Members[i].ProvideSnapshot(take.ViewId, SnapshotCodec.Encode(_world.DeliveredList[i]));
+    }
+
+    void IEffectHandler<int>.LoadSnapshot(int i, LoadSnapshot load)
+    {
+        var ids = SnapshotCodec.Decode(load.Snapshot.Span);
+        _world.Hash(0x10AD);
+        _world.Hash((ulong)load.ViewId);
+        _world.Hash((ulong)ids.Length);
+        _oracle.Counts.SnapshotsLoaded++;
+        // The history records the state of this group's own messages; a merged group's messages are in the application's state only.
+        History[i].Add(new SnapshotLoadEvent(load.ViewId, ids.Where(id => FoundingDriver.SameGroup(id.ViewId, load.ViewId)).ToImmutableArray()) { TimeMs = Now });
+        _world.DeliveredList[i] = new List<MessageId>(ids);
+        _world.DeliveredSet[i] = new HashSet<MessageId>(ids);
+    }
+
+    void IEffectHandler<int>.HeldBroadcastSent(int i, HeldBroadcastSent sent)
+    {
+        _world.Hash(0x4E1E);
+        _world.Hash((ulong)sent.Ticket);
+        _world.HashId(sent.Id);
+        if (Slots[i].Held.Remove(sent.Ticket, out var info)) History[i].Add(SendEvent.Of(sent.Id, info.Order, info.DependsOn, Now));
+        else Slots[i].UnknownTickets.Add((sent.Ticket, sent.Id));
+    }
+
+    // Announcements, acks, probes and merges arise only where nodes found the group themselves (FoundingDriver); a schedule
+    // that starts from one founded view admits joiners through the membership oracle.
+    void IEffectHandler<int>.AnnounceJoin(int i, AnnounceJoin announce) => _founding?.Announce(i);
+
+    void IEffectHandler<int>.AckJoin(int i, AckJoin ack) => _founding?.Ack(i, ack.To);
+
+    void IEffectHandler<int>.ProbeOtherNodes(int i, ProbeOtherNodes probe)
+    {
+        if (_founding is null) return;
+        foreach (var j in _founding.ProbeTargets(i, probe.Probe.Members)) Transmit(i, j, probe.Probe);
+    }
+
+    void IEffectHandler<int>.MergingInto(int i, MergingInto into) =>
+        (_founding ?? throw new InvalidOperationException($"{Ids[i]} merged in a schedule without founders.")).MergingInto(i, into);
+
+    void IEffectHandler<int>.MergeSnapshot(int i, MergeSnapshot merge) => _founding?.MergeSnapshot(i, merge);
 
     private void Transmit(int from, int to, ProtocolMessage message)
     {
-        var copies = _net.Send(from, to, message, _now, out var first, out var second);
-        if (copies > 0) Schedule(first, new SimEvent(EventKind.Arrive, to, from, message, -1));
-        if (copies > 1) Schedule(second, new SimEvent(EventKind.Arrive, to, from, message, -1));
-    }
-
-    private void Schedule(long time, SimEvent e) => _queue.Enqueue(e, (time, _counter++));
-
-    private void Hash(ulong value)
-    {
-        // FNV-1a over the 8 bytes of value.
-        var h = _trace;
-        for (var b = 0; b < 8; b++)
-        {
-            h ^= (value >> (8 * b)) & 0xFF;
-            h *= 1099511628211UL;
-        }
-        _trace = h;
-    }
-
-    private void HashId(MessageId id)
-    {
-        Hash((ulong)id.ViewId);
-        Hash((ulong)id.Sender);
-        Hash((ulong)id.Sequence);
+        var copies = Net.Send(from, to, message, Now, out var first, out var second);
+        if (copies > 0) _world.Schedule(first, new SimEvent(EventKind.Arrive, to, from, message, -1));
+        if (copies > 1) _world.Schedule(second, new SimEvent(EventKind.Arrive, to, from, message, -1));
     }
 
     private void HashMessage(ProtocolMessage message)
@@ -465,63 +514,38 @@ internal sealed partial class Simulator
         switch (message)
         {
             case DataMessage d:
-                Hash(1);
-                HashId(d.Id);
-                Hash((ulong)d.Order);
+                _world.Hash(1);
+                _world.HashId(d.Id);
+                _world.Hash((ulong)d.Order);
                 break;
             case Nak k:
-                Hash(2);
-                Hash((ulong)k.Origin);
-                Hash((ulong)k.From);
-                Hash((ulong)k.To);
+                _world.Hash(2);
+                _world.Hash((ulong)k.Origin);
+                _world.Hash((ulong)k.From);
+                _world.Hash((ulong)k.To);
                 break;
             case StabilityGossip g:
-                Hash(3);
-                foreach (var v in g.Delivered.AsSpan()) Hash((ulong)v);
+                _world.Hash(3);
+                foreach (var v in g.Delivered.AsSpan()) _world.Hash((ulong)v);
                 break;
             case Proposal p:
-                Hash(4);
-                HashId(p.Message);
-                Hash((ulong)p.Priority.Number);
-                Hash((ulong)p.Priority.Rank);
-                Hash(p.ReplyRequested ? 1UL : 0UL);
+                _world.Hash(4);
+                _world.HashId(p.Message);
+                _world.Hash((ulong)p.Priority.Number);
+                _world.Hash((ulong)p.Priority.Rank);
+                _world.Hash(p.ReplyRequested ? 1UL : 0UL);
                 break;
             case FinalPriority f:
-                Hash(5);
-                HashId(f.Message);
-                Hash((ulong)f.Priority.Number);
-                Hash((ulong)f.Priority.Rank);
+                _world.Hash(5);
+                _world.HashId(f.Message);
+                _world.Hash((ulong)f.Priority.Number);
+                _world.Hash((ulong)f.Priority.Rank);
                 break;
             default:
-                Hash(6);
-                foreach (var ch in message.GetType().FullName ?? "") Hash(ch);
+                _world.Hash(6);
+                foreach (var ch in message.GetType().FullName ?? "") _world.Hash(ch);
                 break;
         }
-        Hash((ulong)message.ViewId);
+        _world.Hash((ulong)message.ViewId);
     }
-
-    private enum EventKind : byte
-    {
-        Tick,
-        Arrive,
-        Broadcast,
-        // Membership oracle (faults only).
-        FaultStep,
-        Notify,
-        CrashNow,
-        Heal,
-        Exit,
-        Rejoin,
-        PartialBroadcast,
-        Resume,
-        DeferredArrive,
-        SplitComplete,
-    }
-
-    /// <summary>
-    /// Member: the receiver (Arrive), the broadcaster (Broadcast), the target (Notify, CrashNow, Exit, Rejoin, PartialBroadcast).
-    /// From: the sender (Arrive), the subject (Notify), the attempt (FaultStep). PlanIndex: the plan entry (Broadcast),
-    /// the fault step (FaultStep, PartialBroadcast), the notification kind (Notify), the crash spec (CrashNow).
-    /// </summary>
-    private readonly record struct SimEvent(EventKind Kind, int Member, int From, ProtocolMessage? Message, int PlanIndex);
 }

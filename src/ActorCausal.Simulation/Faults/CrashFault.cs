@@ -50,67 +50,54 @@ public sealed record CrashFault(long AtMs, int Member = MemberRef.Any) : FaultSt
 // A crash: the member processes nothing more, each link from it keeps what arrives within a random grace, and the
 // others suspect, down and remove it (NotifyFailure). With a partial receipt it first broadcasts a message whose data
 // reaches only some members. Follow-ups: a second crash after the first removal, or mid-flush.
-internal sealed partial class Simulator
+internal sealed class CrashFaults(MembershipOracle oracle) : IFault
 {
-    private sealed class CrashFaults(Simulator sim) : IFault
-    {
-        public bool Applies(FaultStep step) => step is CrashFault;
-        public string Describe(FaultStep step) => step is CrashFault c ? $"crash of {MemberRef.Format(c.Member)}{(c.PartialReceipt ? " after a partially received broadcast" : "")}{(c.Then != FollowUp.None ? $", then {c.Then}" : "")}" : step.GetType().Name;
-        public StepOutcome Step(FaultStep step, out string? why) => sim.TryCrash((CrashFault)step, out why);
-    }
+    public bool Applies(FaultStep step) => step is CrashFault;
+    public string Describe(FaultStep step) => step is CrashFault c ? $"crash of {MemberRef.Format(c.Member)}{(c.PartialReceipt ? " after a partially received broadcast" : "")}{(c.Then != FollowUp.None ? $", then {c.Then}" : "")}" : step.GetType().Name;
+    public StepOutcome Step(FaultStep step, out string? why) => TryCrash((CrashFault)step, out why);
 
     private StepOutcome TryCrash(CrashFault c, out string? why)
     {
         why = null;
-        var victim = Resolve(c.Member, forFailure: true);
+        var victim = oracle.Resolve(c.Member, forFailure: true);
         if (victim < 0)
         {
             why = $"no member can crash without breaking the majority ({MemberRef.Format(c.Member)})";
             return StepOutcome.Retry;
         }
-        var spec = new CrashSpec(victim, CrashCause.Crash, "crash", c.Then, c.ThenMember, c.FlushSteps, Restart: false, Grace: true);
+        var spec = new MembershipOracle.CrashSpec(victim, CrashCause.Crash, "crash", c.Then, c.ThenMember, c.FlushSteps, Restart: false, Grace: true);
         if (c.PartialReceipt) return TryPartialCrash(c, spec, out why);
-        DoCrash(spec);
+        oracle.DoCrash(spec);
         return StepOutcome.Done;
     }
 
-    private StepOutcome TryPartialCrash(CrashFault c, CrashSpec spec, out string? why)
+    private StepOutcome TryPartialCrash(CrashFault c, MembershipOracle.CrashSpec spec, out string? why)
     {
         why = null;
         var victim = spec.Victim;
-        var order = AllOrders[_oracle.NextInt(AllOrders.Length)];
-        var payload = "f" + _extraBroadcasts++;
-        _current = victim;
-        var result = _members[victim].Broadcast(payload, order, null);
-        Hash(0xF1);
-        Hash((ulong)result.Refusal);
+        var order = MembershipOracle.AllOrders[oracle.Random.NextInt(MembershipOracle.AllOrders.Length)];
+        var result = oracle.BroadcastUnplanned(victim, order, "f", 0xF1);
         if (!result.Accepted)
         {
-            Drain(victim);
-            why = $"{_ids[victim]} refused the broadcast: {result.Refusal}";
+            oracle.Drain(victim);
+            why = $"{oracle.Ids[victim]} refused the broadcast: {result.Refusal}";
             return StepOutcome.Retry;
         }
-        _accepted++;
-        _lastBroadcastMs = _now;
         if (result.IsHeld)
         {
             // A view change is under way: the broadcast goes out in the next view; try the partial crash again later.
-            _slots[victim].Held[result.Ticket] = (order, ImmutableArray<MessageId>.Empty);
-            _heldBroadcasts++;
-            Drain(victim);
-            AfterEvent(victim);
-            why = $"{_ids[victim]} is flushing";
+            oracle.Drain(victim);
+            oracle.AfterEvent(victim);
+            why = $"{oracle.Ids[victim]} is flushing";
             return StepOutcome.Retry;
         }
-        _history[victim].Add(new SendEvent(result.Id, order) { TimeMs = _now });
-        var others = (_slots[victim].ViewSlots ?? []).Where(s => s >= 0 && s != victim && !_slots[s].Gone).ToList();
-        var receivers = c.Receivers is { } chosen ? chosen.Where(others.Contains).ToList() : RandomSubset(others, allowAll: false);
-        _net.RestrictData(result.Id, victim, receivers);
-        Log(new PartialBroadcast(_ids[victim], result.Id, order, receivers.Select(r => _ids[r]).ToImmutableArray(), MaxLinkDelay + 1));
-        Drain(victim);
-        AfterEvent(victim);
-        _crashSpecs.Add(spec with { Cause = CrashCause.AfterPartialBroadcast, Why = $"crash after partially received {result.Id}", Grace = false });
-        ScheduleFault(_now + MaxLinkDelay + 1, new SimEvent(EventKind.CrashNow, victim, -1, null, _crashSpecs.Count - 1));
+        var others = (oracle.Slots[victim].ViewSlots ?? []).Where(s => s >= 0 && s != victim && !oracle.Slots[s].Gone).ToList();
+        var receivers = c.Receivers is { } chosen ? chosen.Where(others.Contains).ToList() : oracle.RandomSubset(others, allowAll: false);
+        oracle.Net.RestrictData(result.Id, victim, receivers);
+        oracle.Log(new PartialBroadcast(oracle.Ids[victim], result.Id, order, receivers.Select(r => oracle.Ids[r]).ToImmutableArray(), oracle.MaxLinkDelay + 1));
+        oracle.Drain(victim);
+        oracle.AfterEvent(victim);
+        oracle.ScheduleCrash(oracle.Now + oracle.MaxLinkDelay + 1, spec with { Cause = CrashCause.AfterPartialBroadcast, Why = $"crash after partially received {result.Id}", Grace = false });
         return StepOutcome.Done;
     }
 }

@@ -12,40 +12,37 @@ public sealed record FalseSuspicionFault(long AtMs, int Member = MemberRef.Any) 
 }
 
 // A false suspicion: some members suspect one for less than the stable-after, then see it reachable: no removal.
-internal sealed partial class Simulator
+internal sealed class FalseSuspicionFaults(MembershipOracle oracle) : IFault
 {
-    private sealed class FalseSuspicionFaults(Simulator sim) : IFault
-    {
-        public bool Applies(FaultStep step) => step is FalseSuspicionFault;
-        public string Describe(FaultStep step) => $"false suspicion of {MemberRef.Format(((FalseSuspicionFault)step).Member)}";
-        public StepOutcome Step(FaultStep step, out string? why) => sim.TryFalseSuspicion((FalseSuspicionFault)step, out why);
-    }
+    public bool Applies(FaultStep step) => step is FalseSuspicionFault;
+    public string Describe(FaultStep step) => $"false suspicion of {MemberRef.Format(((FalseSuspicionFault)step).Member)}";
+    public StepOutcome Step(FaultStep step, out string? why) => TryFalseSuspicion((FalseSuspicionFault)step, out why);
 
     private StepOutcome TryFalseSuspicion(FalseSuspicionFault f, out string? why)
     {
         why = null;
-        var target = Resolve(f.Member, forFailure: false);
+        var target = oracle.Resolve(f.Member, forFailure: false);
         if (target < 0)
         {
             why = "no member to suspect";
             return StepOutcome.Retry;
         }
-        var others = Enumerable.Range(0, _members.Count).Where(s => s != target && IsActiveMember(s)).ToList();
+        var others = Enumerable.Range(0, oracle.Members.Count).Where(s => s != target && oracle.IsActiveMember(s)).ToList();
         var observers = f.Observers is { } chosen
-            ? chosen.Where(s => s >= 0 && s < _members.Count && s != target && IsActiveMember(s)).ToList()
-            : RandomSubset(others, allowAll: true);
+            ? chosen.Where(s => s >= 0 && s < oracle.Members.Count && s != target && oracle.IsActiveMember(s)).ToList()
+            : oracle.RandomSubset(others, allowAll: true);
         if (observers.Count == 0)
         {
             why = "no member to suspect it";
             return StepOutcome.Retry;
         }
-        _falseSuspicions++;
-        Log(new FalseSuspicion(_ids[target], observers.Select(o => _ids[o]).ToImmutableArray()));
+        oracle.Counts.FalseSuspicions++;
+        oracle.Log(new FalseSuspicion(oracle.Ids[target], observers.Select(o => oracle.Ids[o]).ToImmutableArray()));
         foreach (var o in observers)
         {
-            var at = _now + _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
-            ScheduleNotify(at, o, NotifyKind.Suspected, target);
-            ScheduleNotify(at + _oracle.NextInt(Timing.FalseSuspicionMinMs, Timing.FalseSuspicionMaxMs), o, NotifyKind.Reachable, target);
+            var at = oracle.Now + oracle.Random.NextInt(oracle.Timing.DetectionMinMs, oracle.Timing.DetectionMaxMs);
+            oracle.ScheduleNotify(at, o, MembershipOracle.NotifyKind.Suspected, target);
+            oracle.ScheduleNotify(at + oracle.Random.NextInt(oracle.Timing.FalseSuspicionMinMs, oracle.Timing.FalseSuspicionMaxMs), o, MembershipOracle.NotifyKind.Reachable, target);
         }
         return StepOutcome.Done;
     }

@@ -137,3 +137,15 @@ public sealed record TriggerExpired(FollowUp Kind) : FaultEvent
 {
     public override string Text => $"{Kind} trigger expired without a flush to crash in";
 }
+
+/// <summary><see cref="Member"/>'s machine is loaded: it processes nothing until <see cref="UntilMs"/>, unnoticed.</summary>
+public sealed record MemberStalled(MemberId Member, long UntilMs) : FaultEvent
+{
+    public override string Text => $"{Member} stalls until {UntilMs} (a loaded machine)";
+}
+
+/// <summary><see cref="Member"/>'s group closed to merge into <see cref="Target"/>'s: <see cref="Next"/> takes over on its node.</summary>
+public sealed record MemberMerging(MemberId Member, MemberId Next, ImmutableArray<MemberId> Target) : FaultEvent
+{
+    public override string Text => $"{Member} merges into {List(Target)} as {Next}";
+}

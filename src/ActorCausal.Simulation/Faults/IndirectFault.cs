@@ -16,77 +16,74 @@ public sealed record IndirectFault(long AtMs, int First = MemberRef.Any, int Sec
 // are observers and subjects of unreachability, and every leader's decision is DownIndirectlyConnected {x, y}. The leader
 // (the oldest other member; half the time x itself, when x is the leader) downs them one MemberDowned at a time (itself
 // last); everyone else gets both in one gossip diff (address order), and the leader removes them once converged.
-internal sealed partial class Simulator
+internal sealed class IndirectFaults(MembershipOracle oracle) : IFault
 {
-    private sealed class IndirectFaults(Simulator sim) : IFault
-    {
-        public bool Applies(FaultStep step) => step is IndirectFault;
-        public string Describe(FaultStep step) => "indirectly connected pair";
-        public StepOutcome Step(FaultStep step, out string? why) => sim.TryIndirect((IndirectFault)step, out why);
-    }
+    public bool Applies(FaultStep step) => step is IndirectFault;
+    public string Describe(FaultStep step) => "indirectly connected pair";
+    public StepOutcome Step(FaultStep step, out string? why) => TryIndirect((IndirectFault)step, out why);
 
     private StepOutcome TryIndirect(IndirectFault fault, out string? why)
     {
         why = null;
-        var x = Resolve(fault.First, forFailure: true);
+        var x = oracle.Resolve(fault.First, forFailure: true);
         if (x < 0)
         {
             why = "no member can be downed without breaking the majority";
             return StepOutcome.Retry;
         }
         var candidates = new List<int>();
-        for (var s = 0; s < _members.Count; s++)
+        for (var s = 0; s < oracle.Members.Count; s++)
         {
-            if (s == x || !IsActiveMember(s) || (fault.Second >= 0 && s != fault.Second) || !CanFail([x, s])) continue;
+            if (s == x || !oracle.IsActiveMember(s) || (fault.Second >= 0 && s != fault.Second) || !oracle.CanFail([x, s])) continue;
             candidates.Add(s);
         }
         if (candidates.Count == 0)
         {
-            why = $"no second member can be downed with {_ids[x]} without breaking the majority";
+            why = $"no second member can be downed with {oracle.Ids[x]} without breaking the majority";
             return StepOutcome.Retry;
         }
-        var y = candidates[_resolver.NextInt(candidates.Count)];
-        var others = Enumerable.Range(0, _members.Count).Where(s => s != x && s != y && !_slots[s].Gone && !_slots[s].Stopped).ToList();
-        var leader = others.FirstOrDefault(IsActiveMember, -1);
+        var y = candidates[oracle.ResolverRandom.NextInt(candidates.Count)];
+        var others = Enumerable.Range(0, oracle.Members.Count).Where(s => s != x && s != y && !oracle.Slots[s].Gone && !oracle.Slots[s].Stopped).ToList();
+        var leader = others.FirstOrDefault(oracle.IsActiveMember, -1);
         if (leader < 0)
         {
             why = "no leader outside the pair";
             return StepOutcome.Retry;
         }
-        _indirect++;
-        _slots[x].Excluded = true;
-        _slots[y].Excluded = true;
-        _net.CutBy(x, y, _now);
-        _net.CutBy(y, x, _now);
-        Log(new IndirectLinkBroken(_ids[x], _ids[y]));
-        Hash(0x1D1C);
+        oracle.Counts.Indirect++;
+        oracle.Slots[x].Excluded = true;
+        oracle.Slots[y].Excluded = true;
+        oracle.Net.CutBy(x, y, oracle.Now);
+        oracle.Net.CutBy(y, x, oracle.Now);
+        oracle.Log(new IndirectLinkBroken(oracle.Ids[x], oracle.Ids[y]));
+        oracle.Hash(0x1D1C);
 
-        var d1 = _resolver.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
-        var d2 = _resolver.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
-        ScheduleNotify(_now + d1, x, NotifyKind.Suspected, y);
-        ScheduleNotify(_now + d2, y, NotifyKind.Suspected, x);
-        var decision = _now + Math.Max(d1, d2) + _resolver.NextInt(Timing.StableAfterMinMs, Timing.StableAfterMaxMs);
+        var d1 = oracle.ResolverRandom.NextInt(oracle.Timing.DetectionMinMs, oracle.Timing.DetectionMaxMs);
+        var d2 = oracle.ResolverRandom.NextInt(oracle.Timing.DetectionMinMs, oracle.Timing.DetectionMaxMs);
+        oracle.ScheduleNotify(oracle.Now + d1, x, MembershipOracle.NotifyKind.Suspected, y);
+        oracle.ScheduleNotify(oracle.Now + d2, y, MembershipOracle.NotifyKind.Suspected, x);
+        var decision = oracle.Now + Math.Max(d1, d2) + oracle.ResolverRandom.NextInt(oracle.Timing.StableAfterMinMs, oracle.Timing.StableAfterMaxMs);
 
-        var decider = _resolver.Chance(0.5) ? x : leader;
-        var pair = new[] { x, y }.OrderBy(s => _ids[s].Address, StringComparer.Ordinal).ThenBy(s => _ids[s].Incarnation).ToArray();
+        var decider = oracle.ResolverRandom.Chance(0.5) ? x : leader;
+        var pair = new[] { x, y }.OrderBy(s => oracle.Ids[s].Address, StringComparer.Ordinal).ThenBy(s => oracle.Ids[s].Incarnation).ToArray();
         var t = decision;
-        foreach (var s in pair.Where(s => s != decider)) ScheduleNotify(t++, decider, NotifyKind.Downed, s);
-        if (pair.Contains(decider)) ScheduleNotify(t, decider, NotifyKind.Downed, decider);
+        foreach (var s in pair.Where(s => s != decider)) oracle.ScheduleNotify(t++, decider, MembershipOracle.NotifyKind.Downed, s);
+        if (pair.Contains(decider)) oracle.ScheduleNotify(t, decider, MembershipOracle.NotifyKind.Downed, decider);
         foreach (var z in others.Append(x).Append(y))
         {
             if (z == decider) continue;
-            var heard = t + _resolver.NextInt(1, Math.Max(1, Timing.SpreadMs));
-            foreach (var s in pair) ScheduleNotify(heard, z, NotifyKind.Downed, s);
+            var heard = t + oracle.ResolverRandom.NextInt(1, Math.Max(1, oracle.Timing.SpreadMs));
+            foreach (var s in pair) oracle.ScheduleNotify(heard, z, MembershipOracle.NotifyKind.Downed, s);
         }
         var lastRemoved = t;
         foreach (var z in others)
         {
-            var removedAt = t + Timing.SpreadMs + Convergence();
+            var removedAt = t + oracle.Timing.SpreadMs + oracle.Convergence();
             lastRemoved = Math.Max(lastRemoved, removedAt);
-            foreach (var s in pair) ScheduleNotify(removedAt, z, NotifyKind.Removed, s);
+            foreach (var s in pair) oracle.ScheduleNotify(removedAt, z, MembershipOracle.NotifyKind.Removed, s);
         }
-        _failures.Add((x, decision, lastRemoved));
-        _failures.Add((y, decision, lastRemoved));
+        oracle.AddFailure(x, decision, lastRemoved);
+        oracle.AddFailure(y, decision, lastRemoved);
         return StepOutcome.Done;
     }
 }

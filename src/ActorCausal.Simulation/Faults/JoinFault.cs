@@ -13,24 +13,21 @@ public sealed record JoinFault(long AtMs) : FaultStep(AtMs)
 }
 
 // A join: a new member at the next free address starts outside the group and asks to join (DoJoin).
-internal sealed partial class Simulator
+internal sealed class JoinFaults(MembershipOracle oracle) : IFault
 {
-    private sealed class JoinFaults(Simulator sim) : IFault
-    {
-        public bool Applies(FaultStep step) => step is JoinFault;
-        public string Describe(FaultStep step) => "join";
-        public StepOutcome Step(FaultStep step, out string? why) => sim.TryJoin((JoinFault)step, out why);
-    }
+    public bool Applies(FaultStep step) => step is JoinFault;
+    public string Describe(FaultStep step) => "join";
+    public StepOutcome Step(FaultStep step, out string? why) => TryJoin((JoinFault)step, out why);
 
     private StepOutcome TryJoin(JoinFault j, out string? why)
     {
         why = null;
-        if (_joinerFactory is null)
+        if (!oracle.CanJoin)
         {
             why = "this simulation has no joiner factory";
             return StepOutcome.Skip;
         }
-        DoJoin(-1);
+        oracle.DoJoin(-1);
         return StepOutcome.Done;
     }
 }

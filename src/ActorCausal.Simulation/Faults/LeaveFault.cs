@@ -8,25 +8,22 @@ public sealed record LeaveFault(long AtMs, int Member = MemberRef.Any) : FaultSt
 }
 
 // A graceful leave (DoLeave); half the time the node then shuts down and the others see it removed.
-internal sealed partial class Simulator
+internal sealed class LeaveFaults(MembershipOracle oracle) : IFault
 {
-    private sealed class LeaveFaults(Simulator sim) : IFault
-    {
-        public bool Applies(FaultStep step) => step is LeaveFault;
-        public string Describe(FaultStep step) => $"leave of {MemberRef.Format(((LeaveFault)step).Member)}";
-        public StepOutcome Step(FaultStep step, out string? why) => sim.TryLeave((LeaveFault)step, out why);
-    }
+    public bool Applies(FaultStep step) => step is LeaveFault;
+    public string Describe(FaultStep step) => $"leave of {MemberRef.Format(((LeaveFault)step).Member)}";
+    public StepOutcome Step(FaultStep step, out string? why) => TryLeave((LeaveFault)step, out why);
 
     private StepOutcome TryLeave(LeaveFault l, out string? why)
     {
         why = null;
-        var victim = Resolve(l.Member, forFailure: true);
+        var victim = oracle.Resolve(l.Member, forFailure: true);
         if (victim < 0)
         {
             why = $"no member can leave without breaking the majority ({MemberRef.Format(l.Member)})";
             return StepOutcome.Retry;
         }
-        DoLeave(victim);
+        oracle.DoLeave(victim);
         return StepOutcome.Done;
     }
 }

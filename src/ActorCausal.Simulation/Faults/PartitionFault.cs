@@ -33,35 +33,40 @@ public sealed record PartitionFault(long AtMs) : FaultStep(AtMs)
 // A partition: links across the split drop everything; each side suspects the other; the majority downs and then
 // removes the minority; on the minority the resolver's leader downs its peers one at a time and itself last (Akka's
 // SplitBrainResolver.ActOnDecision), or (MinorityDownsAll) every minority node downs everyone; the links heal later.
-internal sealed partial class Simulator
+internal sealed class PartitionFaults : IFault
 {
+    private readonly MembershipOracle oracle;
     /// <summary>A staggered cut whose last links have not broken yet.</summary>
     private (List<int> Minority, List<int> Majority)? _lateSplit;
 
-    private sealed class PartitionFaults(Simulator sim) : IFault
+    public PartitionFaults(MembershipOracle oracle)
     {
-        public bool Applies(FaultStep step) => step is PartitionFault;
-        public string Describe(FaultStep step) => step switch
-        {
-            PartitionFault { MinorityDownsAll: true } => "partition whose minority downs all",
-            PartitionFault { StaggerMs: > 0 } p => $"partition reaching the minority's members {p.StaggerMs} ms apart",
-            _ => "partition",
-        };
-        public StepOutcome Step(FaultStep step, out string? why) => sim.TryPartition((PartitionFault)step, out why);
+        this.oracle = oracle;
+        oracle.OnEvent(EventKind.Heal, _ => HealPartition());
+        oracle.OnEvent(EventKind.SplitComplete, _ => CompleteLateSplit());
     }
+
+    public bool Applies(FaultStep step) => step is PartitionFault;
+    public string Describe(FaultStep step) => step switch
+    {
+        PartitionFault { MinorityDownsAll: true } => "partition whose minority downs all",
+        PartitionFault { StaggerMs: > 0 } p => $"partition reaching the minority's members {p.StaggerMs} ms apart",
+        _ => "partition",
+    };
+    public StepOutcome Step(FaultStep step, out string? why) => TryPartition((PartitionFault)step, out why);
 
     private StepOutcome TryPartition(PartitionFault p, out string? why)
     {
         why = null;
         var live = new List<int>();
         GroupView? view = null;
-        for (var s = 0; s < _members.Count; s++)
+        for (var s = 0; s < oracle.Members.Count; s++)
         {
-            var st = _slots[s];
+            var st = oracle.Slots[s];
             if (st.Gone || st.Stopped) continue;
             if (st.Joining || st.Failing)
             {
-                why = $"{_ids[s]} is {(st.Joining ? "joining" : "failing")}";
+                why = $"{oracle.Ids[s]} is {(st.Joining ? "joining" : "failing")}";
                 return StepOutcome.Retry;
             }
             if (view is not null && st.View!.Id != view.Id)
@@ -69,15 +74,15 @@ internal sealed partial class Simulator
                 why = "members are in different views";
                 return StepOutcome.Retry;
             }
-            if (_members[s].Phase != MemberPhase.Normal)
+            if (oracle.Members[s].Phase != MemberPhase.Normal)
             {
-                why = $"{_ids[s]} is {_members[s].Phase}";
+                why = $"{oracle.Ids[s]} is {oracle.Members[s].Phase}";
                 return StepOutcome.Retry;
             }
             view = st.View;
             live.Add(s);
         }
-        if (view is null || live.Count < 3 || live.Count != view.Size || _triggers.Count > 0)
+        if (view is null || live.Count < 3 || live.Count != view.Size || oracle.TriggersPending)
         {
             why = "the group is not in one settled view of at least three";
             return StepOutcome.Retry;
@@ -90,85 +95,70 @@ internal sealed partial class Simulator
         }
         else
         {
-            var k = p.MinoritySize > 0 ? p.MinoritySize : 1 + _oracle.NextInt(maxMinority);
+            var k = p.MinoritySize > 0 ? p.MinoritySize : 1 + oracle.Random.NextInt(maxMinority);
             var pool = live.ToList();
             minority = new List<int>();
             while (minority.Count < k && pool.Count > 0)
             {
-                var pick = _oracle.NextInt(pool.Count);
+                var pick = oracle.Random.NextInt(pool.Count);
                 minority.Add(pool[pick]);
                 pool.RemoveAt(pick);
             }
             minority.Sort();
         }
-        if (minority.Count < 1 || minority.Count > maxMinority || !CanFail(minority))
+        if (minority.Count < 1 || minority.Count > maxMinority || !oracle.CanFail(minority))
         {
             why = $"a minority of {minority.Count} of {live.Count} is not possible";
             return StepOutcome.Retry;
         }
         var majority = live.Where(s => !minority.Contains(s)).ToList();
 
-        _partitions++;
-        _partitionActive = true;
+        oracle.Counts.Partitions++;
+        oracle.PartitionActive = true;
         Dictionary<int, long>? late = null;
-        if (p.StaggerMs > 0 && minority.Count > 1) late = minority.Skip(1).ToDictionary(x => x, _ => _now + p.StaggerMs);
-        _net.Split(minority, late);
-        foreach (var s in minority) _slots[s].Minority = true;
+        if (p.StaggerMs > 0 && minority.Count > 1) late = minority.Skip(1).ToDictionary(x => x, _ => oracle.Now + p.StaggerMs);
+        oracle.Net.Split(minority, late);
+        foreach (var s in minority) oracle.Slots[s].Minority = true;
         if (late is null)
         {
-            RecordSplit(minority, majority);
+            oracle.RecordSplit(minority, majority);
         }
         else
         {
             _lateSplit = (minority, majority);
-            ScheduleFault(_now + p.StaggerMs, new SimEvent(EventKind.SplitComplete, -1, -1, null, -1));
+            oracle.ScheduleFault(oracle.Now + p.StaggerMs, new SimEvent(EventKind.SplitComplete, -1, -1, null, -1));
         }
-        Hash(0x5917);
+        oracle.Hash(0x5917);
 
         long maxDetect = 0;
         foreach (var a in minority)
         {
-            var cutAt = late is not null && late.TryGetValue(a, out var lateAt) ? lateAt - _now : 0;
+            var cutAt = late is not null && late.TryGetValue(a, out var lateAt) ? lateAt - oracle.Now : 0;
             foreach (var b in majority)
             {
-                var d1 = cutAt + _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
-                var d2 = cutAt + _oracle.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
+                var d1 = cutAt + oracle.Random.NextInt(oracle.Timing.DetectionMinMs, oracle.Timing.DetectionMaxMs);
+                var d2 = cutAt + oracle.Random.NextInt(oracle.Timing.DetectionMinMs, oracle.Timing.DetectionMaxMs);
                 maxDetect = Math.Max(maxDetect, Math.Max(d1, d2));
-                ScheduleNotify(_now + d1, a, NotifyKind.Suspected, b);
-                ScheduleNotify(_now + d2, b, NotifyKind.Suspected, a);
+                oracle.ScheduleNotify(oracle.Now + d1, a, MembershipOracle.NotifyKind.Suspected, b);
+                oracle.ScheduleNotify(oracle.Now + d2, b, MembershipOracle.NotifyKind.Suspected, a);
             }
         }
-        var decision = _now + maxDetect + _oracle.NextInt(Timing.StableAfterMinMs, Timing.StableAfterMaxMs);
+        var decision = oracle.Now + maxDetect + oracle.Random.NextInt(oracle.Timing.StableAfterMinMs, oracle.Timing.StableAfterMaxMs);
         foreach (var b in majority)
         {
             foreach (var a in minority)
             {
-                var at = decision + _oracle.NextInt(0, Timing.SpreadMs);
-                ScheduleNotify(at, b, NotifyKind.Downed, a);
-                ScheduleNotify(at + Convergence(), b, NotifyKind.Removed, a);
+                var at = decision + oracle.Random.NextInt(0, oracle.Timing.SpreadMs);
+                oracle.ScheduleNotify(at, b, MembershipOracle.NotifyKind.Downed, a);
+                oracle.ScheduleNotify(at + oracle.Convergence(), b, MembershipOracle.NotifyKind.Removed, a);
             }
         }
         var minorityDecision = new long[minority.Count];
-        for (var k = 0; k < minority.Count; k++) minorityDecision[k] = decision + _oracle.NextInt(0, Timing.SpreadMs);
-        if (p.MinorityDownsAll) ScheduleDownAll(minority, minorityDecision);
+        for (var k = 0; k < minority.Count; k++) minorityDecision[k] = decision + oracle.Random.NextInt(0, oracle.Timing.SpreadMs);
+        if (p.MinorityDownsAll) oracle.ScheduleDownAll(minority, minorityDecision);
         else ScheduleMinorityDownsItself(minority, minorityDecision[0]);
-        ScheduleFault(decision + Timing.SpreadMs + _oracle.NextInt(Timing.HealAfterMinMs, Timing.HealAfterMaxMs), new SimEvent(EventKind.Heal, -1, -1, null, -1));
+        oracle.ScheduleFault(decision + oracle.Timing.SpreadMs + oracle.Random.NextInt(oracle.Timing.HealAfterMinMs, oracle.Timing.HealAfterMaxMs), new SimEvent(EventKind.Heal, -1, -1, null, -1));
         return StepOutcome.Done;
-    }
-
-    /// <summary>
-    /// The split is complete (every link across it broken): from here on, a message sent on one side must not be
-    /// delivered on the other (the partition rule's event in every history). A staggered cut completes when its last link breaks.
-    /// </summary>
-    private void RecordSplit(List<int> minority, List<int> majority)
-    {
-        var split = new PartitionEvent(_partitionEvents.Count + 1, minority.Select(s => _ids[s]).ToImmutableArray(), majority.Select(s => _ids[s]).ToImmutableArray()) { TimeMs = _now };
-        _partitionEvents.Add(split);
-        for (var s = 0; s < _members.Count; s++)
-        {
-            if (!_slots[s].Gone) _history[s].Add(split);
-        }
-        Log(new PartitionStarted(split.Number, split.Minority, split.Majority));
     }
 
     /// <summary>The last links of a staggered cut broke.</summary>
@@ -176,7 +166,7 @@ internal sealed partial class Simulator
     {
         if (_lateSplit is not { } pending) return;
         _lateSplit = null;
-        RecordSplit(pending.Minority, pending.Majority);
+        oracle.RecordSplit(pending.Minority, pending.Majority);
     }
 
     /// <summary>
@@ -188,20 +178,20 @@ internal sealed partial class Simulator
     {
         var leader = minority[0];
         var t = at;
-        foreach (var a in minority.Where(a => a != leader)) ScheduleNotify(t++, leader, NotifyKind.Downed, a);
-        ScheduleNotify(t, leader, NotifyKind.Downed, leader);
+        foreach (var a in minority.Where(a => a != leader)) oracle.ScheduleNotify(t++, leader, MembershipOracle.NotifyKind.Downed, a);
+        oracle.ScheduleNotify(t, leader, MembershipOracle.NotifyKind.Downed, leader);
         foreach (var a in minority.Where(a => a != leader))
         {
-            var heard = t + _resolver.NextInt(1, Math.Max(1, Timing.SpreadMs));
-            foreach (var x in minority) ScheduleNotify(heard, a, NotifyKind.Downed, x);
+            var heard = t + oracle.ResolverRandom.NextInt(1, Math.Max(1, oracle.Timing.SpreadMs));
+            foreach (var x in minority) oracle.ScheduleNotify(heard, a, MembershipOracle.NotifyKind.Downed, x);
         }
     }
 
     /// <summary>The links of the split heal; fault steps held back while it lasted may run again.</summary>
     private void HealPartition()
     {
-        _net.Heal();
-        _partitionActive = false;
-        Log(new PartitionHealed());
+        oracle.Net.Heal();
+        oracle.PartitionActive = false;
+        oracle.Log(new PartitionHealed());
     }
 }

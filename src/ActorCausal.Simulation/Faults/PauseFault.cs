@@ -34,66 +34,71 @@ public sealed record PauseFault(long AtMs, int Member = MemberRef.Any, PauseOutc
 // passes any more). When it resumes it reads what was buffered, its application goes on broadcasting, its failure
 // detector finds every peer unreachable, and its own resolver (alone on its side) decides after stable-after: keep-majority
 // downs itself; down-all-when-unstable downs every peer one at a time and itself last; or nothing ever tells it.
-internal sealed partial class Simulator
+internal sealed class PauseFaults : IFault
 {
-    private sealed class PauseFaults(Simulator sim) : IFault
+    private readonly MembershipOracle oracle;
+
+    public PauseFaults(MembershipOracle oracle)
     {
-        public bool Applies(FaultStep step) => step is PauseFault;
-        public string Describe(FaultStep step) => step is PauseFault p ? $"pause of {MemberRef.Format(p.Member)} ({p.Outcome})" : step.GetType().Name;
-        public StepOutcome Step(FaultStep step, out string? why) => sim.TryPause((PauseFault)step, out why);
+        this.oracle = oracle;
+        oracle.OnEvent(EventKind.Resume, e => Resume(e.Member, (PauseOutcome)e.PlanIndex));
     }
+
+    public bool Applies(FaultStep step) => step is PauseFault;
+    public string Describe(FaultStep step) => step is PauseFault p ? $"pause of {MemberRef.Format(p.Member)} ({p.Outcome})" : step.GetType().Name;
+    public StepOutcome Step(FaultStep step, out string? why) => TryPause((PauseFault)step, out why);
 
     private StepOutcome TryPause(PauseFault pause, out string? why)
     {
         why = null;
-        var victim = Resolve(pause.Member, forFailure: true);
+        var victim = oracle.Resolve(pause.Member, forFailure: true);
         if (victim < 0)
         {
             why = $"no member can be paused without breaking the majority ({MemberRef.Format(pause.Member)})";
             return StepOutcome.Retry;
         }
-        var s = _slots[victim];
-        var observers = Enumerable.Range(0, _members.Count).Where(y => y != victim && !_slots[y].Gone && !_slots[y].Stopped).ToList();
-        _pauses++;
+        var s = oracle.Slots[victim];
+        var observers = Enumerable.Range(0, oracle.Members.Count).Where(y => y != victim && !oracle.Slots[y].Gone && !oracle.Slots[y].Stopped).ToList();
+        oracle.Counts.Pauses++;
         s.Paused = true;
         if (pause.Outcome == PauseOutcome.Short)
         {
-            var length = _resolver.NextInt(Timing.DetectionMinMs, Timing.FalseSuspicionMaxMs);
-            s.ResumeAt = _now + length;
+            var length = oracle.ResolverRandom.NextInt(oracle.Timing.DetectionMinMs, oracle.Timing.FalseSuspicionMaxMs);
+            s.ResumeAt = oracle.Now + length;
             foreach (var y in observers)
             {
-                var d = _resolver.NextInt(Timing.DetectionMinMs, Timing.DetectionMaxMs);
+                var d = oracle.ResolverRandom.NextInt(oracle.Timing.DetectionMinMs, oracle.Timing.DetectionMaxMs);
                 if (d >= length) continue;
-                ScheduleNotify(_now + d, y, NotifyKind.Suspected, victim);
-                ScheduleNotify(s.ResumeAt + _resolver.NextInt(1, Math.Max(1, Timing.SpreadMs)), y, NotifyKind.Reachable, victim);
+                oracle.ScheduleNotify(oracle.Now + d, y, MembershipOracle.NotifyKind.Suspected, victim);
+                oracle.ScheduleNotify(s.ResumeAt + oracle.ResolverRandom.NextInt(1, Math.Max(1, oracle.Timing.SpreadMs)), y, MembershipOracle.NotifyKind.Reachable, victim);
             }
         }
         else
         {
             s.Excluded = true;
-            var maxDetect = Detect(observers.Select(y => (y, victim)), _resolver);
-            var decision = _now + maxDetect + _resolver.NextInt(Timing.StableAfterMinMs, Timing.StableAfterMaxMs);
-            var lastRemoved = DownThenRemove(observers, victim, decision, _resolver);
-            s.ResumeAt = lastRemoved + _resolver.NextInt(Timing.RestartDelayMinMs, Timing.RestartDelayMaxMs);
+            var maxDetect = oracle.Detect(observers.Select(y => (y, victim)), oracle.ResolverRandom);
+            var decision = oracle.Now + maxDetect + oracle.ResolverRandom.NextInt(oracle.Timing.StableAfterMinMs, oracle.Timing.StableAfterMaxMs);
+            var lastRemoved = oracle.DownThenRemove(observers, victim, decision, oracle.ResolverRandom);
+            s.ResumeAt = lastRemoved + oracle.ResolverRandom.NextInt(oracle.Timing.RestartDelayMinMs, oracle.Timing.RestartDelayMaxMs);
         }
-        _history[victim].Add(new PauseEvent(s.ResumeAt, s.Excluded) { TimeMs = _now });
-        Log(new MemberPaused(_ids[victim], s.ResumeAt, pause.Outcome, SafePhase(victim)));
-        Hash(0x9A05E);
-        Hash((ulong)victim);
-        ScheduleFault(s.ResumeAt, new SimEvent(EventKind.Resume, victim, -1, null, (int)pause.Outcome));
+        oracle.History[victim].Add(new PauseEvent(s.ResumeAt, s.Excluded) { TimeMs = oracle.Now });
+        oracle.Log(new MemberPaused(oracle.Ids[victim], s.ResumeAt, pause.Outcome, oracle.SafePhase(victim)));
+        oracle.Hash(0x9A05E);
+        oracle.Hash((ulong)victim);
+        oracle.ScheduleFault(s.ResumeAt, new SimEvent(EventKind.Resume, victim, -1, null, (int)pause.Outcome));
         return StepOutcome.Done;
     }
 
-    private void DoResume(int slot, PauseOutcome outcome)
+    private void Resume(int slot, PauseOutcome outcome)
     {
-        var s = _slots[slot];
+        var s = oracle.Slots[slot];
         s.Paused = false;
-        Log(new MemberResumed(_ids[slot], outcome));
+        oracle.Log(new MemberResumed(oracle.Ids[slot], outcome));
         if (s.Gone || s.Stopped) return;
 
         // Its application has not noticed anything: it broadcasts as before.
-        var extra = 1 + _resolver.NextInt(3);
-        for (var k = 0; k < extra; k++) BroadcastExtra(slot, AllOrders[_resolver.NextInt(AllOrders.Length)], "p" + _extraBroadcasts++);
+        var extra = 1 + oracle.ResolverRandom.NextInt(3);
+        for (var k = 0; k < extra; k++) BroadcastExtra(slot, MembershipOracle.AllOrders[oracle.ResolverRandom.NextInt(MembershipOracle.AllOrders.Length)]);
 
         var peers = (s.ViewSlots ?? []).Where(y => y >= 0 && y != slot).ToList();
         if (outcome == PauseOutcome.Short)
@@ -101,52 +106,35 @@ internal sealed partial class Simulator
             // Its own detector saw no heartbeat while it was stopped: a moment of unreachability, healed by the next ones.
             foreach (var y in peers)
             {
-                if (!_resolver.Chance(0.5)) continue;
-                var at = _now + _resolver.NextInt(1, Math.Max(1, Timing.SpreadMs));
-                ScheduleNotify(at, slot, NotifyKind.Suspected, y);
-                ScheduleNotify(at + _resolver.NextInt(Timing.FalseSuspicionMinMs, Timing.FalseSuspicionMaxMs), slot, NotifyKind.Reachable, y);
+                if (!oracle.ResolverRandom.Chance(0.5)) continue;
+                var at = oracle.Now + oracle.ResolverRandom.NextInt(1, Math.Max(1, oracle.Timing.SpreadMs));
+                oracle.ScheduleNotify(at, slot, MembershipOracle.NotifyKind.Suspected, y);
+                oracle.ScheduleNotify(at + oracle.ResolverRandom.NextInt(oracle.Timing.FalseSuspicionMinMs, oracle.Timing.FalseSuspicionMaxMs), slot, MembershipOracle.NotifyKind.Reachable, y);
             }
             return;
         }
-        var maxDetect = Detect(peers.Select(y => (slot, y)), _resolver);
-        var decision = _now + maxDetect + _resolver.NextInt(Timing.StableAfterMinMs, Timing.StableAfterMaxMs);
+        var maxDetect = oracle.Detect(peers.Select(y => (slot, y)), oracle.ResolverRandom);
+        var decision = oracle.Now + maxDetect + oracle.ResolverRandom.NextInt(oracle.Timing.StableAfterMinMs, oracle.Timing.StableAfterMaxMs);
         switch (outcome)
         {
             case PauseOutcome.KeepMajority:
-                ScheduleNotify(decision, slot, NotifyKind.Downed, slot);
+                oracle.ScheduleNotify(decision, slot, MembershipOracle.NotifyKind.Downed, slot);
                 break;
             case PauseOutcome.DownAll:
-                ScheduleDownAll([slot], [decision]);
+                oracle.ScheduleDownAll([slot], [decision]);
                 break;
             case PauseOutcome.Never:
-                Log(new NeverToldDowned(_ids[slot]));
+                oracle.Log(new NeverToldDowned(oracle.Ids[slot]));
                 break;
         }
     }
 
-    /// <summary>A broadcast the workload did not plan (a paused member's application going on after it resumes).</summary>
-    private void BroadcastExtra(int slot, DeliveryOrder order, string payload)
+    /// <summary>A broadcast the workload did not plan: the resumed member's application going on.</summary>
+    private void BroadcastExtra(int slot, DeliveryOrder order)
     {
-        _current = slot;
-        var result = _members[slot].Broadcast(payload, order, null);
-        Hash(0xE7);
-        Hash((ulong)result.Refusal);
-        if (result.Accepted)
-        {
-            _accepted++;
-            _lastBroadcastMs = _now;
-            if (result.IsHeld)
-            {
-                _slots[slot].Held[result.Ticket] = (order, ImmutableArray<MessageId>.Empty);
-                _heldBroadcasts++;
-            }
-            else
-            {
-                _history[slot].Add(new SendEvent(result.Id, order) { TimeMs = _now });
-            }
-        }
-        Drain(slot);
-        AfterEvent(slot);
-        _current = -1;
+        oracle.BroadcastUnplanned(slot, order, "p", 0xE7);
+        oracle.Drain(slot);
+        oracle.AfterEvent(slot);
+        oracle.Current = -1;
     }
 }

@@ -14,37 +14,33 @@ public sealed record RejoinFault(long AtMs, int Member = MemberRef.Any, int Time
 // Leave then join again at once, on the same node: the leaver's address starts a new incarnation of the group member
 // that asks to join while the old one is still leaving (the members must not confuse the two; the new incarnation at the
 // address tells them the old one is gone). Repeated rounds rejoin the newest incarnation again.
-internal sealed partial class Simulator
+internal sealed class RejoinFaults(MembershipOracle oracle) : IFault
 {
-    private sealed class RejoinFaults(Simulator sim) : IFault
-    {
-        public bool Applies(FaultStep step) => step is RejoinFault;
-        public string Describe(FaultStep step) => step is RejoinFault r ? $"leave and join again at once of {MemberRef.Format(r.Member)}, {r.Times} times" : step.GetType().Name;
-        public StepOutcome Step(FaultStep step, out string? why) => sim.TryRejoin((RejoinFault)step, out why);
-    }
+    public bool Applies(FaultStep step) => step is RejoinFault;
+    public string Describe(FaultStep step) => step is RejoinFault r ? $"leave and join again at once of {MemberRef.Format(r.Member)}, {r.Times} times" : step.GetType().Name;
+    public StepOutcome Step(FaultStep step, out string? why) => TryRejoin((RejoinFault)step, out why);
 
     private StepOutcome TryRejoin(RejoinFault fault, out string? why)
     {
         why = null;
-        if (_joinerFactory is null)
+        if (!oracle.CanJoin)
         {
             why = "this simulation has no joiner factory";
             return StepOutcome.Skip;
         }
-        var victim = Resolve(fault.Member, forFailure: true);
+        var victim = oracle.Resolve(fault.Member, forFailure: true);
         if (victim < 0)
         {
             why = $"no member can leave without breaking the majority ({MemberRef.Format(fault.Member)})";
             return StepOutcome.Retry;
         }
-        _rejoins++;
-        DoLeave(victim);
-        var next = DoJoin(victim, rejoin: true);
+        oracle.Counts.Rejoins++;
+        oracle.DoLeave(victim);
+        var next = oracle.DoJoin(victim, rejoin: true);
         if (fault.Times > 1 && next >= 0)
         {
-            var gap = fault.GapMs > 0 ? fault.GapMs : _resolver.NextInt(0, 200);
-            _steps.Add(fault with { AtMs = _now + gap, Member = next, Times = fault.Times - 1 });
-            ScheduleFault(_now + gap, new SimEvent(EventKind.FaultStep, -1, 0, null, _steps.Count - 1));
+            var gap = fault.GapMs > 0 ? fault.GapMs : oracle.ResolverRandom.NextInt(0, 200);
+            oracle.ScheduleStep(fault with { AtMs = oracle.Now + gap, Member = next, Times = fault.Times - 1 });
         }
         return StepOutcome.Done;
     }

@@ -8,30 +8,27 @@ public sealed record RestartFault(long AtMs, int Member = MemberRef.Any) : Fault
 }
 
 // A restart: a crash, and once the others removed the old incarnation, a new one at the same address asks to join.
-internal sealed partial class Simulator
+internal sealed class RestartFaults(MembershipOracle oracle) : IFault
 {
-    private sealed class RestartFaults(Simulator sim) : IFault
-    {
-        public bool Applies(FaultStep step) => step is RestartFault;
-        public string Describe(FaultStep step) => $"restart of {MemberRef.Format(((RestartFault)step).Member)}";
-        public StepOutcome Step(FaultStep step, out string? why) => sim.TryRestart((RestartFault)step, out why);
-    }
+    public bool Applies(FaultStep step) => step is RestartFault;
+    public string Describe(FaultStep step) => $"restart of {MemberRef.Format(((RestartFault)step).Member)}";
+    public StepOutcome Step(FaultStep step, out string? why) => TryRestart((RestartFault)step, out why);
 
     private StepOutcome TryRestart(RestartFault r, out string? why)
     {
         why = null;
-        var victim = Resolve(r.Member, forFailure: true);
+        var victim = oracle.Resolve(r.Member, forFailure: true);
         if (victim < 0)
         {
             why = $"no member can crash without breaking the majority ({MemberRef.Format(r.Member)})";
             return StepOutcome.Retry;
         }
-        if (_joinerFactory is null)
+        if (!oracle.CanJoin)
         {
             why = "this simulation has no joiner factory";
             return StepOutcome.Skip;
         }
-        DoCrash(new CrashSpec(victim, CrashCause.BeforeRestart, "crash before restart", FollowUp.None, 0, 0, Restart: true, Grace: true));
+        oracle.DoCrash(new MembershipOracle.CrashSpec(victim, CrashCause.BeforeRestart, "crash before restart", FollowUp.None, 0, 0, Restart: true, Grace: true));
         return StepOutcome.Done;
     }
 }

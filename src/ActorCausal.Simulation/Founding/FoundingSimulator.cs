@@ -4,6 +4,7 @@ using ActorCausal.Protocol;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 using ActorCausal.Simulation.Checking;
+using ActorCausal.Simulation.Driving;
 
 namespace ActorCausal.Simulation.Founding;
 
@@ -39,7 +40,7 @@ public sealed record FoundingResult
 /// invariants per group (members that installed one view are one group), one view per group name once stable, the losing
 /// side's closing view, and that every live application saw both sides.
 /// </summary>
-public sealed class FoundingSimulator
+public sealed class FoundingSimulator : IEffectHandler<FoundingSimulator.Source>
 {
     private readonly FoundingOptions _o;
     private readonly ulong _seed;
@@ -341,107 +342,122 @@ public sealed class FoundingSimulator
         {
             _effects.Clear();
             if (s.Member.DrainEffects(_effects) == 0) break;
-            foreach (var effect in _effects.ToList()) Apply(s, effect, follow);
+            foreach (var effect in _effects.ToList()) EffectDriver.Apply(new Source(s, follow), effect, this);
         }
         foreach (var f in follow) Drain(f);
     }
 
-    private void Apply(Slot s, Effect effect, List<Slot> follow)
+    /// <summary>The member whose effect is handled, and the new incarnations to drain after it.</summary>
+    private readonly record struct Source(Slot Slot, List<Slot> Follow);
+
+    void IEffectHandler<Source>.Send(Source from, Send send) => Post(from.Slot.Node.Index, from.Slot.Id, NodeOf(send.To), send.Message, false, _o.Loss);
+
+    void IEffectHandler<Source>.SendToAll(Source from, SendToAll all)
     {
-        var node = s.Node;
-        var announceLoss = AnnouncementLossNow;
-        switch (effect)
+        var s = from.Slot;
+        foreach (var m in s.Member.View.Members)
         {
-            case Send send:
-                Post(node.Index, s.Id, NodeOf(send.To), send.Message, false, _o.Loss);
-                break;
-            case SendToAll all:
-                foreach (var m in s.Member.View.Members)
-                {
-                    if (m != s.Id) Post(node.Index, s.Id, NodeOf(m), all.Message, false, _o.Loss);
-                }
-                break;
-            case AnnounceJoin:
-                // To every other cluster node, as the runtime does; one that runs no group answers NoGroup.
-                foreach (var other in _nodes.Where(n => n != node)) Post(node.Index, s.Id, other.Index, new Announcement(), true, announceLoss);
-                break;
-            case AckJoin ack:
-                Post(node.Index, s.Id, NodeOf(ack.To), new Ack(), true, announceLoss);
-                break;
-            case ProbeOtherNodes probe:
-                foreach (var other in _nodes.Where(n => n.Up && n != node && n.Current is { } c && !probe.Probe.Members.Contains(c.Id)))
-                    Post(node.Index, s.Id, other.Index, probe.Probe, true, _o.ProbeLoss);
-                break;
-            case Deliver d:
-            {
-                _deliveries++;
-                s.History.Add(new DeliverEvent(d.Message.Id, d.Sender, d.Message.Order) { TimeMs = _now });
-                var gid = $"{s.Lineage}/{d.Message.Id}";
-                node.Delivered.Add(gid);
-                if (node.StateSet.Add(gid)) node.State.Add(gid);
-                break;
-            }
-            case ViewInstalled v:
-            {
-                if (s.Lineage is null)
-                {
-                    s.Lineage = v.View.Members[0] == s.Id ? s.Id.ToString() : _byId[v.View.Members[0]].Lineage;
-                    var prefix = s.Lineage + "/";
-                    if (s.PendingLoads.Count > 0)
-                    {
-                        var own = s.PendingLoads.SelectMany(x => x).Where(g => g.StartsWith(prefix, StringComparison.Ordinal))
-                            .Select(g => ParseId(g[prefix.Length..])).Distinct().ToImmutableArray();
-                        s.History.Add(new SnapshotLoadEvent(v.View.Id, own) { TimeMs = _now });
-                    }
-                }
-                s.History.Add(new ViewEvent(v.View.Id, v.View.Members) { TimeMs = _now });
-                break;
-            }
-            case TakeSnapshot take:
-                s.Member.ProvideSnapshot(take.ViewId, Encode(node.State));
-                break;
-            case LoadSnapshot load:
-            {
-                var state = Decode(load.Snapshot);
-                node.State = state.ToList();
-                node.StateSet = state.ToHashSet();
-                s.PendingLoads.Add(state);
-                break;
-            }
-            case MergeSnapshot merge:
-            {
-                var state = Decode(merge.Side.Snapshot);
-                foreach (var gid in state)
-                {
-                    if (node.StateSet.Add(gid)) node.State.Add(gid);
-                }
-                if (s.Lineage is null) s.PendingLoads.Add(state);
-                break;
-            }
-            case MergingInto into:
-            {
-                var held = s.Held;
-                s.Held = new();
-                var nextSlot = NewSlot(node, id => GroupMember.Merging(id, into.Handover, _settings, _now));
-                nextSlot.Held = held;
-                nextSlot.Member.ProvideSnapshot(into.Handover.Origin.Id, Encode(node.State));
-                follow.Add(nextSlot);
-                break;
-            }
-            case HeldBroadcastSent sent:
-                if (s.Held.Remove(sent.Ticket, out var order)) s.History.Add(new SendEvent(sent.Id, order) { TimeMs = _now });
-                else throw new InvalidOperationException($"{s.Id}: HeldBroadcastSent for unknown ticket {sent.Ticket}.");
-                break;
-            case Stopped stop:
-                s.Stopped = true;
-                s.History.Add(new StopEvent(stop.Reason, stop.Detail) { TimeMs = _now });
-                break;
-            case InputRejected r:
-                _rejected++;
-                if (_rejectionSamples.Count < 5) _rejectionSamples.Add($"@{_now} {s.Id} refused {r.From}: {r.Reason} {r.Detail}");
-                break;
+            if (m != s.Id) Post(s.Node.Index, s.Id, NodeOf(m), all.Message, false, _o.Loss);
         }
     }
+
+    // To every other cluster node, as the runtime does; one that runs no group answers NoGroup.
+    void IEffectHandler<Source>.AnnounceJoin(Source from, AnnounceJoin announce)
+    {
+        var loss = AnnouncementLossNow;
+        foreach (var other in _nodes.Where(n => n != from.Slot.Node)) Post(from.Slot.Node.Index, from.Slot.Id, other.Index, new Announcement(), true, loss);
+    }
+
+    void IEffectHandler<Source>.AckJoin(Source from, AckJoin ack) => Post(from.Slot.Node.Index, from.Slot.Id, NodeOf(ack.To), new Ack(), true, AnnouncementLossNow);
+
+    void IEffectHandler<Source>.ProbeOtherNodes(Source from, ProbeOtherNodes probe)
+    {
+        var node = from.Slot.Node;
+        foreach (var other in _nodes.Where(n => n.Up && n != node && n.Current is { } c && !probe.Probe.Members.Contains(c.Id)))
+            Post(node.Index, from.Slot.Id, other.Index, probe.Probe, true, _o.ProbeLoss);
+    }
+
+    void IEffectHandler<Source>.Deliver(Source at, Deliver d)
+    {
+        var s = at.Slot;
+        _deliveries++;
+        s.History.Add(new DeliverEvent(d.Message.Id, d.Sender, d.Message.Order) { TimeMs = _now });
+        var gid = $"{s.Lineage}/{d.Message.Id}";
+        s.Node.Delivered.Add(gid);
+        if (s.Node.StateSet.Add(gid)) s.Node.State.Add(gid);
+    }
+
+    void IEffectHandler<Source>.ViewInstalled(Source at, ViewInstalled v)
+    {
+        var s = at.Slot;
+        if (s.Lineage is null)
+        {
+            s.Lineage = v.View.Members[0] == s.Id ? s.Id.ToString() : _byId[v.View.Members[0]].Lineage;
+            var prefix = s.Lineage + "/";
+            if (s.PendingLoads.Count > 0)
+            {
+                var own = s.PendingLoads.SelectMany(x => x).Where(g => g.StartsWith(prefix, StringComparison.Ordinal))
+                    .Select(g => ParseId(g[prefix.Length..])).Distinct().ToImmutableArray();
+                s.History.Add(new SnapshotLoadEvent(v.View.Id, own) { TimeMs = _now });
+            }
+        }
+        s.History.Add(new ViewEvent(v.View.Id, v.View.Members) { TimeMs = _now });
+    }
+
+    void IEffectHandler<Source>.TakeSnapshot(Source at, TakeSnapshot take) => at.Slot.Member.ProvideSnapshot(take.ViewId, Encode(at.Slot.Node.State));
+
+    void IEffectHandler<Source>.LoadSnapshot(Source at, LoadSnapshot load)
+    {
+        var state = Decode(load.Snapshot);
+        at.Slot.Node.State = state.ToList();
+        at.Slot.Node.StateSet = state.ToHashSet();
+        at.Slot.PendingLoads.Add(state);
+    }
+
+    void IEffectHandler<Source>.MergeSnapshot(Source at, MergeSnapshot merge)
+    {
+        var node = at.Slot.Node;
+        var state = Decode(merge.Side.Snapshot);
+        foreach (var gid in state)
+        {
+            if (node.StateSet.Add(gid)) node.State.Add(gid);
+        }
+        if (at.Slot.Lineage is null) at.Slot.PendingLoads.Add(state);
+    }
+
+    void IEffectHandler<Source>.MergingInto(Source at, MergingInto into)
+    {
+        var s = at.Slot;
+        var held = s.Held;
+        s.Held = new();
+        var nextSlot = NewSlot(s.Node, id => GroupMember.Merging(id, into.Handover, _settings, _now));
+        nextSlot.Held = held;
+        nextSlot.Member.ProvideSnapshot(into.Handover.Origin.Id, Encode(s.Node.State));
+        at.Follow.Add(nextSlot);
+    }
+
+    void IEffectHandler<Source>.HeldBroadcastSent(Source at, HeldBroadcastSent sent)
+    {
+        var s = at.Slot;
+        if (s.Held.Remove(sent.Ticket, out var order)) s.History.Add(new SendEvent(sent.Id, order) { TimeMs = _now });
+        else throw new InvalidOperationException($"{s.Id}: HeldBroadcastSent for unknown ticket {sent.Ticket}.");
+    }
+
+    void IEffectHandler<Source>.Stopped(Source at, Stopped stop)
+    {
+        at.Slot.Stopped = true;
+        at.Slot.History.Add(new StopEvent(stop.Reason, stop.Detail) { TimeMs = _now });
+    }
+
+    void IEffectHandler<Source>.InputRejected(Source at, InputRejected r)
+    {
+        _rejected++;
+        if (_rejectionSamples.Count < 5) _rejectionSamples.Add($"@{_now} {at.Slot.Id} refused {r.From}: {r.Reason} {r.Detail}");
+    }
+
+    void IEffectHandler<Source>.ClockSkewExceeded(Source at, ClockSkewExceeded skew) { }
+    void IEffectHandler<Source>.PeerSuspected(Source at, PeerSuspected suspected) { }
+    void IEffectHandler<Source>.PeerReachable(Source at, PeerReachable reachable) { }
 
     private static MessageId ParseId(string text)
     {

@@ -92,6 +92,21 @@ internal sealed class SimulatedNetwork
         return sent;
     }
 
+    /// <summary>
+    /// The arrival time of a driver message (an announcement, ack or answer) sent at <paramref name="now"/> with
+    /// <paramref name="delay"/>: on FIFO links it travels on the same connection as the protocol's messages, so it arrives
+    /// after what was sent before it and delays what is sent after it (a late announcement is a slow connection).
+    /// </summary>
+    public long ArrivalOnLink(int from, int to, long now, long delay)
+    {
+        var at = now + delay;
+        if (_options.Reorder) return at;
+        ref var last = ref _lastArrival[from * _stride + to];
+        if (at < last) at = last;
+        last = at;
+        return at;
+    }
+
     /// <summary>A copy on the link from → to that arrives at <paramref name="time"/> is lost there.</summary>
     public bool DropsOnArrival(int from, int to, long time) => _breakable && LinkDown(from, to, time);
 

