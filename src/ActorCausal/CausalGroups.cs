@@ -1,6 +1,7 @@
 using System.Net;
 using ActorCausal.Internal;
 using ActorCausal.Protocol;
+using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -39,6 +40,23 @@ public sealed class CausalGroups : IExtension
         Settings = CausalGroupsSettings.Create(system.Settings.Config.GetConfig("actorcausal"));
         Cluster = Cluster.Get(system);
         Guardian = system.SystemActorOf(Props.Create(() => new CausalGuardian(Settings)).WithDeploy(Deploy.Local), Settings.GuardianName);
+        // A node downed by another node's decision learns it from gossip and shuts down at once, often before its own
+        // MemberDowned reaches the group actors: tell them first thing, so each group stops with Downed and its subscriber
+        // hears it before the user actors are stopped.
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "actorcausal-node-downed", async () =>
+        {
+            if (shutdown.ShutdownReason is not CoordinatedShutdown.ClusterDowningReason) return Done.Instance;
+            try
+            {
+                await Guardian.Ask<Done>(CausalGuardian.NodeDowned.Instance, Settings.AskTimeout + Settings.AskTimeout).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                // the guardian is gone or a group actor did not answer: ClusterShuttingDown still stops them
+            }
+            return Done.Instance;
+        });
     }
 
     /// <summary>The extension of <paramref name="system"/>, started (with its serializer and guardian) on first use.</summary>

@@ -68,6 +68,20 @@ CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUn
 });
 
 var host = system.ActorOf(Props.Create(() => new HostActor(options, log, self)), "host");
+// A downed node's shutdown is quick and ends the process (exit code 3), while the host actor may still have a backlog
+// of deliveries in its mailbox ahead of the group's GroupStopped: before the actors stop, let it log what it was told.
+CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "drain-host-log", async () =>
+{
+    try
+    {
+        await host.Ask<HostActor.Drained>(HostActor.Drain.Instance, TimeSpan.FromSeconds(10));
+    }
+    catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+    {
+        // the log ends where the actor got to
+    }
+    return Done.Instance;
+});
 var group = CausalGroups.Get(system).Join(options.Group, host);
 host.Tell(new HostActor.Attach(await group.Ref));
 
@@ -207,6 +221,8 @@ internal sealed class HostActor : ReceiveActor, IWithTimers
     public sealed record SendMore(int Count);
     /// <summary>Broadcast nothing more (what is already sent still completes).</summary>
     public sealed record Quiet;
+    public sealed class Drain { public static readonly Drain Instance = new(); }
+    public sealed record Drained;
     private sealed record Pace;
 
     private const int Window = 8;
@@ -236,6 +252,7 @@ internal sealed class HostActor : ReceiveActor, IWithTimers
             Timers.StartPeriodicTimer("pace", new Pace(), TimeSpan.FromMilliseconds(Math.Max(1, options.IntervalMs)));
         });
         Receive<SendMore>(m => _toSend += m.Count);
+        Receive<Drain>(_ => Sender.Tell(new Drained()));
         Receive<Quiet>(_ =>
         {
             _toSend = 0;

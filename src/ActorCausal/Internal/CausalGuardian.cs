@@ -1,4 +1,5 @@
 using ActorCausal.Protocol;
+using Akka;
 using Akka.Actor;
 using Akka.Event;
 
@@ -23,6 +24,17 @@ internal sealed class CausalGuardian : UntypedActor
     /// <summary>A group actor about to stop itself (after leaving): a Join of the same group waits until it is gone.</summary>
     public sealed record GroupActorStopping(string ActorName);
 
+    /// <summary>
+    /// This node shuts down because the cluster downed it (sent by the extension's coordinated-shutdown task): every group
+    /// actor stops with Downed, and the guardian answers Done once each did or the bound passed. Sent first thing in the
+    /// shutdown, so the subscribers hear GroupStopped long before the user actors are stopped.
+    /// </summary>
+    public sealed class NodeDowned
+    {
+        public static readonly NodeDowned Instance = new();
+        private NodeDowned() { }
+    }
+
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {
         _log.Error(e, "A group actor failed; it is stopped (its subscriber receives GroupStopped with reason Failed).");
@@ -35,6 +47,12 @@ internal sealed class CausalGuardian : UntypedActor
         {
             case StartGroup start:
                 Start(start, Sender);
+                break;
+            case NodeDowned:
+                var bound = _settings.AskTimeout;
+                Task.WhenAll(Context.GetChildren().Select(c => c.Ask<Done>(NodeDowned.Instance, bound)))
+                    .ContinueWith(_ => Done.Instance, TaskScheduler.Default)
+                    .PipeTo(Sender);
                 break;
             case GroupActorStopping stopping:
                 _stopping.Add(stopping.ActorName);

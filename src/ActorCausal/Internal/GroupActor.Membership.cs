@@ -88,8 +88,7 @@ internal sealed partial class GroupActor
                 _clusterShutDown = true;
                 // A node downed by another node's decision learns it from gossip and shuts down at once, often before
                 // its own MemberDowned reaches this actor: the shutdown's reason is then the only word of the downing.
-                if (!_leaving && _stopped is null && CoordinatedShutdown.Get(Context.System).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
-                    DownedByShutdown();
+                if (CoordinatedShutdown.Get(Context.System).ShutdownReason is CoordinatedShutdown.ClusterDowningReason) OnNodeDowned();
                 break;
             case ClusterEvent.UnreachableMember unreachable when !IsSelf(unreachable.Member):
                 _member.PeerNodeUnreachable(NodeOf(unreachable.Member));
@@ -103,11 +102,17 @@ internal sealed partial class GroupActor
         ProcessEffects();
     }
 
-    /// <summary>This node shuts down because the cluster downed it: as its own MemberDowned would (<see cref="OnGone"/>).</summary>
-    private void DownedByShutdown()
+    /// <summary>
+    /// This node shuts down because the cluster downed it (<see cref="CausalGuardian.NodeDowned"/> at the start of the
+    /// shutdown, or ClusterShuttingDown with the downing reason): stop as this node's own MemberDowned would
+    /// (<see cref="OnGone"/>). A leave under way finishes as a leave.
+    /// </summary>
+    private void OnNodeDowned()
     {
+        if (_leaving || _stopped is not null) return;
         if (_state == GroupActorState.Member) _member.DownedSelf();
         else Stop(new GroupStopped(_group, GroupStopReason.Downed, "The cluster downed this node (it is shutting down) before it was admitted."));
+        ProcessEffects();
     }
 
     /// <summary>A node was downed or removed: final. Its member (if any) leaves the next view; if it is this node, stop at once.</summary>

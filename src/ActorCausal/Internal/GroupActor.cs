@@ -4,6 +4,7 @@ using ActorCausal.Protocol;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 using ActorCausal.Serialization;
+using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -183,6 +184,10 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 break;
             case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.ClusterShuttingDown:
                 OnClusterEvent(message);
+                break;
+            case CausalGuardian.NodeDowned:
+                OnNodeDowned();
+                Sender.Tell(Done.Instance);
                 break;
             case GetGroupStatus:
                 Sender.Tell(Status());
