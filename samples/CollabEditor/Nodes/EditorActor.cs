@@ -217,9 +217,10 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Two groups of this name merged: the other side's document is integrated (a CRDT merge; merging the same
-    /// side's state again changes nothing).</summary>
+    /// side's state again changes nothing), and this node's carets are told to the other side.</summary>
     private void OnGroupsMerged(GroupsMerged m)
     {
+        RebroadcastCarets();
         if (m.Snapshot.Length == 0) return; // the other side had nothing, or answered no state
         try
         {
