@@ -4,11 +4,14 @@ using CollabEditor.Crdt;
 namespace CollabEditor.Editing;
 
 /// <summary>What an editor broadcasts, as bytes (Akka's byte-array serializer carries them as they are): a first byte
-/// for the kind, then an edit batch or a caret (a person's name and the item left of their caret).</summary>
+/// for the kind, then an edit batch, a caret (a person's name and the item left of their caret) or a whole state.</summary>
 public static class Payloads
 {
     public const byte Edits = 1;
     public const byte Caret = 2;
+    /// <summary>A replica's whole state (<see cref="TextDocument.EncodeState"/>), carried to the group by a member that
+    /// had history of its own when a state transfer replaced it: members merge it.</summary>
+    public const byte State = 3;
 
     public sealed record CaretPayload(string Name, Anchor? Anchor);
 
@@ -18,6 +21,14 @@ public static class Payloads
         var payload = new byte[batch.Length + 1];
         payload[0] = Edits;
         batch.CopyTo(payload, 1);
+        return payload;
+    }
+
+    public static byte[] EncodeState(byte[] state)
+    {
+        var payload = new byte[state.Length + 1];
+        payload[0] = State;
+        state.CopyTo(payload, 1);
         return payload;
     }
 

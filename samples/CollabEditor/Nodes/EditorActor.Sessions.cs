@@ -143,6 +143,12 @@ public sealed partial class EditorActor
         TrySend();
     }
 
+    /// <summary>After a merge the other side never heard this node's carets (they went to its own group): sent again.</summary>
+    private void RebroadcastCarets()
+    {
+        foreach (var s in _sessions.Values.Where(s => s.Caret is not null)) BroadcastCaret(s.Name, s.Caret);
+    }
+
     private void OnRemoteCaret(Payloads.CaretPayload caret, MemberId from)
     {
         if (caret.Anchor is null && _remoteCarets.Remove(caret.Name)) { }

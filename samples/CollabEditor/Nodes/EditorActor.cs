@@ -183,6 +183,11 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
                 OnRemoteCaret(Payloads.DecodeCaret(payload), d.Sender);
                 return;
             }
+            if (payload[0] == Payloads.State)
+            {
+                MergeOtherState(payload.AsSpan(1), $"the state carried by {d.Sender}");
+                return;
+            }
             if (payload[0] != Payloads.Edits) throw new EditRejectedException($"unknown payload kind {payload[0]}");
             EditBatch.ForEach(payload.AsSpan(1), ApplyOne, payload.AsMemory(1));
         }
@@ -217,14 +222,20 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Two groups of this name merged: the other side's document is integrated (a CRDT merge; merging the same
-    /// side's state again changes nothing).</summary>
+    /// side's state again changes nothing), and this node's carets are told to the other side.</summary>
     private void OnGroupsMerged(GroupsMerged m)
     {
+        RebroadcastCarets();
         if (m.Snapshot.Length == 0) return; // the other side had nothing, or answered no state
+        MergeOtherState(m.Snapshot.Span, "the other side's document");
+    }
+
+    private void MergeOtherState(ReadOnlySpan<byte> state, string what)
+    {
         try
         {
-            var changed = _doc.MergeState(m.Snapshot.Span);
-            _log.Info("editor: merged the other side's document ({0} items changed here)", changed);
+            var changed = _doc.MergeState(state);
+            _log.Info("editor: merged {0} ({1} items changed here)", what, changed);
             RetryWaiting();
             ReRegisterSessions();
             Changed(remote: true);
@@ -232,7 +243,7 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         catch (EditRejectedException ex)
         {
             _rejected++;
-            _log.Error("editor: the other side's state was refused: {0}", ex.Message);
+            _log.Error("editor: {0} was refused: {1}", what, ex.Message);
         }
     }
 
@@ -242,6 +253,14 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         try
         {
             var doc = TextDocument.LoadState(s.Snapshot.Span);
+            if (_doc.TotalTxns > 0)
+            {
+                // This replica has edits of its own that the group's state may lack (made before it was admitted, or
+                // on its side of a group that formed twice and now joins afresh): kept here, and carried to the group.
+                var own = _doc.EncodeState();
+                doc.MergeState(own);
+                CarryState(own);
+            }
             _doc = doc;
             _agent = _doc.Agent(_agentName);
             RetryWaiting();
@@ -252,6 +271,14 @@ public sealed partial class EditorActor : ReceiveActor, IWithTimers
         {
             _log.Error("editor: snapshot refused: {0}", ex.Message);
         }
+    }
+
+    /// <summary>After the updates already queued (the state holds them too; a member merges only what it lacks).</summary>
+    private void CarryState(byte[] state)
+    {
+        FlushPending();
+        _outbox.Enqueue(Payloads.EncodeState(state));
+        TrySend();
     }
 
     /// <summary>

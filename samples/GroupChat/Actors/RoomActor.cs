@@ -63,6 +63,8 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
             var theirs = snapshot.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
             _toCarry = _room.Log.Where(e => e.Event is not null and not HistoryCarried && !theirs.Contains(e.Id)).ToArray();
             AddHistory(snapshot, "state transfer");
+            // Not only before the first view: a member whose group formed twice and that merges by joining the other
+            // group afresh gets its state transfer after views of its own, and must carry then too.
             CarryHistory();
         });
         Receive<GroupsMerged>(m => AddHistory(m.Snapshot, $"merge with the group of {string.Join(", ", m.OtherSide.Members.Select(x => Node(x.Address)))}"));

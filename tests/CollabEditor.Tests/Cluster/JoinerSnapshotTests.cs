@@ -50,4 +50,42 @@ public class JoinerSnapshotTests
             await Task.WhenAll(systems.Select(s => s.Terminate()));
         }
     }
+
+    /// <summary>
+    /// A joiner whose replica already has edits when the group's state arrives (a page typed before the node was
+    /// admitted; or its side of a group that formed twice joins afresh): the state transfer does not replace them, and
+    /// the group gets them too.
+    /// </summary>
+    [Fact]
+    public async Task Edits_made_before_the_state_transfer_are_kept_and_reach_every_node()
+    {
+        var systems = await EditorCluster.StartLocal(2);
+        try
+        {
+            var first = systems[0].ActorOf(Props.Create(() => new EditorActor("doc", "n0", 0, null)), "editor");
+            await EditorCluster.WaitForView([first], 1, TimeSpan.FromSeconds(60));
+            first.Tell(new LocalEdit([new Patch(0, 0, "founder's text. ")]));
+            Xunit.Assert.Equal("founder's text. ", await first.Ask<string>(GetText.Instance, TimeSpan.FromSeconds(10)));
+
+            var joiner = systems[1].ActorOf(Props.Create(() => new EditorActor("doc", "n1", 0, null)), "editor");
+            joiner.Tell(new LocalEdit([new Patch(0, 0, "joiner's 😀 text. ")]));
+            var before = await joiner.Ask<EditorStatus>(GetEditorStatus.Instance, TimeSpan.FromSeconds(10));
+            Xunit.Assert.Empty(before.Members); // the premise: the edit was made before the group admitted this node
+            Xunit.Assert.Equal(1, before.Txns);
+
+            await EditorCluster.WaitForView([first, joiner], 2, TimeSpan.FromSeconds(60));
+            string[] texts = [];
+            await Eventually.Assert(async () =>
+            {
+                texts = await Task.WhenAll(new[] { first, joiner }.Select(e => e.Ask<string>(GetText.Instance, TimeSpan.FromSeconds(10))));
+                Xunit.Assert.Contains(texts[0], new[] { "founder's text. joiner's 😀 text. ", "joiner's 😀 text. founder's text. " });
+                Xunit.Assert.Equal(texts[0], texts[1]);
+            }, TimeSpan.FromSeconds(60));
+            foreach (var e in new[] { first, joiner }) Xunit.Assert.Equal(0, (await e.Ask<EditorStatus>(GetEditorStatus.Instance, TimeSpan.FromSeconds(10))).UpdatesRejected);
+        }
+        finally
+        {
+            await Task.WhenAll(systems.Select(s => s.Terminate()));
+        }
+    }
 }
