@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Simulation.Checking;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+
+namespace ActorCausal.Streams.Benchmarks.Group;
+
+/// <summary>
+/// On every node a <see cref="CausalGroupSource"/> (with <paramref name="settings"/>) read by <c>Sink.ForEach</c>, and
+/// a <see cref="CausalGroupSink"/> fed the node's messages. Recorded, each node's history is what its Source emitted:
+/// views and deliveries in the Source's order, and each own message's send just before its own delivery (a causal
+/// broadcast is delivered locally when it is sent, so that is its place in the member's order).
+/// </summary>
+public sealed class StreamMode(string name, CausalGroupSourceSettings settings) : GroupMode(name)
+{
+    public override async Task<RunOutcome> RunAsync(BenchCluster cluster, RunSpec spec)
+    {
+        var systems = cluster.Systems;
+        var n = systems.Count;
+        var count = new DeliveryCount(n, spec.PerNode);
+        var histories = new List<HistoryEvent>[n];
+        var members = new CausalGroupMember[n];
+        var switches = new UniqueKillSwitch[n];
+        var readers = new Task[n];
+        var selves = new MemberId[n];
+        try
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var (index, events, self) = (i, histories[i] = new List<HistoryEvent>(), selves[i] = MemberIdOf(systems[i]));
+                var ((member, killSwitch), reader) = CausalGroupSource.Join(spec.Tag, settings)
+                    .ViaMaterialized(KillSwitches.Single<IGroupEvent>(), Keep.Both)
+                    .ToMaterialized(Sink.ForEach<IGroupEvent>(e => OnEvent(e, index, self, events, count, spec.Record)), Keep.Both)
+                    .Run(systems[i].Materializer());
+                (members[i], switches[i], readers[i]) = (await member, killSwitch, reader);
+            }
+            foreach (var m in members) await m.Admitted.WaitAsync(TimeSpan.FromSeconds(60));
+            await AwaitOneView(members.Select(m => m.Group).ToList());
+
+            var watch = Stopwatch.StartNew();
+            var writers = members.Select((m, i) => Source.From(Enumerable.Range(0, spec.PerNode))
+                .Select(seq => DeliveryCount.Payload(i, seq))
+                .RunWith(CausalGroupSink.Broadcast<byte[]>(m), systems[i].Materializer())).ToArray();
+            var elapsed = await AwaitDeliveries(count, spec, watch);
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+            var recorded = spec.Record ? histories.Select((events, i) => new MemberHistory(selves[i], events.ToArray())).ToList() : null;
+            return new RunOutcome(elapsed, count.Delivered, count.Expected, 0, recorded);
+        }
+        finally
+        {
+            // Cancelling a Source leaves the group.
+            foreach (var s in switches) s?.Shutdown();
+            await Task.WhenAll(readers.Where(r => r is not null)).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.WhenAll(members.Where(m => m is not null).Select(m => m.Stopped)).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private static void OnEvent(IGroupEvent e, int index, MemberId self, List<HistoryEvent> events, DeliveryCount count, bool record)
+    {
+        switch (e)
+        {
+            case Delivered { Payload: byte[] payload } d:
+                if (record)
+                {
+                    if (d.Sender == self) events.Add(new SendEvent(d.MessageId, d.Order));
+                    events.Add(new DeliverEvent(d.MessageId, d.Sender, d.Order));
+                }
+                count.OnDelivery(index, payload);
+                break;
+            case ViewChanged v when record:
+                events.Add(new ViewEvent(v.View.Id, v.View.Members));
+                break;
+        }
+    }
+}
