@@ -8,17 +8,18 @@ namespace ActorCausal.Streams.Benchmarks.Group;
 /// </summary>
 public sealed class DeliveryCount
 {
-    public DeliveryCount(int nodes, int perNode)
+    public DeliveryCount(int nodes, int messages)
     {
         Nodes = nodes;
-        PerNode = perNode;
+        Messages = messages;
         Received = Enumerable.Range(0, nodes).Select(_ => new long[nodes]).ToArray();
         Probes = Enumerable.Range(0, nodes).Select(_ => new bool[nodes]).ToArray();
-        Expected = (long)perNode * nodes * nodes;
+        Expected = (long)messages * nodes;
     }
 
     public int Nodes { get; }
-    public int PerNode { get; }
+    /// <summary>Messages broadcast in the run, by all nodes together.</summary>
+    public int Messages { get; }
     public long Expected { get; }
     public long[][] Received { get; }
     /// <summary>Probes[receiver][sender]: the receiver got a pubsub readiness probe from the sender.</summary>
@@ -28,6 +29,9 @@ public sealed class DeliveryCount
     public long BackPressureRetries;
     public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _delivered;
+
+    /// <summary>How many of the messages <paramref name="node"/> broadcasts (the first nodes take the remainder).</summary>
+    public int Sends(int node) => Messages / Nodes + (node < Messages % Nodes ? 1 : 0);
 
     /// <summary>A benchmark payload: the sender's index and sequence number (16 bytes, as the core cluster benchmark).</summary>
     public static byte[] Payload(int sender, int sequence)

@@ -79,7 +79,7 @@ public sealed class FanOutNode : ReceiveActor, IWithTimers
     private void SendMore()
     {
         if (!_started) return;
-        while ((_retry.Count > 0 || _next < _count.PerNode) && _count.Outstanding(_index, _sent) < _window)
+        while ((_retry.Count > 0 || _next < _count.Sends(_index)) && _count.Outstanding(_index, _sent) < _window)
         {
             var payload = _retry.Count > 0 ? _retry.Pop() : DeliveryCount.Payload(_index, _next++);
             _sent++;

@@ -17,16 +17,15 @@ public sealed class GroupBench(GroupBenchOptions options, TextWriter output)
     {
         var modes = options.Only is null
             ? GroupMode.All
-            : options.Only.Split(',').Select(name => GroupMode.All.FirstOrDefault(m => m.Name == name)
-                ?? throw new ArgumentException($"Unknown mode '{name}'; modes: {string.Join(", ", GroupMode.All.Select(m => m.Name))}")).ToList();
-        var perNode = options.Messages / Nodes;
-        output.WriteLine($"{Nodes} nodes, {perNode * Nodes:N0} messages of 16 bytes per run ({perNode:N0} per node), {options.Runs} round(s); window {options.Window} (subscriber, pubsub); {Environment.ProcessorCount} cores");
+            : options.Only.Split(',').Select(name => GroupMode.All.Concat(GroupMode.Experiments).FirstOrDefault(m => m.Name == name)
+                ?? throw new ArgumentException($"Unknown mode '{name}'; modes: {string.Join(", ", GroupMode.All.Concat(GroupMode.Experiments).Select(m => m.Name))}")).ToList();
+        output.WriteLine($"{Nodes} nodes, {options.Messages:N0} messages of 16 bytes per run (broadcast by the nodes in equal shares), {options.Runs} round(s); window {options.Window} (subscriber, pubsub); {Environment.ProcessorCount} cores");
         await using var cluster = await BenchCluster.StartAsync(Nodes);
         if (options.WarmUp)
         {
             foreach (var mode in modes)
             {
-                var warm = await mode.RunAsync(cluster, new RunSpec($"warm-{mode.Name}", Math.Min(perNode, 5_000), options.Window, Record: false));
+                var warm = await mode.RunAsync(cluster, new RunSpec($"warm-{mode.Name}", Math.Min(options.Messages, 15_000), options.Window, Record: false));
                 output.WriteLine($"   warm-up {mode.Name}: {Rate(warm):N0} msgs/s{(warm.Complete ? "" : " INCOMPLETE")}");
             }
         }
@@ -38,7 +37,7 @@ public sealed class GroupBench(GroupBenchOptions options, TextWriter output)
             {
                 var check = options.Check && mode is StreamMode;
                 var heapBefore = check ? GC.GetTotalMemory(true) : 0;
-                var r = await mode.RunAsync(cluster, new RunSpec($"{mode.Name}-{round}", perNode, options.Window, Record: check));
+                var r = await mode.RunAsync(cluster, new RunSpec($"{mode.Name}-{round}", options.Messages, options.Window, Record: check));
                 rates[mode.Name].Add(Rate(r));
                 output.WriteLine($"   round {round} {mode.Name}: {Rate(r):N0} msgs/s ({r.Elapsed.TotalSeconds:F1} s){(r.BackPressureRetries > 0 ? $", back-pressure retries {r.BackPressureRetries}" : "")}" +
                                  $"{(r.Complete ? "" : $" INCOMPLETE: {r.Delivered:N0} of {r.Expected:N0} deliveries")}");

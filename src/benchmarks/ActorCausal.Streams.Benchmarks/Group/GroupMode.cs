@@ -5,10 +5,10 @@ using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace ActorCausal.Streams.Benchmarks.Group;
 
-/// <summary>One timed run of a mode: <see cref="PerNode"/> messages broadcast by every node, each delivered at every node.</summary>
-public sealed record RunSpec(string Tag, int PerNode, int Window, bool Record)
+/// <summary>One timed run of a mode: <see cref="Messages"/> broadcast by the nodes together, each delivered at every node.</summary>
+public sealed record RunSpec(string Tag, int Messages, int Window, bool Record)
 {
-    public TimeSpan Timeout => TimeSpan.FromSeconds(120 + PerNode / 200.0);
+    public TimeSpan Timeout => TimeSpan.FromSeconds(120 + Messages / 600.0);
 }
 
 /// <summary>What a run measured; <see cref="Histories"/> (what each node's application saw) only when recorded.</summary>
@@ -32,6 +32,13 @@ public abstract class GroupMode(string name)
         new StreamMode("stream", CausalGroupSourceSettings.Default),
         new SubscriberMode("subscriber"),
         new PubSubMode("pubsub"),
+    ];
+
+    /// <summary>Run only when named (<c>--only</c>): which half of the stream path costs what.</summary>
+    public static IReadOnlyList<GroupMode> Experiments { get; } =
+    [
+        new StreamMode("source-only", CausalGroupSourceSettings.Default, StreamWriter.Actor),
+        new StreamMode("sink-parallel64", CausalGroupSourceSettings.Default, StreamWriter.Parallel64),
     ];
 
     public abstract Task<RunOutcome> RunAsync(BenchCluster cluster, RunSpec spec);

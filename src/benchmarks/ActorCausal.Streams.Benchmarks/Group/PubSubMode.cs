@@ -11,7 +11,7 @@ public sealed class PubSubMode(string name) : GroupMode(name)
     {
         var systems = cluster.Systems;
         var n = systems.Count;
-        var count = new DeliveryCount(n, spec.PerNode);
+        var count = new DeliveryCount(n, spec.Messages);
         var mediators = systems.Select(s => DistributedPubSub.Get(s).Mediator).ToArray();
         var nodes = systems.Select((s, i) => s.ActorOf(FanOutNode.Props(i, count, spec.Window, spec.Tag, mediators[i]))).ToArray();
         try

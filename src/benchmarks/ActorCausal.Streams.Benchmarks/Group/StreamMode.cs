@@ -1,25 +1,38 @@
 using System.Diagnostics;
+using ActorCausal.Protocol;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Simulation.Checking;
 using Akka;
+using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 
 namespace ActorCausal.Streams.Benchmarks.Group;
 
+/// <summary>How a stream mode's nodes write: the Sink, or (experiments, to tell the Source's cost from the Sink's) other writers.</summary>
+public enum StreamWriter
+{
+    /// <summary><see cref="CausalGroupSink.Broadcast{T}"/>: one broadcast in flight per node.</summary>
+    Sink,
+    /// <summary>A <see cref="FanOutNode"/> telling the group actor, windowed as the subscriber mode (only the reader is a stream).</summary>
+    Actor,
+    /// <summary><c>SelectAsync(64)</c> over <see cref="CausalGroup.Broadcast"/> (not order-preserving under refusals: an experiment, not a Sink).</summary>
+    Parallel64,
+}
+
 /// <summary>
 /// On every node a <see cref="CausalGroupSource"/> (with <paramref name="settings"/>) read by <c>Sink.ForEach</c>, and
-/// a <see cref="CausalGroupSink"/> fed the node's messages. Recorded, each node's history is what its Source emitted:
+/// a writer (<paramref name="writer"/>, by default a <see cref="CausalGroupSink"/>) fed the node's messages. Recorded, each node's history is what its Source emitted:
 /// views and deliveries in the Source's order, and each own message's send just before its own delivery (a causal
 /// broadcast is delivered locally when it is sent, so that is its place in the member's order).
 /// </summary>
-public sealed class StreamMode(string name, CausalGroupSourceSettings settings) : GroupMode(name)
+public sealed class StreamMode(string name, CausalGroupSourceSettings settings, StreamWriter writer = StreamWriter.Sink) : GroupMode(name)
 {
     public override async Task<RunOutcome> RunAsync(BenchCluster cluster, RunSpec spec)
     {
         var systems = cluster.Systems;
         var n = systems.Count;
-        var count = new DeliveryCount(n, spec.PerNode);
+        var count = new DeliveryCount(n, spec.Messages);
         var histories = new List<HistoryEvent>[n];
         var members = new CausalGroupMember[n];
         var switches = new UniqueKillSwitch[n];
@@ -40,11 +53,9 @@ public sealed class StreamMode(string name, CausalGroupSourceSettings settings) 
             await AwaitOneView(members.Select(m => m.Group).ToList());
 
             var watch = Stopwatch.StartNew();
-            var writers = members.Select((m, i) => Source.From(Enumerable.Range(0, spec.PerNode))
-                .Select(seq => DeliveryCount.Payload(i, seq))
-                .RunWith(CausalGroupSink.Broadcast<byte[]>(m), systems[i].Materializer())).ToArray();
+            var writers = await Task.WhenAll(members.Select((m, i) => Write(systems[i], i, m, count, spec)));
             var elapsed = await AwaitDeliveries(count, spec, watch);
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
             var recorded = spec.Record ? histories.Select((events, i) => new MemberHistory(selves[i], events.ToArray())).ToList() : null;
             return new RunOutcome(elapsed, count.Delivered, count.Expected, 0, recorded);
         }
@@ -54,6 +65,23 @@ public sealed class StreamMode(string name, CausalGroupSourceSettings settings) 
             foreach (var s in switches) s?.Shutdown();
             await Task.WhenAll(readers.Where(r => r is not null)).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
             await Task.WhenAll(members.Where(m => m is not null).Select(m => m.Stopped)).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<Task> Write(ActorSystem system, int index, CausalGroupMember member, DeliveryCount count, RunSpec spec)
+    {
+        var payloads = Source.From(Enumerable.Range(0, count.Sends(index))).Select(seq => DeliveryCount.Payload(index, seq));
+        switch (writer)
+        {
+            case StreamWriter.Sink:
+                return payloads.RunWith(CausalGroupSink.Broadcast<byte[]>(member), system.Materializer());
+            case StreamWriter.Parallel64:
+                return payloads.SelectAsync(64, p => member.Group.Broadcast(p))
+                    .RunForeach(r => { if (r.Outcome == BroadcastOutcome.Refused) throw new InvalidOperationException(r.ToString()); }, system.Materializer());
+            default:
+                var node = system.ActorOf(FanOutNode.Props(index, count, spec.Window, spec.Tag, ActorRefs.Nobody));
+                node.Tell(new FanOutNode.Start(await member.Group.Ref));
+                return Task.WhenAny(count.Done.Task, Task.Delay(spec.Timeout)).ContinueWith(_ => node.Tell(PoisonPill.Instance), TaskScheduler.Default);
         }
     }
 

@@ -10,7 +10,7 @@ public sealed class SubscriberMode(string name) : GroupMode(name)
     public override async Task<RunOutcome> RunAsync(BenchCluster cluster, RunSpec spec)
     {
         var systems = cluster.Systems;
-        var count = new DeliveryCount(systems.Count, spec.PerNode);
+        var count = new DeliveryCount(systems.Count, spec.Messages);
         var nodes = systems.Select((s, i) => s.ActorOf(FanOutNode.Props(i, count, spec.Window, spec.Tag, DistributedPubSub.Get(s).Mediator))).ToArray();
         var groups = systems.Select((s, i) => CausalGroups.Get(s).Join(spec.Tag, nodes[i], new JoinOptions { Stateless = true })).ToArray();
         try
