@@ -14,6 +14,9 @@ public sealed record RunSpec(string Tag, int Messages, int Window, bool Record)
 /// <summary>What a run measured; <see cref="Histories"/> (what each node's application saw) only when recorded.</summary>
 public sealed record RunOutcome(TimeSpan Elapsed, long Delivered, long Expected, long BackPressureRetries, IReadOnlyList<MemberHistory>? Histories)
 {
+    /// <summary>The checker's violations over <see cref="Histories"/>, once checked.</summary>
+    public int? Violations { get; init; }
+
     public bool Complete => Delivered == Expected;
 }
 
