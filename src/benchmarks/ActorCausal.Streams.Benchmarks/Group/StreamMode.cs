@@ -16,7 +16,7 @@ public enum StreamWriter
     Sink,
     /// <summary>A <see cref="FanOutNode"/> telling the group actor, windowed as the subscriber mode (only the reader is a stream).</summary>
     Actor,
-    /// <summary><c>SelectAsync(64)</c> over <see cref="CausalGroup.Broadcast"/> (not order-preserving under refusals: an experiment, not a Sink).</summary>
+    /// <summary><c>SelectAsync(64)</c> over <see cref="CausalGroup.Broadcast"/>, a back-pressure refusal retried after 10 ms (not order-preserving then: an experiment, not a Sink).</summary>
     Parallel64,
 }
 
@@ -57,7 +57,7 @@ public sealed class StreamMode(string name, CausalGroupSourceSettings settings, 
             var elapsed = await AwaitDeliveries(count, spec, watch);
             await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
             var recorded = spec.Record ? histories.Select((events, i) => new MemberHistory(selves[i], events.ToArray())).ToList() : null;
-            return new RunOutcome(elapsed, count.Delivered, count.Expected, 0, recorded);
+            return new RunOutcome(elapsed, count.Delivered, count.Expected, Interlocked.Read(ref count.BackPressureRetries), recorded);
         }
         finally
         {
@@ -76,12 +76,22 @@ public sealed class StreamMode(string name, CausalGroupSourceSettings settings, 
             case StreamWriter.Sink:
                 return payloads.RunWith(CausalGroupSink.Broadcast<byte[]>(member), system.Materializer());
             case StreamWriter.Parallel64:
-                return payloads.SelectAsync(64, p => member.Group.Broadcast(p))
-                    .RunForeach(r => { if (r.Outcome == BroadcastOutcome.Refused) throw new InvalidOperationException(r.ToString()); }, system.Materializer());
+                return payloads.SelectAsync(64, p => BroadcastRetrying(member.Group, p, count)).RunWith(Sink.Ignore<BroadcastReply>(), system.Materializer());
             default:
                 var node = system.ActorOf(FanOutNode.Props(index, count, spec.Window, spec.Tag, ActorRefs.Nobody));
                 node.Tell(new FanOutNode.Start(await member.Group.Ref));
                 return Task.WhenAny(count.Done.Task, Task.Delay(spec.Timeout)).ContinueWith(_ => node.Tell(PoisonPill.Instance), TaskScheduler.Default);
+        }
+    }
+
+    private static async Task<BroadcastReply> BroadcastRetrying(CausalGroup group, byte[] payload, DeliveryCount count)
+    {
+        while (true)
+        {
+            var reply = await group.Broadcast(payload);
+            if (reply is not { Outcome: BroadcastOutcome.Refused, Reason: RefusalReason.BackPressure }) return reply;
+            Interlocked.Increment(ref count.BackPressureRetries);
+            await Task.Delay(10);
         }
     }
 
