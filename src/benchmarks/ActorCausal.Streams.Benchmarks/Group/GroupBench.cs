@@ -16,10 +16,7 @@ public sealed class GroupBench(GroupBenchOptions options, TextWriter output)
 
     public async Task<int> RunAsync()
     {
-        var modes = options.Only is null
-            ? GroupMode.All
-            : options.Only.Split(',').Select(name => GroupMode.All.Concat(GroupMode.Experiments).FirstOrDefault(m => m.Name == name)
-                ?? throw new ArgumentException($"Unknown mode '{name}'; modes: {string.Join(", ", GroupMode.All.Concat(GroupMode.Experiments).Select(m => m.Name))}")).ToList();
+        var modes = GroupMode.Named(options.Only);
         output.WriteLine($"{Nodes} nodes, {options.Messages:N0} messages of 16 bytes per run (broadcast by the nodes in equal shares), {options.Runs} round(s); window {options.Window} (subscriber, pubsub); {Environment.ProcessorCount} cores");
         await using var cluster = _cluster = await BenchCluster.StartAsync(Nodes);
         if (options.WarmUp)

@@ -32,7 +32,7 @@ public sealed record GroupBenchOptions
                 "--messages" => options with { Messages = Count() },
                 "--runs" => options with { Runs = Count() },
                 "--window" => options with { Window = Count() },
-                "--only" => options with { Only = Value() },
+                "--only" => options with { Only = GroupMode.Named(Value()).Count > 0 ? args[i] : null },
                 "--check" => options with { Check = true },
                 "--no-warmup" => options with { WarmUp = false },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}"),

@@ -44,6 +44,13 @@ public abstract class GroupMode(string name)
         new StreamMode("sink-parallel64", CausalGroupSourceSettings.Default, StreamWriter.Parallel64),
     ];
 
+    /// <summary>The modes named in <paramref name="only"/> (comma-separated), or <see cref="All"/>.</summary>
+    public static IReadOnlyList<GroupMode> Named(string? only) =>
+        only is null
+            ? All
+            : only.Split(',').Select(name => All.Concat(Experiments).FirstOrDefault(m => m.Name == name)
+                ?? throw new ArgumentException($"Unknown mode '{name}'; modes: {string.Join(", ", All.Concat(Experiments).Select(m => m.Name))}")).ToList();
+
     public abstract Task<RunOutcome> RunAsync(BenchCluster cluster, RunSpec spec);
 
     protected static MemberId MemberIdOf(ActorSystem system)
