@@ -1,15 +1,32 @@
 using System.Diagnostics;
 using ActorCausal.Streams;
 using ActorCausal.Streams.Benchmarks;
+using ActorCausal.Streams.Benchmarks.Group;
 using Akka;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 
 // Usage: dotnet run -c Release --project src/benchmarks/ActorCausal.Streams.Benchmarks -- [elements] [runs]
+//    or: ... -- group [--messages N] [--runs N] [--window N] [--only MODES] [--check] [--no-warmup] (see Group/GroupBench.cs)
 // For 4, 16 and 64 partitions, keyed (one producer per partition) and scattered (8 producers, each element to a random
 // partition): plain Merge and CausalMerge over the same pre-generated partitions, alternating, each run to the end into
 // Sink.Aggregate (count); the median of the timed runs after one warm-up of each.
+if (args.Length > 0 && args[0] == "group")
+{
+    GroupBenchOptions groupOptions;
+    try
+    {
+        groupOptions = GroupBenchOptions.Parse(args[1..]);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    return await new GroupBench(groupOptions, Console.Out).RunAsync();
+}
+
 var elements = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
 var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
 using var system = ActorSystem.Create("bench", "akka.loglevel = WARNING");
@@ -37,6 +54,7 @@ foreach (var (scattered, partitions) in new[] { (false, 4), (false, 16), (false,
     Console.WriteLine($"| {(scattered ? "scattered" : "keyed")} | {partitions} | {producers} | {mp:N0} | {mc:N0} | {mc / mp:F2} | {mpCpu:N0} | {mcCpu:N0} | {mcCpu / mpCpu:F2} |");
 }
 await system.Terminate();
+return 0;
 
 // Elements per second of wall time, and per second of this process's CPU time (which the other processes on a shared
 // machine do not inflate; the stream runs on the thread pool, so it is the stream's CPU plus an idle process's).
