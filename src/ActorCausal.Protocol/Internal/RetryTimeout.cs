@@ -4,8 +4,10 @@ namespace ActorCausal.Protocol.Internal;
 /// How long an undecided total-order message waits before it asks again, from the decision times observed here
 /// (Jacobson's estimator with Karn's rule, as TCP's retransmission timer, RFC 6298): the smoothed time plus the larger of
 /// four deviations and <c>floorMs</c> (RFC 6298's clock-granularity term: a steady time must not become the timeout
-/// itself), within [<c>floorMs</c>, <c>capMs</c>]. Until the first sample it is <c>capMs</c> (RFC 6298 starts at 1 s): a
-/// new member's first burst of messages must not all ask again before any decision time is known. Only messages decided
+/// itself), within [<c>floorMs</c>, <c>capMs</c>]. Until the first sample it is <c>initialMs</c> (RFC 6298 starts at 1 s):
+/// a new member's first burst of messages must not all ask again before any decision time is known. The cap is far above
+/// it (RFC 6298: at least 60 s), so that a network slowed by load, where decisions take seconds, is measured instead of
+/// retried at the initial wait (under load in the cluster benchmark every message retried). Only messages decided
 /// without a retry are samples (a retried one's time says nothing about the network); each round of retries doubles the
 /// timeout until a sample comes in, so a timeout too short for the load grows instead of retrying every message.
 /// </summary>
@@ -16,11 +18,14 @@ internal sealed class RetryTimeout
     private double _smoothed = -1;
     private double _deviation;
 
-    public RetryTimeout(long floorMs, long capMs)
+    /// <summary>The largest wait, learned or backed off (RFC 6298, 2.5).</summary>
+    public const long MaxMs = 60_000;
+
+    public RetryTimeout(long floorMs, long initialMs, long capMs = MaxMs)
     {
         _floorMs = floorMs;
         _capMs = Math.Max(floorMs, capMs);
-        CurrentMs = _capMs;
+        CurrentMs = Math.Clamp(initialMs, floorMs, _capMs);
     }
 
     public long CurrentMs { get; private set; }

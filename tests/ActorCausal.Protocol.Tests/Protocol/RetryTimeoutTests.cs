@@ -6,7 +6,7 @@ namespace ActorCausal.Protocol.Tests.Protocol;
 public class RetryTimeoutTests
 {
     [Fact]
-    public void Before_any_decision_is_observed_the_timeout_is_the_cap()
+    public void Before_any_decision_is_observed_the_timeout_is_the_initial_wait()
     {
         Assert.Equal(1_000, new RetryTimeout(40, 1_000).CurrentMs);
     }
@@ -38,7 +38,7 @@ public class RetryTimeoutTests
     [Fact]
     public void Each_round_of_retries_doubles_the_timeout_up_to_the_cap_and_a_decision_brings_it_back()
     {
-        var timeout = new RetryTimeout(40, 1_000);
+        var timeout = new RetryTimeout(40, 1_000, capMs: 1_000);
         timeout.Sample(10); // 10 + max(4 x 5, 40)
         Assert.Equal(50, timeout.CurrentMs);
         timeout.BackOff();
@@ -52,8 +52,20 @@ public class RetryTimeoutTests
     [Fact]
     public void The_cap_is_never_below_the_configured_delay()
     {
-        var timeout = new RetryTimeout(5_000, 1_000);
+        var timeout = new RetryTimeout(5_000, 1_000, capMs: 1_000);
+        Assert.Equal(5_000, timeout.CurrentMs);
         timeout.BackOff();
         Assert.Equal(5_000, timeout.CurrentMs);
+    }
+
+    [Fact]
+    public void Decisions_slower_than_the_initial_wait_are_learned_not_cut_to_it()
+    {
+        // Under load in the 9-member benchmark decisions took ~3 s; capped at the initial 1 s, every message retried.
+        var timeout = new RetryTimeout(40, 1_000);
+        timeout.Sample(3_000); // smoothed 3,000, deviation 1,500
+        Assert.Equal(3_000 + 4 * 1_500, timeout.CurrentMs);
+        for (var i = 0; i < 10; i++) timeout.BackOff();
+        Assert.Equal(RetryTimeout.MaxMs, timeout.CurrentMs);
     }
 }
