@@ -52,9 +52,10 @@ public static class Program
         var check = new Option<bool>("--check") { Description = "causal mode: feed the recorded histories to the invariant checker and report the managed heap before and after the run." };
         var noWarmUp = new Option<bool>("--no-warmup") { Description = "Skip the untimed warm-up runs of each mode." };
         var clusterJson = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file." };
+        var config = new Option<string?>("--config") { Description = "HOCON laid over the benchmark's configuration, e.g. \"actorcausal.protocol.safe-ack-delay = 5ms\"." };
         var cluster = new Command("cluster", "Akka cluster in one process: raw Tell fan-out, DistributedPubSub and the ActorCausal orders on the same workload.")
         {
-            nodes, messages, clusterRuns, window, only, log, check, noWarmUp, clusterJson,
+            nodes, messages, clusterRuns, window, only, log, check, noWarmUp, clusterJson, config,
         };
         cluster.SetAction(parse =>
         {
@@ -69,6 +70,7 @@ public static class Program
                 LogDir = parse.GetValue(log)?.FullName,
                 Check = parse.GetValue(check),
                 WarmUp = !parse.GetValue(noWarmUp),
+                Config = parse.GetValue(config),
             };
             if (options.Messages < sizes.Max()) throw new ArgumentOutOfRangeException(nameof(messages), options.Messages, "--messages must be at least --nodes.");
             if (options.Runs < 1) throw new ArgumentOutOfRangeException(nameof(clusterRuns), options.Runs, "--runs must be at least 1.");

@@ -26,6 +26,8 @@ public sealed record ClusterOptions
     public string? LogDir { get; init; }
     public bool Check { get; init; }
     public bool WarmUp { get; init; } = true;
+    /// <summary>HOCON laid over the benchmark's configuration, e.g. <c>actorcausal.protocol.safe-ack-delay = 5ms</c>.</summary>
+    public string? Config { get; init; }
 }
 
 public sealed record RunResult(
@@ -147,7 +149,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
         foreach (var mode in modes)
         {
             _progress.Line($"== {mode}: starting {options.Nodes} nodes");
-            var systems = await StartClusterAsync(options.Nodes, batching: mode != "causal-nobatch");
+            var systems = await StartClusterAsync(options.Nodes, batching: mode != "causal-nobatch", options.Config);
             try
             {
                 if (options.WarmUp)
@@ -180,9 +182,10 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
         return results;
     }
 
-    private static async Task<List<ActorSystem>> StartClusterAsync(int count, bool batching)
+    private static async Task<List<ActorSystem>> StartClusterAsync(int count, bool batching, string? extraConfig)
     {
-        var config = ConfigurationFactory.ParseString($"actorcausal.batching.enabled = {(batching ? "on" : "off")}")
+        var config = ConfigurationFactory.ParseString(extraConfig ?? "")
+            .WithFallback(ConfigurationFactory.ParseString($"actorcausal.batching.enabled = {(batching ? "on" : "off")}"))
             .WithFallback(ConfigurationFactory.ParseString(BenchOverrides))
             .WithFallback(ConfigurationFactory.ParseString(LoopbackConfig()));
         var systems = new List<ActorSystem>();
@@ -385,7 +388,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
         var raw = results.FirstOrDefault(r => r.Mode == "raw");
         var pubsub = results.FirstOrDefault(r => r.Mode == "pubsub");
         output.WriteLine();
-        output.WriteLine($"{options.Nodes} nodes, {options.Messages:N0} messages per run, window {options.Window} per node, median of {options.Runs} run(s)");
+        output.WriteLine($"{options.Nodes} nodes, {options.Messages:N0} messages per run, window {options.Window} per node, median of {options.Runs} run(s){(options.Config is { } c ? $", config: {c}" : "")}");
         output.WriteLine($"{"mode",-15} {"msgs/s",10} {"vs raw",7} {"vs pubsub",9} {"p50 ms",8} {"p50/raw",8} {"p99 ms",8} {"B/msg",7} {"batch",6} {"proto/msg",9}");
         foreach (var r in results)
         {
@@ -463,6 +466,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
             ["messages"] = options.Messages,
             ["runs"] = options.Runs,
             ["window_per_node"] = options.Window,
+            ["config"] = options.Config,
             ["payload_bytes"] = 16,
             ["processor_count"] = Environment.ProcessorCount,
             ["runtime"] = Environment.Version.ToString(),

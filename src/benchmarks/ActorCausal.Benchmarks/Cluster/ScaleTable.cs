@@ -14,7 +14,7 @@ public static class ScaleTable
     {
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine();
-        output.WriteLine($"{options.Messages:N0} messages per run, window {options.Window} per node, median of {options.Runs} run(s) (range in brackets); " +
+        output.WriteLine($"{options.Messages:N0} messages per run, window {options.Window} per node, median of {options.Runs} run(s) (range in brackets){(options.Config is { } c ? $", config: {c}" : "")}; " +
                          "ratios to raw Tell fan-out and DistributedPubSub at the same size; protocol messages per broadcast sent by all members");
         output.WriteLine(AlgorithmCost.Legend);
         output.WriteLine();
