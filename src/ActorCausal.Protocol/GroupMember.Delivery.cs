@@ -46,7 +46,7 @@ public sealed partial class GroupMember
         NoteSafe(m);
         _received++;
         LearnPeerDelivered(m.Sender, m.Acks.AsSpan());
-        LearnExistence(m.Clock.AsSpan());
+        LearnExistence(m.Clock.AsSpan(), reporter: m.Sender);
         if (log.HasGap) StartGapTimer(s);
 
         if (m.Sequence == log.ReadyUpTo + 1) Pump();

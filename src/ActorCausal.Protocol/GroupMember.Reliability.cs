@@ -33,20 +33,22 @@ public sealed partial class GroupMember
     {
         VectorClock.MergeInto(_viewState.PeerDelivered[peer], delivered);
         LearnPeerHeld(peer, delivered); // delivered implies held, with the final
-        LearnExistence(delivered);
+        LearnExistence(delivered, reporter: peer);
     }
 
-    /// <summary>A clock that names messages not received yet reveals a gap.</summary>
-    private void LearnExistence(ReadOnlySpan<long> clock)
+    /// <summary>A clock that names messages not received yet reveals a gap (a loss if <paramref name="reporter"/> names its own).</summary>
+    private void LearnExistence(ReadOnlySpan<long> clock, int reporter)
     {
-        for (var k = 0; k < _viewState.Size; k++) LearnExistence(k, clock[k]);
+        for (var k = 0; k < _viewState.Size; k++) LearnExistence(k, clock[k], fromSender: k == reporter);
     }
 
-    /// <summary>Member <paramref name="k"/> sent at least <paramref name="count"/> messages.</summary>
-    private void LearnExistence(int k, long count)
+    /// <summary>Member <paramref name="k"/> sent at least <paramref name="count"/> messages (as <paramref name="fromSender"/> itself says).</summary>
+    private void LearnExistence(int k, long count, bool fromSender)
     {
         var log = _viewState.Logs[k];
-        if (k == Rank || count <= log.KnownMax) return;
+        if (k == Rank) return;
+        if (fromSender && count > log.ShownBySender) log.ShownBySender = count;
+        if (count <= log.KnownMax) return;
         log.KnownMax = Math.Min(count, log.Delivered + Settings.ReceiveWindow);
         if (log.HasGap) StartGapTimer(k);
     }
@@ -75,8 +77,17 @@ public sealed partial class GroupMember
                 continue;
             }
             if (_viewState.GapNakAt[s] > _now) continue;
+            // Only a gap the sender itself has shown is a loss (FIFO links); one that other members' clocks show may be
+            // in flight, and under load it stays so for longer than any fixed delay: wait for the sender's word (its
+            // next message or gossip), unless the sender is suspected, when another member may have to answer.
+            var upTo = StateOf(View.Members[s]) == MemberState.Active ? log.ShownBySender : long.MaxValue;
             _ranges.Clear();
-            log.MissingRanges(_ranges, MaxRangesPerNak);
+            log.MissingRanges(_ranges, MaxRangesPerNak, upTo);
+            if (_ranges.Count == 0)
+            {
+                _viewState.GapNakAt[s] = _now + Settings.NakInitialDelayMs;
+                continue;
+            }
             var target = NakTarget(s, _ranges.Count > 0 ? _ranges[0].From : log.KnownMax);
             foreach (var (from, to) in _ranges)
             {
@@ -144,7 +155,7 @@ public sealed partial class GroupMember
             LearnPeerHeld(fromRank, held.AsSpan());
             // A safe message is delivered nowhere before all hold it, so only H names a lost last one. Only the gossiper's
             // own entry counts: its data went out before this gossip on the same FIFO link, so it is lost, not in flight.
-            LearnExistence(fromRank, held[fromRank]);
+            LearnExistence(fromRank, held[fromRank], fromSender: true);
         }
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
         return ReceiveOutcome.Accepted;

@@ -14,10 +14,10 @@ public sealed partial class GroupMember
     private RetryTimeout? _retryTimeoutState;
 
     /// <summary>The wait before an undecided message asks again, learned from the decision times seen here.</summary>
-    private RetryTimeout DecisionTimeout => _retryTimeoutState ??= new RetryTimeout(Settings.TotalRetryDelayMs, RetryCapMs);
+    private RetryTimeout DecisionTimeout => _retryTimeoutState ??= new RetryTimeout(Settings.TotalRetryDelayMs, InitialRetryMs, InitialRetryMs);
 
-    /// <summary>The cap of the doubling back-off: never below the configured first wait.</summary>
-    private long RetryCapMs => Math.Max(Settings.NakMaxDelayMs, Settings.TotalRetryDelayMs);
+    /// <summary>The wait before the first decision time is known: never below the configured first wait.</summary>
+    private long InitialRetryMs => Math.Max(Settings.NakMaxDelayMs, Settings.TotalRetryDelayMs);
 
     /// <summary>Proposals made while handling the current input, by recipient rank (-1: everyone); sent together on drain.</summary>
     private readonly List<(int To, ProposedPriority Item)> _pendingProposals = new();
@@ -201,6 +201,12 @@ public sealed partial class GroupMember
             }
         }
 
+        if (fromRank == id.Sender && id.Sequence > log.ShownBySender)
+        {
+            // The sender's own proposal (two-step) shows the message first-hand: a gap below it is a loss.
+            log.ShownBySender = id.Sequence;
+            if (log.HasGap) StartGapTimer(id.Sender);
+        }
         var added = entry.AddProposal(fromRank, priority);
         if (replyRequested)
         {
@@ -282,7 +288,7 @@ public sealed partial class GroupMember
     private void RetryUndecided(TotalEntry entry)
     {
         entry.Retried = true;
-        entry.RetryBackoffMs = Math.Min(entry.RetryBackoffMs * 2, RetryCapMs);
+        entry.RetryBackoffMs = Math.Min(entry.RetryBackoffMs * 2, InitialRetryMs);
         entry.RetryAtMs = _now + entry.RetryBackoffMs;
         var m = entry.Message!;
         if (Settings.TotalOrder == TotalOrderMode.ThreeStep && m.Sender != Rank)

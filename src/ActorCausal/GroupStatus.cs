@@ -47,6 +47,12 @@ public sealed record GroupStatus
     public long EnvelopesSent { get; init; }
     /// <summary>Protocol messages carried by the <see cref="EnvelopesSent"/>.</summary>
     public long ProtocolMessagesSent { get; init; }
+    /// <summary>
+    /// Protocol messages sent to other members by what they are for (every kind present, zero if none was sent), each
+    /// copy to each member counted once, when the protocol hands it to the outbox (so their sum can run ahead of
+    /// <see cref="ProtocolMessagesSent"/> by a batch not yet sent).
+    /// </summary>
+    public ImmutableDictionary<ProtocolMessageKind, long> ProtocolMessagesSentByKind { get; init; } = ImmutableDictionary<ProtocolMessageKind, long>.Empty;
     /// <summary>Views installed here.</summary>
     public long ViewChanges { get; init; }
     /// <summary>Pieces sent for protocol messages larger than <c>actorcausal.chunking.piece-size</c>, and those messages.</summary>
@@ -66,6 +72,9 @@ public sealed record GroupStatus
 
     /// <summary>Messages that waited in the hold-back queue (arrived before they could be delivered).</summary>
     public long HeldBack => Protocol.Delayed;
+
+    /// <summary>Protocol messages of <paramref name="kind"/> sent to other members (<see cref="ProtocolMessagesSentByKind"/>).</summary>
+    public long ProtocolMessagesSentOf(ProtocolMessageKind kind) => ProtocolMessagesSentByKind.GetValueOrDefault(kind);
 
     /// <summary>Inputs the protocol refused for <paramref name="reason"/>.</summary>
     public long RejectedBy(RejectReason reason) => Protocol.Rejected.GetValueOrDefault(reason);

@@ -29,6 +29,13 @@ internal sealed class SenderLog
     /// <summary>The highest sequence number known to exist (from the message itself, clocks, gossip or proposals).</summary>
     public long KnownMax;
 
+    /// <summary>
+    /// The highest sequence number the sender itself has shown here (its data, delivered vector, held vector or
+    /// proposal). Links are FIFO, so a gap below it is a loss; a gap shown only by other members' clocks may be a
+    /// message still in flight on a slower link.
+    /// </summary>
+    public long ShownBySender;
+
     /// <summary>Messages held in the log, delivered or not.</summary>
     public int Count { get; private set; }
 
@@ -73,6 +80,7 @@ internal sealed class SenderLog
         _slots[seq & (_slots.Length - 1)] = new Slot { Message = message, ReceivedAt = nowMs };
         Count++;
         if (seq > KnownMax) KnownMax = seq;
+        if (seq > ShownBySender) ShownBySender = seq;
         if (seq == ContiguousReceived + 1)
         {
             var next = seq;
@@ -95,15 +103,16 @@ internal sealed class SenderLog
         Stable = stable;
     }
 
-    /// <summary>Sequence numbers in (Delivered, KnownMax] not received, as inclusive ranges, at most <paramref name="maxRanges"/>.</summary>
-    public void MissingRanges(List<(long From, long To)> into, int maxRanges)
+    /// <summary>Sequence numbers in (Delivered, min(KnownMax, <paramref name="upTo"/>)] not received, as inclusive ranges, at most <paramref name="maxRanges"/>.</summary>
+    public void MissingRanges(List<(long From, long To)> into, int maxRanges, long upTo = long.MaxValue)
     {
+        var top = Math.Min(KnownMax, upTo);
         var seq = Math.Max(ContiguousReceived, Delivered) + 1;
-        while (seq <= KnownMax && into.Count < maxRanges)
+        while (seq <= top && into.Count < maxRanges)
         {
             if (Get(seq) is not null) { seq++; continue; }
             var from = seq;
-            while (seq + 1 <= KnownMax && Get(seq + 1) is null) seq++;
+            while (seq + 1 <= top && Get(seq + 1) is null) seq++;
             into.Add((from, seq));
             seq++;
         }

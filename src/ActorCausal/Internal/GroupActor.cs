@@ -47,6 +47,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private long _snapshotTimeouts;
     private long _envelopesSent;
     private long _protocolMessagesSent;
+    private readonly SentMessageCounts _sentByKind = new();
     private long _viewChanges;
     private P.MemberStatus? _metricsBaseline;
 
@@ -383,13 +384,18 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             switch (effect)
             {
                 case Send send:
+                    if (send.To != _self) _sentByKind.Add(send.Message, toEveryMember: false, copies: 1);
                     Enqueue(send.To, send.Message);
                     break;
                 case SendToAll all:
+                    var copies = 0;
                     foreach (var m in _view.Members)
                     {
-                        if (m != _self) Enqueue(m, all.Message);
+                        if (m == _self) continue;
+                        Enqueue(m, all.Message);
+                        copies++;
                     }
+                    _sentByKind.Add(all.Message, toEveryMember: true, copies);
                     break;
                 case Deliver deliver:
                     OnDeliver(deliver);
@@ -603,6 +609,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         SnapshotTimeouts = _snapshotTimeouts,
         EnvelopesSent = _envelopesSent,
         ProtocolMessagesSent = _protocolMessagesSent,
+        ProtocolMessagesSentByKind = _sentByKind.Snapshot(),
         ViewChanges = _viewChanges,
         ChunksSent = _chunksSent,
         ChunkedMessagesSent = _chunkedMessagesSent,

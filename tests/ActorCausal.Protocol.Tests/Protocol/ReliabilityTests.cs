@@ -83,6 +83,46 @@ public class ReliabilityTests
         Assert.True(net.Members[1].Status().Retransmitted >= 1);
     }
 
+    [Fact]
+    public void A_message_only_another_members_clock_names_is_not_nakked_while_the_sender_is_active_and_its_link_slow()
+    {
+        var net = new ManualNetwork(3);
+        net.Broadcast(0, "a");
+        var slowCopy = net.InFlight.Single(f => f.To == 2).Message;
+        net.Drop(f => f.To == 2);
+        net.Blackhole = f => f.From == 0 && f.To == 2; // m0 -> m2 is slow: nothing more of m0's arrives at m2 for now
+        net.Flush();
+        net.Broadcast(1, "b"); // m1 delivered a: b's clock names it
+        net.Flush();
+        Assert.Empty(net.Payloads(2));
+
+        // Under load a FIFO link can lag for seconds: m1's clock says a exists, not that it was lost.
+        for (var i = 0; i < 100; i++) net.TickAll(20);
+        Assert.Equal(0, net.Members[2].Status().NaksSent);
+        Assert.Equal(0, net.Members[0].Status().Retransmitted + net.Members[1].Status().Retransmitted);
+
+        net.Blackhole = null;
+        net.Inject(2, 0, slowCopy);
+        net.Flush();
+        Assert.Equal(new object[] { "a", "b" }, net.Payloads(2));
+    }
+
+    [Fact]
+    public void A_message_only_another_members_clock_names_is_fetched_from_that_member_once_the_sender_is_suspected()
+    {
+        var net = new ManualNetwork(3);
+        net.Broadcast(0, "a");
+        net.Drop(f => f.To == 2);
+        net.Blackhole = f => f.From == 0 && f.To == 2; // m0 -> m2 is cut
+        net.Flush();
+        net.Broadcast(1, "b");
+        net.Flush();
+        net.Do(2, m => m.Suspected(net.Members[0].Self));
+        for (var i = 0; i < 100 && net.Payloads(2).Count() < 2; i++) net.TickAll(20);
+        Assert.Equal(new object[] { "a", "b" }, net.Payloads(2));
+        Assert.True(net.Members[1].Status().Retransmitted >= 1);
+    }
+
     [Theory]
     [InlineData(DeliveryOrder.Causal)]
     [InlineData(DeliveryOrder.Total)]

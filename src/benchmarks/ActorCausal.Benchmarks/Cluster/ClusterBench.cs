@@ -15,7 +15,10 @@ namespace ActorCausal.Benchmarks.Cluster;
 public sealed record ClusterOptions
 {
     public int Nodes { get; init; } = 3;
-    public int Messages { get; init; } = 30_000;
+    public const int DefaultMessages = 30_000;
+    /// <summary>With several sizes: small enough that 3,5,9,17 with every mode and 3 runs finishes in about half an hour on 2 cores.</summary>
+    public const int DefaultMessagesPerSize = 6_000;
+    public int Messages { get; init; } = DefaultMessages;
     public int Runs { get; init; } = 3;
     /// <summary>Per node: at most this many of its messages not yet delivered at every node.</summary>
     public int Window { get; init; } = 500;
@@ -23,14 +26,16 @@ public sealed record ClusterOptions
     public string? LogDir { get; init; }
     public bool Check { get; init; }
     public bool WarmUp { get; init; } = true;
+    /// <summary>HOCON laid over the benchmark's configuration, e.g. <c>actorcausal.protocol.safe-ack-delay = 5ms</c>.</summary>
+    public string? Config { get; init; }
 }
 
 public sealed record RunResult(
     double MsgsPerSec, double P50Ms, double P99Ms, double? BytesPerMsg, bool Complete, double ElapsedSec,
     long Refused, long BackPressureRetries, double? MeanBatch, long? HeldBack, double? ProtocolPerMsg = null, double? EnvelopesPerMsg = null,
-    string? RepairsPerMsg = null);
+    string? RepairsPerMsg = null, IReadOnlyDictionary<ProtocolMessageKind, double>? PerKind = null);
 
-public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs)
+public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs, int Nodes = 0)
 {
     public double MsgsPerSec => Median(Runs.Select(r => r.MsgsPerSec));
     public double P50Ms => Median(Runs.Select(r => r.P50Ms));
@@ -40,6 +45,12 @@ public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs)
     public double? ProtocolPerMsg => Runs.All(r => r.ProtocolPerMsg is not null) ? Median(Runs.Select(r => r.ProtocolPerMsg!.Value)) : null;
     public double? EnvelopesPerMsg => Runs.All(r => r.EnvelopesPerMsg is not null) ? Median(Runs.Select(r => r.EnvelopesPerMsg!.Value)) : null;
     public bool Complete => Runs.All(r => r.Complete);
+    /// <summary>Protocol messages per broadcast of each kind, median over the runs (null for raw and pubsub).</summary>
+    public IReadOnlyDictionary<ProtocolMessageKind, double>? PerKind =>
+        Runs.All(r => r.PerKind is not null)
+            ? Enum.GetValues<ProtocolMessageKind>().ToDictionary(k => k, k => Median(Runs.Select(r => r.PerKind!.GetValueOrDefault(k))))
+            : null;
+    public (double Min, double Max) Range(Func<RunResult, double> figure) => (Runs.Min(figure), Runs.Max(figure));
 
     public static double Median(IEnumerable<double> values)
     {
@@ -55,8 +66,21 @@ public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs)
 /// DistributedPubSub and the ActorCausal orders. Each mode gets a fresh cluster, reused for its warm-up and runs
 /// (a new actor, topic or group per run).
 /// </summary>
-public sealed class ClusterBench(ClusterOptions options, TextWriter output)
+public sealed class ClusterBench(ClusterOptions options, TextWriter output, BenchProgress? progress = null)
 {
+    private readonly BenchProgress _progress = progress ?? BenchProgress.Lines(output, 0);
+
+    /// <summary>Warm-up and timed runs of one mode, for the progress count.</summary>
+    public int StepsOf(string mode, bool firstOfProcess) => (options.WarmUp ? WarmRuns(firstOfProcess) : 0) + options.Runs;
+
+    /// <summary>
+    /// Untimed runs on each mode's cluster; the first mode of the process gets more, since the JIT is cold then
+    /// (without them the first mode, raw, measured at a third of its warm rate).
+    /// </summary>
+    private static int WarmRuns(bool firstOfProcess) => firstOfProcess ? 5 : 2;
+
+    public IReadOnlyList<string> Modes => options.Only is null ? AllModes : options.Only.Split(',');
+
     public static readonly string[] AllModes = ["raw", "pubsub", "fifo", "causal", "explicit", "total3", "total2", "safe-causal", "safe-total3", "safe-total2", "causal-nobatch"];
 
     /// <summary>What the benchmark changes of <c>hocon/cluster-loopback.conf</c>: quiet logs, any port, no seeds, no downing, fast gossip.</summary>
@@ -117,25 +141,24 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
 
     public JsonObject? CheckReport { get; private set; }
 
-    public async Task<List<ModeResult>> RunAsync()
+    /// <param name="firstOfProcess">The process's first measurements: the first mode gets the cold-JIT warm-up.</param>
+    public async Task<List<ModeResult>> RunAsync(bool firstOfProcess = true)
     {
-        var modes = options.Only is null ? AllModes : options.Only.Split(',');
+        var modes = Modes;
         var results = new List<ModeResult>();
         foreach (var mode in modes)
         {
-            output.WriteLine($"== {mode}: starting {options.Nodes} nodes");
-            var systems = await StartClusterAsync(options.Nodes, batching: mode != "causal-nobatch");
+            _progress.Line($"== {mode}: starting {options.Nodes} nodes");
+            var systems = await StartClusterAsync(options.Nodes, batching: mode != "causal-nobatch", options.Config);
             try
             {
                 if (options.WarmUp)
                 {
-                    // Untimed runs on this cluster; the first mode of the process gets more, since the JIT is cold then
-                    // (without them the first mode, raw, measured at a third of its warm rate).
-                    var warmRuns = mode == modes[0] ? 5 : 2;
+                    var warmRuns = WarmRuns(firstOfProcess && mode == modes[0]);
                     for (var w = 1; w <= warmRuns; w++)
                     {
                         var warm = await RunOnceAsync(systems, mode, $"warm{w}-{mode}", Math.Max(options.Nodes * 100, Math.Min(options.Messages, 30_000)), record: false, check: false);
-                        output.WriteLine($"   warm-up {w}: {warm.MsgsPerSec:N0} msgs/s");
+                        _progress.Step($"{options.Nodes} nodes, {mode}, warm-up {w}: {warm.MsgsPerSec:N0} msgs/s");
                     }
                 }
                 var runs = new List<RunResult>();
@@ -143,13 +166,13 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
                 {
                     var record = TransportOf(mode) == Transport.Causal && (options.LogDir is not null || (options.Check && mode == "causal"));
                     var r = await RunOnceAsync(systems, mode, $"{mode}-{rep}", options.Messages, record, check: options.Check && mode == "causal");
-                    output.WriteLine($"   run {rep}: {r.MsgsPerSec:N0} msgs/s, p50 {r.P50Ms:F1} ms, p99 {r.P99Ms:F1} ms, " +
+                    _progress.Step($"{options.Nodes} nodes, {mode}, run {rep}: {r.MsgsPerSec:N0} msgs/s, p50 {r.P50Ms:F1} ms, p99 {r.P99Ms:F1} ms, " +
                                      $"{(r.BytesPerMsg is { } b ? $"{b:F0} B/msg" : "bytes n/a")}" +
-                                     $"{(r.MeanBatch is { } mb ? $", batch {mb:F1}, protocol msgs/msg {r.ProtocolPerMsg:F2}, envelopes/msg {r.EnvelopesPerMsg:F3}" : "")}{(r.HeldBack is { } hb ? $", held back {hb}" : "")}{(r.RepairsPerMsg is { } rp ? $", per msg: {rp}" : "")}" +
+                                     $"{(r.MeanBatch is { } mb ? $", batch {mb:F1}, protocol msgs/msg {r.ProtocolPerMsg:F2}, envelopes/msg {r.EnvelopesPerMsg:F3}" : "")}{(r.HeldBack is { } hb ? $", held back {hb}" : "")}{(r.RepairsPerMsg is { } rp ? $", per msg: {rp}" : "")}{(r.PerKind is { } pk ? $"; sent per msg: {KindsText(pk)}" : "")}" +
                                      $"{(r.BackPressureRetries > 0 ? $", back-pressure retries {r.BackPressureRetries}" : "")}{(r.Complete ? "" : " INCOMPLETE")}");
                     runs.Add(r);
                 }
-                results.Add(new ModeResult(mode, runs));
+                results.Add(new ModeResult(mode, runs, options.Nodes));
             }
             finally
             {
@@ -159,9 +182,10 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
         return results;
     }
 
-    private static async Task<List<ActorSystem>> StartClusterAsync(int count, bool batching)
+    private static async Task<List<ActorSystem>> StartClusterAsync(int count, bool batching, string? extraConfig)
     {
-        var config = ConfigurationFactory.ParseString($"actorcausal.batching.enabled = {(batching ? "on" : "off")}")
+        var config = ConfigurationFactory.ParseString(extraConfig ?? "")
+            .WithFallback(ConfigurationFactory.ParseString($"actorcausal.batching.enabled = {(batching ? "on" : "off")}"))
             .WithFallback(ConfigurationFactory.ParseString(BenchOverrides))
             .WithFallback(ConfigurationFactory.ParseString(LoopbackConfig()));
         var systems = new List<ActorSystem>();
@@ -259,7 +283,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
         catch (TimeoutException)
         {
             complete = false;
-            output.WriteLine($"   {tag}: only {Interlocked.Read(ref state.Delivered):N0} of {state.ExpectedDeliveries:N0} deliveries within {timeout.TotalSeconds:F0} s");
+            _progress.Line($"   {tag}: only {Interlocked.Read(ref state.Delivered):N0} of {state.ExpectedDeliveries:N0} deliveries within {timeout.TotalSeconds:F0} s");
         }
 
         var bytesAfter = WireBytes.Snapshot(ports);
@@ -278,6 +302,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
         double? protocolPerMsg = null;
         double? envelopesPerMsg = null;
         string? repairsPerMsg = null;
+        Dictionary<ProtocolMessageKind, double>? perKind = null;
         if (transport == Transport.Causal)
         {
             var statusAfter = await Task.WhenAll(groups.Select(g => g!.Status()));
@@ -288,6 +313,8 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
             envelopesPerMsg = envelopes / sentTotal;
             heldBack = statusAfter.Sum(s => s.HeldBack) - statusBefore!.Sum(s => s.HeldBack);
             double PerMsg(Func<MemberStatus, long> counter) => (statusAfter.Sum(s => counter(s.Protocol)) - statusBefore!.Sum(s => counter(s.Protocol))) / sentTotal;
+            perKind = Enum.GetValues<ProtocolMessageKind>().ToDictionary(k => k,
+                k => (statusAfter.Sum(s => s.ProtocolMessagesSentOf(k)) - statusBefore!.Sum(s => s.ProtocolMessagesSentOf(k))) / sentTotal);
             repairsPerMsg = $"retransmitted {PerMsg(s => s.Retransmitted):F2}, NAKs {PerMsg(s => s.NaksSent):F2}, duplicates received {PerMsg(s => s.Duplicates):F2}, safe acks {PerMsg(s => s.SafeAcksSent):F2}";
         }
 
@@ -303,15 +330,15 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
                     var file = Path.Combine(dir, $"{tag}-member{i}.jsonl");
                     await File.WriteAllLinesAsync(file, records[i].Lines);
                 }
-                output.WriteLine($"   wrote {n} member logs to {dir} ({tag}-member*.jsonl)");
+                _progress.Line($"   wrote {n} member logs to {dir} ({tag}-member*.jsonl)");
             }
             if (check)
             {
                 var eventCount = records.Sum(r => r.History.Events.Count);
                 var sw = Stopwatch.StartNew();
                 var violations = InvariantChecker.Check(records.Select(r => r.History).ToList());
-                output.WriteLine($"   checker: {violations.Count} violations ({records.Sum(r => r.History.Events.Count):N0} events, {sw.Elapsed.TotalSeconds:F1} s)");
-                foreach (var v in violations.Take(20)) output.WriteLine($"     {v}");
+                _progress.Line($"   checker: {violations.Count} violations ({records.Sum(r => r.History.Events.Count):N0} events, {sw.Elapsed.TotalSeconds:F1} s)");
+                foreach (var v in violations.Take(20)) _progress.Line($"     {v}");
                 records.Clear();
                 foreach (var a in actors) await a.Ask<BenchNode.Done>(new BenchNode.ClearRecord(), ask);
                 state.DropSamples();
@@ -319,7 +346,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
                 // Let stability gossip run (stability-interval 50 ms) so that delivered-everywhere messages can be freed.
                 await Task.Delay(TimeSpan.FromSeconds(2));
                 var heapAfter = GC.GetTotalMemory(true);
-                output.WriteLine($"   managed heap after a full GC: before the run {heapBefore / 1e6:F1} MB, after {heapAfter / 1e6:F1} MB ({heapAfter / (double)heapBefore:F2}x)");
+                _progress.Line($"   managed heap after a full GC: before the run {heapBefore / 1e6:F1} MB, after {heapAfter / 1e6:F1} MB ({heapAfter / (double)heapBefore:F2}x)");
                 CheckReport = new JsonObject
                 {
                     ["mode"] = mode,
@@ -339,8 +366,12 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
         await Task.Delay(TimeSpan.FromMilliseconds(transport == Transport.Causal ? 1_500 : 300));
 
         return new RunResult(delivered / (double)n / elapsed, p50, p99, bytesPerMsg, complete, elapsed,
-            Interlocked.Read(ref state.Refused), Interlocked.Read(ref state.BackPressureRetries), meanBatch, heldBack, protocolPerMsg, envelopesPerMsg, repairsPerMsg);
+            Interlocked.Read(ref state.Refused), Interlocked.Read(ref state.BackPressureRetries), meanBatch, heldBack, protocolPerMsg, envelopesPerMsg, repairsPerMsg, perKind);
     }
+
+    /// <summary>The kinds sent, e.g. "Data 8.00, Proposal 8.00, Final 8.00".</summary>
+    public static string KindsText(IReadOnlyDictionary<ProtocolMessageKind, double> perKind) =>
+        string.Join(", ", perKind.Where(k => k.Value > 0.0005).Select(k => $"{k.Key} {k.Value:F2}"));
 
     private static async Task WaitUntil(Func<Task<bool>> condition, string what)
     {
@@ -357,7 +388,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
         var raw = results.FirstOrDefault(r => r.Mode == "raw");
         var pubsub = results.FirstOrDefault(r => r.Mode == "pubsub");
         output.WriteLine();
-        output.WriteLine($"{options.Nodes} nodes, {options.Messages:N0} messages per run, window {options.Window} per node, median of {options.Runs} run(s)");
+        output.WriteLine($"{options.Nodes} nodes, {options.Messages:N0} messages per run, window {options.Window} per node, median of {options.Runs} run(s){(options.Config is { } c ? $", config: {c}" : "")}");
         output.WriteLine($"{"mode",-15} {"msgs/s",10} {"vs raw",7} {"vs pubsub",9} {"p50 ms",8} {"p50/raw",8} {"p99 ms",8} {"B/msg",7} {"batch",6} {"proto/msg",9}");
         foreach (var r in results)
         {
@@ -389,7 +420,10 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
         }
     }
 
-    public void WriteJson(IReadOnlyList<ModeResult> results, string file)
+    public void WriteJson(IReadOnlyList<ModeResult> results, string file) =>
+        File.WriteAllText(file, ToJson(results).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+    public JsonObject ToJson(IReadOnlyList<ModeResult> results)
     {
         var raw = results.FirstOrDefault(r => r.Mode == "raw");
         var pubsub = results.FirstOrDefault(r => r.Mode == "pubsub");
@@ -407,6 +441,8 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
             if (r.MeanBatch is { } mb) o["mean_batch"] = Math.Round(mb, 2);
             if (r.ProtocolPerMsg is { } pp) o["protocol_msgs_per_msg"] = Math.Round(pp, 3);
             if (r.EnvelopesPerMsg is { } ep) o["envelopes_per_msg"] = Math.Round(ep, 4);
+            if (r.PerKind is { } pk) o["protocol_msgs_per_msg_by_kind"] = new JsonObject(pk.Select(k => KeyValuePair.Create(k.Key.ToString(), (JsonNode?)Math.Round(k.Value, 3))));
+            if (AlgorithmCost.PerBroadcast(r.Mode, options.Nodes) is { } needed) o["protocol_msgs_needed"] = needed;
             if (raw is not null) { o["vs_raw"] = Math.Round(r.MsgsPerSec / raw.MsgsPerSec, 3); o["p50_vs_raw"] = Math.Round(r.P50Ms / raw.P50Ms, 3); }
             if (pubsub is not null) o["vs_pubsub"] = Math.Round(r.MsgsPerSec / pubsub.MsgsPerSec, 3);
             o["runs"] = new JsonArray(r.Runs.Select(x => (JsonNode)new JsonObject
@@ -430,6 +466,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
             ["messages"] = options.Messages,
             ["runs"] = options.Runs,
             ["window_per_node"] = options.Window,
+            ["config"] = options.Config,
             ["payload_bytes"] = 16,
             ["processor_count"] = Environment.ProcessorCount,
             ["runtime"] = Environment.Version.ToString(),
@@ -437,6 +474,6 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output)
             ["modes"] = modes,
         };
         if (CheckReport is not null) root["check"] = CheckReport;
-        File.WriteAllText(file, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return root;
     }
 }
