@@ -212,6 +212,9 @@ public sealed partial class GroupMember
         }
         RecountReachability();
         _pendingJoins.RemoveAll(view.Contains);
+        // An incarnation a view left out never comes back: a late announcement of one that declined this group's welcome
+        // (it installed another group's view) would otherwise re-admit it at a member that never heard the decline.
+        foreach (var gone in left) _removed.Add(gone);
         _leaving.RemoveWhere(m => !view.Contains(m));
         _viewState.Coordinator = null;
         _effects.Add(new ViewInstalled(view, joined, left));

@@ -1,0 +1,43 @@
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+using ActorCausal.Protocol.Tests.Support;
+
+namespace ActorCausal.Protocol.Tests.Protocol;
+
+/// <summary>
+/// Joiners admitted by a view they never installed (founding schedules inside <c>sim --faults all</c>, issue 13):
+/// a welcome that outlives every old member, and an incarnation a view dropped that announces itself again.
+/// </summary>
+public class JoinerAdmissionTests
+{
+    private static void Settle(ManualNetwork net, int rounds = 40)
+    {
+        for (var i = 0; i < rounds; i++) net.TickAll(25);
+    }
+
+    [Fact]
+    public void An_incarnation_a_view_left_out_is_not_admitted_again_by_a_member_that_missed_why()
+    {
+        // Seed 6919: the joiner declined this group's welcome (it installed another group's view); the decline reached
+        // the coordinator first, whose flush dropped it; its late announcement then reached another member.
+        var net = new ManualNetwork(3);
+        var joiner = net.AddJoiner("j");
+        var j = net.Members[joiner].Self;
+        net.Blackhole = f => f.To == joiner;
+        net.Do(0, m => m.JoinRequested(j));
+        Settle(net, 8);
+        Assert.Contains(j, net.Members[1].View.Members);
+
+        net.Do(0, m => m.Removed(j));
+        Settle(net, 8);
+        Assert.DoesNotContain(j, net.Members[1].View.Members);
+
+        net.Do(1, m => m.JoinRequested(j));
+        net.Crash(0);
+        net.Do(1, m => m.Removed(net.Members[0].Self));
+        net.Do(2, m => m.Removed(net.Members[0].Self));
+        Settle(net);
+        var last = net.EventsOf<ViewInstalled>(1).Last().View;
+        Assert.Equal(new[] { net.Members[1].Self, net.Members[2].Self }, last.Members.ToArray());
+    }
+}
