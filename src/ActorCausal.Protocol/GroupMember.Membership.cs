@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 
@@ -189,7 +190,10 @@ public sealed partial class GroupMember
             if (!welcome.Members.Contains(Self)) return Reject(from, RejectReason.Malformed, $"Welcome to view {welcome.ViewId} does not list {Self}.");
             AddWelcomeSnapshots(welcome);
             var view = new GroupView(welcome.ViewId, welcome.Members);
+            var standIn = new WelcomeDuty(view, welcome.Joined) { Merged = welcome.Merged, Snapshot = welcome.Snapshot, RetryAtMs = _now, RetryBackoffMs = Settings.TotalRetryDelayMs };
+            standIn.Pending.Remove(Self);
             Install(view, welcome.Joined, ImmutableArray<MemberId>.Empty);
+            _welcome = standIn; // sent only if every old member is removed (SendWelcomesIfDue)
             return ReceiveOutcome.Accepted;
         }
         if (message is not (FlushRequest or FlushPrepare or FlushCommit) && _futureMessages.Count < MaxBufferedFutureMessages)

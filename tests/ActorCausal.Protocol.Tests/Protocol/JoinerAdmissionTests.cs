@@ -16,6 +16,39 @@ public class JoinerAdmissionTests
     }
 
     [Fact]
+    public void A_joiner_whose_welcome_outlived_every_old_member_gets_it_from_a_joiner_that_installed_the_view()
+    {
+        // Seed 795: the old members crashed before the slow welcome reached one joiner; its node is Up, so nothing
+        // removes it, and the survivors' flush waited for its report for ever.
+        var net = new ManualNetwork(2);
+        net.Broadcast(0, "before");
+        net.Flush();
+        var early = net.AddJoiner("j1");
+        var late = net.AddJoiner("j2");
+        net.Blackhole = f => f.To == late && f.Message is Welcome;
+        net.DoAll(m => m.JoinRequested(net.Members[early].Self));
+        net.DoAll(m => m.JoinRequested(net.Members[late].Self));
+        Settle(net, 8);
+        var admitting = net.Members[early].View;
+        Assert.Equal(4, admitting.Size);
+        Assert.Equal(MemberPhase.Joining, net.Members[late].Phase);
+
+        net.Crash(0);
+        net.Crash(1);
+        net.Blackhole = null;
+        net.Do(early, m => m.Removed(net.Members[0].Self));
+        net.Do(early, m => m.Removed(net.Members[1].Self));
+        Settle(net);
+
+        Assert.Equal(MemberPhase.Normal, net.Members[late].Phase);
+        Assert.Equal(new[] { "before" }, net.State(late).Take(1));
+        var final = net.Members[early].View;
+        Assert.Equal(new[] { net.Members[early].Self, net.Members[late].Self }, final.Members.OrderBy(m => m.Address, StringComparer.Ordinal).ToArray());
+        Assert.Equal(final, net.Members[late].View);
+        Assert.Contains(net.EventsOf<ViewInstalled>(late), v => v.View.Equals(admitting));
+    }
+
+    [Fact]
     public void An_incarnation_a_view_left_out_is_not_admitted_again_by_a_member_that_missed_why()
     {
         // Seed 6919: the joiner declined this group's welcome (it installed another group's view); the decline reached
