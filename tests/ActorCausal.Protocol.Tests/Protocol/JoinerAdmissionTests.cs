@@ -73,4 +73,27 @@ public class JoinerAdmissionTests
         var last = net.EventsOf<ViewInstalled>(1).Last().View;
         Assert.Equal(new[] { net.Members[1].Self, net.Members[2].Self }, last.Members.ToArray());
     }
+
+    [Fact]
+    public void A_member_that_left_declines_a_late_welcome_from_another_group_and_that_group_drops_it()
+    {
+        // Seed 875: two groups of one name; an incarnation left one group, and the other admitted it afterwards from a
+        // late announcement. Its node stays Up (with a newer incarnation), so only its answer can remove it there.
+        var net = new ManualNetwork(2);
+        net.Do(1, m => m.Leave());
+        Settle(net, 8);
+        var gone = net.Members[1];
+        Assert.Equal(MemberPhase.Stopped, gone.Phase);
+
+        var x1 = new MemberId("x", 1);
+        var other = new GroupMember(x1, new GroupView(Internal.MergeRules.FoundingViewId(x1) + 1, [x1, gone.Self]));
+        gone.Receive(x1, new Welcome(other.View.Id, other.View.Members, [gone.Self], ReadOnlyMemory<byte>.Empty));
+        var effects = new List<Effect>();
+        gone.DrainEffects(effects);
+        var declined = Assert.Single(effects.OfType<Send>(), e => e.Message is WelcomeDeclined);
+        Assert.Equal(x1, declined.To);
+
+        other.Receive(gone.Self, declined.Message);
+        Assert.Equal(new[] { x1 }, other.View.Members.ToArray());
+    }
 }
