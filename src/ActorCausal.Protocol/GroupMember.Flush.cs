@@ -376,14 +376,19 @@ public sealed partial class GroupMember
         return progress;
     }
 
-    /// <summary>The lowest-ranked old member still here sends its snapshot to joiners not heard from yet; the others stand by.</summary>
+    /// <summary>
+    /// The lowest-ranked old member still here sends its snapshot to joiners not heard from yet; the others stand by.
+    /// Once every old member is removed, each joiner that installed the view stands in with the welcome it got (the same
+    /// state at the start of the view): a joiner whose welcome was still on its way would otherwise never install, and the
+    /// survivors would wait for its flush report for ever (its node is Up, so nothing removes it).
+    /// </summary>
     private void SendWelcomesIfDue()
     {
         if (_welcome is not { Snapshot: { } snapshot } w || w.RetryAtMs > _now) return;
         w.Pending.RemoveWhere(_removed.Contains);
         if (w.Pending.Count == 0) return;
-        var sender = View.Members.FirstOrDefault(m => !w.Joined.Contains(m) && !_removed.Contains(m));
-        if (sender != Self) return;
+        var oldMembers = View.Members.Where(m => !w.Joined.Contains(m) && !_removed.Contains(m)).ToList();
+        if (oldMembers.Count > 0 ? oldMembers[0] != Self : !w.Joined.Contains(Self)) return;
         foreach (var joiner in w.Pending)
             _effects.Add(new Send(joiner, new Welcome(w.View.Id, w.View.Members, w.Joined, snapshot) { Merged = w.Merged }));
         w.RetryBackoffMs = Math.Min(Math.Max(w.RetryBackoffMs * 2, Settings.TotalRetryDelayMs), Settings.NakMaxDelayMs);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 
@@ -189,7 +190,10 @@ public sealed partial class GroupMember
             if (!welcome.Members.Contains(Self)) return Reject(from, RejectReason.Malformed, $"Welcome to view {welcome.ViewId} does not list {Self}.");
             AddWelcomeSnapshots(welcome);
             var view = new GroupView(welcome.ViewId, welcome.Members);
+            var standIn = new WelcomeDuty(view, welcome.Joined) { Merged = welcome.Merged, Snapshot = welcome.Snapshot, RetryAtMs = _now, RetryBackoffMs = Settings.TotalRetryDelayMs };
+            standIn.Pending.Remove(Self);
             Install(view, welcome.Joined, ImmutableArray<MemberId>.Empty);
+            _welcome = standIn; // sent only if every old member is removed (SendWelcomesIfDue)
             return ReceiveOutcome.Accepted;
         }
         if (message is not (FlushRequest or FlushPrepare or FlushCommit) && _futureMessages.Count < MaxBufferedFutureMessages)
@@ -212,6 +216,9 @@ public sealed partial class GroupMember
         }
         RecountReachability();
         _pendingJoins.RemoveAll(view.Contains);
+        // An incarnation a view left out never comes back: a late announcement of one that declined this group's welcome
+        // (it installed another group's view) would otherwise re-admit it at a member that never heard the decline.
+        foreach (var gone in left) _removed.Add(gone);
         _leaving.RemoveWhere(m => !view.Contains(m));
         _viewState.Coordinator = null;
         _effects.Add(new ViewInstalled(view, joined, left));

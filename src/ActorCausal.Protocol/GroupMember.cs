@@ -149,6 +149,8 @@ public sealed partial class GroupMember
         {
             // A member that left still answers for the view it closed: survivors may have missed that commit.
             if (_stopReason is StopReason.Left or StopReason.ExcludedFromView) RepairMissedCommit(from, message);
+            // Another group of the name admitted it after it stopped (a late announcement): that group drops it.
+            if (message is Welcome late && late.Joined.Contains(Self) && View.Contains(Self) && !MergeRules.SameGroup(late.ViewId, View.Id)) DeclineWelcome(late);
             return ReceiveOutcome.Duplicate;
         }
         if (_phase == MemberPhase.Joining) return ReceiveWhileJoining(from, message);

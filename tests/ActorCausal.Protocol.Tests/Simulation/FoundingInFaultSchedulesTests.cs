@@ -32,6 +32,22 @@ public class FoundingInFaultSchedulesTests(ITestOutputHelper output)
         Assert.True(f.Sum(x => x.Crashes) > 20 && f.Sum(x => x.Joins) > 10 && f.Sum(x => x.Leaves) > 10, "too few faults after founding");
     }
 
+    [Theory]
+    [InlineData(795)] // a joiner's welcome outlived every old member
+    [InlineData(1331)]
+    [InlineData(6919)] // an incarnation dropped after declining a welcome was admitted again
+    [InlineData(7474)]
+    [InlineData(875)] // an incarnation that had left was admitted by the other group and never removed there
+    [InlineData(1078)]
+    [InlineData(1474)]
+    [InlineData(8034)]
+    public void Founding_schedule_that_once_failed_now_keeps_every_invariant(ulong seed)
+    {
+        var r = SimulationRunner.Run(AllFaults, seed);
+        Assert.True(r.Faults!.StartedByFounding);
+        Assert.True(!r.HasViolations && r.Quiescent, Describe(r));
+    }
+
     [Fact]
     public void Founding_schedules_on_lossy_links_keep_every_invariant_within_the_simulators_quiet_bound()
     {
