@@ -11,9 +11,7 @@ public sealed class WireSimulationTests(ITestOutputHelper output)
     {
         Members = 5,
         Messages = 200,
-        // Founding schedules cross the wire in MergeWireTests; inside fault schedules they still find open violations
-        // (docs/protocol.md, "One simulator"), which this test is not about.
-        Faults = FaultKinds.All & ~FaultKinds.Founding,
+        Faults = FaultKinds.All,
         QuiescenceTimeoutMs = 20_000,
     };
 
