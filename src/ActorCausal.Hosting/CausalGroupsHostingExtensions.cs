@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 
 namespace ActorCausal.Hosting;
@@ -51,8 +52,12 @@ public static class CausalGroupsHostingExtensions
         {
             var handle = CausalGroups.Get(system).Join(group, subscriber(system, registry), options ?? new JoinOptions());
             HostedCausalGroups.Get(system).Add(handle);
-            if (register is not null)
-                handle.Ref.ContinueWith(t => { if (t.IsCompletedSuccessfully) register(registry, t.Result); }, TaskScheduler.Default);
+            handle.Ref.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully) register?.Invoke(registry, t.Result);
+                // Nothing is registered then: say why, as an IRequiredActor of the group actor waits for it for ever.
+                else system.Log.Error(t.Exception?.GetBaseException(), "Group {0} could not be joined at start-up; its group actor is not registered.", group);
+            }, TaskScheduler.Default);
         });
     }
 }

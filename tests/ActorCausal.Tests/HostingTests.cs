@@ -166,7 +166,20 @@ public sealed class HostingTests
             var group = HostedCausalGroups.Get(system).Group("started-group");
             var subscriber = host.Services.GetRequiredService<IRequiredActor<EchoSubscriber>>().ActorRef;
             Assert.Equal(subscriber, group.Subscriber);
-            var groupActor = await host.Services.GetRequiredService<IRequiredActor<CausalGroupActor<EchoSubscriber>>>().GetAsync();
+            // The registry's GetAsync waits until the actor is registered, without a bound of its own: a join that failed
+            // would wait for ever (it did once, under load), so the wait is bounded here and the join's outcome reported.
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            IActorRef groupActor;
+            try
+            {
+                groupActor = await host.Services.GetRequiredService<IRequiredActor<CausalGroupActor<EchoSubscriber>>>().GetAsync(bound.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"The group actor was not registered within 60 s; the join: {group.Ref.Status} {group.Ref.Exception?.GetBaseException().Message}; " +
+                            $"the actor system terminated: {system.WhenTerminated.IsCompleted}");
+                throw;
+            }
             Assert.Equal(await group.Ref, groupActor);
 
             // The member founds the one-node group; broadcast until it is admitted, then its own message comes back.
