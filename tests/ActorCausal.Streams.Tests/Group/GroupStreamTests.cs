@@ -17,30 +17,8 @@ public sealed class GroupStreamTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    /// <summary>Joins the group on every node (the first founds it), collecting each node's events.</summary>
-    private async Task<(CausalGroupMember[] Members, ConcurrentQueue<IGroupEvent>[] Events, Task[] Done, UniqueKillSwitch[] Switches)> JoinAll(
-        string group, int nodes = 3, CausalGroupSourceSettings? settings = null)
-    {
-        var members = new CausalGroupMember[nodes];
-        var events = new ConcurrentQueue<IGroupEvent>[nodes];
-        var done = new Task[nodes];
-        var switches = new UniqueKillSwitch[nodes];
-        for (var i = 0; i < nodes; i++)
-        {
-            var received = events[i] = new ConcurrentQueue<IGroupEvent>();
-            var ((member, kill), completion) = CausalGroupSource.Join(group, settings)
-                .ViaMaterialized(KillSwitches.Single<IGroupEvent>(), Keep.Both)
-                .ToMaterialized(Sink.ForEach<IGroupEvent>(received.Enqueue), Keep.Both)
-                .Run(_cluster.Materializer(i));
-            members[i] = await member.WaitAsync(Generous);
-            switches[i] = kill;
-            done[i] = completion;
-            await members[i].Admitted.WaitAsync(Generous);
-        }
-        await Eventually.Async(() => events.All(e => e.OfType<ViewChanged>().LastOrDefault()?.View.Size == nodes), Generous,
-            () => "not every member installed the full view");
-        return (members, events, done, switches);
-    }
+    private Task<(CausalGroupMember[] Members, ConcurrentQueue<IGroupEvent>[] Events, Task[] Done, UniqueKillSwitch[] Switches)> JoinAll(
+        string group, int nodes = 3, CausalGroupSourceSettings? settings = null) => GroupStreams.JoinAll(_cluster, group, nodes, settings);
 
     private static List<Delivered> Deliveries(ConcurrentQueue<IGroupEvent> events) => events.OfType<Delivered>().ToList();
 
