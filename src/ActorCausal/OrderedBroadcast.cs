@@ -8,7 +8,9 @@ namespace ActorCausal;
 /// the member has room (stability advanced, the member was admitted). So the broadcast order is the order the sender
 /// told them in, nothing is refused for a reason a retry would cure, and the sender needs no retry timer. Each is
 /// answered with one <see cref="BroadcastReply"/> (<see cref="BroadcastOutcome.Sent"/>, <see cref="BroadcastOutcome.Held"/>,
-/// or refused for another reason), in the order told. A sender may have at most <see cref="MaxQueued"/> queued; past
+/// or refused for another reason), in the order told, in batches (<see cref="OrderedBroadcastReplies"/>): one message
+/// per turn of the group actor's mailbox rather than one per broadcast (so, unlike a told <see cref="ActorCausal.Broadcast"/>'s
+/// reply, an answer may reach a subscriber after the delivery of its own message). A sender may have at most <see cref="MaxQueued"/> queued; past
 /// that it is refused <see cref="RefusalReason.InvalidRequest"/> (logged and counted in
 /// <see cref="GroupStatus.InputsRejected"/>). When the member stops, what is queued is refused
 /// <see cref="RefusalReason.Stopped"/>. Local only: the sender must be on the group actor's node.
@@ -28,3 +30,6 @@ public sealed record DropOrderedBroadcasts
     /// <summary>The one instance.</summary>
     public static DropOrderedBroadcasts Instance { get; } = new();
 }
+
+/// <summary>The answers to consecutive <see cref="OrderedBroadcast"/>s of one sender, in the order they were told.</summary>
+public sealed record OrderedBroadcastReplies(IReadOnlyList<BroadcastReply> Replies);

@@ -60,6 +60,7 @@ internal sealed class CausalGroupFlowStage<T> : GraphStage<FlowShape<T, MessageI
         private Action<(InFlight, MessageId)> _released = null!;
         private Action<Exception> _fail = null!;
         private GroupStopped? _stopped;
+        private bool _failed;
 
         /// <summary>How long answers may still come after the member stopped (the group actor answers what it holds before it stops).</summary>
         private static readonly TimeSpan AnswersAfterStop = TimeSpan.FromSeconds(10);
@@ -138,8 +139,17 @@ internal sealed class CausalGroupFlowStage<T> : GraphStage<FlowShape<T, MessageI
 
         private void OnMessage((IActorRef Sender, object Message) received)
         {
-            if (received.Message is not BroadcastReply reply) return;
-            if (!_awaitingReply.TryDequeue(out var entry)) return; // not ours (cannot happen: the stage actor is this stage's)
+            if (received.Message is not OrderedBroadcastReplies replies) return;
+            foreach (var reply in replies.Replies)
+            {
+                if (!_awaitingReply.TryDequeue(out var entry)) return; // more answers than elements told: cannot happen, the stage actor is this stage's
+                OnReply(entry, reply);
+                if (_failed) return; // a refusal under the Stop decider
+            }
+        }
+
+        private void OnReply(InFlight entry, BroadcastReply reply)
+        {
             switch (reply.Outcome)
             {
                 case BroadcastOutcome.Sent:
@@ -174,6 +184,7 @@ internal sealed class CausalGroupFlowStage<T> : GraphStage<FlowShape<T, MessageI
             var error = new BroadcastRefusedException(reply);
             if (_decider(error) == Directive.Stop)
             {
+                _failed = true;
                 FailStage(error);
                 return;
             }

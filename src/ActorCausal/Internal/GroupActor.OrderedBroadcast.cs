@@ -12,7 +12,30 @@ namespace ActorCausal.Internal;
 internal sealed partial class GroupActor
 {
     private readonly Dictionary<IActorRef, Queue<Broadcast>> _orderedQueues = new();
+    private readonly Dictionary<IActorRef, List<BroadcastReply>> _orderedReplies = new();
     private bool _retryingOrdered;
+
+    /// <summary>Sends the answers collected since it was told: everything that was in the mailbox before it was handled first, so one message carries many answers.</summary>
+    private sealed class FlushOrderedReplies
+    {
+        public static readonly FlushOrderedReplies Instance = new();
+    }
+
+    private void OnOrderedMessage(object message)
+    {
+        switch (message)
+        {
+            case OrderedBroadcast ordered:
+                OnOrderedBroadcast(ordered);
+                break;
+            case DropOrderedBroadcasts:
+                OnDropOrderedBroadcasts();
+                break;
+            default:
+                SendOrderedReplies();
+                break;
+        }
+    }
 
     private void OnOrderedBroadcast(OrderedBroadcast ordered)
     {
@@ -20,7 +43,7 @@ internal sealed partial class GroupActor
         {
             _inputsRejected++;
             _log.Warning("Group {0}: {1} sent an OrderedBroadcast without a request (refused).", _group, Sender);
-            Sender.Tell(BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, "The OrderedBroadcast has no request."));
+            Answer(Sender, BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, "The OrderedBroadcast has no request."));
             return;
         }
         if (_orderedQueues.TryGetValue(Sender, out var queue))
@@ -29,7 +52,7 @@ internal sealed partial class GroupActor
             {
                 _inputsRejected++;
                 _log.Warning("Group {0}: {1} has {2} ordered broadcasts queued (limit {3}); refused.", _group, Sender, queue.Count, OrderedBroadcast.MaxQueued);
-                Sender.Tell(BroadcastReply.Refused(_group, RefusalReason.InvalidRequest,
+                Answer(Sender, BroadcastReply.Refused(_group, RefusalReason.InvalidRequest,
                     $"{queue.Count} ordered broadcasts of this sender are queued (limit {OrderedBroadcast.MaxQueued})."));
                 return;
             }
@@ -83,10 +106,10 @@ internal sealed partial class GroupActor
     {
         foreach (var (sender, queue) in _orderedQueues)
         {
-            foreach (var _ in queue)
-                sender.Tell(BroadcastReply.Refused(_group, RefusalReason.Stopped, $"This member stopped ({stopped.Reason}): {stopped.Detail}"));
+            foreach (var _ in queue) Answer(sender, BroadcastReply.Refused(_group, RefusalReason.Stopped, $"This member stopped ({stopped.Reason}): {stopped.Detail}"));
         }
         _orderedQueues.Clear();
+        SendOrderedReplies();
     }
 
     private static bool IsRetriable(BroadcastReply reply) =>
@@ -95,6 +118,14 @@ internal sealed partial class GroupActor
     private void Answer(IActorRef sender, BroadcastReply reply)
     {
         if (!reply.Accepted && _settings.MetricsEnabled) CausalMetrics.Refused.Add(1, _tag, new("reason", reply.Reason.ToString()));
-        sender.Tell(reply);
+        if (_orderedReplies.Count == 0) Self.Tell(FlushOrderedReplies.Instance);
+        if (!_orderedReplies.TryGetValue(sender, out var replies)) _orderedReplies.Add(sender, replies = new List<BroadcastReply>());
+        replies.Add(reply);
+    }
+
+    private void SendOrderedReplies()
+    {
+        foreach (var (sender, replies) in _orderedReplies) sender.Tell(new OrderedBroadcastReplies(replies));
+        _orderedReplies.Clear();
     }
 }

@@ -166,11 +166,8 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case Broadcast broadcast:
                 OnBroadcast(broadcast);
                 break;
-            case OrderedBroadcast ordered:
-                OnOrderedBroadcast(ordered);
-                break;
-            case DropOrderedBroadcasts:
-                OnDropOrderedBroadcasts();
+            case OrderedBroadcast or DropOrderedBroadcasts or FlushOrderedReplies:
+                OnOrderedMessage(message);
                 break;
             case RequestDeliveries request:
                 OnRequestDeliveries(request);
