@@ -12,32 +12,23 @@ namespace ActorCausal.Streams.Tests.Group;
 /// member is back-pressured, elements are never lost or sent twice, and a stopped stream leaves nothing behind to go
 /// out later. Judged by what the other members deliver, not by the flow's counters.
 /// </summary>
-public sealed class OrderedFlowTests : IAsyncLifetime
+public sealed class OrderedFlowTests : ThreeNodeStreamTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
-    private StreamsCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await StreamsCluster.StartAsync(3);
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
     private static CausalGroupSourceSettings MaxUnstable(int bound) =>
         new() { JoinOptions = new JoinOptions { Stateless = true, Protocol = new GroupMemberSettings { MaxUnstable = bound } } };
 
     private static readonly CausalGroupFlowSettings Window64 = new() { MaxInFlight = 64 };
 
-    private static List<Delivered> Deliveries(ConcurrentQueue<IGroupEvent> events) => events.OfType<Delivered>().ToList();
-
     [Fact]
     public async Task With_a_window_of_64_and_max_unstable_4_every_writers_elements_are_delivered_once_in_stream_order_with_the_emitted_ids()
     {
         const int n = 400;
-        var (members, events, _, _) = await GroupStreams.JoinAll(_cluster, "ordered-window", settings: MaxUnstable(4));
+        var (members, events, _, _) = await JoinAll("ordered-window", settings: MaxUnstable(4));
 
         var writers = Enumerable.Range(0, 2).Select(w =>
             Source.From(Enumerable.Range(1, n).Select(i => $"{(char)('a' + w)}{i}"))
                 .Via(CausalGroupFlow.Broadcast<string>(members[w], DeliveryOrder.Causal, Window64))
-                .RunWith(Sink.Seq<MessageId>(), _cluster.Materializer(w))).ToArray();
+                .RunWith(Sink.Seq<MessageId>(), Nodes.Materializer(w))).ToArray();
         var ids = await Task.WhenAll(writers).WaitAsync(Generous);
         await Eventually.Async(() => events.All(e => Deliveries(e).Count >= 2 * n), Generous,
             () => string.Join(", ", events.Select(e => Deliveries(e).Count)) + $" of {2 * n} delivered");
@@ -62,12 +53,12 @@ public sealed class OrderedFlowTests : IAsyncLifetime
     [Fact]
     public async Task An_upstream_failure_fails_the_flow_and_what_the_group_still_queued_never_goes_out()
     {
-        var (members, events, _, _) = await GroupStreams.JoinAll(_cluster, "upstream-failure", nodes: 2, settings: MaxUnstable(2));
+        var (members, events, _, _) = await JoinAll("upstream-failure", nodes: 2, settings: MaxUnstable(2));
         var boom = new InvalidOperationException("upstream failed");
 
         var failed = Source.From(Enumerable.Range(1, 300)).Concat(Source.Failed<int>(boom))
             .Via(CausalGroupFlow.Broadcast<int>(members[0], DeliveryOrder.Causal, Window64))
-            .RunWith(Sink.Ignore<MessageId>(), _cluster.Materializer(0));
+            .RunWith(Sink.Ignore<MessageId>(), Nodes.Materializer(0));
         Assert.Same(boom, await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(Generous)));
 
         await AssertPrefixThenMarkers(members[0], events[1], atLeast: 0);
@@ -76,11 +67,11 @@ public sealed class OrderedFlowTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_downstream_stops_the_flow_with_the_taken_ids_delivered_and_nothing_queued_going_out_later()
     {
-        var (members, events, _, _) = await GroupStreams.JoinAll(_cluster, "cancelled", nodes: 2, settings: MaxUnstable(2));
+        var (members, events, _, _) = await JoinAll("cancelled", nodes: 2, settings: MaxUnstable(2));
 
         var taken = await Source.From(Enumerable.Range(1, 300))
             .Via(CausalGroupFlow.Broadcast<int>(members[0], DeliveryOrder.Causal, Window64))
-            .Take(20).RunWith(Sink.Seq<MessageId>(), _cluster.Materializer(0)).WaitAsync(Generous);
+            .Take(20).RunWith(Sink.Seq<MessageId>(), Nodes.Materializer(0)).WaitAsync(Generous);
 
         var delivered = await AssertPrefixThenMarkers(members[0], events[1], atLeast: 20);
         Assert.Equal(taken, delivered.Take(20).Select(d => d.MessageId));
@@ -89,38 +80,19 @@ public sealed class OrderedFlowTests : IAsyncLifetime
     [Fact]
     public async Task After_the_member_left_elements_fail_with_Stopped_or_are_skipped_under_Resume()
     {
-        var (members, _, done, switches) = await GroupStreams.JoinAll(_cluster, "left", nodes: 2);
+        var (members, _, done, switches) = await JoinAll("left", nodes: 2);
         switches[0].Shutdown();
         await done[0].WaitAsync(Generous);
         await members[0].Stopped.WaitAsync(Generous);
 
         var failure = await Assert.ThrowsAsync<BroadcastRefusedException>(() => Source.From(Enumerable.Range(1, 5))
-            .Via(CausalGroupFlow.Broadcast<int>(members[0])).RunWith(Sink.Seq<MessageId>(), _cluster.Materializer(0)).WaitAsync(Generous));
+            .Via(CausalGroupFlow.Broadcast<int>(members[0])).RunWith(Sink.Seq<MessageId>(), Nodes.Materializer(0)).WaitAsync(Generous));
         Assert.Equal(RefusalReason.Stopped, failure.Reply.Reason);
 
         var resumed = await Source.From(Enumerable.Range(1, 5))
             .Via(CausalGroupFlow.Broadcast<int>(members[0]).WithAttributes(ActorAttributes.CreateSupervisionStrategy(Deciders.ResumingDecider)))
-            .RunWith(Sink.Seq<MessageId>(), _cluster.Materializer(0)).WaitAsync(Generous);
+            .RunWith(Sink.Seq<MessageId>(), Nodes.Materializer(0)).WaitAsync(Generous);
         Assert.Empty(resumed);
-    }
-
-    [Fact]
-    public async Task A_sources_buffer_is_the_streams_input_buffer_attribute_when_one_is_given()
-    {
-        var (members, _, _, _) = await GroupStreams.JoinAll(_cluster, "input-buffer", nodes: 1);
-        // Pushed mode, a stream that takes one event and never asks for more: the source fails once its buffer overflows.
-        var (slow, failed) = CausalGroupSource.Join("input-buffer", new CausalGroupSourceSettings { OnDemand = false })
-            .WithAttributes(Attributes.CreateInputBuffer(1, 4))
-            .SelectAsync(1, _ => new TaskCompletionSource<IGroupEvent>().Task)
-            .ToMaterialized(Sink.Ignore<IGroupEvent>(), Keep.Both)
-            .Run(_cluster.Materializer(1));
-        var member = await slow.WaitAsync(Generous);
-        await member.Admitted.WaitAsync(Generous);
-
-        await Source.From(Enumerable.Range(1, 20)).RunWith(CausalGroupSink.Broadcast<int>(members[0]), _cluster.Materializer(0)).WaitAsync(Generous);
-
-        var overflow = await Assert.ThrowsAsync<BufferOverflowException>(() => failed.WaitAsync(Generous));
-        Assert.Contains("buffer-size 4)", overflow.Message);
     }
 
     /// <summary>
@@ -131,7 +103,7 @@ public sealed class OrderedFlowTests : IAsyncLifetime
     private async Task<List<Delivered>> AssertPrefixThenMarkers(CausalGroupMember writer, ConcurrentQueue<IGroupEvent> reader, int atLeast)
     {
         var markers = Enumerable.Range(1, 10).Select(i => "marker " + i).ToList();
-        await Source.From(markers).RunWith(CausalGroupSink.Broadcast<string>(writer), _cluster.Materializer(0)).WaitAsync(Generous);
+        await Source.From(markers).RunWith(CausalGroupSink.Broadcast<string>(writer), Nodes.Materializer(0)).WaitAsync(Generous);
         await Eventually.Async(() => Deliveries(reader).Count(d => d.Payload is string) >= markers.Count, Generous, () => "the markers were not delivered");
 
         var delivered = Deliveries(reader);
