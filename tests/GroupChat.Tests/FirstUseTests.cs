@@ -36,6 +36,33 @@ public sealed class FirstUseTests(ChatClusterFixture fixture)
         await C.ConvergedDigestAsync(room, d => d.Contains($"reply={question}"));
     }
 
+    /// <summary>
+    /// A reply naming an id that cannot come (an origin no node of the room sends as, a sequence this node has not given
+    /// out, no event id at all) is refused with a 404 that says why, without waiting for the event as a reply to a
+    /// lagging parent does.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_to_an_id_that_can_never_arrive_is_refused_saying_why()
+    {
+        var room = await C.CreateRoomEverywhereAsync("no such parent", "alice");
+        var n1 = C.Clients[0];
+        var own = (await n1.Post(room, "alice", "hello")).GetProperty("id").GetString()!;
+        Assert.True(EventIds.TryParse(own, out var origin, out var sequence));
+        foreach (var (replyTo, why) in new[]
+                 {
+                     ("nope.9", "It never will be: no node of this room sends as nope."),
+                     (EventIds.Make(origin, sequence + 1000), $"It never will be: this node has sent no event {EventIds.Make(origin, sequence + 1000)}"),
+                     ("not-an-id", "It never will be: not-an-id is not an event id"),
+                 })
+        {
+            var refused = await n1.TryPost(room, "alice", "what about it?", replyTo);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.Contains($"has no message {replyTo} to reply to.", text);
+            Assert.Contains(why, text);
+        }
+    }
+
     [Fact]
     public async Task Four_thousand_emoji_are_four_thousand_characters()
     {
