@@ -25,17 +25,23 @@ public sealed class BrowserTests(ITestOutputHelper output)
 
     /// <summary>
     /// The causality panel's table (issue 15: a view id beyond JavaScript's exact integers was shown rounded and pushed the
-    /// vector clock column out of the table): every row's wire id is one the node's API gives, digit for digit, and every
-    /// cell, the clock column's too, lies inside the table, which lies inside the panel.
+    /// vector clock column out of the table): the page shows the view id the API gives, digit for digit, every row's wire
+    /// id is one the API gives, and every cell, the clock column's too, lies inside the table, the table inside the panel
+    /// and the panel inside the page, which does not scroll sideways.
     /// </summary>
     private static async Task CausalityTableKeepsItsColumns(IPage page, ChatClient node)
     {
         await Expect(page.Locator("#recent tbody tr").First).ToBeVisibleAsync();
         var api = (await node.Messages("launch"))!.Value.GetProperty("messages").EnumerateArray()
             .Select(m => m.TryGetProperty("wire", out var w) && w.ValueKind == System.Text.Json.JsonValueKind.String ? w.GetString() : null).OfType<string>().ToHashSet();
+        var viewId = (await ChatClient.Expect(await node.Get("/api/causality?room=launch"), System.Net.HttpStatusCode.OK)).GetProperty("rooms")[0].GetProperty("viewId").GetString();
+        await Expect(page.Locator("#status")).ToContainTextAsync($"view {viewId} [");
         var table = (await page.Locator("#recent").BoundingBoxAsync())!;
         var panel = (await page.Locator("#causality").BoundingBoxAsync())!;
         Assert.True(table.X >= panel.X - 1 && table.X + table.Width <= panel.X + panel.Width + 1, $"table {table.X}+{table.Width} inside the panel {panel.X}+{panel.Width}");
+        var pageWidth = page.ViewportSize!.Width;
+        Assert.True(panel.X + panel.Width <= pageWidth + 1, $"the panel {panel.X}+{panel.Width} inside the page ({pageWidth} wide)");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "the page does not scroll sideways");
         var rows = await page.Locator("#recent tbody tr").AllAsync();
         Assert.NotEmpty(rows);
         foreach (var row in rows)
