@@ -63,6 +63,23 @@ public sealed class FirstUseTests(ChatClusterFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(1, """{"R":"x","S":5}""")]
+    [InlineData(2, """{"R":"x","S":{"a":"b"}}""")]
+    [InlineData(3, "not base64 at all!")]
+    public async Task A_malformed_causal_token_gets_an_error_that_names_no_dotnet_type(int n, string token)
+    {
+        var room = await C.CreateRoomEverywhereAsync($"tokens {n}", "alice");
+        var encoded = token.StartsWith('{') ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_') : Uri.EscapeDataString(token);
+        var response = await C.Clients[0].Get($"/api/rooms/{room}/messages?after={encoded}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
+        Assert.Contains("'after' is not a causal token", error);
+        Assert.Contains("X-Causal-Token", error);
+        Assert.DoesNotContain("System.", error);
+        Assert.DoesNotContain("`", error);
+    }
+
     [Fact]
     public async Task Four_thousand_emoji_are_four_thousand_characters()
     {
