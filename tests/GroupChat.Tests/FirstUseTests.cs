@@ -71,13 +71,17 @@ public sealed class FirstUseTests(ChatClusterFixture fixture)
     {
         var room = await C.CreateRoomEverywhereAsync($"tokens {n}", "alice");
         var encoded = token.StartsWith('{') ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_') : Uri.EscapeDataString(token);
-        var response = await C.Clients[0].Get($"/api/rooms/{room}/messages?after={encoded}");
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
+        var error = await BadRequestNamingNoDotnetType(await C.Clients[0].Get($"/api/rooms/{room}/messages?after={encoded}"));
         Assert.Contains("'after' is not a causal token", error);
         Assert.Contains("X-Causal-Token", error);
-        Assert.DoesNotContain("System.", error);
-        Assert.DoesNotContain("`", error);
+    }
+
+    private static async Task<string> BadRequestNamingNoDotnetType(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
+        foreach (var dotnet in new[] { "GroupChat.", "System.", "+", "`" }) Assert.DoesNotContain(dotnet, error);
+        return error;
     }
 
     [Fact]
@@ -118,12 +122,10 @@ public sealed class FirstUseTests(ChatClusterFixture fixture)
     public async Task Malformed_bodies_get_errors_that_say_what_to_send_and_name_no_dotnet_type(int n, string body)
     {
         var room = await C.CreateRoomEverywhereAsync($"errors {n}", "alice");
-        var response = await C.Clients[0].Send(new HttpRequestMessage(HttpMethod.Post, $"/api/rooms/{room}/messages") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
+        var error = await BadRequestNamingNoDotnetType(await C.Clients[0].Send(new HttpRequestMessage(HttpMethod.Post, $"/api/rooms/{room}/messages")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        }));
         Assert.Contains("\"author\"", error);
-        Assert.DoesNotContain("GroupChat.", error);
-        Assert.DoesNotContain("System.", error);
-        Assert.DoesNotContain("+", error);
     }
 }
