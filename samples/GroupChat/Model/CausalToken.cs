@@ -36,7 +36,8 @@ public sealed record CausalToken(string Room, IReadOnlyDictionary<string, long> 
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
         {
-            problem = $"'after' is not a causal token: {e.Message}";
+            // Not the exception's text: the JSON reader's names .NET types.
+            problem = $"'after' is not a causal token ({(e is JsonException ? "wrong fields" : "not base64url of a JSON object")}): give the X-Causal-Token of an earlier answer.";
             return false;
         }
     }
