@@ -15,8 +15,8 @@ public sealed partial class GroupMember
     public void Tick(long nowMs)
     {
         if (nowMs > _now) _now = nowMs;
-        if (_phase == MemberPhase.Joining) JoinTick();
-        if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
+        if (Phase == MemberPhase.Joining) JoinTick();
+        if (Phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
         RetryUndecidedIfDue();
         if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
@@ -31,8 +31,8 @@ public sealed partial class GroupMember
     /// <summary>Learns from a peer's delivered vector (piggy-backed or gossiped) for stability.</summary>
     private void LearnPeerDelivered(int peer, ReadOnlySpan<long> delivered)
     {
-        VectorClock.MergeInto(_viewState.PeerDelivered[peer], delivered);
-        LearnPeerHeld(peer, delivered); // delivered implies held, with the final
+        _viewState.Acks.LearnDelivered(peer, delivered);
+        LearnPeerStored(peer, delivered); // delivered implies stored, with the final
         LearnExistence(delivered, reporter: peer);
     }
 
@@ -92,7 +92,7 @@ public sealed partial class GroupMember
             foreach (var (from, to) in _ranges)
             {
                 _effects.Add(new Send(View.Members[target], new Nak(View.Id, s, from, to)));
-                _naksSent++;
+                _counters.NaksSent++;
             }
             _viewState.GapAttempts![s]++;
             _viewState.GapBackoff![s] = Math.Min(_viewState.GapBackoff[s] * 2, Settings.NakMaxDelayMs);
@@ -109,7 +109,7 @@ public sealed partial class GroupMember
         for (var i = 1; i < _viewState.Size; i++)
         {
             var k = (sender + attempts + i) % _viewState.Size;
-            if (k != Rank && k != sender && _viewState.PeerHeld[k][sender] >= sequence) return k;
+            if (k != Rank && k != sender && _viewState.Acks.StoredBy(k, sender) >= sequence) return k;
         }
         return sender;
     }
@@ -131,7 +131,7 @@ public sealed partial class GroupMember
         {
             if (log.Get(seq) is not { } m) continue;
             _effects.Add(new Send(from, m));
-            _retransmitted++;
+            _counters.Retransmitted++;
             if (m.Order == DeliveryOrder.Total)
             {
                 if (log.TryGetFinal(seq, out var final)) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, final)));
@@ -152,7 +152,7 @@ public sealed partial class GroupMember
                 return Reject(from, RejectReason.WrongClockDimension, $"Safe acknowledgement of dimension {held.Dimension} in a view of {_viewState.Size}.");
             if (held[Rank] > _viewState.Seq)
                 return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {held[Rank]} messages of this member held; it sent {_viewState.Seq}.");
-            LearnPeerHeld(fromRank, held.AsSpan());
+            LearnPeerStored(fromRank, held.AsSpan());
             // A safe message is delivered nowhere before all hold it, so only H names a lost last one. Only the gossiper's
             // own entry counts: its data went out before this gossip on the same FIFO link, so it is lost, not in flight.
             LearnExistence(fromRank, held[fromRank], fromSender: true);
@@ -167,26 +167,21 @@ public sealed partial class GroupMember
         var own = ReportedDelivered();
         for (var s = 0; s < _viewState.Size; s++)
         {
-            var stable = own[s];
-            for (var k = 0; k < _viewState.Size; k++)
-            {
-                if (k != Rank) stable = Math.Min(stable, _viewState.PeerDelivered[k][s]);
-            }
-            _viewState.Logs[s].ReleaseUpTo(stable);
+            _viewState.Logs[s].ReleaseUpTo(_viewState.Acks.StableUpTo(s, own[s]));
         }
     }
 
     private void GossipIfDue()
     {
         var since = _now - _lastGossipAt;
-        var active = _viewState.DeliveredChanged || HoldsUnstable();
+        var active = _viewState.DeliveredChanged || BuffersUnstable();
         if (since < (active ? Settings.StabilityIntervalMs : Settings.IdleGossipIntervalMs)) return;
-        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])ReportedDelivered().Clone())) { Held = HeldForGossip() }));
+        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])ReportedDelivered().Clone())) { Held = StoredForGossip() }));
         _lastGossipAt = _now;
         _viewState.DeliveredChanged = false;
     }
 
-    private bool HoldsUnstable()
+    private bool BuffersUnstable()
     {
         foreach (var log in _viewState.Logs)
         {
