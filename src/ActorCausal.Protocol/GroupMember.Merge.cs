@@ -28,16 +28,6 @@ public sealed partial class GroupMember
     /// <summary>Incarnations that closed their group to merge: never admitted.</summary>
     private readonly HashSet<MemberId> _mergedAway = new();
 
-    private sealed class MergeJoin(MergeHandover handover, long startedAt)
-    {
-        public MergeHandover Handover { get; } = handover;
-        public long StartedAt { get; } = startedAt;
-        public ReadOnlyMemory<byte>? Snapshot { get; set; }
-        public long NextOfferAt { get; set; } = startedAt;
-        /// <summary>No member of the target answered for long: announce to every node and follow the founding rule, as any joiner.</summary>
-        public bool Fallback { get; set; }
-    }
-
     /// <summary>
     /// The next incarnation of a member whose group closed its view to merge (<see cref="MergingInto"/>). It is joining,
     /// holds broadcasts until it is admitted (the old incarnation's held ones first, tickets unchanged), and offers itself

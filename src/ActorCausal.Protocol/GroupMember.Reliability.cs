@@ -146,16 +146,16 @@ public sealed partial class GroupMember
             return Reject(from, RejectReason.WrongClockDimension, $"Stability gossip of dimension {gossip.Delivered?.Dimension} in a view of {_viewState.Size}.");
         if (gossip.Delivered[Rank] > _viewState.Seq)
             return Reject(from, RejectReason.Malformed, $"Stability gossip claims {gossip.Delivered[Rank]} messages of this member delivered; it sent {_viewState.Seq}.");
-        if (gossip.Held is { } held)
+        if (gossip.Held is { } stored)
         {
-            if (held.Dimension != _viewState.Size)
-                return Reject(from, RejectReason.WrongClockDimension, $"Safe acknowledgement of dimension {held.Dimension} in a view of {_viewState.Size}.");
-            if (held[Rank] > _viewState.Seq)
-                return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {held[Rank]} messages of this member held; it sent {_viewState.Seq}.");
-            LearnPeerStored(fromRank, held.AsSpan());
+            if (stored.Dimension != _viewState.Size)
+                return Reject(from, RejectReason.WrongClockDimension, $"Safe acknowledgement of dimension {stored.Dimension} in a view of {_viewState.Size}.");
+            if (stored[Rank] > _viewState.Seq)
+                return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {stored[Rank]} messages of this member stored; it sent {_viewState.Seq}.");
+            LearnPeerStored(fromRank, stored.AsSpan());
             // A safe message is delivered nowhere before all hold it, so only H names a lost last one. Only the gossiper's
             // own entry counts: its data went out before this gossip on the same FIFO link, so it is lost, not in flight.
-            LearnExistence(fromRank, held[fromRank], fromSender: true);
+            LearnExistence(fromRank, stored[fromRank], fromSender: true);
         }
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
         return ReceiveOutcome.Accepted;
