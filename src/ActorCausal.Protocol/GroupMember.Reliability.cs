@@ -1,4 +1,5 @@
 using ActorCausal.Protocol.Clocks;
+using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 
@@ -55,28 +56,23 @@ public sealed partial class GroupMember
 
     private void StartGapTimer(int sender)
     {
-        _viewState.GapNakAt ??= new long[_viewState.Size];
-        _viewState.GapBackoff ??= new long[_viewState.Size];
-        _viewState.GapAttempts ??= new int[_viewState.Size];
-        if (_viewState.GapNakAt[sender] != 0) return;
-        _viewState.GapBackoff[sender] = Settings.NakInitialDelayMs;
-        _viewState.GapNakAt[sender] = _now + Settings.NakInitialDelayMs;
-        _viewState.GapAttempts[sender] = 0;
+        _viewState.Naks ??= new NakBackoff(_viewState.Size, Settings.NakInitialDelayMs, Settings.NakMaxDelayMs);
+        _viewState.Naks.Start(sender, _now);
     }
 
     private void SendDueNaks()
     {
-        if (_viewState.GapNakAt is null) return;
+        if (_viewState.Naks is not { } naks) return;
         for (var s = 0; s < _viewState.Size; s++)
         {
-            if (_viewState.GapNakAt[s] == 0) continue;
+            if (!naks.IsRunning(s)) continue;
             var log = _viewState.Logs[s];
             if (!log.HasGap)
             {
-                _viewState.GapNakAt[s] = 0;
+                naks.Stop(s);
                 continue;
             }
-            if (_viewState.GapNakAt[s] > _now) continue;
+            if (!naks.IsDue(s, _now)) continue;
             // Only a gap the sender itself has shown is a loss (FIFO links); one that other members' clocks show may be
             // in flight, and under load it stays so for longer than any fixed delay: wait for the sender's word (its
             // next message or gossip), unless the sender is suspected, when another member may have to answer.
@@ -85,7 +81,7 @@ public sealed partial class GroupMember
             log.MissingRanges(_ranges, MaxRangesPerNak, upTo);
             if (_ranges.Count == 0)
             {
-                _viewState.GapNakAt[s] = _now + Settings.NakInitialDelayMs;
+                naks.Postpone(s, _now);
                 continue;
             }
             var target = NakTarget(s, _ranges.Count > 0 ? _ranges[0].From : log.KnownMax);
@@ -94,16 +90,14 @@ public sealed partial class GroupMember
                 _effects.Add(new Send(View.Members[target], new Nak(View.Id, s, from, to)));
                 _counters.NaksSent++;
             }
-            _viewState.GapAttempts![s]++;
-            _viewState.GapBackoff![s] = Math.Min(_viewState.GapBackoff[s] * 2, Settings.NakMaxDelayMs);
-            _viewState.GapNakAt[s] = _now + _viewState.GapBackoff[s];
+            naks.Sent(s, _now);
         }
     }
 
-    /// <summary>The sender first; after two unanswered attempts, alternately a member known to hold the message (a safe one may be delivered nowhere yet).</summary>
+    /// <summary>The sender first; after two unanswered attempts, alternately a member known to store the message (a safe one may be delivered nowhere yet).</summary>
     private int NakTarget(int sender, long sequence)
     {
-        var attempts = _viewState.GapAttempts![sender];
+        var attempts = _viewState.Naks!.Attempts(sender);
         var senderResponsive = StateOf(View.Members[sender]) == MemberState.Active;
         if (senderResponsive && (attempts < 2 || attempts % 2 == 0)) return sender;
         for (var i = 1; i < _viewState.Size; i++)

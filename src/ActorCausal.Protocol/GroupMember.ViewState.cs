@@ -51,9 +51,8 @@ public sealed partial class GroupMember
         /// <summary>No undecided entry is due for a retry before this (a lower bound: the retry pass recomputes it).</summary>
         public long NextTotalRetryAtMs = long.MaxValue;
 
-        public long[]? GapNakAt;
-        public long[]? GapBackoff;
-        public int[]? GapAttempts;
+        /// <summary>NAK timers, created at the first gap of the view.</summary>
+        public NakBackoff? Naks;
         public bool DeliveredChanged;
 
         public long SafeAckDueAt = long.MaxValue;
