@@ -26,7 +26,7 @@ public sealed partial class GroupMember
     {
         if (!Settings.PacedByReader)
             throw new InvalidOperationException($"{Self} is not paced by its reader ({nameof(GroupMemberSettings.PacedByReader)} is off): its deliveries count as consumed.");
-        if (_phase is MemberPhase.Joining or MemberPhase.Stopped || id.ViewId != View.Id) return false;
+        if (Phase is MemberPhase.Joining or MemberPhase.Stopped || id.ViewId != View.Id) return false;
         if (id.Sender < 0 || id.Sender >= _viewState.Size || id.Sequence < 1 || id.Sequence > _viewState.Delivered[id.Sender])
             throw new ArgumentOutOfRangeException(nameof(id), id, $"{id} is not a message of {View} delivered here.");
         var consumed = ConsumedVector();

@@ -18,12 +18,12 @@ public sealed partial class GroupMember
         if (s == Rank)
         {
             if (m.Sequence > _viewState.Seq) return Reject(from, RejectReason.Malformed, $"Message {m.Id} claims to come from this member, which never sent it.");
-            _duplicates++;
+            _counters.Duplicates++;
             return ReceiveOutcome.Duplicate;
         }
         if (log.Contains(m.Sequence))
         {
-            _duplicates++;
+            _counters.Duplicates++;
             OnDuplicateData(m);
             return ReceiveOutcome.Duplicate;
         }
@@ -38,19 +38,19 @@ public sealed partial class GroupMember
         var hlc = _hlc.Receive(m.Time, _now);
         if (hlc.SkewExceeded)
         {
-            _clockSkewEvents++;
+            _counters.ClockSkewEvents++;
             _effects.Add(new ClockSkewExceeded(from, hlc.SkewMs));
         }
 
         log.Put(m, _now);
         NoteSafe(m);
-        _received++;
+        _counters.Received++;
         LearnPeerDelivered(m.Sender, m.Acks.AsSpan());
         LearnExistence(m.Clock.AsSpan(), reporter: m.Sender);
         if (log.HasGap) StartGapTimer(s);
 
         if (m.Sequence == log.ReadyUpTo + 1) Pump();
-        if (log.Delivered < m.Sequence) _delayed++;
+        if (log.Delivered < m.Sequence) _counters.Delayed++;
         return ReceiveOutcome.Accepted;
     }
 
@@ -206,15 +206,11 @@ public sealed partial class GroupMember
         var log = _viewState.Logs[m.Sender];
         log.Delivered = m.Sequence;
         if (log.ReadyUpTo < m.Sequence) log.ReadyUpTo = m.Sequence;
-        _viewState.Delivered[m.Sender] = m.Sequence;
+        _viewState.Acks.MarkDelivered(m.Sender, m.Sequence);
         VectorClock.MergeInto(_viewState.Knowledge, m.Clock.AsSpan());
         _viewState.DeliveredChanged = true;
-        _deliveredCount++;
-        var delay = _now - log.ReceivedAt(m.Sequence);
-        _delaySumMs += delay;
-        if (delay > _maxDelayMs) _maxDelayMs = delay;
+        _counters.CountDelivery(_now - log.ReceivedAt(m.Sequence), m.Safe);
         if (m.Order == DeliveryOrder.Explicit) _dependencies.Add(m.Id, m.DependsOn);
-        if (m.Safe) _safeDelivered++;
         _effects.Add(new Deliver(m, View.Members[m.Sender]));
     }
 }

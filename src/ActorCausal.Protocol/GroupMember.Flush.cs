@@ -12,23 +12,15 @@ namespace ActorCausal.Protocol;
 // that reached anyone is never contradicted. See docs/protocol.md.
 public sealed partial class GroupMember
 {
-    private readonly List<HeldBroadcast> _held = new();
-    private long _nextTicket;
+    private readonly HeldBroadcasts _held = new();
     private long? _commitAskedAt;
     /// <summary>Commits applied here, by the view they closed, with that view: kept to repair members that missed one.</summary>
     private readonly Queue<(FlushCommit Commit, GroupView Closed)> _recentCommits = new();
     private const int RecentCommitsKept = 16;
     private WelcomeDuty? _welcome;
-    private long _viewChanges;
 
-    private sealed record HeldBroadcast(long Ticket, object Payload, DeliveryOrder Order, ImmutableArray<MessageId> DependsOn);
-
-    private BroadcastResult Hold(object payload, DeliveryOrder order, ImmutableArray<MessageId> deps)
-    {
-        var ticket = ++_nextTicket;
-        _held.Add(new HeldBroadcast(ticket, payload, order, deps));
-        return BroadcastResult.Held(ticket);
-    }
+    private BroadcastResult Hold(object payload, DeliveryOrder order, ImmutableArray<MessageId> deps) =>
+        BroadcastResult.Held(_held.Hold(payload, order, deps));
 
     /// <summary>The application's answer to <see cref="TakeSnapshot"/>.</summary>
     public void ProvideSnapshot(long viewId, ReadOnlyMemory<byte> snapshot)
@@ -43,7 +35,7 @@ public sealed partial class GroupMember
 
     internal ImmutableArray<MemberId> DesiredMembers()
     {
-        if (_mergeTarget is not null) return []; // closing this view to merge into another group (GroupMember.Merge.cs)
+        if (_negotiation.Target is not null) return []; // closing this view to merge into another group (GroupMember.Merge.cs)
         var members = View.Members.Where(m => !_removed.Contains(m) && !_leaving.Contains(m)).ToList();
         members.AddRange(_pendingJoins.Where(j => !_removed.Contains(j) && !members.Contains(j)));
         return [.. members];
@@ -52,7 +44,7 @@ public sealed partial class GroupMember
     /// <summary>Starts or restarts a flush if this member coordinates and the membership it wants differs from the view.</summary>
     private void CoordinateViewChange()
     {
-        if (_phase is not (MemberPhase.Normal or MemberPhase.Flushing)) return;
+        if (Phase is not (MemberPhase.Normal or MemberPhase.Flushing)) return;
         Settings.Rules.ChangeView(this);
     }
 
@@ -77,7 +69,7 @@ public sealed partial class GroupMember
         var round = new FlushRound(counter, Rank);
         var c = _viewState.Coordinator = new FlushCoordination(round, participants, desired, Settings.TotalRetryDelayMs);
         _viewState.HighestRound = round;
-        _phase = MemberPhase.Flushing;
+        _lifecycle = Lifecycle.Flushing;
         Freeze();
         _viewState.FlushReply = null;
         c.Reports[Rank] = MakeReport(round);
@@ -126,7 +118,7 @@ public sealed partial class GroupMember
         }
         if (_viewState.Coordinator is not null && _viewState.Coordinator.Round < request.Round) _viewState.Coordinator = null;
         _viewState.HighestRound = request.Round;
-        _phase = MemberPhase.Flushing;
+        _lifecycle = Lifecycle.Flushing;
         Freeze();
         Reply(fromRank, MakeReport(request.Round));
         return ReceiveOutcome.Accepted;
@@ -205,7 +197,7 @@ public sealed partial class GroupMember
             return Reject(from, RejectReason.MalformedFlush, $"Flush prepare of round {prepare.Round} refused: {problem}");
         if (_viewState.Coordinator is not null && _viewState.Coordinator.Round < prepare.Round) _viewState.Coordinator = null;
         _viewState.HighestRound = prepare.Round;
-        _phase = MemberPhase.Flushing;
+        _lifecycle = Lifecycle.Flushing;
         Freeze();
         _viewState.Prepared = (prepare.Round, prepare.Decision);
         Reply(fromRank, new FlushPrepareAck(View.Id, prepare.Round));
@@ -253,7 +245,7 @@ public sealed partial class GroupMember
     internal void ApplyCommit(FlushCommit commit)
     {
         var d = commit.Decision;
-        if (_phase is MemberPhase.Stopped or MemberPhase.Joining || d.ViewId != View.Id) return;
+        if (Phase is MemberPhase.Stopped or MemberPhase.Joining || d.ViewId != View.Id) return;
         foreach (var m in d.Messages)
         {
             var log = _viewState.Logs[m.Sender];
@@ -278,7 +270,7 @@ public sealed partial class GroupMember
 
         _recentCommits.Enqueue((commit, View));
         if (_recentCommits.Count > RecentCommitsKept) _recentCommits.Dequeue();
-        _viewChanges++;
+        _counters.ViewChanges++;
         if (d.NewMembers.IsEmpty)
         {
             if (d.MergeTarget is { } target && !_leaving.Contains(Self))

@@ -33,12 +33,12 @@ public sealed partial class GroupMember
     /// <summary>Node <paramref name="node"/> answered an announcement: it runs no group actor of this name.</summary>
     public void NoGroupOn(string node)
     {
-        if (_phase == MemberPhase.Joining) _founding.Answered(node, PeerAnswer.NoGroup);
+        if (Phase == MemberPhase.Joining) _founding.Answered(node, PeerAnswer.NoGroup);
     }
 
     /// <summary>No reachable Up node is unanswered or runs a member or an older joiner (the founding rule's cluster half).</summary>
     internal bool NoPeerBlocksFounding() => _founding.Blocking() is null;
 
     /// <summary>The node founding waits for (unanswered, a member, or an older joiner), or null; for status and tests.</summary>
-    public string? FoundingWaitsFor => _phase == MemberPhase.Joining ? _founding.Blocking() : null;
+    public string? FoundingWaitsFor => Phase == MemberPhase.Joining ? _founding.Blocking() : null;
 }

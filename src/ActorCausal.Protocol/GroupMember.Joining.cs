@@ -17,20 +17,13 @@ namespace ActorCausal.Protocol;
 // runs no member and no older joiner. Late answers then delay founding instead of making a second group.
 public sealed partial class GroupMember
 {
-    private bool _nodeUp;
-    private long _joinStartedAt;
-    private long _lastAckAt = long.MinValue / 2;
-    private long _nextAnnounceAt;
-    /// <summary>Joiners that announced themselves here, and whether their node is older than this one (Akka's age order).</summary>
-    private readonly Dictionary<MemberId, bool> _announcers = new();
+    private readonly JoinAttempt _join = new();
 
     /// <summary>This member's node is Up in the cluster: a joining member starts announcing itself.</summary>
     public void NodeUp()
     {
-        if (_phase != MemberPhase.Joining || _nodeUp) return;
-        _nodeUp = true;
-        _joinStartedAt = _now;
-        _nextAnnounceAt = _now;
+        if (Phase != MemberPhase.Joining || _join.NodeUp) return;
+        _join.Start(_now);
         JoinTick();
     }
 
@@ -42,14 +35,14 @@ public sealed partial class GroupMember
     public void Announced(MemberId joiner, bool fromOlderNode)
     {
         if (joiner == Self) return;
-        switch (_phase)
+        switch (Phase)
         {
             case MemberPhase.Normal or MemberPhase.Flushing:
                 JoinRequested(joiner);
                 _effects.Add(new AckJoin(joiner, View.Id));
                 break;
             case MemberPhase.Joining when !_removed.Contains(joiner) && !_downed.Contains(joiner):
-                _announcers[joiner] = fromOlderNode;
+                _join.AnnouncedBy(joiner, fromOlderNode);
                 _founding.Answered(joiner.Address, fromOlderNode ? PeerAnswer.OlderJoiner : PeerAnswer.YoungerJoiner);
                 break;
         }
@@ -58,35 +51,28 @@ public sealed partial class GroupMember
     /// <summary>A member of the group answered this joiner's announcement: the group exists, so this member does not found it.</summary>
     public void JoinAcknowledged(MemberId member)
     {
-        if (_phase != MemberPhase.Joining) return;
-        _lastAckAt = _now;
+        if (Phase != MemberPhase.Joining) return;
+        _join.Answered(_now);
         _founding.Answered(member.Address, PeerAnswer.Member);
     }
 
     private void JoinTick()
     {
-        if (_phase != MemberPhase.Joining || !_nodeUp) return;
+        if (Phase != MemberPhase.Joining || !_join.NodeUp) return;
         if (_merge is { Fallback: false } mj)
         {
             MergeJoinTick(mj);
             if (!mj.Fallback) return;
         }
         else if (_merge is { } offering) MergeJoinTick(offering);
-        if (_now >= _nextAnnounceAt)
-        {
-            _effects.Add(new AnnounceJoin());
-            _nextAnnounceAt = _now + Settings.JoinRetryIntervalMs;
-        }
-        var waited = _now - _joinStartedAt >= Settings.FoundingDelayMs;
-        var unanswered = _now - _lastAckAt >= Settings.FoundingDelayMs;
-        if (waited && unanswered && !_announcers.ContainsValue(true) && Settings.Rules.MayFound(this)) Found();
+        if (_join.TakeAnnouncementDue(_now, Settings.JoinRetryIntervalMs)) _effects.Add(new AnnounceJoin());
+        if (_join.MayFound(_now, Settings.FoundingDelayMs) && Settings.Rules.MayFound(this)) Found();
     }
 
     private void Found()
     {
         var view = new GroupView(MergeRules.FoundingViewId(Self), [Self]);
-        var announcers = _announcers.Keys.ToList();
-        _announcers.Clear();
+        var announcers = _join.TakeAnnouncers();
         Install(view, [Self], ImmutableArray<MemberId>.Empty);
         foreach (var joiner in announcers) JoinRequested(joiner);
     }

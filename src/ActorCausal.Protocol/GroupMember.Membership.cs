@@ -16,8 +16,7 @@ public sealed partial class GroupMember
     private readonly List<MemberId> _pendingJoins = new();
     private readonly HashSet<MemberId> _leaving = new();
     private readonly List<(MemberId From, ProtocolMessage Message)> _futureMessages = new();
-    private MemberPhase _phase = MemberPhase.Joining;
-    private StopReason? _stopReason;
+    private Lifecycle _lifecycle = Lifecycle.Joining;
     private long _leaveRetryAt;
 
     /// <summary>A member that starts outside the group and waits to be admitted (<see cref="JoinRequested"/> at the members).</summary>
@@ -28,7 +27,7 @@ public sealed partial class GroupMember
     /// installed view, <see cref="MemberPhase.Flushing"/> while a view change is under way (<see cref="Broadcast"/> holds new broadcasts),
     /// <see cref="MemberPhase.Stopped"/> for good once it emitted <see cref="Stopped"/> (<see cref="Broadcast"/> refuses while joining or stopped).
     /// </summary>
-    public MemberPhase Phase => _phase;
+    public MemberPhase Phase => _lifecycle.Phase;
 
     /// <summary>How this member currently sees <paramref name="member"/> (<see cref="MemberState.Failed"/> once removed).</summary>
     public MemberState StateOf(MemberId member) =>
@@ -37,7 +36,7 @@ public sealed partial class GroupMember
     /// <summary>The failure detector marked <paramref name="member"/> unreachable (Akka UnreachableMember). Changes no view.</summary>
     public void Suspected(MemberId member)
     {
-        if (_phase == MemberPhase.Stopped || !View.Contains(member) || member == Self || StateOf(member) != MemberState.Active) return;
+        if (Phase == MemberPhase.Stopped || !View.Contains(member) || member == Self || StateOf(member) != MemberState.Active) return;
         _states[member] = MemberState.Suspected;
         _effects.Add(new PeerSuspected(member));
         RecountReachability();
@@ -46,22 +45,22 @@ public sealed partial class GroupMember
     /// <summary>The failure detector marked <paramref name="member"/> reachable again (Akka ReachableMember).</summary>
     public void Reachable(MemberId member)
     {
-        if (_phase == MemberPhase.Stopped || StateOf(member) != MemberState.Suspected) return;
+        if (Phase == MemberPhase.Stopped || StateOf(member) != MemberState.Suspected) return;
         _states[member] = MemberState.Active;
         _effects.Add(new PeerReachable(member));
-        if (_phase != MemberPhase.Joining) RecountReachability();
+        if (Phase != MemberPhase.Joining) RecountReachability();
     }
 
     /// <summary><paramref name="member"/> was downed and removed from the cluster (Akka MemberRemoved): the next view leaves it out.</summary>
     public void Removed(MemberId member)
     {
-        if (_phase == MemberPhase.Stopped) return;
+        if (Phase == MemberPhase.Stopped) return;
         if (member == Self)
         {
             DownedSelf();
             return;
         }
-        _announcers.Remove(member);
+        _join.Forget(member);
         if (!_removed.Add(member)) return;
         _pendingJoins.Remove(member);
         if (View.Contains(member)) _states[member] = MemberState.Failed;
@@ -79,14 +78,14 @@ public sealed partial class GroupMember
     /// </summary>
     public void Downed(MemberId member)
     {
-        if (_phase == MemberPhase.Stopped) return;
+        if (Phase == MemberPhase.Stopped) return;
         if (member == Self)
         {
             DownedSelf();
             return;
         }
         _downed.Add(member);
-        _announcers.Remove(member);
+        _join.Forget(member);
         _pendingJoins.Remove(member);
         Suspected(member);
     }
@@ -94,7 +93,7 @@ public sealed partial class GroupMember
     /// <summary><paramref name="member"/> started the group on a node that is Up and asks to be admitted.</summary>
     public void JoinRequested(MemberId member)
     {
-        if (_phase == MemberPhase.Stopped || member == Self || _removed.Contains(member) || _downed.Contains(member) || _mergedAway.Contains(member)) return;
+        if (Phase == MemberPhase.Stopped || member == Self || _removed.Contains(member) || _downed.Contains(member) || _mergedAway.Contains(member)) return;
         if (View.Contains(member) || _pendingJoins.Contains(member)) return;
         // A new incarnation at an address does not remove the old one: on the same node it is a member that left and
         // joins again (the old one may still be finishing its leave), and a restarted node's old incarnation is downed
@@ -106,7 +105,7 @@ public sealed partial class GroupMember
     /// <summary>This member leaves the group gracefully: its messages are delivered, then it stops.</summary>
     public void Leave()
     {
-        if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
+        if (Phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         _leaving.Add(Self);
         _leaveRetryAt = _now;
         RequestLeaveIfDue();
@@ -118,9 +117,8 @@ public sealed partial class GroupMember
 
     private void Stop(StopReason reason, string detail)
     {
-        if (_phase == MemberPhase.Stopped) return;
-        _phase = MemberPhase.Stopped;
-        _stopReason = reason;
+        if (Phase == MemberPhase.Stopped) return;
+        _lifecycle = Lifecycle.Stopped(reason);
         _held.Clear();
         _futureMessages.Clear();
         _effects.Add(new Stopped(reason, detail));
@@ -128,7 +126,7 @@ public sealed partial class GroupMember
 
     private void RequestLeaveIfDue()
     {
-        if (!_leaving.Contains(Self) || _phase == MemberPhase.Stopped || _leaveRetryAt > _now) return;
+        if (!_leaving.Contains(Self) || Phase == MemberPhase.Stopped || _leaveRetryAt > _now) return;
         _leaveRetryAt = _now + Settings.TotalRetryDelayMs * 4;
         var coordinator = CoordinatorRank();
         if (coordinator != Rank) _effects.Add(new Send(View.Members[coordinator], new LeaveRequest(View.Id)));
@@ -153,7 +151,7 @@ public sealed partial class GroupMember
     /// <summary>A message of a view this member has not installed: kept (bounded) for when it does.</summary>
     private ReceiveOutcome ReceiveFuture(MemberId from, ProtocolMessage message)
     {
-        if (_phase == MemberPhase.Flushing && message.ViewId == View.Id + 1) AskForMissedCommit(from);
+        if (Phase == MemberPhase.Flushing && message.ViewId == View.Id + 1) AskForMissedCommit(from);
         if (message.ViewId == View.Id + 1 && _futureMessages.Count < MaxBufferedFutureMessages && message is not Welcome)
         {
             _futureMessages.Add((from, message));
@@ -208,7 +206,7 @@ public sealed partial class GroupMember
     private void Install(GroupView view, ImmutableArray<MemberId> joined, ImmutableArray<MemberId> left)
     {
         ResetForView(view);
-        _phase = MemberPhase.Normal;
+        _lifecycle = Lifecycle.Normal;
         _states.Clear();
         foreach (var member in view.Members)
         {
@@ -223,8 +221,7 @@ public sealed partial class GroupMember
         _viewState.Coordinator = null;
         _effects.Add(new ViewInstalled(view, joined, left));
 
-        var held = _held.ToList();
-        _held.Clear();
+        var held = _held.TakeAll();
         foreach (var h in held)
         {
             // The id is announced before the message can be delivered here, so the send precedes its delivery.

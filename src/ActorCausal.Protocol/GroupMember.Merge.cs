@@ -19,12 +19,7 @@ namespace ActorCausal.Protocol;
 public sealed partial class GroupMember
 {
     private const int MaxMergeOffers = 1_024;
-    private long _nextProbeAt;
-    private long _lastProbeReplyAt = long.MinValue / 2;
-    private (MemberId To, long At)? _mergeRequest;
-    private long _mergeAcceptedAt = long.MinValue / 2;
-    /// <summary>Set while this coordinator closes its view to merge into this group.</summary>
-    private GroupView? _mergeTarget;
+    private readonly MergeNegotiation _negotiation;
     /// <summary>Offers heard from joiners of another side: the side's last view and its state.</summary>
     private readonly Dictionary<MemberId, MergeSide> _mergeOffers = new();
     /// <summary>Sides whose state this member's group has merged (or, for a merging joiner, its own origin).</summary>
@@ -32,16 +27,6 @@ public sealed partial class GroupMember
     private MergeJoin? _merge;
     /// <summary>Incarnations that closed their group to merge: never admitted.</summary>
     private readonly HashSet<MemberId> _mergedAway = new();
-
-    private sealed class MergeJoin(MergeHandover handover, long startedAt)
-    {
-        public MergeHandover Handover { get; } = handover;
-        public long StartedAt { get; } = startedAt;
-        public ReadOnlyMemory<byte>? Snapshot { get; set; }
-        public long NextOfferAt { get; set; } = startedAt;
-        /// <summary>No member of the target answered for long: announce to every node and follow the founding rule, as any joiner.</summary>
-        public bool Fallback { get; set; }
-    }
 
     /// <summary>
     /// The next incarnation of a member whose group closed its view to merge (<see cref="MergingInto"/>). It is joining,
@@ -57,12 +42,10 @@ public sealed partial class GroupMember
         var m = new GroupMember(self, settings, nowMs)
         {
             _merge = new MergeJoin(handover, nowMs),
-            _nextTicket = handover.NextTicket,
-            _nodeUp = true,
-            _joinStartedAt = nowMs,
-            _nextAnnounceAt = nowMs,
+            _lifecycle = Lifecycle.MergeJoining,
         };
-        foreach (var h in handover.Held) m._held.Add(new HeldBroadcast(h.Ticket, h.Payload, h.Order, ImmutableArray<MessageId>.Empty));
+        m._join.Start(nowMs);
+        m._held.Adopt(handover.Held.Select(h => new HeldBroadcast(h.Ticket, h.Payload, h.Order, ImmutableArray<MessageId>.Empty)), handover.NextTicket);
         m._mergedSides.Add(MergeRules.Key(handover.Origin));
         // The driver routes what is sent to the old incarnation to this one: it repairs origin members that missed the closing commit.
         if (handover.LastCommit is { } commit) m._recentCommits.Enqueue((commit, handover.Origin));
@@ -70,14 +53,12 @@ public sealed partial class GroupMember
     }
 
     /// <summary>True while this member is the new incarnation of a merging member and not yet admitted.</summary>
-    public bool IsMergeJoining => _phase == MemberPhase.Joining && _merge is not null;
+    public bool IsMergeJoining => _lifecycle == Lifecycle.MergeJoining;
 
     private void MergeTick()
     {
-        if (_phase != MemberPhase.Normal || _mergeTarget is not null || _leaving.Contains(Self) || CoordinatorRank() != Rank) return;
-        if (_mergeRequest is { } pending && _now - pending.At >= 2 * Settings.MergeIntervalMs) _mergeRequest = null;
-        if (_now < _nextProbeAt) return;
-        _nextProbeAt = _now + Settings.MergeIntervalMs;
+        if (Phase != MemberPhase.Normal || _negotiation.Target is not null || _leaving.Contains(Self) || CoordinatorRank() != Rank) return;
+        if (!_negotiation.TakeProbeDue(_now)) return;
         _effects.Add(new ProbeOtherNodes(new MergeProbe(View.Id, View.Members)));
     }
 
@@ -89,7 +70,7 @@ public sealed partial class GroupMember
     /// </summary>
     private ReceiveOutcome? ReceiveAcrossGroups(MemberId from, ProtocolMessage message)
     {
-        if (message is MergeMessage merge && _phase != MemberPhase.Stopped) return ReceiveMerge(from, merge);
+        if (message is MergeMessage merge && Phase != MemberPhase.Stopped) return ReceiveMerge(from, merge);
         if (message is Welcome welcome && IsWelcomeFromAnotherGroup(from, welcome)) return DeclineWelcome(welcome);
         if (_merge is not null && !View.Contains(from) && RepairMissedCommit(from, message)) return ReceiveOutcome.Duplicate;
         if (message is FlushCommit repair && IsCommitFromSuccessor(from, repair, out var rank)) return OnFlushCommit(from, rank, repair);
@@ -116,29 +97,25 @@ public sealed partial class GroupMember
 
     /// <summary>True when this member may take part in a merge decision as its group's coordinator.</summary>
     private bool CanDecideMerge(GroupView other) =>
-        _phase == MemberPhase.Normal && _mergeTarget is null && !_leaving.Contains(Self) && CoordinatorRank() == Rank && MergeRules.Disjoint(View, other);
+        Phase == MemberPhase.Normal && _negotiation.Target is null && !_leaving.Contains(Self) && CoordinatorRank() == Rank && MergeRules.Disjoint(View, other);
 
     private ReceiveOutcome OnMergeProbe(MemberId from, GroupView other)
     {
-        if (_phase == MemberPhase.Joining)
+        if (Phase == MemberPhase.Joining)
         {
             // A group of this name exists: do not found one; the announcements reach its members.
-            if (_merge is null) _lastAckAt = _now;
+            if (_merge is null) _join.Answered(_now);
             return ReceiveOutcome.Accepted;
         }
         if (!CanDecideMerge(other)) return ReceiveOutcome.Duplicate;
         if (MergeRules.Wins(View, other))
         {
             // Let the other coordinator learn of this group now rather than at its next probe.
-            if (_now - _lastProbeReplyAt >= Settings.JoinRetryIntervalMs)
-            {
-                _lastProbeReplyAt = _now;
-                _effects.Add(new Send(from, new MergeProbe(View.Id, View.Members)));
-            }
+            if (_negotiation.TakeProbeReplyDue(_now)) _effects.Add(new Send(from, new MergeProbe(View.Id, View.Members)));
             return ReceiveOutcome.Accepted;
         }
-        if (_mergeRequest is not null || _now - _mergeAcceptedAt < 2 * Settings.MergeIntervalMs) return ReceiveOutcome.Duplicate;
-        _mergeRequest = (from, _now);
+        if (!_negotiation.MayRequest(_now)) return ReceiveOutcome.Duplicate;
+        _negotiation.Requested(from, _now);
         _effects.Add(new Send(from, new MergeRequest(View.Id, View.Members)));
         return ReceiveOutcome.Accepted;
     }
@@ -146,26 +123,23 @@ public sealed partial class GroupMember
     private ReceiveOutcome OnMergeRequest(MemberId from, GroupView other)
     {
         // A coordinator that asked to merge elsewhere does not take others in: two requests that cross both go unanswered.
-        if (!CanDecideMerge(other) || _mergeRequest is not null || !MergeRules.Wins(View, other)) return ReceiveOutcome.Duplicate;
-        _mergeAcceptedAt = _now;
+        if (!CanDecideMerge(other) || _negotiation.HasRequestOut || !MergeRules.Wins(View, other)) return ReceiveOutcome.Duplicate;
+        _negotiation.Accepted(_now);
         _effects.Add(new Send(from, new MergeAccept(View.Id, View.Members)));
         return ReceiveOutcome.Accepted;
     }
 
     private ReceiveOutcome OnMergeAccept(MemberId from, GroupView winner)
     {
-        if (_mergeRequest is not { } pending || pending.To != from || !CanDecideMerge(winner) || MergeRules.Wins(View, winner)
-            || _now - _mergeAcceptedAt < 2 * Settings.MergeIntervalMs)
-            return ReceiveOutcome.Duplicate;
-        _mergeRequest = null;
-        _mergeTarget = winner;
+        if (!CanDecideMerge(winner) || MergeRules.Wins(View, winner) || !_negotiation.TakeAcceptance(from, _now)) return ReceiveOutcome.Duplicate;
+        _negotiation.CloseInto(winner);
         CoordinateViewChange(); // no members wanted: a flush that closes this view
         return ReceiveOutcome.Accepted;
     }
 
     private ReceiveOutcome OnMergeOffer(MemberId from, MergeOffer offer)
     {
-        if (_phase is not (MemberPhase.Normal or MemberPhase.Flushing) || View.Contains(from)) return ReceiveOutcome.Duplicate;
+        if (Phase is not (MemberPhase.Normal or MemberPhase.Flushing) || View.Contains(from)) return ReceiveOutcome.Duplicate;
         var side = new MergeSide(offer.View, offer.Snapshot);
         // A member of the closed side that this group admitted from a late announcement never took part here and is gone.
         foreach (var ghost in side.View.Members.Where(m => View.Contains(m) && m != Self && m.Address == from.Address).ToList()) Removed(ghost);
@@ -197,18 +171,17 @@ public sealed partial class GroupMember
                     _effects.Add(new Send(member, new MergeOffer(origin.Id, origin.Members, snapshot)));
             }
         }
-        if (_now - mj.StartedAt >= 3 * Settings.FoundingDelayMs && _now - _lastAckAt >= Settings.FoundingDelayMs)
+        if (_now - mj.StartedAt >= 3 * Settings.FoundingDelayMs && _join.UnansweredFor(_now, Settings.FoundingDelayMs))
         {
             mj.Fallback = true;
-            _joinStartedAt = _now;
-            _nextAnnounceAt = _now;
+            _join.Start(_now);
         }
     }
 
     /// <summary>The application's state at the end of the side that merges, for the offers of a merging joiner.</summary>
     private bool ProvideMergeSnapshot(long viewId, ReadOnlyMemory<byte> snapshot)
     {
-        if (_merge is not { Snapshot: null } mj || _phase != MemberPhase.Joining || viewId != mj.Handover.Origin.Id) return false;
+        if (_merge is not { Snapshot: null } mj || Phase != MemberPhase.Joining || viewId != mj.Handover.Origin.Id) return false;
         mj.Snapshot = snapshot;
         mj.NextOfferAt = _now;
         MergeJoinTick(mj);
@@ -224,7 +197,7 @@ public sealed partial class GroupMember
             if (View.Contains(joiner) || !_mergeOffers.TryGetValue(joiner, out var side) || _mergedSides.Contains(MergeRules.Key(side.View))) continue;
             if (!sides.Any(s => s.View.Equals(side.View))) sides.Add(side);
         }
-        return decision with { MergeTarget = _mergeTarget, Merged = sides.ToImmutable() };
+        return decision with { MergeTarget = _negotiation.Target, Merged = sides.ToImmutable() };
     }
 
     /// <summary>At a commit that admits members of other sides: merge each side's state, after the last delivery of the old view.</summary>
@@ -242,10 +215,9 @@ public sealed partial class GroupMember
     /// <summary>A commit that closes this group to merge: hand over to the next incarnation and stop.</summary>
     private void StopForMerge(GroupView target)
     {
-        var held = _held.Select(h => new HeldForMerge(h.Ticket, h.Payload, h.Order)).ToImmutableArray();
+        var held = _held.TakeAll().Select(h => new HeldForMerge(h.Ticket, h.Payload, h.Order)).ToImmutableArray();
         var lastCommit = _recentCommits.Count > 0 ? _recentCommits.Last().Commit : null;
-        _effects.Add(new MergingInto(new MergeHandover(View, target, Self, held, _nextTicket, lastCommit)));
-        _held.Clear();
+        _effects.Add(new MergingInto(new MergeHandover(View, target, Self, held, _held.LastTicket, lastCommit)));
         Stop(StopReason.Merged, $"View {View.Id} closed to merge into {target}.");
     }
 
@@ -276,7 +248,7 @@ public sealed partial class GroupMember
     private bool IsWelcomeFromAnotherGroup(MemberId from, Welcome welcome)
     {
         if (_merge is { } mj && welcome.Members.Contains(mj.Handover.Previous) && !welcome.Members.Contains(Self)) return true;
-        return _phase is MemberPhase.Normal or MemberPhase.Flushing && welcome.Members.Contains(Self) && !MergeRules.SameGroup(welcome.ViewId, View.Id);
+        return Phase is MemberPhase.Normal or MemberPhase.Flushing && welcome.Members.Contains(Self) && !MergeRules.SameGroup(welcome.ViewId, View.Id);
     }
 
     /// <summary>
@@ -290,7 +262,7 @@ public sealed partial class GroupMember
     private bool IsCommitFromSuccessor(MemberId from, FlushCommit commit, out int rank)
     {
         rank = -1;
-        if (_phase != MemberPhase.Flushing || commit.ViewId != View.Id || View.Contains(from)) return false;
+        if (Phase != MemberPhase.Flushing || commit.ViewId != View.Id || View.Contains(from)) return false;
         for (var k = 0; k < _viewState.Size; k++)
         {
             if (View.Members[k].Address == from.Address && View.Members[k] != Self) rank = k;
@@ -312,7 +284,7 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome OnWelcomeDeclined(MemberId from, GroupView theirs)
     {
-        if (_phase is not (MemberPhase.Normal or MemberPhase.Flushing) || theirs.Equals(View)) return ReceiveOutcome.Duplicate;
+        if (Phase is not (MemberPhase.Normal or MemberPhase.Flushing) || theirs.Equals(View)) return ReceiveOutcome.Duplicate;
         // A view of this group's own (perhaps a later or earlier one) is no other group's.
         if (MergeRules.SameGroup(theirs.Id, View.Id)) return ReceiveOutcome.Duplicate;
         // It never took part in this group (it installed another group's view first): nothing of it is lost.
@@ -330,7 +302,7 @@ public sealed partial class GroupMember
     private BroadcastResult HoldWhileMerging(object payload, DeliveryOrder order, ImmutableArray<MessageId> deps)
     {
         if (_held.Count < Settings.MaxUnstable) return Hold(payload, order, deps);
-        _refused++;
+        _counters.Refused++;
         return BroadcastResult.Refused(BroadcastRefusal.BackPressure, $"{_held.Count} broadcasts are held until this member is admitted to the group it merges into (limit {Settings.MaxUnstable}).");
     }
 }

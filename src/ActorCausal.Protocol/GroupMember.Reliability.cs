@@ -1,4 +1,5 @@
 using ActorCausal.Protocol.Clocks;
+using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 
@@ -15,8 +16,8 @@ public sealed partial class GroupMember
     public void Tick(long nowMs)
     {
         if (nowMs > _now) _now = nowMs;
-        if (_phase == MemberPhase.Joining) JoinTick();
-        if (_phase is MemberPhase.Stopped or MemberPhase.Joining) return;
+        if (Phase == MemberPhase.Joining) JoinTick();
+        if (Phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
         RetryUndecidedIfDue();
         if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
@@ -31,8 +32,8 @@ public sealed partial class GroupMember
     /// <summary>Learns from a peer's delivered vector (piggy-backed or gossiped) for stability.</summary>
     private void LearnPeerDelivered(int peer, ReadOnlySpan<long> delivered)
     {
-        VectorClock.MergeInto(_viewState.PeerDelivered[peer], delivered);
-        LearnPeerHeld(peer, delivered); // delivered implies held, with the final
+        _viewState.Acks.LearnDelivered(peer, delivered);
+        LearnPeerStored(peer, delivered); // delivered implies stored, with the final
         LearnExistence(delivered, reporter: peer);
     }
 
@@ -55,28 +56,23 @@ public sealed partial class GroupMember
 
     private void StartGapTimer(int sender)
     {
-        _viewState.GapNakAt ??= new long[_viewState.Size];
-        _viewState.GapBackoff ??= new long[_viewState.Size];
-        _viewState.GapAttempts ??= new int[_viewState.Size];
-        if (_viewState.GapNakAt[sender] != 0) return;
-        _viewState.GapBackoff[sender] = Settings.NakInitialDelayMs;
-        _viewState.GapNakAt[sender] = _now + Settings.NakInitialDelayMs;
-        _viewState.GapAttempts[sender] = 0;
+        _viewState.Naks ??= new NakBackoff(_viewState.Size, Settings.NakInitialDelayMs, Settings.NakMaxDelayMs);
+        _viewState.Naks.Start(sender, _now);
     }
 
     private void SendDueNaks()
     {
-        if (_viewState.GapNakAt is null) return;
+        if (_viewState.Naks is not { } naks) return;
         for (var s = 0; s < _viewState.Size; s++)
         {
-            if (_viewState.GapNakAt[s] == 0) continue;
+            if (!naks.IsRunning(s)) continue;
             var log = _viewState.Logs[s];
             if (!log.HasGap)
             {
-                _viewState.GapNakAt[s] = 0;
+                naks.Stop(s);
                 continue;
             }
-            if (_viewState.GapNakAt[s] > _now) continue;
+            if (!naks.IsDue(s, _now)) continue;
             // Only a gap the sender itself has shown is a loss (FIFO links); one that other members' clocks show may be
             // in flight, and under load it stays so for longer than any fixed delay: wait for the sender's word (its
             // next message or gossip), unless the sender is suspected, when another member may have to answer.
@@ -85,31 +81,29 @@ public sealed partial class GroupMember
             log.MissingRanges(_ranges, MaxRangesPerNak, upTo);
             if (_ranges.Count == 0)
             {
-                _viewState.GapNakAt[s] = _now + Settings.NakInitialDelayMs;
+                naks.Postpone(s, _now);
                 continue;
             }
             var target = NakTarget(s, _ranges.Count > 0 ? _ranges[0].From : log.KnownMax);
             foreach (var (from, to) in _ranges)
             {
                 _effects.Add(new Send(View.Members[target], new Nak(View.Id, s, from, to)));
-                _naksSent++;
+                _counters.NaksSent++;
             }
-            _viewState.GapAttempts![s]++;
-            _viewState.GapBackoff![s] = Math.Min(_viewState.GapBackoff[s] * 2, Settings.NakMaxDelayMs);
-            _viewState.GapNakAt[s] = _now + _viewState.GapBackoff[s];
+            naks.Sent(s, _now);
         }
     }
 
-    /// <summary>The sender first; after two unanswered attempts, alternately a member known to hold the message (a safe one may be delivered nowhere yet).</summary>
+    /// <summary>The sender first; after two unanswered attempts, alternately a member known to store the message (a safe one may be delivered nowhere yet).</summary>
     private int NakTarget(int sender, long sequence)
     {
-        var attempts = _viewState.GapAttempts![sender];
+        var attempts = _viewState.Naks!.Attempts(sender);
         var senderResponsive = StateOf(View.Members[sender]) == MemberState.Active;
         if (senderResponsive && (attempts < 2 || attempts % 2 == 0)) return sender;
         for (var i = 1; i < _viewState.Size; i++)
         {
             var k = (sender + attempts + i) % _viewState.Size;
-            if (k != Rank && k != sender && _viewState.PeerHeld[k][sender] >= sequence) return k;
+            if (k != Rank && k != sender && _viewState.Acks.StoredBy(k, sender) >= sequence) return k;
         }
         return sender;
     }
@@ -131,7 +125,7 @@ public sealed partial class GroupMember
         {
             if (log.Get(seq) is not { } m) continue;
             _effects.Add(new Send(from, m));
-            _retransmitted++;
+            _counters.Retransmitted++;
             if (m.Order == DeliveryOrder.Total)
             {
                 if (log.TryGetFinal(seq, out var final)) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, final)));
@@ -146,16 +140,16 @@ public sealed partial class GroupMember
             return Reject(from, RejectReason.WrongClockDimension, $"Stability gossip of dimension {gossip.Delivered?.Dimension} in a view of {_viewState.Size}.");
         if (gossip.Delivered[Rank] > _viewState.Seq)
             return Reject(from, RejectReason.Malformed, $"Stability gossip claims {gossip.Delivered[Rank]} messages of this member delivered; it sent {_viewState.Seq}.");
-        if (gossip.Held is { } held)
+        if (gossip.Held is { } stored)
         {
-            if (held.Dimension != _viewState.Size)
-                return Reject(from, RejectReason.WrongClockDimension, $"Safe acknowledgement of dimension {held.Dimension} in a view of {_viewState.Size}.");
-            if (held[Rank] > _viewState.Seq)
-                return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {held[Rank]} messages of this member held; it sent {_viewState.Seq}.");
-            LearnPeerHeld(fromRank, held.AsSpan());
+            if (stored.Dimension != _viewState.Size)
+                return Reject(from, RejectReason.WrongClockDimension, $"Safe acknowledgement of dimension {stored.Dimension} in a view of {_viewState.Size}.");
+            if (stored[Rank] > _viewState.Seq)
+                return Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {stored[Rank]} messages of this member stored; it sent {_viewState.Seq}.");
+            LearnPeerStored(fromRank, stored.AsSpan());
             // A safe message is delivered nowhere before all hold it, so only H names a lost last one. Only the gossiper's
             // own entry counts: its data went out before this gossip on the same FIFO link, so it is lost, not in flight.
-            LearnExistence(fromRank, held[fromRank], fromSender: true);
+            LearnExistence(fromRank, stored[fromRank], fromSender: true);
         }
         LearnPeerDelivered(fromRank, gossip.Delivered.AsSpan());
         return ReceiveOutcome.Accepted;
@@ -167,26 +161,21 @@ public sealed partial class GroupMember
         var own = ReportedDelivered();
         for (var s = 0; s < _viewState.Size; s++)
         {
-            var stable = own[s];
-            for (var k = 0; k < _viewState.Size; k++)
-            {
-                if (k != Rank) stable = Math.Min(stable, _viewState.PeerDelivered[k][s]);
-            }
-            _viewState.Logs[s].ReleaseUpTo(stable);
+            _viewState.Logs[s].ReleaseUpTo(_viewState.Acks.StableUpTo(s, own[s]));
         }
     }
 
     private void GossipIfDue()
     {
         var since = _now - _lastGossipAt;
-        var active = _viewState.DeliveredChanged || HoldsUnstable();
+        var active = _viewState.DeliveredChanged || BuffersUnstable();
         if (since < (active ? Settings.StabilityIntervalMs : Settings.IdleGossipIntervalMs)) return;
-        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])ReportedDelivered().Clone())) { Held = HeldForGossip() }));
+        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])ReportedDelivered().Clone())) { Held = StoredForGossip() }));
         _lastGossipAt = _now;
         _viewState.DeliveredChanged = false;
     }
 
-    private bool HoldsUnstable()
+    private bool BuffersUnstable()
     {
         foreach (var log in _viewState.Logs)
         {

@@ -5,31 +5,26 @@ using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Protocol;
 
-// Safe (uniform) delivery. Each member keeps a held vector H: H[s] = how many of rank s's messages (a prefix) it holds,
-// every total-order one with its final priority. Members exchange H (StabilityGossip.Held, at once when it covers a new
-// safe message, and with the gossip while safe messages are unstable). A safe message m of s is delivered only when its
-// ordering condition holds and every member's H[s] >= m's sequence number. A member keeps what it holds until it is
-// stable, so every survivor reports m to the flush and the decision's cut includes it: whoever delivered m, every
+// Safe (uniform) delivery. Each member keeps a stored vector H: H[s] = how many of rank s's messages (a prefix) it
+// stores, every total-order one with its final priority. Members exchange H (the wire field StabilityGossip.Held, at
+// once when it covers a new safe message, and with the gossip while safe messages are unstable); the
+// AcknowledgementMatrix keeps every member's. A safe message m of s is delivered only when its ordering condition holds
+// and every member's H[s] >= m's sequence number. A member keeps what it stores until it is stable, so every survivor reports m to the flush and the decision's cut includes it: whoever delivered m, every
 // member that installs the next view delivers it. A member that reported to a flush acknowledges nothing more, so no
 // acknowledgement ever claims more than the reports the decision is made from. See docs/protocol.md, Safe delivery.
 public sealed partial class GroupMember
 {
-    private long _safeDelivered;
-    private long _safeAcksSent;
-
-    /// <summary>A safe message was sent or received here: its holders must say so.</summary>
+    /// <summary>A safe message was sent or received here: the members that store it must say so.</summary>
     private void NoteSafe(DataMessage m)
     {
-        if (!m.Safe) return;
-        if (m.Sequence > _viewState.LastSafe[m.Sender]) _viewState.LastSafe[m.Sender] = m.Sequence;
-        _viewState.AnySafe = true;
+        if (m.Safe) _viewState.Acks.NoteSafe(m.Sender, m.Sequence);
     }
 
-    /// <summary>Advances this member's H[s] over the messages of s it holds, each total-order one only once its final is known.</summary>
-    private long AdvanceHeld(int s)
+    /// <summary>Advances this member's H[s] over the messages of s it stores, each total-order one only once its final is known.</summary>
+    private long AdvanceStored(int s)
     {
         var log = _viewState.Logs[s];
-        var h = Math.Max(_viewState.Holds[s], log.Delivered);
+        var h = Math.Max(_viewState.Acks.Stored[s], log.Delivered);
         while (true)
         {
             var next = h + 1;
@@ -37,81 +32,55 @@ public sealed partial class GroupMember
             if (m.Order == DeliveryOrder.Total && !(_viewState.Total.TryGetValue(m.Id, out var entry) && entry.IsFinal) && !log.TryGetFinal(next, out _)) break;
             h = next;
         }
-        _viewState.Holds[s] = h;
+        _viewState.Acks.AdvanceOwnStored(s, h);
         return h;
     }
 
     private bool SafeAcknowledged(DataMessage m) => Settings.Rules.SafeAcknowledged(this, m);
 
-    /// <summary>Every member of the view holds <paramref name="m"/> (and its final priority): the safe condition.</summary>
-    internal bool AllMembersHold(DataMessage m)
-    {
-        var s = m.Sender;
-        if (AdvanceHeld(s) < m.Sequence) return false;
-        for (var k = 0; k < _viewState.Size; k++)
-        {
-            if (_viewState.PeerHeld[k][s] < m.Sequence) return false;
-        }
-        return true;
-    }
+    /// <summary>Every member of the view stores <paramref name="m"/> (and its final priority): the safe condition.</summary>
+    internal bool AllMembersStore(DataMessage m) => AdvanceStored(m.Sender) >= m.Sequence && _viewState.Acks.AllStore(m.Sender, m.Sequence);
 
     /// <summary>The safe wait applies only outside a flush commit: the decision alone decides what its cut delivers.</summary>
     private bool SafeWaitOver(DataMessage m) => !m.Safe || _viewState.Flush is FlushDelivery.Committing || SafeAcknowledged(m);
 
     /// <summary>
-    /// Merges what <paramref name="peer"/> holds. Only the senders whose entry advanced and that have a safe message not yet
-    /// delivered here are looked at again (and the ISIS head if it is safe), so an acknowledgement costs no full delivery
-    /// pass unless it releases something.
+    /// Merges what <paramref name="peer"/> stores. Only the senders whose entry advanced and that have a safe message not
+    /// yet delivered here are looked at again (and the ISIS head if it is safe), so an acknowledgement costs no full
+    /// delivery pass unless it releases something.
     /// </summary>
-    private void LearnPeerHeld(int peer, ReadOnlySpan<long> held)
+    private void LearnPeerStored(int peer, ReadOnlySpan<long> stored)
     {
-        var row = _viewState.PeerHeld[peer];
-        var recheck = false;
-        for (var s = 0; s < _viewState.Size; s++)
-        {
-            if (held[s] <= row[s]) continue;
-            row[s] = held[s];
-            if (_viewState.LastSafe[s] > _viewState.Logs[s].Delivered) recheck = true;
-        }
+        var recheck = _viewState.Acks.LearnStored(peer, stored);
         if (!recheck || Mode is DeliveryMode.Frozen or DeliveryMode.CutOff) return;
         var progress = false;
         for (var s = 0; s < _viewState.Size; s++)
         {
-            if (_viewState.LastSafe[s] > _viewState.Logs[s].Delivered && AdvanceSender(s)) progress = true;
+            if (_viewState.Acks.SafeAbove(s, _viewState.Logs[s].Delivered) && AdvanceSender(s)) progress = true;
         }
         if (_viewState.TotalQueue.Count > 0 && _viewState.TotalQueue.Min!.Message?.Safe == true && DeliverAgreedTotal()) progress = true;
         if (progress) Pump();
     }
 
     /// <summary>Whether some safe message of this view is not yet stable (its holders still acknowledge it).</summary>
-    private bool SafePending()
-    {
-        if (!_viewState.AnySafe) return false;
-        for (var s = 0; s < _viewState.Size; s++)
-        {
-            if (_viewState.LastSafe[s] > _viewState.Logs[s].Stable) return true;
-        }
-        _viewState.AnySafe = false;
-        return false;
-    }
+    private bool SafePending() => _viewState.Acks.SafeUnstable(_viewState.Logs);
 
     /// <summary>A member that reported to a flush (or is cut off, stopped or joining) acknowledges nothing more.</summary>
-    private bool MayAcknowledgeSafe => _phase == MemberPhase.Normal && !_viewState.Flush.DecidesNothing;
+    private bool MayAcknowledgeSafe => Phase == MemberPhase.Normal && !_viewState.Flush.DecidesNothing;
 
     /// <summary>This member's H for a gossip, if safe messages are pending and it may acknowledge them; else null.</summary>
-    private VectorClock? HeldForGossip()
+    private VectorClock? StoredForGossip()
     {
         if (!MayAcknowledgeSafe || !SafePending()) return null;
-        for (var s = 0; s < _viewState.Size; s++) AdvanceHeld(s);
-        Array.Copy(_viewState.Holds, _viewState.HoldsSent, _viewState.Size);
+        for (var s = 0; s < _viewState.Size; s++) AdvanceStored(s);
         _viewState.SafeAckDueAt = long.MaxValue;
-        return VectorClock.Wrap((long[])_viewState.Holds.Clone());
+        return _viewState.Acks.AcknowledgeStored();
     }
 
     /// <summary>After an input: if H now covers a safe message not yet acknowledged, acknowledge (at once, or after <see cref="GroupMemberSettings.SafeAckDelayMs"/>).</summary>
     private void AcknowledgeSafeIfDue()
     {
-        if (!_viewState.AnySafe || !MayAcknowledgeSafe) return;
+        if (!_viewState.Acks.AnySafe || !MayAcknowledgeSafe) return;
         if (_viewState.SafeAckDueAt == long.MaxValue)
         {
             if (!SafeAckCovers()) return;
@@ -123,9 +92,9 @@ public sealed partial class GroupMember
 
     private void SendSafeAck()
     {
-        if (HeldForGossip() is not { } held) return;
-        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])ReportedDelivered().Clone())) { Held = held }));
-        _safeAcksSent++;
+        if (StoredForGossip() is not { } stored) return;
+        _effects.Add(new SendToAll(new StabilityGossip(View.Id, VectorClock.Wrap((long[])ReportedDelivered().Clone())) { Held = stored }));
+        _counters.SafeAcksSent++;
         _lastGossipAt = _now;
         _viewState.DeliveredChanged = false;
     }
@@ -135,11 +104,12 @@ public sealed partial class GroupMember
     {
         for (var s = 0; s < _viewState.Size; s++)
         {
-            if (_viewState.LastSafe[s] > _viewState.HoldsSent[s] && AdvanceHeld(s) > _viewState.HoldsSent[s]) return true;
+            var acknowledged = _viewState.Acks.AcknowledgedStored(s);
+            if (_viewState.Acks.SafeAbove(s, acknowledged) && AdvanceStored(s) > acknowledged) return true;
         }
         return false;
     }
 
     /// <summary>An acknowledgement is due when the driver drains (delay 0).</summary>
-    private bool SafeAckDueOnDrain => _viewState.AnySafe && MayAcknowledgeSafe && Settings.SafeAckDelayMs == 0 && SafeAckCovers();
+    private bool SafeAckDueOnDrain => _viewState.Acks.AnySafe && MayAcknowledgeSafe && Settings.SafeAckDelayMs == 0 && SafeAckCovers();
 }

@@ -21,39 +21,25 @@ public sealed partial class GroupMember
         private ViewState()
         {
             Logs = [];
-            PeerDelivered = [];
-            Delivered = [];
             Knowledge = [];
-            PeerHeld = [];
-            Holds = [];
-            HoldsSent = [];
-            LastSafe = [];
+            Acks = AcknowledgementMatrix.None;
         }
 
         public ViewState(int size, int rank)
         {
             Size = size;
             Logs = new SenderLog[size];
-            PeerDelivered = new long[size][];
-            PeerHeld = new long[size][];
-            for (var k = 0; k < size; k++)
-            {
-                Logs[k] = new SenderLog();
-                PeerDelivered[k] = new long[size];
-                PeerHeld[k] = new long[size];
-            }
-            Delivered = PeerDelivered[rank];
-            Holds = PeerHeld[rank];
+            for (var k = 0; k < size; k++) Logs[k] = new SenderLog();
+            Acks = new AcknowledgementMatrix(size, rank);
             Knowledge = new long[size];
-            HoldsSent = new long[size];
-            LastSafe = new long[size];
         }
 
         public readonly int Size;
         public readonly SenderLog[] Logs;
-        /// <summary>Per member k, what k is known to have delivered; entry Rank is <see cref="Delivered"/>.</summary>
-        public readonly long[][] PeerDelivered;
-        public readonly long[] Delivered;
+        /// <summary>What each member delivered and stores (stability and safe delivery).</summary>
+        public readonly AcknowledgementMatrix Acks;
+        /// <summary>This member's delivered vector: <see cref="Acks"/>' own row.</summary>
+        public long[] Delivered => Acks.Delivered;
         public readonly long[] Knowledge;
         /// <summary>Sequence number of this member's last broadcast in the view.</summary>
         public long Seq;
@@ -65,19 +51,10 @@ public sealed partial class GroupMember
         /// <summary>No undecided entry is due for a retry before this (a lower bound: the retry pass recomputes it).</summary>
         public long NextTotalRetryAtMs = long.MaxValue;
 
-        public long[]? GapNakAt;
-        public long[]? GapBackoff;
-        public int[]? GapAttempts;
+        /// <summary>NAK timers, created at the first gap of the view.</summary>
+        public NakBackoff? Naks;
         public bool DeliveredChanged;
 
-        /// <summary>Per member k, what k is known to hold (H_k); entry Rank is this member's own H, advanced by <see cref="AdvanceHeld"/>.</summary>
-        public readonly long[][] PeerHeld;
-        public readonly long[] Holds;
-        /// <summary>The H this member last sent.</summary>
-        public readonly long[] HoldsSent;
-        /// <summary>Per sender, the highest sequence number of a safe message seen in this view (0: none).</summary>
-        public readonly long[] LastSafe;
-        public bool AnySafe;
         public long SafeAckDueAt = long.MaxValue;
 
         /// <summary>Whether a flush holds this member's delivery; changed only by <see cref="Freeze"/> and <see cref="BeginCommit"/>.</summary>

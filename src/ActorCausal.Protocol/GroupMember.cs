@@ -29,7 +29,7 @@ public sealed partial class GroupMember
         ArgumentNullException.ThrowIfNull(view);
         if (!view.Contains(self)) throw new ArgumentException($"{self} is not a member of {view}.", nameof(self));
         ResetForView(view);
-        _phase = MemberPhase.Normal;
+        _lifecycle = Lifecycle.Normal;
     }
 
     private GroupMember(MemberId self, GroupMemberSettings? settings, long nowMs)
@@ -39,6 +39,7 @@ public sealed partial class GroupMember
         Self = self;
         _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
         _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
+        _negotiation = new MergeNegotiation(Settings.MergeIntervalMs, Settings.JoinRetryIntervalMs);
         _now = nowMs;
         _lastGossipAt = nowMs;
         View = new GroupView(0, [self]);
@@ -88,25 +89,25 @@ public sealed partial class GroupMember
             var refusal = ValidateOwnDependencies(dependsOn!, out deps);
             if (refusal is not null)
             {
-                _refused++;
+                _counters.Refused++;
                 return BroadcastResult.Refused(BroadcastRefusal.UnknownDependency, refusal);
             }
         }
 
         if (IsMergeJoining) return HoldWhileMerging(payload, order, deps);
-        if (_phase is MemberPhase.Joining or MemberPhase.Stopped)
+        if (Phase is MemberPhase.Joining or MemberPhase.Stopped)
         {
-            _refused++;
-            return _phase == MemberPhase.Joining
+            _counters.Refused++;
+            return Phase == MemberPhase.Joining
                 ? BroadcastResult.Refused(BroadcastRefusal.NotAMember, $"{Self} has not been admitted to the group yet.")
-                : BroadcastResult.Refused(BroadcastRefusal.Stopped, $"{Self} has stopped ({_stopReason}); it sends nothing more.");
+                : BroadcastResult.Refused(BroadcastRefusal.Stopped, $"{Self} has stopped ({_lifecycle.StopReason}); it sends nothing more.");
         }
         var own = _viewState.Logs[Rank];
         // Held broadcasts count against the same bound as unstable ones.
-        if (_phase == MemberPhase.Flushing || _held.Count > 0)
+        if (Phase == MemberPhase.Flushing || _held.Count > 0)
         {
             if (_viewState.Seq - own.Stable + _held.Count < Settings.MaxUnstable) return Hold(payload, order, deps);
-            _refused++;
+            _counters.Refused++;
             return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
                 $"{_held.Count} broadcasts are held for the next view and {_viewState.Seq - own.Stable} are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
         }
@@ -115,7 +116,7 @@ public sealed partial class GroupMember
             RecomputeStability();
             if (_viewState.Seq - own.Stable >= Settings.MaxUnstable)
             {
-                _refused++;
+                _counters.Refused++;
                 return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
                     $"{_viewState.Seq - own.Stable} of this member's messages are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
             }
@@ -127,7 +128,7 @@ public sealed partial class GroupMember
     {
         var own = _viewState.Logs[Rank];
         var seq = ++_viewState.Seq;
-        _sent++;
+        _counters.Sent++;
         _viewState.Knowledge[Rank] = seq;
         var message = new DataMessage(View.Id, Rank, seq, order.BaseOrder(),
             VectorClock.Wrap((long[])_viewState.Knowledge.Clone()), VectorClock.Wrap((long[])ReportedDelivered().Clone()),
@@ -136,7 +137,7 @@ public sealed partial class GroupMember
         NoteSafe(message);
         _effects.Add(new SendToAll(message));
         Pump();
-        if (own.Delivered < seq) _delayed++;
+        if (own.Delivered < seq) _counters.Delayed++;
         return BroadcastResult.Sent(message.Id);
     }
 
@@ -145,15 +146,15 @@ public sealed partial class GroupMember
     {
         ArgumentNullException.ThrowIfNull(message);
         if (ReceiveAcrossGroups(from, message) is { } handled) return handled; // GroupMember.Merge.cs
-        if (_phase == MemberPhase.Stopped)
+        if (Phase == MemberPhase.Stopped)
         {
             // A member that left still answers for the view it closed: survivors may have missed that commit.
-            if (_stopReason is StopReason.Left or StopReason.ExcludedFromView) RepairMissedCommit(from, message);
+            if (_lifecycle.StopReason is StopReason.Left or StopReason.ExcludedFromView) RepairMissedCommit(from, message);
             // Another group of the name admitted it after it stopped (a late announcement): that group drops it.
             if (message is Welcome late && late.Joined.Contains(Self) && View.Contains(Self) && !MergeRules.SameGroup(late.ViewId, View.Id)) DeclineWelcome(late);
             return ReceiveOutcome.Duplicate;
         }
-        if (_phase == MemberPhase.Joining) return ReceiveWhileJoining(from, message);
+        if (Phase == MemberPhase.Joining) return ReceiveWhileJoining(from, message);
         var fromRank = View.RankOf(from);
         if (message.ViewId < View.Id) return ReceiveStale(from, fromRank, message);
         if (message.ViewId > View.Id) return ReceiveFuture(from, message);
@@ -229,7 +230,7 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome Reject(MemberId from, RejectReason reason, string detail)
     {
-        _rejected[(int)reason]++;
+        _counters.CountRejected(reason);
         _effects.Add(new InputRejected(from, reason, detail));
         return ReceiveOutcome.Rejected(reason, detail);
     }

@@ -48,6 +48,6 @@ internal class ProtocolRules
     public virtual void OwnProposalMade(GroupMember member, TotalEntry entry, DataMessage m, Priority proposal) =>
         member.ShareProposal(m, proposal);
 
-    /// <summary>Every member of the view holds a safe message (and its final priority).</summary>
-    public virtual bool SafeAcknowledged(GroupMember member, DataMessage m) => member.AllMembersHold(m);
+    /// <summary>Every member of the view stores a safe message (and its final priority).</summary>
+    public virtual bool SafeAcknowledged(GroupMember member, DataMessage m) => member.AllMembersStore(m);
 }
