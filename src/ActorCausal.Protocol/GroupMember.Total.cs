@@ -19,6 +19,15 @@ public sealed partial class GroupMember
     /// <summary>The wait before the first decision time is known: never below the configured first wait.</summary>
     private long InitialRetryMs => Math.Max(Settings.NakMaxDelayMs, Settings.TotalRetryDelayMs);
 
+    /// <summary>The wait after which an undecided message asks again without evidence of a loss (a sender's last messages).</summary>
+    private long LongWaitMs => 8 * InitialRetryMs;
+
+    private ProposalProgress? _progressState;
+
+    /// <summary>What proposals and finals have shown in this view (<see cref="ProposalProgress"/>); replaced with the view state.</summary>
+    private ProposalProgress Progress =>
+        _progressState is { } p && ReferenceEquals(p.Owner, _viewState) ? p : _progressState = new ProposalProgress(_viewState, _viewState.Size, Settings.TotalRetryDelayMs, InitialRetryMs, InitialRetryMs);
+
     /// <summary>Proposals made while handling the current input, by recipient rank (-1: everyone); sent together on drain.</summary>
     private readonly List<(int To, ProposedPriority Item)> _pendingProposals = new();
 
@@ -183,6 +192,9 @@ public sealed partial class GroupMember
         if (id.Sender == Rank ? id.Sequence > _viewState.Seq : id.Sequence > log.Delivered + Settings.ReceiveWindow)
             return Reject(from, RejectReason.UnknownMessage, $"Proposal for {id}, which this member has not sent and cannot expect.");
 
+        var proposedBefore = Progress.NoteProposal(fromRank, id.Sender, id.Sequence, _now);
+        if (id.Sequence > proposedBefore + 1) RetryLostProposals(fromRank, id.Sender, proposedBefore + 1, id.Sequence - 1);
+
         if (!_viewState.Total.TryGetValue(id, out var entry))
         {
             if (id.Sequence <= log.Delivered)
@@ -208,6 +220,7 @@ public sealed partial class GroupMember
             if (log.HasGap) StartGapTimer(id.Sender);
         }
         var added = entry.AddProposal(fromRank, priority);
+        if (added && entry.InQueue && !entry.Retried) Progress.SampleResponse(fromRank, _now - entry.EnqueuedAtMs);
         if (replyRequested)
         {
             if (entry.IsFinal) _effects.Add(new Send(from, new FinalPriority(View.Id, id, entry.Final)));
@@ -241,6 +254,11 @@ public sealed partial class GroupMember
         }
         if (id.Sender == Rank ? id.Sequence > _viewState.Seq : id.Sequence > log.Delivered + Settings.ReceiveWindow)
             return Reject(from, RejectReason.UnknownMessage, $"Final priority for {id}, which this member has not sent and cannot expect.");
+        if (Settings.TotalOrder == TotalOrderMode.ThreeStep && fromRank == id.Sender && id.Sender != Rank)
+        {
+            var finalBefore = Progress.NoteFinal(id.Sender, id.Sequence);
+            if (id.Sequence > finalBefore + 1) AskForLostFinals(id.Sender, finalBefore + 1, id.Sequence - 1);
+        }
         var entry = EntryFor(id);
         if (entry.IsFinal)
         {
@@ -262,7 +280,7 @@ public sealed partial class GroupMember
 
     /// <summary>
     /// Asks again for what an undecided message is missing once it has waited longer than decisions take here
-    /// (<see cref="RetryTimeout"/>), with exponential back-off. Walks the queue only when an entry is due.
+    /// (<see cref="RetryTimeout"/>), with exponential back-off while it keeps asking. Walks the queue only when an entry is due.
     /// </summary>
     private void RetryUndecidedIfDue()
     {
@@ -272,42 +290,101 @@ public sealed partial class GroupMember
         foreach (var entry in _viewState.TotalQueue)
         {
             if (entry.IsFinal) continue;
-            if (entry.RetryAtMs > _now)
-            {
-                next = Math.Min(next, entry.RetryAtMs);
-                continue;
-            }
-            RetryUndecided(entry);
-            retried = true;
+            if (entry.RetryAtMs <= _now && RetryUndecided(entry)) retried = true;
             next = Math.Min(next, entry.RetryAtMs);
         }
         _viewState.NextTotalRetryAtMs = next;
         if (retried) DecisionTimeout.BackOff();
     }
 
-    private void RetryUndecided(TotalEntry entry)
+    /// <summary>
+    /// A due undecided entry asks only where something is shown lost, or where the member it waits for has taken longer
+    /// than its proposals take here and has gone quiet: a member still working through the sender's stream will propose
+    /// in order, and a three-step sender that has not decided is itself waiting. Returns whether anything was sent.
+    /// </summary>
+    private bool RetryUndecided(TotalEntry entry)
     {
-        entry.Retried = true;
-        entry.RetryBackoffMs = Math.Min(entry.RetryBackoffMs * 2, InitialRetryMs);
-        entry.RetryAtMs = _now + entry.RetryBackoffMs;
         var m = entry.Message!;
+        var sent = false;
         if (Settings.TotalOrder == TotalOrderMode.ThreeStep && m.Sender != Rank)
         {
-            _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
-            return;
+            if (FinalShownLost(m) || _now - entry.EnqueuedAtMs >= LongWaitMs)
+            {
+                _effects.Add(new Send(View.Members[m.Sender], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
+                sent = true;
+            }
         }
-        for (var k = 0; k < _viewState.Size; k++)
+        else
         {
-            if (k == Rank || entry.HasProposalFrom(k)) continue;
-            if (Settings.TotalOrder == TotalOrderMode.ThreeStep)
+            for (var k = 0; k < _viewState.Size; k++)
             {
-                Settings.Rules.ResendForProposal(this, k, m);
-            }
-            else
-            {
-                _effects.Add(new Send(View.Members[k], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
+                if (k == Rank || entry.HasProposalFrom(k)) continue;
+                var shownLost = Progress.HighestProposal(k, m.Sender) > m.Sequence;
+                if (!shownLost && (_now - entry.EnqueuedAtMs < Progress.ResponseTimeoutMs(k)
+                    || Progress.Progressing(k, m.Sender, _now, Progress.ResponseTimeoutMs(k)))) continue;
+                AskForProposal(k, entry);
+                sent = true;
             }
         }
+        if (sent)
+        {
+            entry.Retried = true;
+            entry.RetryBackoffMs = Math.Min(entry.RetryBackoffMs * 2, InitialRetryMs);
+        }
+        entry.RetryAtMs = _now + entry.RetryBackoffMs;
+        return sent;
+    }
+
+    /// <summary>
+    /// Three-step: the sender sent a final for a later message, or its own delivered or held entry (gossip, acks) covers
+    /// the message, so it decided and sent the final before that gossip on the same FIFO link.
+    /// </summary>
+    private bool FinalShownLost(DataMessage m) =>
+        Progress.HighestFinal(m.Sender) > m.Sequence || _viewState.PeerHeld[m.Sender][m.Sender] >= m.Sequence
+        || _viewState.PeerDelivered[m.Sender][m.Sender] >= m.Sequence;
+
+    /// <summary>Three-step sender: sends the message again (its receiver then proposes again). Two-step: asks for the proposal.</summary>
+    private void AskForProposal(int rank, TotalEntry entry)
+    {
+        var m = entry.Message!;
+        if (Settings.TotalOrder == TotalOrderMode.ThreeStep) Settings.Rules.ResendForProposal(this, rank, m);
+        else _effects.Add(new Send(View.Members[rank], new Proposal(View.Id, m.Id, entry.OwnProposal, true)));
+    }
+
+    /// <summary>
+    /// <paramref name="proposer"/> proposed for a later message of <paramref name="sender"/>, so it proposed for
+    /// <paramref name="from"/>..<paramref name="to"/> before: the proposals still missing here were lost.
+    /// </summary>
+    private void RetryLostProposals(int proposer, int sender, long from, long to)
+    {
+        if (_viewState.Flush.DecidesNothing) return;
+        for (var seq = Math.Max(from, _viewState.Logs[sender].Delivered + 1); seq <= to; seq++)
+        {
+            if (!_viewState.Total.TryGetValue(new MessageId(View.Id, sender, seq), out var entry)
+                || !entry.InQueue || entry.IsFinal || !entry.HasOwnProposal || entry.HasProposalFrom(proposer)) continue;
+            AskForProposal(proposer, entry);
+            PostponeRetry(entry);
+        }
+    }
+
+    /// <summary>Three-step: the sender's final for a later message came first, so the finals still missing here were lost (or our proposals were).</summary>
+    private void AskForLostFinals(int sender, long from, long to)
+    {
+        if (_viewState.Flush.DecidesNothing) return;
+        for (var seq = Math.Max(from, _viewState.Logs[sender].Delivered + 1); seq <= to; seq++)
+        {
+            if (!_viewState.Total.TryGetValue(new MessageId(View.Id, sender, seq), out var entry)
+                || !entry.InQueue || entry.IsFinal || !entry.HasOwnProposal) continue;
+            _effects.Add(new Send(View.Members[sender], new Proposal(View.Id, entry.Id, entry.OwnProposal, true)));
+            PostponeRetry(entry);
+        }
+    }
+
+    /// <summary>An entry that just asked on evidence waits a full back-off before its timer asks again.</summary>
+    private void PostponeRetry(TotalEntry entry)
+    {
+        entry.Retried = true;
+        entry.RetryAtMs = Math.Max(entry.RetryAtMs, _now + entry.RetryBackoffMs);
     }
 
     /// <summary>Three-step: sends <paramref name="m"/> again to the member of <paramref name="rank"/>, whose proposal is missing.</summary>

@@ -6,9 +6,9 @@ namespace ActorCausal.Protocol.Internal;
 /// four deviations and <c>floorMs</c> (RFC 6298's clock-granularity term: a steady time must not become the timeout
 /// itself), within [<c>floorMs</c>, <c>capMs</c>]. Until the first sample it is <c>initialMs</c> (RFC 6298 starts at 1 s):
 /// a new member's first burst of messages must not all ask again before any decision time is known. The member passes
-/// the initial wait as the cap as well: under load, where decisions take seconds, that cap makes most messages ask again
-/// (the cluster benchmark's retries at 9 and 17 members), but caps of 8 s and 60 s let back-offs outlast the simulator's
-/// loss schedules (Validity violations), so a higher cap needs more than this estimator. Only messages decided
+/// the initial wait as the cap as well (caps of 8 s and 60 s let back-offs outlast the simulator's loss schedules); that
+/// under load decisions take longer than the cap is handled by the member, which at the timeout asks only a member that
+/// has gone quiet (GroupMember.Total.cs, <see cref="ProposalProgress"/>). Only messages decided
 /// without a retry are samples (a retried one's time says nothing about the network); each round of retries doubles the
 /// timeout until a sample comes in, so a timeout too short for the load grows instead of retrying every message.
 /// </summary>

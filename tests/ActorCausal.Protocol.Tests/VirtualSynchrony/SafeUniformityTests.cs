@@ -43,9 +43,9 @@ public class SafeUniformityTests(ITestOutputHelper output)
             Faults = FaultKinds.Crash | FaultKinds.Partition, Order = OrderMix.Total, SafeFraction = 1, QuiescenceTimeoutMs = 20_000,
             ProtocolSettings = new GroupMemberSettings { Rules = BrokenProtocols.SkipSafeWait },
         };
-        // Seeds 13, 72, 75 and 98 are those of seeds 1..150 where the broken variant shows (found with this test's options;
-        // 72 and 98 before total-order retries waited for the decision time observed).
-        foreach (var seed in new ulong[] { 13, 72, 75, 98 })
+        // Seeds 13, 75 and 98 are those of seeds 1..150 where the broken variant shows (found with this test's options;
+        // 72 as well before total-order retries waited for evidence of a loss).
+        foreach (var seed in new ulong[] { 13, 75, 98 })
         {
             var r = SimulationRunner.Run(broken, seed);
             output.WriteLine($"seed {seed}: {r.Violations.FirstOrDefault(v => v.Kind == ViolationKind.UniformAgreement)}");
