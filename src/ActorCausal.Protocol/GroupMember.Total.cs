@@ -202,7 +202,7 @@ public sealed partial class GroupMember
                 // Delivered here already: the proposer is missing the outcome.
                 if (replyRequested && log.TryGetFinal(id.Sequence, out var known))
                     _effects.Add(new Send(from, new FinalPriority(View.Id, id, known)));
-                _duplicates++;
+                _counters.Duplicates++;
                 return ReceiveOutcome.Duplicate;
             }
             entry = EntryFor(id);
@@ -229,7 +229,7 @@ public sealed partial class GroupMember
         }
         if (!added)
         {
-            _duplicates++;
+            _counters.Duplicates++;
             return ReceiveOutcome.Duplicate;
         }
         if (entry.InQueue)
@@ -249,7 +249,7 @@ public sealed partial class GroupMember
         var log = _viewState.Logs[id.Sender];
         if (id.Sequence <= log.Delivered)
         {
-            _duplicates++;
+            _counters.Duplicates++;
             return ReceiveOutcome.Duplicate;
         }
         if (id.Sender == Rank ? id.Sequence > _viewState.Seq : id.Sequence > log.Delivered + Settings.ReceiveWindow)
@@ -262,7 +262,7 @@ public sealed partial class GroupMember
         var entry = EntryFor(id);
         if (entry.IsFinal)
         {
-            _duplicates++;
+            _counters.Duplicates++;
             return ReceiveOutcome.Duplicate;
         }
         ApplyFinal(entry, f.Priority);
@@ -336,12 +336,12 @@ public sealed partial class GroupMember
     }
 
     /// <summary>
-    /// Three-step: the sender sent a final for a later message, or its own delivered or held entry (gossip, acks) covers
+    /// Three-step: the sender sent a final for a later message, or its own delivered or stored entry (gossip, acks) covers
     /// the message, so it decided and sent the final before that gossip on the same FIFO link.
     /// </summary>
     private bool FinalShownLost(DataMessage m) =>
-        Progress.HighestFinal(m.Sender) > m.Sequence || _viewState.PeerHeld[m.Sender][m.Sender] >= m.Sequence
-        || _viewState.PeerDelivered[m.Sender][m.Sender] >= m.Sequence;
+        Progress.HighestFinal(m.Sender) > m.Sequence || _viewState.Acks.StoredBy(m.Sender, m.Sender) >= m.Sequence
+        || _viewState.Acks.DeliveredBy(m.Sender, m.Sender) >= m.Sequence;
 
     /// <summary>Three-step sender: sends the message again (its receiver then proposes again). Two-step: asks for the proposal.</summary>
     private void AskForProposal(int rank, TotalEntry entry)
@@ -390,7 +390,7 @@ public sealed partial class GroupMember
     /// <summary>Three-step: sends <paramref name="m"/> again to the member of <paramref name="rank"/>, whose proposal is missing.</summary>
     internal void ResendForProposal(int rank, DataMessage m)
     {
-        _retransmitted++;
+        _counters.Retransmitted++;
         _effects.Add(new Send(View.Members[rank], m));
     }
 }

@@ -64,6 +64,9 @@ internal sealed class AcknowledgementMatrix
     /// <summary>Merges what <paramref name="member"/> reports delivered.</summary>
     public void LearnDelivered(int member, ReadOnlySpan<long> delivered) => VectorClock.MergeInto(_delivered[member], delivered);
 
+    /// <summary>How many of <paramref name="sender"/>'s messages <paramref name="member"/> reported delivered.</summary>
+    public long DeliveredBy(int member, int sender) => _delivered[member][sender];
+
     /// <summary>How many of <paramref name="sender"/>'s messages every other member delivered, at most <paramref name="ownBound"/> (this member's own report).</summary>
     public long StableUpTo(int sender, long ownBound)
     {
