@@ -52,7 +52,8 @@ public static class Program
         });
 
         root.Subcommands.Add(BenchCommand.Create());
-        return await root.Parse(args).InvokeAsync();
+        // Ctrl+C: the nodes leave the cluster one by one; System.CommandLine's default ended the process after 2 s (exit 130).
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
     }
 
     private static Task StopSignal()

@@ -31,11 +31,24 @@ public sealed class PeerBench(string peersDir, TextWriter log)
         return true;
     }
 
-    public LibFigures Measure(string lib, string tracePath, string traceName, int runs, bool loadOnly = false)
+    /// <summary>The eg-walker paper's encoded document of a trace for <paramref name="lib"/> (traces/paper/A1.yjs.gz, ...), or null.</summary>
+    public static string? PaperDoc(string tracePath, string lib)
+    {
+        var ext = lib switch { "yjs" => "yjs", "automerge" => "am", _ => null };
+        if (ext is null) return null;
+        var name = Path.GetFileName(tracePath).Replace(".json.gz", "").Replace(".json", "");
+        var path = Path.Combine(Path.GetDirectoryName(tracePath)!, "paper", $"{name}.{ext}.gz");
+        return File.Exists(path) ? path : null;
+    }
+
+    /// <param name="paperDoc">Time loading the paper's encoded document (its merge of every agent's edits) instead of
+    /// generating the updates here.</param>
+    public LibFigures Measure(string lib, string tracePath, string traceName, int runs, bool loadOnly = false, string? paperDoc = null)
     {
         var f = new LibFigures { Lib = lib, Trace = traceName };
         var args = new List<string> { "--expose-gc", "bench.mjs", "--lib", lib, "--trace", tracePath, "--runs", runs.ToString() };
         if (loadOnly) args.AddRange(["--only", "load"]);
+        if (paperDoc is not null) args.AddRange(["--paper-doc", paperDoc]);
         if (!Run("node", args, peersDir, out var output, 1800) || !TryParse(output, out var json))
         {
             f.Note = "failed: " + output.Trim().Split('\n').LastOrDefault();
@@ -51,6 +64,13 @@ public sealed class PeerBench(string peersDir, TextWriter log)
         f.PerAgentMerge = TimingOf(json, "merge_ms");
         f.Load = TimingOf(json, "load_ms");
         if (json.TryGetProperty("encoded_bytes", out var size)) f.EncodedBytes = size.GetInt64();
+        if (json.TryGetProperty("paper_doc", out var doc))
+        {
+            var matches = json.GetProperty("matches_end_content").GetBoolean();
+            f.Note = $"remote updates = loading the paper's {doc.GetString()} (every agent's edits in one document); its text "
+                     + (matches ? "equals endContent" : $"differs from endContent ({json.GetProperty("text_code_points").GetInt64():N0} code points)");
+            return f;
+        }
         if (!loadOnly && Run("node", ["--expose-gc", "bench.mjs", "--lib", lib, "--trace", tracePath, "--memory"], peersDir, out var memOut, 1800)
             && TryParse(memOut, out var mem) && mem.TryGetProperty("memory_bytes", out var bytes))
             f.MemoryBytes = bytes.GetInt64();

@@ -43,7 +43,7 @@ public static class RunCommand
                 {
                     var n = Math.Clamp(parse.GetValue(nodes), 1, 16);
                     var basePort = parse.GetValue(httpPort) ?? 5301;
-                    var systems = await EditorCluster.StartLocal(n, quiet: true);
+                    var systems = await EditorCluster.StartLocal(n, quiet: true, overrides: LocalShutdown.KeepRunningAfterLeaving);
                     for (var i = 0; i < n; i++)
                     {
                         running.Add(await EditorNode.Start(systems[i], h, basePort == 0 ? 0 : basePort + i, batch));
@@ -67,7 +67,7 @@ public static class RunCommand
             }
             finally
             {
-                foreach (var node in running) await node.DisposeAsync();
+                await LocalShutdown.StopAll(running, TimeSpan.FromSeconds(15));
             }
         });
     }

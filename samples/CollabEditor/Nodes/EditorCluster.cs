@@ -56,14 +56,15 @@ public static class EditorCluster
 
     /// <summary>Starts <paramref name="count"/> ActorSystems on 127.0.0.1 (OS-chosen ports when <paramref name="basePort"/> is
     /// 0); the first joins itself, the others join it. Returns once all see each other Up.</summary>
-    public static async Task<ActorSystem[]> StartLocal(int count, int basePort = 0, bool quiet = true, TimeSpan? timeout = null)
+    public static async Task<ActorSystem[]> StartLocal(int count, int basePort = 0, bool quiet = true, TimeSpan? timeout = null, Config? overrides = null)
     {
         var systems = new List<ActorSystem>();
         try
         {
             for (var i = 0; i < count; i++)
             {
-                var system = ActorSystem.Create(SystemName, NodeConfig("127.0.0.1", basePort == 0 ? 0 : basePort + i, [], quiet));
+                var config = NodeConfig("127.0.0.1", basePort == 0 ? 0 : basePort + i, [], quiet);
+                var system = ActorSystem.Create(SystemName, overrides is null ? config : overrides.WithFallback(config));
                 var seed = i == 0 ? Cluster.Get(system).SelfAddress : Cluster.Get(systems[0]).SelfAddress;
                 systems.Add(system);
                 Cluster.Get(system).Join(seed);

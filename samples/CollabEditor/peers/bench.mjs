@@ -110,6 +110,32 @@ if (args.includes('--memory')) {
   process.exit(0)
 }
 
+// --paper-doc FILE: the eg-walker paper's own encoded document of this trace (datasets/A1.yjs, A1.am, ...: every agent's
+// edits merged, written by its converter), loaded into an empty replica: what the paper times as Yjs' and Automerge's
+// merge of all remote edits. Generating the updates here instead needs one replica per agent (hundreds on A1/A2).
+const paperDoc = opt('--paper-doc')
+if (paperDoc) {
+  const packed = readFileSync(paperDoc)
+  const bytes = packed[0] === 0x1f && packed[1] === 0x8b ? gunzipSync(packed) : packed
+  const loaders = {
+    yjs: () => { const doc = new Y.Doc(); Y.applyUpdateV2(doc, bytes); return { doc, text: doc.getText('text') } },
+    automerge: () => ({ doc: A.load(bytes) }),
+  }
+  if (!loaders[libName]) {
+    console.log(JSON.stringify({ lib: libName, skipped: 'the paper ships no encoded document for this library' }))
+    process.exit(0)
+  }
+  let doc
+  out.remote_ms = times(() => { doc = loaders[libName]() })
+  const text = lib.text(doc)
+  out.encoded_bytes = bytes.length
+  out.paper_doc = paperDoc.split('/').pop()
+  out.text_code_points = [...text].length
+  out.matches_end_content = text === trace.endContent
+  console.log(JSON.stringify(out))
+  process.exit(0)
+}
+
 let finalDoc
 if (opt('--only') === 'load') {
   // only the full-state load: the replay runs once, untimed

@@ -150,21 +150,19 @@ public class ManyWriterTraceTests
     }
 
     /// <summary>
-    /// A2's agents are numbered without their names, and concurrent inserts at one place are ordered by agent name, so
-    /// its endContent (diamond-types' result under the real names) is not reproducible exactly: our replicas differ
-    /// from it in one region of about 50 characters (docs/editor.md). What must hold: all 375 replicas, merging at the
-    /// parents or at past versions, end equal, with endContent's length.
+    /// A2's shipped endContent is what the eg-walker reference implementation yields for the trace's own agents (the
+    /// paper's was diamond-types' under the authors' names and sequence numbers, which the export drops; kept as
+    /// dtEndContent, traces/README.md). All 375 replicas, merging at the parents or at past versions, and one replica
+    /// making every agent's edits, end at it.
     /// </summary>
     [Fact]
-    public void A2_every_replica_converges_to_one_text_of_endContent_length()
+    public void A2_every_replica_converges_at_endContent()
     {
         var trace = TraceFiles.Get("A2");
         Assert.Equal(375, trace.NumAgents);
         var causality = new Causality(trace);
-        var merged = LocalReplay.PerAgent(trace, causality, eager: false);
-        var past = LocalReplay.PerAgent(trace, causality, eager: true);
-        var text = merged[0].GetText();
-        Assert.Equal(TextDocument.CodePoints(trace.EndContent), merged[0].Length);
-        foreach (var d in merged.Concat(past)) Assert.Equal(text, d.GetText());
+        foreach (var d in LocalReplay.PerAgent(trace, causality, eager: false)) Assert.Equal(trace.EndContent, d.GetText());
+        foreach (var d in LocalReplay.PerAgent(trace, causality, eager: true)) Assert.Equal(trace.EndContent, d.GetText());
+        Assert.Equal(trace.EndContent, LocalReplay.OneReplica(trace, causality).GetText());
     }
 }
