@@ -23,7 +23,6 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private readonly Dictionary<string, MessageId> _wire = new();
     private readonly Queue<(string EventId, IActorRef? ReplyTo)> _awaitingReply = new();
     private readonly Dictionary<string, IActorRef> _awaitingDelivery = new();
-    private readonly List<(CausalToken Token, IActorRef ReplyTo)> _tokenWaiters = new();
     private readonly HashSet<string> _joining = new(StringComparer.Ordinal);
     private CausalGroup? _group;
     private IActorRef? _groupRef;
@@ -87,15 +86,10 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 
         Receive<GetRoomState>(_ => Sender.Tell(StateView()));
         Receive<GetAttachment>(a => Sender.Tell(_room.File(a.Id) is { } f ? ChatReply.Ok(f) : ChatReply.Fail(ChatError.NotFound($"Room {_room.Id} has no attachment {a.Id}."))));
-        Receive<GetRoomToken>(_ => Sender.Tell(CausalToken.Of(_room.Id, _room.Progress)));
+        Receive<GetRoomGroup>(_ => Sender.Tell(new RoomGroup(_group)));
         Receive<GetRoomLog>(_ => Sender.Tell(_room.Log.ToArray()));
         Receive<GetRoomDigest>(_ => Sender.Tell(_room.Digest()));
         Receive<GetRoomCausality>(_ => Causality().PipeTo(Sender));
-        Receive<AwaitToken>(w =>
-        {
-            if (w.Token.SatisfiedBy(_room.Progress)) Sender.Tell(new TokenReached());
-            else _tokenWaiters.Add((w.Token, Sender));
-        });
         Receive<RoomRequest>(r =>
         {
             if (_stopped is not null) Sender.Tell(ChatReply.Fail(StoppedError()));
@@ -348,17 +342,11 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private void AfterChange()
     {
         if (_waitingForNamed.Count > 0) RetryWaiting();
-        for (var i = _tokenWaiters.Count - 1; i >= 0; i--)
-        {
-            if (!_tokenWaiters[i].Token.SatisfiedBy(_room.Progress)) continue;
-            _tokenWaiters[i].ReplyTo.Tell(new TokenReached());
-            _tokenWaiters.RemoveAt(i);
-        }
         _node.Changed(_room.Id);
     }
 
     private RoomState StateView() =>
-        new(_room.Id, _room.Name, _room.Admin, _room.People, _room.Messages(), CausalToken.Of(_room.Id, _room.Progress), _member);
+        new(_room.Id, _room.Name, _room.Admin, _room.People, _room.Messages(), _member);
 
     private async Task<RoomCausality> Causality()
     {

@@ -193,6 +193,9 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case GetGroupStatus:
                 Sender.Tell(Status());
                 break;
+            case GetDeliveredToken:
+                Sender.Tell(_position.Token());
+                break;
             case SnapshotTaken taken:
                 OnSnapshotTaken(taken);
                 break;
