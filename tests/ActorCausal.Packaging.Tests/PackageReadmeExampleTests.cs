@@ -68,7 +68,7 @@ public sealed class PackageReadmeExampleTests(PackedFeed packed)
         Assert.True(totalOrders[0] == totalOrders[1], $"the nodes delivered total and safe total messages in different orders:\n{outputs}");
         var totals = totalOrders[0]["total order: ".Length..].Split(", ");
         Assert.Equal(4, totals.Length);
-        Assert.Equal(new[] { $"SafeTotal from {first}", $"SafeTotal from {second}", $"Total from {first}", $"Total from {second}" }, totals.Order());
+        Assert.Equal(new[] { $"SafeTotal from {first}", $"SafeTotal from {second}", $"Total from {first}", $"Total from {second}" }.Order(), totals.Order());
     }
 
     private static (int, int) FreePorts()
