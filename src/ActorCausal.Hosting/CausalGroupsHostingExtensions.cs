@@ -27,7 +27,8 @@ public static class CausalGroupsHostingExtensions
     /// Joins <paramref name="group"/> when the ActorSystem starts, with the subscriber registered in the
     /// <see cref="ActorRegistry"/> under <typeparamref name="TSubscriber"/> (register it with <c>WithActors</c> before
     /// this call). The handle is in <see cref="HostedCausalGroups"/>; the group actor is also registered under
-    /// <see cref="CausalGroupActor{TSubscriber}"/> once it has started.
+    /// <see cref="CausalGroupActor{TSubscriber}"/> before the host's <c>StartAsync</c> completes (the member may still be
+    /// waiting for admission then: see <see cref="CausalGroup"/>).
     /// </summary>
     public static AkkaConfigurationBuilder WithCausalGroup<TSubscriber>(this AkkaConfigurationBuilder builder, string group, JoinOptions? options = null) =>
         builder.WithCausalGroup(group, (_, registry) => registry.Get<TSubscriber>(), options, register: (registry, actor) =>
@@ -48,17 +49,27 @@ public static class CausalGroupsHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(subscriber);
         CausalGroups.ActorNameOf(group); // refuse a bad name while configuring, not at start-up
-        return builder.WithActors((system, registry) =>
+        // An async starter: Akka.Hosting awaits it before the host's StartAsync completes, so the group actor is in the
+        // registry by then. Registering later, from a continuation, raced Akka.Hosting's ActorRegistry.GetAsync, which
+        // checks the registry and then adds its waiter without checking again: a registration in between is never seen
+        // and an IRequiredActor<...>.GetAsync() without a token waited for ever (seen in our CI).
+        return builder.WithActors((ActorStarter)(async (system, registry) =>
         {
             var handle = CausalGroups.Get(system).Join(group, subscriber(system, registry), options ?? new JoinOptions());
             HostedCausalGroups.Get(system).Add(handle);
-            handle.Ref.ContinueWith(t =>
+            IActorRef actor;
+            try
             {
-                if (t.IsCompletedSuccessfully) register?.Invoke(registry, t.Result);
-                // Nothing is registered then: say why, as an IRequiredActor of the group actor waits for it for ever.
-                else system.Log.Error(t.Exception?.GetBaseException(), "Group {0} could not be joined at start-up; its group actor is not registered.", group);
-            }, TaskScheduler.Default);
-        });
+                actor = await handle.Ref.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Nothing is registered then: say why, as an IRequiredActor of the group actor would wait for it for ever.
+                system.Log.Error(e, "Group {0} could not be joined at start-up; its group actor is not registered.", group);
+                return;
+            }
+            register?.Invoke(registry, actor);
+        }));
     }
 }
 

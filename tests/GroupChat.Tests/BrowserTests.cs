@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GroupChat.Tests.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -22,6 +23,49 @@ public sealed class BrowserTests(ITestOutputHelper output)
 
     /// <summary>The resolver waits longer here, so the test can restore the cut link before it downs anyone.</summary>
     private const string SlowResolver = "akka.cluster.split-brain-resolver.stable-after = 20s";
+
+    /// <summary>
+    /// The causality panel's table (issue 15: a view id beyond JavaScript's exact integers was shown rounded and pushed the
+    /// vector clock column out of the table): the page shows the view id the API gives, digit for digit, every row's wire
+    /// id is one the API gives, and every cell, the clock column's too, lies inside the table, the table inside the panel
+    /// and the panel inside the page, which does not scroll sideways.
+    /// </summary>
+    private static async Task CausalityTableKeepsItsColumns(IPage page, ChatClient node)
+    {
+        await Expect(page.Locator("#recent tbody tr").First).ToBeVisibleAsync();
+        var api = (await node.Messages("launch"))!.Value.GetProperty("messages").EnumerateArray()
+            .Select(m => m.TryGetProperty("wire", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null).OfType<string>().ToHashSet();
+        var viewId = (await ChatClient.Expect(await node.Get("/api/causality?room=launch"), System.Net.HttpStatusCode.OK)).GetProperty("rooms")[0].GetProperty("viewId").GetString();
+        await Expect(page.Locator("#status")).ToContainTextAsync($"view {viewId} [");
+        // Measured in one evaluation: the page redraws the table every few seconds.
+        var layout = await page.EvaluateAsync<JsonElement>("""
+            () => {
+              const box = e => { const r = e.getBoundingClientRect(); return { x: r.x, w: r.width }; };
+              return {
+                page: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth,
+                panel: box(document.querySelector('#causality')), table: box(document.querySelector('#recent')),
+                rows: [...document.querySelectorAll('#recent tbody tr')].map(tr => [...tr.cells].map(td => ({ text: td.innerText, ...box(td) }))),
+              };
+            }
+            """);
+        static (double X, double W) Box(JsonElement e) => (e.GetProperty("x").GetDouble(), e.GetProperty("w").GetDouble());
+        static bool Inside((double X, double W) inner, (double X, double W) outer) => inner.X >= outer.X - 1 && inner.X + inner.W <= outer.X + outer.W + 1;
+        var (panel, table) = (Box(layout.GetProperty("panel")), Box(layout.GetProperty("table")));
+        Assert.True(Inside(table, panel), $"table {table} inside the panel {panel}");
+        Assert.True(Inside(panel, (0, layout.GetProperty("page").GetDouble())), $"the panel {panel} inside the page ({layout.GetProperty("page")} wide)");
+        Assert.True(layout.GetProperty("scroll").GetDouble() <= layout.GetProperty("page").GetDouble(), "the page does not scroll sideways");
+        var rows = layout.GetProperty("rows").EnumerateArray().ToList();
+        Assert.NotEmpty(rows);
+        foreach (var row in rows)
+        {
+            var cells = row.EnumerateArray().ToList();
+            Assert.Equal(4, cells.Count);
+            Assert.Contains(cells[1].GetProperty("text").GetString()!, api);
+            Assert.Matches(@"^\[\d+(,\d+)*\]$", cells[3].GetProperty("text").GetString());
+            foreach (var cell in cells)
+                Assert.True(Inside(Box(cell), table), $"cell '{cell.GetProperty("text")}' at {Box(cell)} lies inside the table {table}");
+        }
+    }
 
     [Fact]
     public async Task Two_pages_show_a_reply_under_its_parent_and_a_cut_link_shows_the_suspected_node_and_a_held_back_message()
@@ -66,6 +110,8 @@ public sealed class BrowserTests(ITestOutputHelper output)
         await page2.PressAsync("#text", "Enter");
         foreach (var page in new[] { page1, page2 })
             await Expect(page.Locator($".msg[data-id='{questionId}'] > .replies .msg .text")).ToHaveTextAsync("Yes, this morning");
+
+        await CausalityTableKeepsItsColumns(page1, cluster.Clients[0]);
 
         // Cut n1 <-> n2 from n1's page. n1's next question reaches n3 only; n3's reply must reach n2 before n2 can
         // get the question from n3: n3's sends to n2 are stalled (the page's "stall": Akka's throttler; the endpoint

@@ -12,7 +12,8 @@ namespace GroupChat.Actors;
 /// One room on one node: the subscriber of the room's ActorCausal group (<c>room-{id}</c>). It checks a request against
 /// the model, broadcasts the event (causal; explicit dependencies for replies, reactions and messages that show a
 /// file), and answers the request once the event is delivered here. Every delivered event is applied to the model and
-/// written to SQLite, in delivery order. Until the group admits this node, requests wait (stashed).
+/// written to SQLite, in delivery order: the events of one burst of deliveries in one transaction (<see cref="SaveNow"/>), and
+/// a request is answered once its event is stored. Until the group admits this node, requests wait (stashed).
 /// </summary>
 public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
@@ -35,6 +36,18 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private StoredEvent[]? _toCarry;
     private (string Id, StoredEvent[] Events)? _carrying;
     private sealed record CarryAgain;
+    /// <summary>Events applied to the model, not yet in SQLite; written together when <see cref="SaveNow"/> comes round.</summary>
+    private readonly List<StoredEvent> _unsaved = new();
+    private readonly List<(string EventId, IActorRef ReplyTo)> _answerWhenSaved = new();
+
+    /// <summary>
+    /// Sent to self with the first unsaved event: it arrives after the deliveries already in the mailbox, so a burst of
+    /// them costs one SQLite transaction instead of one each.
+    /// </summary>
+    private sealed record SaveNow
+    {
+        public static readonly SaveNow Instance = new();
+    }
 
     public RoomActor(RoomCreated created, NodeContext node)
     {
@@ -84,12 +97,17 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
             Stash.UnstashAll();
         });
 
-        Receive<GetRoomState>(_ => Sender.Tell(StateView()));
-        Receive<GetAttachment>(a => Sender.Tell(_room.File(a.Id) is { } f ? ChatReply.Ok(f) : ChatReply.Fail(ChatError.NotFound($"Room {_room.Id} has no attachment {a.Id}."))));
+        // Nothing this node shows is missing from its database: a read first stores what is pending.
+        Receive<GetRoomState>(_ => Sender.Tell(Stored(StateView())));
+        Receive<GetAttachment>(a => Sender.Tell(Stored(_room.File(a.Id) is { } f ? ChatReply.Ok(f) : ChatReply.Fail(ChatError.NotFound($"Room {_room.Id} has no attachment {a.Id}.")))));
         Receive<GetRoomGroup>(_ => Sender.Tell(new RoomGroup(_group)));
-        Receive<GetRoomLog>(_ => Sender.Tell(_room.Log.ToArray()));
-        Receive<GetRoomDigest>(_ => Sender.Tell(_room.Digest()));
-        Receive<GetRoomCausality>(_ => Causality().PipeTo(Sender));
+        Receive<GetRoomLog>(_ => Sender.Tell(Stored(_room.Log.ToArray())));
+        Receive<GetRoomDigest>(_ => Sender.Tell(Stored(_room.Digest())));
+        Receive<GetRoomCausality>(_ =>
+        {
+            SaveUnsaved();
+            Causality().PipeTo(Sender);
+        });
         Receive<RoomRequest>(r =>
         {
             if (_stopped is not null) Sender.Tell(ChatReply.Fail(StoppedError()));
@@ -98,6 +116,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         });
         Receive<NamedWaitOver>(_ => RetryWaiting(expired: DateTime.UtcNow));
         Receive<CarryAgain>(_ => CarryHistory());
+        Receive<SaveNow>(_ => SaveUnsaved());
     }
 
     public IStash Stash { get; set; } = null!;
@@ -109,6 +128,18 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     public static string GroupName(string roomId) => $"room-{roomId}";
 
     protected override void PreStart() => _group = GroupJoin.Start(Context, _node, GroupName(_created.RoomId));
+
+    protected override void PostStop()
+    {
+        try
+        {
+            SaveUnsaved();
+        }
+        catch (ObjectDisposedException)
+        {
+            _log.Warning("Room {0}: {1} delivered events not stored: the node's database closed first", _room.Id, _unsaved.Count);
+        }
+    }
 
     // ---- requests ----
 
@@ -142,7 +173,9 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 
     private void Handle(RoomRequest request, IActorRef sender, bool mayWait = true)
     {
-        if (mayWait && Names(request).Any(id => !_room.Contains(id)))
+        var missing = Names(request).Where(id => !_room.Contains(id)).ToList();
+        var never = missing.Select(WhyNever).OfType<string>().FirstOrDefault();
+        if (mayWait && missing.Count > 0 && never is null)
         {
             _waitingForNamed.Add((request, sender, DateTime.UtcNow + NamedEventWait));
             Timers.StartSingleTimer($"named-{++_namedWaits}", new NamedWaitOver(), NamedEventWait);
@@ -162,6 +195,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         };
         if (error is not null)
         {
+            if (error.Kind == ChatErrorKind.NotFound && never is not null) error = error with { Message = $"{error.Message} It never will be: {never}" };
             sender.Tell(ChatReply.Fail(error));
             return;
         }
@@ -205,6 +239,12 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         Send(new PersonJoined(NextId(), author), null, null);
     }
 
+    private string? WhyNever(string eventId)
+    {
+        var self = _node.NodeName;
+        return MissingEvents.WhyNever(eventId, _room.Progress, _node.Origin, _seq, _viewMembers.Where(m => m != self));
+    }
+
     private ChatError StoppedError() =>
         new(ChatErrorKind.Unavailable, $"This node no longer takes part in room {_room.Id} ({_stopped?.Reason}); use another node.");
 
@@ -238,8 +278,9 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         if (replyTo is null) return;
         if (reply.Accepted)
         {
-            if (_room.Contains(eventId)) replyTo.Tell(Result(eventId));
-            else _awaitingDelivery[eventId] = replyTo;
+            if (!_room.Contains(eventId)) _awaitingDelivery[eventId] = replyTo;
+            else if (_unsaved.Count > 0) _answerWhenSaved.Add((eventId, replyTo));
+            else replyTo.Tell(Result(eventId));
         }
         else
         {
@@ -287,9 +328,13 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         var clock = d.Clock.AsSpan().ToArray();
         var stored = new StoredEvent(e, d.Time.WallMs, d.Time.Logical, Node(d.SenderAddress.ToString()), d.MessageId.ToString(),
             d.DependsOn.Select(x => x.ToString()).ToArray(), clock, d.ViewId, DeliveredMs: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        if (_room.Apply(stored)) _node.Store.Append(_room.Id, [stored]);
+        if (_room.Apply(stored)) Save(stored);
         if (e is PersonJoined pj) _joining.Remove(pj.Author);
-        if (_awaitingDelivery.Remove(e.Id, out var replyTo)) replyTo.Tell(Result(e.Id));
+        if (_awaitingDelivery.Remove(e.Id, out var replyTo))
+        {
+            if (_unsaved.Count > 0) _answerWhenSaved.Add((e.Id, replyTo));
+            else replyTo.Tell(Result(e.Id));
+        }
         AfterChange();
     }
 
@@ -325,7 +370,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private void AddHistory(IEnumerable<StoredEvent> events, string how)
     {
         var added = HistoryMerge.NewEvents(_room, events).Where(_room.Apply).ToList();
-        _node.Store.Append(_room.Id, added);
+        foreach (var e in added) Save(e);
         _log.Info("Room {0}: {1} brought {2} events this node did not have", _room.Id, how, added.Count);
         if (added.Count > 0 && !how.StartsWith("state", StringComparison.Ordinal)) Note($"{how}: {added.Count} events from the other side added");
         AfterChange();
@@ -335,8 +380,31 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var note = new StoredEvent(null, now, 0, _node.NodeName, Guid.NewGuid().ToString("N")[..8], [], [], _viewId, text, now);
-        if (_room.Apply(note)) _node.Store.Append(_room.Id, [note]);
+        if (_room.Apply(note)) Save(note);
         AfterChange();
+    }
+
+    private void Save(StoredEvent e)
+    {
+        if (_unsaved.Count == 0) Self.Tell(SaveNow.Instance);
+        _unsaved.Add(e);
+    }
+
+    private T Stored<T>(T answer)
+    {
+        SaveUnsaved();
+        return answer;
+    }
+
+    private void SaveUnsaved()
+    {
+        if (_unsaved.Count > 0)
+        {
+            _node.Store.Append(_room.Id, _unsaved);
+            _unsaved.Clear();
+        }
+        foreach (var (eventId, replyTo) in _answerWhenSaved) replyTo.Tell(Result(eventId));
+        _answerWhenSaved.Clear();
     }
 
     private void AfterChange()

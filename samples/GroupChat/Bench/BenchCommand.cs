@@ -21,13 +21,17 @@ public static class BenchCommand
             Description = "Posts of an unreported first round of every mode (JIT, thread pool, SQLite), so that no mode pays the warm-up in run 1; 0 skips it.",
             DefaultValueFactory = _ => 1_000,
         };
+        var config = new Option<string?>("--config") { Description = "HOCON added to every node's configuration in both modes (e.g. \"actorcausal.batching.linger = 1ms\"), to compare a setting." };
         var command = new Command("bench", "Load: posts through the three nodes' HTTP APIs at once; checks that every node ends with the same history; prints posts/s and the POST-to-visible-on-every-node latency, beside the same load with replication off (the ceiling).")
         {
-            posts, concurrency, runs, attachments, joiner, ceiling, warmup,
+            posts, concurrency, runs, attachments, joiner, ceiling, warmup, config,
         };
         command.SetAction(async (parse, cancel) =>
         {
-            var options = new ChatBench.Options(parse.GetValue(posts), parse.GetValue(concurrency), parse.GetValue(attachments), parse.GetValue(joiner));
+            var options = new ChatBench.Options(parse.GetValue(posts), parse.GetValue(concurrency), parse.GetValue(attachments), parse.GetValue(joiner))
+            {
+                ExtraConfig = parse.GetValue(config),
+            };
             var modes = parse.GetValue(ceiling) ? new[] { options, options with { ReplicationOff = true } } : [options];
             if (parse.GetValue(warmup) is > 0 and var warm)
             {

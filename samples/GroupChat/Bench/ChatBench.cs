@@ -21,7 +21,8 @@ public static class ChatBench
 {
     /// <param name="KeepLogs">Return every node's final room log (the joiner's too) with the result, for a test to check itself.</param>
     /// <param name="ReplicationOff">Run the ceiling: each node stores its own posts only (no joiner).</param>
-    public sealed record Options(int Posts, int Concurrency, int Attachments, bool Joiner, bool KeepLogs = false, bool ReplicationOff = false);
+    /// <param name="ExtraConfig">HOCON added to every node's configuration (both modes), to try a setting side by side.</param>
+    public sealed record Options(int Posts, int Concurrency, int Attachments, bool Joiner, bool KeepLogs = false, bool ReplicationOff = false, string? ExtraConfig = null);
 
     /// <summary>One node's room log as it delivered it.</summary>
     public sealed record NodeLog(string Node, StoredEvent[] Events);
@@ -44,8 +45,9 @@ public static class ChatBench
     public static async Task<Result> RunAsync(Options options, TextWriter log, CancellationToken cancel)
     {
         var off = options.ReplicationOff;
+        var config = options.ExtraConfig is null ? BenchConfig : BenchConfig + "\n" + options.ExtraConfig;
         var dir = Path.Combine(Path.GetTempPath(), "groupchat-bench-" + Guid.NewGuid().ToString("N"));
-        await using var cluster = await InProcessCluster.StartAsync(3, dir, firstHttpPort: 0, extraConfig: BenchConfig, replicationOff: off);
+        await using var cluster = await InProcessCluster.StartAsync(3, dir, firstHttpPort: 0, extraConfig: config, replicationOff: off);
         try
         {
             var clients = cluster.Nodes.Select(n => new HttpClient { BaseAddress = n.Url, Timeout = TimeSpan.FromSeconds(120) }).ToArray();
@@ -132,7 +134,7 @@ public static class ChatBench
             if (options.Joiner && !off)
             {
                 var join = Stopwatch.StartNew();
-                var fourth = await cluster.AddNodeAsync(dir, 0, extraConfig: BenchConfig);
+                var fourth = await cluster.AddNodeAsync(dir, 0, extraConfig: config);
                 await Until(async () => fourth.Runtime?.Room("bench") is { } room && await room.Ask<string>(new GetRoomDigest(), TimeSpan.FromSeconds(60)) == digests[0], cancel);
                 joinSeconds = join.Elapsed.TotalSeconds;
                 var joinerLog = await Log(fourth, "bench");

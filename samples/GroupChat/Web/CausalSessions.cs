@@ -25,7 +25,7 @@ public static class CausalSessions
         http.Items[GroupItem] = group;
         var after = http.Request.Query["after"].ToString();
         if (after.Length == 0) return null;
-        if (!DeliveryToken.TryParse(after, out var token, out var problem)) return ChatError.Bad($"'after' is not a causal token: {problem}");
+        if (!DeliveryToken.TryParse(after, out var token, out var problem)) return ChatError.Bad($"'after' is not a causal token ({problem}): give the X-Causal-Token of an earlier answer.");
         if (token.Group != RoomActor.GroupName(roomId)) return ChatError.Bad($"The token is for group '{token.Group}', not room '{roomId}'.");
         if (group is null) return null; // replication off: this node is the only one and has everything
         var result = await group.WaitForDelivered(token, wait, http.RequestAborted);

@@ -6,13 +6,26 @@ namespace ActorCausal.Streams;
 
 /// <summary>
 /// Broadcasts each element through a <see cref="CausalGroupMember"/> and emits the <see cref="MessageId"/> it was sent
-/// as, one broadcast at a time, so the stream's order is the broadcast order (FIFO per member, whatever the delivery
-/// order). Until a broadcast is accepted the flow back-pressures upstream: before admission it waits for
-/// <see cref="CausalGroupMember.Admitted"/>; a <see cref="RefusalReason.BackPressure"/> or
-/// <see cref="RefusalReason.NotAMember"/> refusal is retried after <see cref="CausalGroupFlowSettings.RetryInterval"/>
-/// (doubling up to <see cref="CausalGroupFlowSettings.MaxRetryInterval"/>); a <see cref="BroadcastOutcome.Held"/> broadcast
-/// is waited for until the new view sends it (never sent twice, never dropped). Other refusals fail the stream with
-/// <see cref="BroadcastRefusedException"/>, which the stream's supervision strategy sees (Resume skips the element).
+/// as, in the elements' order, which is also the broadcast order (FIFO per member, whatever the delivery order).
+/// <para>
+/// Up to <see cref="CausalGroupFlowSettings.MaxInFlight"/> elements are in flight: the stage tells each to the group
+/// actor as an <see cref="OrderedBroadcast"/> (no ask per element) and the group actor answers them in the order told.
+/// What the member cannot send yet, because too many of its messages are unstable
+/// (<see cref="RefusalReason.BackPressure"/>) or because it is not admitted yet (<see cref="RefusalReason.NotAMember"/>),
+/// the group actor queues with every later element of this stream and sends as soon as it has room, so a refused
+/// element is never overtaken by a later one already on its way, never dropped and never sent twice, and the retry
+/// follows the group's evidence (stability advanced, the view installed), not a timer. Meanwhile the window fills and
+/// the flow back-pressures upstream. A <see cref="BroadcastOutcome.Held"/> element (a view change) is emitted once the
+/// new view sends it; the elements after it are held too, in order.
+/// </para>
+/// <para>
+/// Other refusals (the member stopped, the payload cannot be serialized, an invalid request) fail the stream with
+/// <see cref="BroadcastRefusedException"/>, which the stream's supervision strategy sees (Resume and Restart skip the
+/// element and go on). Upstream failure fails the flow at once; the elements already told to the group still go out,
+/// and those the group still queued are dropped when the stage stops (it tells <see cref="DropOrderedBroadcasts"/>).
+/// Upstream completion completes the flow once every element's id was emitted. The materialized value is
+/// <see cref="NotUsed"/>.
+/// </para>
 /// </summary>
 public static class CausalGroupFlow
 {
@@ -21,29 +34,6 @@ public static class CausalGroupFlow
         where T : notnull
     {
         ArgumentNullException.ThrowIfNull(member);
-        var s = settings ?? CausalGroupFlowSettings.Default;
-        return Flow.Create<T>().SelectAsync(1, element => Send(member, element, order, s)).Named("causalGroupBroadcast");
-    }
-
-    private static async Task<MessageId> Send(CausalGroupMember member, object payload, DeliveryOrder order, CausalGroupFlowSettings settings)
-    {
-        if (!member.Admitted.IsCompleted) await Task.WhenAny(member.Admitted, member.Stopped).ConfigureAwait(false);
-        var wait = settings.RetryInterval;
-        while (true)
-        {
-            var reply = await member.Group.Broadcast(payload, order).ConfigureAwait(false);
-            switch (reply.Outcome)
-            {
-                case BroadcastOutcome.Sent:
-                    return reply.Id;
-                case BroadcastOutcome.Held:
-                    var id = await member.Released(reply.Ticket).ConfigureAwait(false);
-                    member.Forget(reply.Ticket);
-                    return id;
-            }
-            if (reply.Reason is not (RefusalReason.BackPressure or RefusalReason.NotAMember)) throw new BroadcastRefusedException(reply);
-            await Task.Delay(wait).ConfigureAwait(false);
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, settings.MaxRetryInterval.Ticks));
-        }
+        return Flow.FromGraph(new CausalGroupFlowStage<T>(member, order, settings ?? CausalGroupFlowSettings.Default));
     }
 }

@@ -1,13 +1,14 @@
 namespace ActorCausal.Streams;
 
-/// <summary>How <see cref="CausalGroupFlow"/> retries a broadcast refused for back-pressure or before admission.</summary>
+/// <summary>How many broadcasts <see cref="CausalGroupFlow"/> keeps in flight.</summary>
 public sealed record CausalGroupFlowSettings
 {
-    /// <summary>The first wait before a retry (10 ms by default); it doubles up to <see cref="MaxRetryInterval"/>.</summary>
-    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>The longest wait between retries (1 s by default).</summary>
-    public TimeSpan MaxRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The most elements told to the group actor and not yet answered or emitted (64 by default; 1 to
+    /// <see cref="OrderedBroadcast.MaxQueued"/>). More in flight hides the round trip to the group actor; the group's
+    /// own bound (<c>max-unstable</c>) still decides how many of this member's messages are unstable at once.
+    /// </summary>
+    public int MaxInFlight { get; init; } = 64;
 
     /// <summary>The defaults.</summary>
     public static CausalGroupFlowSettings Default { get; } = new();

@@ -13,8 +13,9 @@ public static class CausalGroupSource
     /// Joins <paramref name="group"/> when materialized (the ActorSystem is the materializer's; its cluster node must be
     /// or become Up). The materialized <see cref="CausalGroupMember"/> broadcasts (see <see cref="CausalGroupFlow"/>)
     /// and says when the member is admitted. Events wait for demand in a buffer of
-    /// <see cref="CausalGroupSourceSettings.BufferSize"/>; past it the source fails and the member leaves (nothing is
-    /// dropped). The source completes when the member leaves and fails when it is downed, excluded or fails.
+    /// <see cref="CausalGroupSourceSettings.BufferSize"/> (or the stream's <see cref="Akka.Streams.Attributes.InputBuffer"/>
+    /// max, when given); on demand the group waits for it, otherwise past it the source fails and the member leaves
+    /// (nothing is dropped). The materialized task completes with the member once the stage started its join. The source completes when the member leaves and fails when it is downed, excluded or fails.
     /// </summary>
     public static Source<IGroupEvent, Task<CausalGroupMember>> Join(string group, CausalGroupSourceSettings? settings = null) =>
         Source.FromGraph(new CausalGroupSourceStage(group, settings ?? CausalGroupSourceSettings.Default));

@@ -9,7 +9,8 @@ public sealed record CausalGroupSourceSettings
     /// back-pressures the group's senders and the buffer never holds more deliveries than this (the group's other
     /// events pass without credit; when the member stops, what the group still held arrives at once). Without
     /// <see cref="OnDemand"/>, past this bound the source fails with <see cref="Akka.Streams.BufferOverflowException"/>
-    /// and the member leaves the group. It never drops an event.
+    /// and the member leaves the group. It never drops an event. A stream's <see cref="Akka.Streams.Attributes.InputBuffer"/>
+    /// attribute, when one is given on the source (other than the materializer's default), takes its place (its max).
     /// </summary>
     public int BufferSize { get; init; } = 10_000;
 

@@ -33,7 +33,7 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
     public override ILogicAndMaterializedValue<Task<CausalGroupMember>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
         var member = new TaskCompletionSource<CausalGroupMember>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new LogicAndMaterializedValue<Task<CausalGroupMember>>(new Logic(this, member), member.Task);
+        return new LogicAndMaterializedValue<Task<CausalGroupMember>>(new Logic(this, member, inheritedAttributes), member.Task);
     }
 
     private sealed class Logic : GraphStageLogic
@@ -44,12 +44,16 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
         private CausalGroupMember? _member;
         private GroupStopped? _stopped;
         private IActorRef _self = ActorRefs.Nobody;
+        private readonly Attributes _attributes;
+        private int _bufferSize;
         private int _taken;
 
-        public Logic(CausalGroupSourceStage stage, TaskCompletionSource<CausalGroupMember> materialized) : base(stage.Shape)
+        public Logic(CausalGroupSourceStage stage, TaskCompletionSource<CausalGroupMember> materialized, Attributes attributes) : base(stage.Shape)
         {
             _stage = stage;
             _materialized = materialized;
+            _attributes = attributes;
+            _bufferSize = stage._settings.BufferSize;
             SetHandler(stage._out, onPull: Deliver);
         }
 
@@ -58,7 +62,9 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
             try
             {
                 var self = _self = GetStageActor(OnMessage).Ref;
-                var system = (Materializer as ActorMaterializer)?.System ?? throw new InvalidOperationException("CausalGroupSource needs an ActorMaterializer.");
+                var materializer = Materializer as ActorMaterializer ?? throw new InvalidOperationException("CausalGroupSource needs an ActorMaterializer.");
+                var system = materializer.System;
+                _bufferSize = BufferSize(materializer.Settings);
                 var group = CausalGroups.Get(system).Join(_stage._group, self, _stage._settings.EffectiveJoinOptions());
                 _member = new CausalGroupMember(group);
                 var refused = GetAsyncCallback<Exception>(e => FailStage(new InvalidOperationException($"Joining group '{_stage._group}' failed: {e.Message}", e)));
@@ -66,7 +72,7 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
                     TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 if (_stage._settings.OnDemand)
                 {
-                    var credit = new RequestDeliveries(_stage._settings.BufferSize);
+                    var credit = new RequestDeliveries(_bufferSize);
                     group.Ref.ContinueWith(t => t.Result.Tell(credit, self), CancellationToken.None,
                         TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
                 }
@@ -77,6 +83,18 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
                 _materialized.TrySetException(e);
                 throw;
             }
+        }
+
+        /// <summary>
+        /// The stream's <see cref="Attributes.InputBuffer"/> when one was given (its max), else the settings'. Every stage
+        /// inherits the materializer's default input buffer, so only one that differs from it counts as given.
+        /// </summary>
+        private int BufferSize(ActorMaterializerSettings defaults)
+        {
+            var given = _attributes.GetAttribute<Attributes.InputBuffer>(null);
+            return given is null || (given.Initial == defaults.InitialInputBufferSize && given.Max == defaults.MaxInputBufferSize)
+                ? _stage._settings.BufferSize
+                : Math.Max(1, given.Max);
         }
 
         public override void PostStop()
@@ -102,10 +120,10 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
             _member!.OnEvent(e);
             if (e is GroupStopped stopped) _stopped = stopped;
             _buffer.Enqueue(e);
-            if (!_stage._settings.OnDemand && _buffer.Count > _stage._settings.BufferSize)
+            if (!_stage._settings.OnDemand && _buffer.Count > _bufferSize)
             {
                 FailStage(new BufferOverflowException(
-                    $"CausalGroupSource '{_stage._group}': {_buffer.Count} events wait for demand (buffer-size {_stage._settings.BufferSize}); the member leaves the group."));
+                    $"CausalGroupSource '{_stage._group}': {_buffer.Count} events wait for demand (buffer-size {_bufferSize}); the member leaves the group."));
                 return;
             }
             Deliver();
@@ -128,7 +146,7 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
         {
             if (!_stage._settings.OnDemand || _stopped is not null) return;
             _taken++;
-            if (_taken < Math.Max(1, _stage._settings.BufferSize / 4)) return;
+            if (_taken < Math.Max(1, _bufferSize / 4)) return;
             var group = _member!.Group.Ref;
             if (!group.IsCompletedSuccessfully) return;
             group.Result.Tell(new RequestDeliveries(_taken), _self);

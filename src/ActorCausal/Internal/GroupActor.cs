@@ -129,6 +129,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             final = GroupStatus.StoppedWithoutCounters(_group, _self, _view);
         }
         PublishStop(stopped);
+        RefuseOrderedBroadcasts(stopped);
         _handle.OnActorStopped(final, stopped);
     }
 
@@ -164,6 +165,9 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 break;
             case Broadcast broadcast:
                 OnBroadcast(broadcast);
+                break;
+            case OrderedBroadcast or DropOrderedBroadcasts or FlushOrderedReplies:
+                OnOrderedMessage(message);
                 break;
             case RequestDeliveries request:
                 OnRequestDeliveries(request);
@@ -460,6 +464,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _lastSerialized = null; // the bytes of the last chunked message: reused across its recipients, not kept
         ScheduleOutbox();
         if (_stopped is not null && _leaving) FinishLeave();
+        RetryOrderedBroadcasts();
     }
 
     private void OnDeliver(Deliver deliver)

@@ -8,42 +8,8 @@ using Akka.Streams.Dsl;
 namespace ActorCausal.Streams.Tests.Group;
 
 /// <summary>CausalGroupSink → group → CausalGroupSource on a real three-node cluster in one process.</summary>
-public sealed class GroupStreamTests : IAsyncLifetime
+public sealed class GroupStreamTests : ThreeNodeStreamTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
-    private StreamsCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await StreamsCluster.StartAsync(3);
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
-    /// <summary>Joins the group on every node (the first founds it), collecting each node's events.</summary>
-    private async Task<(CausalGroupMember[] Members, ConcurrentQueue<IGroupEvent>[] Events, Task[] Done, UniqueKillSwitch[] Switches)> JoinAll(
-        string group, int nodes = 3, CausalGroupSourceSettings? settings = null)
-    {
-        var members = new CausalGroupMember[nodes];
-        var events = new ConcurrentQueue<IGroupEvent>[nodes];
-        var done = new Task[nodes];
-        var switches = new UniqueKillSwitch[nodes];
-        for (var i = 0; i < nodes; i++)
-        {
-            var received = events[i] = new ConcurrentQueue<IGroupEvent>();
-            var ((member, kill), completion) = CausalGroupSource.Join(group, settings)
-                .ViaMaterialized(KillSwitches.Single<IGroupEvent>(), Keep.Both)
-                .ToMaterialized(Sink.ForEach<IGroupEvent>(received.Enqueue), Keep.Both)
-                .Run(_cluster.Materializer(i));
-            members[i] = await member.WaitAsync(Generous);
-            switches[i] = kill;
-            done[i] = completion;
-            await members[i].Admitted.WaitAsync(Generous);
-        }
-        await Eventually.Async(() => events.All(e => e.OfType<ViewChanged>().LastOrDefault()?.View.Size == nodes), Generous,
-            () => "not every member installed the full view");
-        return (members, events, done, switches);
-    }
-
-    private static List<Delivered> Deliveries(ConcurrentQueue<IGroupEvent> events) => events.OfType<Delivered>().ToList();
-
     [Fact]
     public async Task Two_sinks_carry_every_message_to_every_source_in_one_total_order_with_each_writers_order_kept()
     {
@@ -52,8 +18,8 @@ public sealed class GroupStreamTests : IAsyncLifetime
 
         var writers = new[]
         {
-            Source.From(Enumerable.Range(1, n).Select(i => "a" + i)).RunWith(CausalGroupSink.Broadcast<string>(members[0], DeliveryOrder.Total), _cluster.Materializer(0)),
-            Source.From(Enumerable.Range(1, n).Select(i => "b" + i)).RunWith(CausalGroupSink.Broadcast<string>(members[1], DeliveryOrder.Total), _cluster.Materializer(1)),
+            Source.From(Enumerable.Range(1, n).Select(i => "a" + i)).RunWith(CausalGroupSink.Broadcast<string>(members[0], DeliveryOrder.Total), Nodes.Materializer(0)),
+            Source.From(Enumerable.Range(1, n).Select(i => "b" + i)).RunWith(CausalGroupSink.Broadcast<string>(members[1], DeliveryOrder.Total), Nodes.Materializer(1)),
         };
         await Task.WhenAll(writers).WaitAsync(Generous);
         await Eventually.Async(() => events.All(e => Deliveries(e).Count >= 2 * n), Generous,
@@ -80,7 +46,7 @@ public sealed class GroupStreamTests : IAsyncLifetime
         Assert.Contains(burst, r => r.Reason == RefusalReason.BackPressure);
 
         const int n = 200;
-        await Source.From(Enumerable.Range(1, n)).RunWith(CausalGroupSink.Broadcast<int>(members[0]), _cluster.Materializer(0)).WaitAsync(Generous);
+        await Source.From(Enumerable.Range(1, n)).RunWith(CausalGroupSink.Broadcast<int>(members[0]), Nodes.Materializer(0)).WaitAsync(Generous);
         await Eventually.Async(() => Deliveries(events[1]).Count(d => d.Payload is int) >= n, Generous,
             () => $"{Deliveries(events[1]).Count(d => d.Payload is int)} of {n} delivered");
         Assert.Equal(Enumerable.Range(1, n), Deliveries(events[1]).Where(d => d.Payload is int).Select(d => (int)d.Payload));
@@ -92,7 +58,7 @@ public sealed class GroupStreamTests : IAsyncLifetime
         var (members, events, _, _) = await JoinAll("flow-ids", nodes: 2);
 
         var ids = await Source.From(Enumerable.Range(1, 50)).Via(CausalGroupFlow.Broadcast<int>(members[0], DeliveryOrder.Causal))
-            .RunWith(Sink.Seq<MessageId>(), _cluster.Materializer(0)).WaitAsync(Generous);
+            .RunWith(Sink.Seq<MessageId>(), Nodes.Materializer(0)).WaitAsync(Generous);
         await Eventually.Async(() => Deliveries(events[1]).Count >= 50, Generous, () => $"{Deliveries(events[1]).Count} of 50 delivered");
 
         var delivered = Deliveries(events[1]);
@@ -124,7 +90,7 @@ public sealed class GroupStreamTests : IAsyncLifetime
         // The node downs itself: a node downed by another learns it only if that gossip reaches it before the leader
         // removes it, which Akka does not promise (on a busy machine it lost that race, and with no downing provider the
         // removed node runs on alone); its own Down is published on it first.
-        Cluster.Get(_cluster[1]).Down(Cluster.Get(_cluster[1]).SelfAddress);
+        Cluster.Get(Nodes[1]).Down(Cluster.Get(Nodes[1]).SelfAddress);
 
         var failure = await Assert.ThrowsAsync<GroupStoppedException>(() => done[1].WaitAsync(Generous));
         Assert.NotEqual(GroupStopReason.Left, failure.Stopped.Reason);
@@ -132,26 +98,32 @@ public sealed class GroupStreamTests : IAsyncLifetime
         Assert.Equal(failure.Stopped, await members[1].Stopped.WaitAsync(Generous));
     }
 
-    [Fact]
-    public async Task A_source_whose_buffer_overflows_fails_and_its_member_leaves_instead_of_dropping()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_source_whose_buffer_overflows_fails_and_its_member_leaves_instead_of_dropping(bool bufferFromInputBufferAttribute)
     {
         var (members, events, _, _) = await JoinAll("overflow", nodes: 1);
-        var settings = new CausalGroupSourceSettings { BufferSize = 5, OnDemand = false };
+        // The buffer is the settings' (5), or the stream's InputBuffer attribute (max 4) when one is given.
+        var source = bufferFromInputBufferAttribute
+            ? CausalGroupSource.Join("overflow", new CausalGroupSourceSettings { OnDemand = false }).WithAttributes(Attributes.CreateInputBuffer(1, 4))
+            : CausalGroupSource.Join("overflow", new CausalGroupSourceSettings { BufferSize = 5, OnDemand = false });
         // Node 1's stream takes one event and then never asks for more.
-        var (slow, failed) = CausalGroupSource.Join("overflow", settings)
+        var (slow, failed) = source
             .SelectAsync(1, _ => new TaskCompletionSource<IGroupEvent>().Task)
             .ToMaterialized(Sink.Ignore<IGroupEvent>(), Keep.Both)
-            .Run(_cluster.Materializer(1));
+            .Run(Nodes.Materializer(1));
         var member = await slow.WaitAsync(Generous);
         await member.Admitted.WaitAsync(Generous);
 
-        await Source.From(Enumerable.Range(1, 20)).RunWith(CausalGroupSink.Broadcast<int>(members[0]), _cluster.Materializer(0)).WaitAsync(Generous);
+        await Source.From(Enumerable.Range(1, 20)).RunWith(CausalGroupSink.Broadcast<int>(members[0]), Nodes.Materializer(0)).WaitAsync(Generous);
 
-        await Assert.ThrowsAsync<BufferOverflowException>(() => failed.WaitAsync(Generous));
+        var overflow = await Assert.ThrowsAsync<BufferOverflowException>(() => failed.WaitAsync(Generous));
+        Assert.Contains($"(buffer-size {(bufferFromInputBufferAttribute ? 4 : 5)})", overflow.Message);
         await member.Stopped.WaitAsync(Generous);
         await Eventually.Async(() => events[0].OfType<ViewChanged>().LastOrDefault()?.View.Size == 1, Generous,
             () => "node 0 installed no view without the overflowing member");
     }
 
-    private string ClusterNodesId(int node) => Cluster.Get(_cluster[node]).SelfAddress.ToString();
+    private string ClusterNodesId(int node) => Cluster.Get(Nodes[node]).SelfAddress.ToString();
 }

@@ -4,21 +4,20 @@ using ActorCausal.Simulation.Checking;
 namespace ActorCausal.Streams.Benchmarks.Group;
 
 /// <summary>
-/// The <c>group</c> command: one 3-node cluster on 127.0.0.1 in this process; each round runs every mode once with the
+/// The <c>group</c> command: one cluster of <c>--nodes</c> (3 by default) on 127.0.0.1 in this process; each round runs every mode once with the
 /// same messages and payload (a new group or topic per run), so the modes are compared under the same machine load.
 /// With <c>--check</c> the stream mode's runs are recorded and checked, and the managed heap after a full GC is
 /// measured before and after each of them.
 /// </summary>
 public sealed class GroupBench(GroupBenchOptions options, TextWriter output)
 {
-    private const int Nodes = 3;
     private BenchCluster? _cluster;
 
     public async Task<int> RunAsync()
     {
         var modes = GroupMode.Named(options.Only);
-        output.WriteLine($"{Nodes} nodes, {options.Messages:N0} messages of 16 bytes per run (broadcast by the nodes in equal shares), {options.Runs} round(s); window {options.Window} (subscriber, pubsub); {Environment.ProcessorCount} cores");
-        await using var cluster = _cluster = await BenchCluster.StartAsync(Nodes);
+        output.WriteLine($"{options.Nodes} nodes, {options.Messages:N0} messages of 16 bytes per run (broadcast by the nodes in equal shares), {options.Runs} round(s); window {options.Window} (subscriber, pubsub); {Environment.ProcessorCount} cores");
+        await using var cluster = _cluster = await BenchCluster.StartAsync(options.Nodes);
         if (options.WarmUp)
         {
             foreach (var mode in modes)
@@ -54,7 +53,7 @@ public sealed class GroupBench(GroupBenchOptions options, TextWriter output)
         return failed ? 1 : 0;
     }
 
-    private static double Rate(RunOutcome r) => r.Delivered / (double)Nodes / r.Elapsed.TotalSeconds;
+    private double Rate(RunOutcome r) => r.Delivered / (double)options.Nodes / r.Elapsed.TotalSeconds;
 
     /// <summary>Runs <paramref name="mode"/> and checks what it recorded; the outcome comes back without the histories.</summary>
     private async Task<RunOutcome> RunAndCheck(GroupMode mode, RunSpec spec)
@@ -78,7 +77,7 @@ public sealed class GroupBench(GroupBenchOptions options, TextWriter output)
         double Median(string mode) => rates.TryGetValue(mode, out var xs) && xs.Count > 0 ? xs.Order().ElementAt(xs.Count / 2) : double.NaN;
         string Ratio(string mode, string to) => rates.ContainsKey(to) ? $"{Median(mode) / Median(to):F2}" : "";
         output.WriteLine();
-        output.WriteLine($"msgs/s delivered (each message at all {Nodes} nodes), median of {options.Runs} and range");
+        output.WriteLine($"msgs/s delivered (each message at all {options.Nodes} nodes), median of {options.Runs} and range");
         output.WriteLine("| mode | median msgs/s | range | vs subscriber | vs pubsub |");
         output.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var mode in modes)

@@ -8,6 +8,8 @@ public sealed record GroupBenchOptions
     /// <summary>Messages broadcast per run, split evenly over the nodes; each is delivered at every node.</summary>
     public int Messages { get; init; } = 30_000;
     public int Runs { get; init; } = 3;
+    /// <summary>ActorSystems in the cluster (one process), each a member and a writer.</summary>
+    public int Nodes { get; init; } = 3;
     /// <summary>Subscriber and pubsub modes: per node, at most this many of its messages not yet delivered at every node.</summary>
     public int Window { get; init; } = 500;
     /// <summary>Comma-separated mode names; all by default.</summary>
@@ -16,7 +18,7 @@ public sealed record GroupBenchOptions
     public bool Check { get; init; }
     public bool WarmUp { get; init; } = true;
 
-    public const string Usage = "group [--messages N] [--runs N] [--window N] [--only stream,subscriber,pubsub,source-only,sink-parallel64] [--check] [--no-warmup]";
+    public const string Usage = "group [--nodes N] [--messages N] [--runs N] [--window N] [--only stream,subscriber,pubsub,source-only,sink-parallel64] [--check] [--no-warmup]";
 
     public static GroupBenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -31,6 +33,7 @@ public sealed record GroupBenchOptions
             {
                 "--messages" => options with { Messages = Count() },
                 "--runs" => options with { Runs = Count() },
+                "--nodes" => options with { Nodes = Count() },
                 "--window" => options with { Window = Count() },
                 "--only" => options with { Only = GroupMode.Named(Value()).Count > 0 ? args[i] : null },
                 "--check" => options with { Check = true },

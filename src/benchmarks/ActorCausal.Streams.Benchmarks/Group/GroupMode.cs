@@ -42,6 +42,14 @@ public abstract class GroupMode(string name)
     [
         new StreamMode("source-only", CausalGroupSourceSettings.Default, StreamWriter.Actor),
         new StreamMode("sink-parallel64", CausalGroupSourceSettings.Default, StreamWriter.Parallel64),
+        new StreamMode("stream-window32", CausalGroupSourceSettings.Default, sinkSettings: new CausalGroupFlowSettings { MaxInFlight = 32 }),
+        new StreamMode("stream-window256", CausalGroupSourceSettings.Default, sinkSettings: new CausalGroupFlowSettings { MaxInFlight = 256 }),
+        new StreamMode("stream-window1024", CausalGroupSourceSettings.Default, sinkSettings: new CausalGroupFlowSettings { MaxInFlight = 1024 }),
+        new StreamMode("stream-pushed", CausalGroupSourceSettings.Default with { OnDemand = false, BufferSize = 1_000_000 }),
+        new StreamMode("stream-unstable500", CausalGroupSourceSettings.Default with
+        {
+            JoinOptions = CausalGroupSourceSettings.Default.JoinOptions with { Protocol = new ActorCausal.Protocol.GroupMemberSettings { MaxUnstable = 500 } },
+        }),
     ];
 
     /// <summary>The modes named in <paramref name="only"/> (comma-separated), or <see cref="All"/>.</summary>

@@ -12,7 +12,7 @@ namespace ActorCausal.Streams.Benchmarks.Group;
 /// <summary>How a stream mode's nodes write: the Sink, or (experiments, to tell the Source's cost from the Sink's) other writers.</summary>
 public enum StreamWriter
 {
-    /// <summary><see cref="CausalGroupSink.Broadcast{T}"/>: one broadcast in flight per node.</summary>
+    /// <summary><see cref="CausalGroupSink.Broadcast{T}"/> (with the mode's <see cref="CausalGroupFlowSettings"/>).</summary>
     Sink,
     /// <summary>A <see cref="FanOutNode"/> telling the group actor, windowed as the subscriber mode (only the reader is a stream).</summary>
     Actor,
@@ -26,7 +26,7 @@ public enum StreamWriter
 /// views and deliveries in the Source's order, and each own message's send just before its own delivery (a causal
 /// broadcast is delivered locally when it is sent, so that is its place in the member's order).
 /// </summary>
-public sealed class StreamMode(string name, CausalGroupSourceSettings settings, StreamWriter writer = StreamWriter.Sink) : GroupMode(name)
+public sealed class StreamMode(string name, CausalGroupSourceSettings settings, StreamWriter writer = StreamWriter.Sink, CausalGroupFlowSettings? sinkSettings = null) : GroupMode(name)
 {
     public override async Task<RunOutcome> RunAsync(BenchCluster cluster, RunSpec spec)
     {
@@ -74,7 +74,7 @@ public sealed class StreamMode(string name, CausalGroupSourceSettings settings, 
         switch (writer)
         {
             case StreamWriter.Sink:
-                return payloads.RunWith(CausalGroupSink.Broadcast<byte[]>(member), system.Materializer());
+                return payloads.RunWith(CausalGroupSink.Broadcast<byte[]>(member, settings: sinkSettings), system.Materializer());
             case StreamWriter.Parallel64:
                 return payloads.SelectAsync(64, p => BroadcastRetrying(member.Group, p, count)).RunWith(Sink.Ignore<BroadcastReply>(), system.Materializer());
             default:
