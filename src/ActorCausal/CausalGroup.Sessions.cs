@@ -1,3 +1,5 @@
+using ActorCausal.Internal;
+
 namespace ActorCausal;
 
 // Causal sessions: a token for what this member has delivered, and a wait until this member has delivered past a token
@@ -17,6 +19,15 @@ public sealed partial class CausalGroup
             return position.IsDefault ? DeliveryToken.Nothing(Name) : position;
         }
     }
+
+    /// <summary>
+    /// What this member has handed its subscriber so far, asked of the group actor: unlike <see cref="DeliveredToken"/>
+    /// (published after each batch of deliveries, so it can lag a batch the subscriber is already processing), it covers
+    /// every event the subscriber received before this call, so it is the token of what a read of the subscriber's state
+    /// that completed before the call reflected. After the member stopped, its last position.
+    /// </summary>
+    public Task<DeliveryToken> CurrentDeliveredToken(CancellationToken cancellationToken = default) =>
+        AskGroup(GetDeliveredToken.Instance, _askTimeout, _ => DeliveredToken, cancellationToken);
 
     /// <summary>
     /// Completes once this member has delivered past <paramref name="token"/> (taken on any member of this group: a

@@ -31,6 +31,8 @@ public sealed partial class CausalGroup
         // A join refused after a wait began ends the wait (a started actor ends its waits itself when it stops).
         groupActor.ContinueWith(t => handle.Deliveries.Stop($"Never joined: {t.Exception?.GetBaseException().Message ?? "the join was cancelled"}"),
             CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
+        groupActor.ContinueWith(t => handle.Admission.NeverAdmitted(name, null, $"the join was refused: {t.Exception?.GetBaseException().Message ?? "cancelled"}"),
+            CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
     }
 
     /// <summary>The group's name, as given to <see cref="CausalGroups.Join(string, IActorRef, JoinOptions)"/>.</summary>

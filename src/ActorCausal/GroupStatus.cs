@@ -67,6 +67,13 @@ public sealed record GroupStatus
     public long ChunksRefused { get; init; }
     /// <summary>Transfers dropped because no piece arrived for <c>actorcausal.chunking.reassembly-timeout</c>.</summary>
     public long ChunkTransfersExpired { get; init; }
+    /// <summary>
+    /// With <see cref="JoinOptions.OnDemand"/>: deliveries waiting for the reader's credit (<see cref="RequestDeliveries"/>).
+    /// They are not yet delivered here (nor in <see cref="CausalGroup.DeliveredToken"/>). Always 0 otherwise.
+    /// </summary>
+    public long ReaderBacklog { get; init; }
+    /// <summary>With <see cref="JoinOptions.OnDemand"/>: credit the reader gave that no delivery used yet.</summary>
+    public long ReaderCredits { get; init; }
     /// <summary>Members the failure detector currently suspects.</summary>
     public ImmutableArray<MemberId> Suspected { get; init; } = ImmutableArray<MemberId>.Empty;
 

@@ -40,7 +40,10 @@ public enum RefusalReason
     None = 0,
     /// <summary>Too many of this member's messages are not yet delivered everywhere; retry after deliveries catch up.</summary>
     BackPressure,
-    /// <summary>This node has not been admitted to the group yet (it is joining, or its cluster node is not Up).</summary>
+    /// <summary>
+    /// This node is not a member of the group's view (the handle's broadcasts before admission are held instead; see
+    /// <see cref="CausalGroup.Admitted"/>).
+    /// </summary>
     NotAMember,
     /// <summary>The member left, was downed or was excluded; it sends nothing more.</summary>
     Stopped,
@@ -59,7 +62,11 @@ public enum BroadcastOutcome
 {
     /// <summary>Sent now with <see cref="BroadcastReply.Id"/>.</summary>
     Sent,
-    /// <summary>Accepted during a view change; it goes out in the next view and the subscriber gets <see cref="BroadcastReleased"/> with its id.</summary>
+    /// <summary>
+    /// Accepted before this node was admitted to the group, or during a view change; it goes out in the next view and the
+    /// subscriber gets <see cref="BroadcastReleased"/> with its id and the same <see cref="BroadcastReply.Ticket"/>
+    /// (negative for a broadcast held until admission). Not sent if the member stops first (the subscriber gets <see cref="GroupStopped"/>).
+    /// </summary>
     Held,
     /// <summary>Refused; see <see cref="BroadcastReply.Reason"/>.</summary>
     Refused,

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using GroupChat.Model;
+using ActorCausal;
 using GroupChat.Tests.Support;
 
 namespace GroupChat.Tests;
@@ -55,13 +55,22 @@ public sealed class CausalTokenTests(ChatClusterFixture fixture, Xunit.Abstracti
     }
 
     [Fact]
-    public async Task A_token_naming_more_than_any_node_delivered_gets_503_with_retry_after()
+    public async Task A_token_naming_more_than_any_node_delivered_gets_503_with_retry_after_and_a_bad_or_foreign_one_400()
     {
         var room = await C.CreateRoomEverywhereAsync("sessions future", "alice");
-        var future = CausalToken.Of(room, new Dictionary<string, long> { ["nobody-000000"] = 1 }).Encode();
-        var waited = await C.Clients[1].Get($"/api/rooms/{room}/messages?after={future}");
+        var read = await C.Clients[1].Get($"/api/rooms/{room}/messages");
+        var now = DeliveryToken.Parse(read.Headers.GetValues("X-Causal-Token").Single());
+        Assert.Equal(now.ToString(), (await ChatClient.Expect(read, HttpStatusCode.OK)).GetProperty("token").GetString());
+        // The same view and membership, a thousand more messages from each member than anyone sent.
+        var future = $"{DeliveryToken.Prefix}:{now.ViewId}:{now.ViewFingerprint:x8}:{string.Join(',', now.Delivered.Select(d => d + 1000))}:{Uri.EscapeDataString(now.Group)}";
+        var waited = await C.Clients[1].Get($"/api/rooms/{room}/messages?after={Uri.EscapeDataString(future)}");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, waited.StatusCode);
         Assert.NotNull(waited.Headers.RetryAfter);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await C.Clients[1].Get($"/api/rooms/{room}/messages?after=not-a-token")).StatusCode);
+        var otherRoom = await C.CreateRoomEverywhereAsync("sessions other", "alice");
+        var foreign = (await C.Clients[1].Get($"/api/rooms/{otherRoom}/messages")).Headers.GetValues("X-Causal-Token").Single();
+        Assert.Equal(HttpStatusCode.BadRequest, (await C.Clients[1].Get($"/api/rooms/{room}/messages?after={Uri.EscapeDataString(foreign)}")).StatusCode);
     }
 
     private static string Id(JsonElement e) => e.GetProperty("id").GetString()!;

@@ -24,7 +24,6 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private readonly Dictionary<string, MessageId> _wire = new();
     private readonly Queue<(string EventId, IActorRef? ReplyTo)> _awaitingReply = new();
     private readonly Dictionary<string, IActorRef> _awaitingDelivery = new();
-    private readonly List<(CausalToken Token, IActorRef ReplyTo)> _tokenWaiters = new();
     private readonly HashSet<string> _joining = new(StringComparer.Ordinal);
     private CausalGroup? _group;
     private IActorRef? _groupRef;
@@ -101,18 +100,13 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         // Nothing this node shows is missing from its database: a read first stores what is pending.
         Receive<GetRoomState>(_ => Sender.Tell(Stored(StateView())));
         Receive<GetAttachment>(a => Sender.Tell(Stored(_room.File(a.Id) is { } f ? ChatReply.Ok(f) : ChatReply.Fail(ChatError.NotFound($"Room {_room.Id} has no attachment {a.Id}.")))));
-        Receive<GetRoomToken>(_ => Sender.Tell(Stored(CausalToken.Of(_room.Id, _room.Progress))));
+        Receive<GetRoomGroup>(_ => Sender.Tell(new RoomGroup(_group)));
         Receive<GetRoomLog>(_ => Sender.Tell(Stored(_room.Log.ToArray())));
         Receive<GetRoomDigest>(_ => Sender.Tell(Stored(_room.Digest())));
         Receive<GetRoomCausality>(_ =>
         {
             SaveUnsaved();
             Causality().PipeTo(Sender);
-        });
-        Receive<AwaitToken>(w =>
-        {
-            if (w.Token.SatisfiedBy(_room.Progress)) Sender.Tell(Stored(new TokenReached()));
-            else _tokenWaiters.Add((w.Token, Sender));
         });
         Receive<RoomRequest>(r =>
         {
@@ -416,17 +410,11 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private void AfterChange()
     {
         if (_waitingForNamed.Count > 0) RetryWaiting();
-        for (var i = _tokenWaiters.Count - 1; i >= 0; i--)
-        {
-            if (!_tokenWaiters[i].Token.SatisfiedBy(_room.Progress)) continue;
-            _tokenWaiters[i].ReplyTo.Tell(Stored(new TokenReached()));
-            _tokenWaiters.RemoveAt(i);
-        }
         _node.Changed(_room.Id);
     }
 
     private RoomState StateView() =>
-        new(_room.Id, _room.Name, _room.Admin, _room.People, _room.Messages(), CausalToken.Of(_room.Id, _room.Progress), _member);
+        new(_room.Id, _room.Name, _room.Admin, _room.People, _room.Messages(), _member);
 
     private async Task<RoomCausality> Causality()
     {

@@ -22,14 +22,13 @@ public sealed record GetAttachment(string Id);
 public sealed record GetRoomCausality;
 /// <summary>The room's events in this node's delivery order (<see cref="StoredEvent"/>[]).</summary>
 public sealed record GetRoomLog;
-/// <summary>The room's current <see cref="CausalToken"/> (cheap: no message views).</summary>
-public sealed record GetRoomToken;
+/// <summary>The room's ActorCausal group (<see cref="RoomGroup"/>), for its delivery tokens.</summary>
+public sealed record GetRoomGroup;
+/// <summary>The room's group handle; null when replication is off (the bench's local group).</summary>
+public sealed record RoomGroup(ActorCausal.CausalGroup? Group);
 /// <summary>The room's replicated state in canonical form (<see cref="ChatRoom.Digest"/>).</summary>
 public sealed record GetRoomDigest;
 
-/// <summary>Answered with <see cref="TokenReached"/> once the room has delivered everything <see cref="Token"/> names.</summary>
-public sealed record AwaitToken(CausalToken Token);
-public sealed record TokenReached;
 
 public sealed record ChatReply(object? Value, ChatError? Error)
 {
@@ -37,7 +36,7 @@ public sealed record ChatReply(object? Value, ChatError? Error)
     public static ChatReply Fail(ChatError error) => new(null, error);
 }
 
-public sealed record RoomState(string Id, string Name, string Admin, IReadOnlyList<PersonView> People, IReadOnlyList<MessageView> Messages, CausalToken Token, bool Member);
+public sealed record RoomState(string Id, string Name, string Admin, IReadOnlyList<PersonView> People, IReadOnlyList<MessageView> Messages, bool Member);
 
 public sealed record HeldView(string Id, string Node, string Wire, string[] WaitsFor);
 

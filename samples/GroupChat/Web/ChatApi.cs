@@ -70,8 +70,8 @@ public static class ChatApi
         app.MapGet("/api/rooms/{room}", (HttpContext http, string room) => WithRoom(http, node, room, async actor =>
         {
             var state = await actor.Ask<RoomState>(new GetRoomState(), AskTimeout);
-            http.Response.Headers[TokenHeader] = state.Token.Encode();
-            return Results.Json(new { id = state.Id, name = state.Name, admin = state.Admin, people = state.People, member = state.Member, token = state.Token.Encode() });
+            var token = await CausalSessions.TokenOfRead(http);
+            return Results.Json(new { id = state.Id, name = state.Name, admin = state.Admin, people = state.People, member = state.Member, token });
         }));
 
         app.MapGet("/api/rooms/{room}/messages", (HttpContext http, string room) => WithRoom(http, node, room, async actor =>
@@ -81,8 +81,7 @@ public static class ChatApi
             if (limitText.Length > 0 && (!int.TryParse(limitText, out limit) || limit < 1))
                 return Error(ChatError.Bad("limit is a positive number of messages (the latest are returned)."));
             var state = await actor.Ask<RoomState>(new GetRoomState(), AskTimeout);
-            var token = state.Token.Encode();
-            http.Response.Headers[TokenHeader] = token;
+            var token = await CausalSessions.TokenOfRead(http);
             var messages = state.Messages.Count > limit ? state.Messages.Skip(state.Messages.Count - limit) : state.Messages;
             return Results.Json(new { room = state.Id, name = state.Name, admin = state.Admin, people = state.People, member = state.Member, token, total = state.Messages.Count, messages });
         }));
@@ -255,21 +254,7 @@ public static class ChatApi
         if (runtime.Room(room) is not { } actor) return Error(ChatError.NotFound($"No room '{room}'."));
         try
         {
-            var after = http.Request.Query["after"].ToString();
-            if (after.Length > 0)
-            {
-                if (!CausalToken.TryDecode(after, out var token, out var problem)) return Error(ChatError.Bad(problem!));
-                if (token!.Room != room) return Error(ChatError.Bad($"The token is for room '{token.Room}', not '{room}'."));
-                try
-                {
-                    await actor.Ask<TokenReached>(new AwaitToken(token), TokenWait);
-                }
-                catch (AskTimeoutException)
-                {
-                    http.Response.Headers.RetryAfter = "1";
-                    return Error(new ChatError(ChatErrorKind.Unavailable, $"This node has not yet delivered everything the token names (waited {TokenWait.TotalSeconds:0} s); retry later or at another node."));
-                }
-            }
+            if (await CausalSessions.WaitForToken(http, actor, room, TokenWait) is { } refused) return Error(refused);
             return await action(actor);
         }
         catch (AskTimeoutException)
@@ -284,7 +269,7 @@ public static class ChatApi
         var reply = await AskReply(actor, request);
         if (reply.Error is not null) return Error(reply.Error);
         var state = reply.Value as RoomState;
-        http.Response.Headers[TokenHeader] = state?.Token.Encode() ?? (await actor.Ask<CausalToken>(new GetRoomToken(), AskTimeout)).Encode();
+        await CausalSessions.TokenOfRead(http);
         return state is not null
             ? Results.Json(new { id = state.Id, name = state.Name, people = state.People }, statusCode: status)
             : Results.Json(reply.Value, statusCode: status);

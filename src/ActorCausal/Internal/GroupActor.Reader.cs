@@ -20,6 +20,7 @@ internal sealed partial class GroupActor
         if (!_options.OnDemand)
         {
             _subscriber.Tell(e);
+            _position.Handed(e);
             return;
         }
         if (_awaitingReader.Count == 0) _readerBlockedSinceMs = _clock.NowMs;
@@ -43,6 +44,16 @@ internal sealed partial class GroupActor
         _readerCredits = Math.Min(long.MaxValue - int.MaxValue, _readerCredits) + request.Count;
         _readerBlockedSinceMs = _clock.NowMs;
         HandToReader(ignoreCredits: false);
+        _position.PublishTo(_handle.Deliveries);
+    }
+
+    /// <summary>Deliveries waiting for the on-demand reader's credit.</summary>
+    private long ReaderBacklog()
+    {
+        long waiting = 0;
+        foreach (var (e, _) in _awaitingReader)
+            if (e is Delivered) waiting++;
+        return waiting;
     }
 
     /// <summary>Hands out what credit allows; <paramref name="ignoreCredits"/> when the member stops (nothing is held back any more).</summary>
@@ -57,6 +68,7 @@ internal sealed partial class GroupActor
             }
             _awaitingReader.Dequeue();
             _subscriber.Tell(next.Event);
+            _position.Handed(next.Event);
             // A delivery of a closed incarnation (a merge replaced the member) no longer counts anywhere, nor does one
             // handed out as the member stops.
             if (next.Event is Delivered taken && !ignoreCredits && ReferenceEquals(next.DeliveredBy, _member)) _member.Consumed(taken.MessageId);

@@ -197,6 +197,9 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case GetGroupStatus:
                 Sender.Tell(Status());
                 break;
+            case GetDeliveredToken:
+                Sender.Tell(_position.Token());
+                break;
             case SnapshotTaken taken:
                 OnSnapshotTaken(taken);
                 break;
@@ -275,9 +278,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         if (request.Payload is null) return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, "The payload is null.");
         if (_state == GroupActorState.Stopped)
             return BroadcastReply.Refused(_group, RefusalReason.Stopped, $"This member stopped ({_stopped?.Reason}): {_stopped?.Detail}");
-        if (_state != GroupActorState.Member && !_member.IsMergeJoining)
-            return BroadcastReply.Refused(_group, RefusalReason.NotAMember,
-                _state == GroupActorState.WaitingForClusterUp ? "This node is not Up in the cluster yet." : "This node has not been admitted to the group yet.");
         var deps = request.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : request.DependsOn;
         if (deps.Length > 0 && request.Order != DeliveryOrder.Explicit)
             return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, $"Dependencies are only meaningful with Explicit order, not {request.Order}.");
@@ -294,6 +294,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 $"{request.Payload.GetType().FullName} {PayloadSerialization.Describe(e)}");
         }
 
+        if (_state != GroupActorState.Member && !_member.IsMergeJoining) return HoldUntilAdmitted(payload, request.Order, deps);
         AdvanceTime();
         var result = _member.Broadcast(payload, request.Order, deps);
         if (result.IsHeld) return BroadcastReply.Held(_group, result.Ticket);
@@ -435,7 +436,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     PeerRef(ack.To).Tell(new JoinAck(_self, ack.ViewId), Self);
                     break;
                 case HeldBroadcastSent held:
-                    _subscriber.Tell(new BroadcastReleased(_group, held.Ticket, held.Id) { Token = _position.TokenOf(held.Id) });
+                    _subscriber.Tell(new BroadcastReleased(_group, ApplicationTicket(held.Ticket), held.Id) { Token = _position.TokenOf(held.Id) });
                     break;
                 case P.Stopped { Reason: StopReason.Merged } merged:
                     _log.Info("Group {0}: {1}", _group, merged.Detail); // the next incarnation (MergingInto) goes on
@@ -458,6 +459,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             }
         }
         _effects.Clear();
+        ReleaseHeldUntilAdmitted();
         _position.PublishTo(_handle.Deliveries);
         _lastSerialized = null; // the bytes of the last chunked message: reused across its recipients, not kept
         ScheduleOutbox();
@@ -478,7 +480,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             payload = m.Payload;
         }
         _deliveredCount++;
-        _position.Delivered(m.Id);
         ToSubscriber(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.RequestedOrder,
             m.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : m.DependsOn));
         if (_settings.MetricsEnabled)
@@ -523,6 +524,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _viewChanges++;
         _suspected.IntersectWith(view.Members);
         if (first) Timers.Cancel("join");
+        if (first) OnAdmitted(view);
         ForgetPeersNotIn(view);
         if (_settings.MetricsEnabled) CausalMetrics.ViewChanges.Add(1, _tag);
         _log.Info("Group {0}: installed {1} (joined: [{2}], left: [{3}]).", _group, view, string.Join(", ", joined), string.Join(", ", left));
@@ -587,6 +589,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _log.Info("Group {0}: stopped ({1}): {2}", _group, stopped.Reason, stopped.Detail);
         HandToReader(ignoreCredits: true);
         _subscriber.Tell(stopped);
+        DropHeldUntilAdmitted(stopped);
         PublishStop(stopped);
     }
 
@@ -622,6 +625,8 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         ChunkedMessagesReceived = _chunkedMessagesReceived,
         ChunksRefused = _chunksRefused,
         ChunkTransfersExpired = _chunkTransfersExpired,
+        ReaderBacklog = ReaderBacklog(),
+        ReaderCredits = _readerCredits,
         Suspected = [.. _suspected],
     };
 

@@ -15,6 +15,9 @@ internal sealed class GroupHandleState
     /// <summary>The member's delivered position and the handle's waits on it (causal tokens).</summary>
     public DeliveryWaiters Deliveries { get; } = new();
 
+    /// <summary>Completes at the member's first view; faults if it stops before.</summary>
+    public AdmissionSignal Admission { get; } = new();
+
     public GroupStatus? FinalStatus { get; private set; }
 
     public GroupStopped? Stopped { get; private set; }
@@ -23,6 +26,7 @@ internal sealed class GroupHandleState
     {
         FinalStatus = finalStatus;
         Stopped = stopped;
+        Admission.NeverAdmitted(stopped.Group, stopped, $"the member stopped before it was admitted ({stopped.Reason}: {stopped.Detail})");
         _terminated.TrySetResult();
     }
 }

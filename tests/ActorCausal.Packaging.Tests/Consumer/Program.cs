@@ -37,13 +37,9 @@ try
 {
     var system = host.Services.GetRequiredService<ActorSystem>();
     var group = HostedCausalGroups.Get(system).Group("packaged");
-    var deadline = DateTime.UtcNow.AddSeconds(60);
-    BroadcastReply reply;
-    while ((reply = await group.Broadcast("hello from a package", DeliveryOrder.Total)).Outcome != BroadcastOutcome.Sent)
-    {
-        if (DateTime.UtcNow > deadline) throw new TimeoutException($"The group was not founded: last reply {reply}.");
-        await Task.Delay(100);
-    }
+    await group.Admitted.WaitAsync(TimeSpan.FromSeconds(60));
+    var reply = await group.Broadcast("hello from a package", DeliveryOrder.Total);
+    if (reply.Outcome != BroadcastOutcome.Sent) throw new InvalidOperationException($"Not sent once admitted: {reply}.");
     var message = await delivered.Task.WaitAsync(TimeSpan.FromSeconds(60));
     if (message.MessageId != reply.Id) throw new InvalidOperationException($"Delivered {message.MessageId}, sent {reply.Id}.");
     Console.WriteLine($"OK {message.Payload}");
