@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using GroupChat.Actors;
 using GroupChat.Bench;
 using GroupChat.Web;
@@ -52,19 +53,25 @@ public static class Program
         });
 
         root.Subcommands.Add(BenchCommand.Create());
-        // Ctrl+C: the nodes leave the cluster one by one; System.CommandLine's default ended the process after 2 s (exit 130).
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
+        // Ctrl+C and SIGTERM are handled by StopSignal alone (the nodes leave the cluster one by one, which takes seconds):
+        // System.CommandLine's own handling ended the process with 130 while they were leaving.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
+    private static readonly List<PosixSignalRegistration> SignalRegistrations = [];
+
+    /// <summary>Completes on SIGINT (Ctrl+C) or SIGTERM; the process then ends when the nodes have left, not at once.</summary>
     private static Task StopSignal()
     {
-        var stopped = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) =>
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
         {
-            e.Cancel = true;
-            stopped.TrySetResult();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
+            SignalRegistrations.Add(PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                stopped.TrySetResult();
+            }));
+        }
         return stopped.Task;
     }
 }
