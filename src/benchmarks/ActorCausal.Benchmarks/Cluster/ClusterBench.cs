@@ -1,3 +1,4 @@
+using ActorCausal.Benchmarks.Shared;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
@@ -83,45 +84,6 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
 
     public static readonly string[] AllModes = ["raw", "pubsub", "fifo", "causal", "explicit", "total3", "total2", "safe-causal", "safe-total3", "safe-total2", "causal-nobatch"];
 
-    /// <summary>What the benchmark changes of <c>hocon/cluster-loopback.conf</c>: quiet logs, any port, no seeds, no downing, fast gossip.</summary>
-    public const string BenchOverrides = """
-        akka {
-          loglevel = WARNING
-          stdout-loglevel = WARNING
-          log-dead-letters = off
-          log-dead-letters-during-shutdown = off
-          remote.dot-netty.tcp.port = 0
-          cluster {
-            seed-nodes = []
-            downing-provider-class = ""
-            gossip-interval = 200ms
-            leader-actions-interval = 200ms
-            periodic-tasks-initial-delay = 200ms
-            pub-sub.gossip-interval = 200ms
-          }
-          coordinated-shutdown.run-by-clr-shutdown-hook = off
-          coordinated-shutdown.exit-clr = off
-        }
-        actorcausal {
-          founding-delay = 500ms
-          join-retry-interval = 200ms
-        }
-        """;
-
-    /// <summary>hocon/cluster-loopback.conf, found above the working directory or the program's folder.</summary>
-    private static string LoopbackConfig()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var file = Path.Combine(dir.FullName, "hocon", "cluster-loopback.conf");
-                if (File.Exists(file) && File.Exists(Path.Combine(dir.FullName, "ActorCausal.sln"))) return File.ReadAllText(file);
-            }
-        }
-        throw new FileNotFoundException("hocon/cluster-loopback.conf not found: run the benchmark from the ActorCausal repository.");
-    }
-
     public static Transport TransportOf(string mode) => mode switch
     {
         "raw" => Transport.Raw,
@@ -186,8 +148,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
     {
         var config = ConfigurationFactory.ParseString(extraConfig ?? "")
             .WithFallback(ConfigurationFactory.ParseString($"actorcausal.batching.enabled = {(batching ? "on" : "off")}"))
-            .WithFallback(ConfigurationFactory.ParseString(BenchOverrides))
-            .WithFallback(ConfigurationFactory.ParseString(LoopbackConfig()));
+            .WithFallback(BenchHocon.InProcessCluster());
         var systems = new List<ActorSystem>();
         for (var i = 0; i < count; i++)
         {
