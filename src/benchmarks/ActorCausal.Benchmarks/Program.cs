@@ -53,13 +53,25 @@ public static class Program
         var noWarmUp = new Option<bool>("--no-warmup") { Description = "Skip the untimed warm-up runs of each mode." };
         var clusterJson = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file." };
         var config = new Option<string?>("--config") { Description = "HOCON laid over the benchmark's configuration, e.g. \"actorcausal.protocol.safe-ack-delay = 5ms\"." };
-        var cluster = new Command("cluster", "Akka cluster in one process: raw Tell fan-out, DistributedPubSub and the ActorCausal orders on the same workload.")
+        var processes = new Option<bool>("--processes") { Description = "One node per OS process (this program started again for each node, 127.0.0.1) instead of every node in this one." };
+        var stepTimeout = new Option<double>("--step-timeout") { Description = "Seconds any one step (an ask, the cluster forming, a group view) may take before the mode is reported as stalled and the next one runs.", DefaultValueFactory = _ => BenchSteps.DefaultBound.TotalSeconds };
+        var compare = new Option<bool>("--compare-in-process") { Description = "With --processes: run each mode in one process too, back to back, and print both side by side." };
+        var cluster = new Command("cluster", "Akka cluster on 127.0.0.1 (in one process, or one node per process): raw Tell fan-out, DistributedPubSub and the ActorCausal orders on the same workload.")
         {
-            nodes, messages, clusterRuns, window, only, log, check, noWarmUp, clusterJson, config,
+            nodes, messages, clusterRuns, window, only, log, check, noWarmUp, clusterJson, config, processes, compare, stepTimeout,
         };
+        cluster.Validators.Add(result =>
+        {
+            var multiProcess = result.GetValue(processes) || result.GetValue(compare);
+            if (result.GetValue(compare) && !result.GetValue(processes)) result.AddError("--compare-in-process goes with --processes.");
+            if (multiProcess && result.GetValue(log) is not null) result.AddError("--log needs every node in one process (drop --processes).");
+            if (multiProcess && result.GetValue(check)) result.AddError("--check needs every node in one process (drop --processes).");
+            if (result.GetValue(stepTimeout) <= 0) result.AddError("--step-timeout must be positive.");
+        });
         cluster.SetAction(parse =>
         {
             var sizes = ParseSizes(parse.GetValue(nodes)!);
+            BenchSteps.Bound = TimeSpan.FromSeconds(parse.GetValue(stepTimeout));
             var options = new ClusterOptions
             {
                 Nodes = sizes[0],
@@ -71,11 +83,21 @@ public static class Program
                 Check = parse.GetValue(check),
                 WarmUp = !parse.GetValue(noWarmUp),
                 Config = parse.GetValue(config),
+                Processes = parse.GetValue(processes),
             };
             if (options.Messages < sizes.Max()) throw new ArgumentOutOfRangeException(nameof(messages), options.Messages, "--messages must be at least --nodes.");
             if (options.Runs < 1) throw new ArgumentOutOfRangeException(nameof(clusterRuns), options.Runs, "--runs must be at least 1.");
             if (options.Window < 1) throw new ArgumentOutOfRangeException(nameof(window), options.Window, "--window must be at least 1.");
-            var run = ClusterScale.RunAsync(sizes, options, Console.Out).GetAwaiter().GetResult();
+            ClusterScale.Outcome run;
+            try
+            {
+                run = ClusterScale.RunAsync(sizes, options, parse.GetValue(compare), Console.Out).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is NodeCrashedException or PlatformNotSupportedException)
+            {
+                Console.Error.WriteLine($"cluster: {e.Message}");
+                return 1;
+            }
             if (parse.GetValue(clusterJson) is { } file)
             {
                 File.WriteAllText(file.FullName, run.Json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
@@ -84,6 +106,7 @@ public static class Program
             return run.Success ? 0 : 1;
         });
         root.Add(cluster);
+        root.Add(ClusterNodeCommand());
 
         // Everything after `micro` belongs to BenchmarkDotNet (e.g. `micro --filter '*VectorClock*'`, `micro --list flat`).
         var micro = new Command("micro", "BenchmarkDotNet micro benchmarks; the remaining arguments go to BenchmarkSwitcher (try: micro --filter '*').")
@@ -98,6 +121,27 @@ public static class Program
         root.Add(micro);
 
         return root.Parse(args).Invoke();
+    }
+
+    /// <summary>Hidden: one node of <c>cluster --processes</c>, started by the benchmark itself.</summary>
+    private static Command ClusterNodeCommand()
+    {
+        var index = new Option<int>("--index") { Required = true };
+        var nodes = new Option<int>("--nodes") { Required = true };
+        var parentPid = new Option<int>("--parent-pid") { Required = true };
+        var board = new Option<string>("--board") { Required = true };
+        var batching = new Option<string>("--batching") { DefaultValueFactory = _ => "on" };
+        var config = new Option<string?>("--config");
+        var stepTimeout = new Option<double>("--step-timeout") { Required = true };
+        var command = new Command("cluster-node", "One node of cluster --processes, driven by the parent on stdin.") { Hidden = true };
+        foreach (var option in new Option[] { index, nodes, parentPid, board, batching, config, stepTimeout }) command.Add(option);
+        command.SetAction(parse =>
+        {
+            BenchSteps.Bound = TimeSpan.FromSeconds(parse.GetValue(stepTimeout));
+            return NodeChild.RunAsync(new NodeChild.Options(
+            parse.GetValue(index), parse.GetValue(nodes), parse.GetValue(parentPid), parse.GetValue(board)!, parse.GetValue(batching) == "on", parse.GetValue(config))).GetAwaiter().GetResult();
+        });
+        return command;
     }
 
     private static List<int> ParseSizes(string text)

@@ -12,27 +12,25 @@ using Akka.Event;
 namespace ActorCausal.Benchmarks.Cluster;
 
 /// <summary>
-/// State shared by the nodes of one timed run (all in one process): delivery counters used for flow control and
-/// completion, and the latency samples (Stopwatch ticks, one clock for every node).
+/// State of one timed run shared by the nodes in this process (every node in one process, or one node in its own):
+/// the delivery counters used for flow control and completion, and the latency samples of the nodes here (Stopwatch
+/// ticks; across processes on Linux one clock too, see <see cref="NodeChild"/>).
 /// </summary>
 public sealed class RunState
 {
-    public RunState(int nodes, int perNode, int window, bool record, bool log = false)
+    /// <param name="localNode">With one node per process: the node in this one (latencies are kept for it only).</param>
+    public RunState(int nodes, int perNode, int window, bool record, bool log = false, DeliveryBoard? board = null, int? localNode = null)
     {
         Log = log;
         Nodes = nodes;
         PerNode = perNode;
         Window = window;
         Record = record;
-        Received = new long[nodes][];
+        Board = board ?? DeliveryBoard.InProcess(nodes);
         Latencies = new long[nodes][];
         DeliveredAt = new int[nodes];
         Probes = Enumerable.Range(0, nodes).Select(_ => new bool[nodes]).ToArray();
-        for (var i = 0; i < nodes; i++)
-        {
-            Received[i] = new long[nodes];
-            Latencies[i] = new long[perNode * nodes];
-        }
+        for (var i = 0; i < nodes; i++) Latencies[i] = localNode is null || localNode == i ? new long[perNode * nodes] : [];
         ExpectedDeliveries = (long)perNode * nodes * nodes;
     }
 
@@ -42,8 +40,8 @@ public sealed class RunState
     public bool Record { get; }
     /// <summary>Also keep the JSON lines of the member logs (--log).</summary>
     public bool Log { get; }
-    /// <summary>Received[receiver][sender]: deliveries at receiver of sender's messages (written by the receiver only).</summary>
-    public long[][] Received { get; }
+    /// <summary>Deliveries at each receiver of each sender's messages.</summary>
+    public DeliveryBoard Board { get; }
     public long[][] Latencies { get; private set; }
     /// <summary>Deliveries at each receiver (written by the receiver only).</summary>
     public int[] DeliveredAt { get; }
@@ -63,7 +61,7 @@ public sealed class RunState
     public long Outstanding(int sender, long sent)
     {
         var min = long.MaxValue;
-        for (var r = 0; r < Nodes; r++) min = Math.Min(min, Volatile.Read(ref Received[r][sender]));
+        for (var r = 0; r < Nodes; r++) min = Math.Min(min, Board.Read(r, sender));
         return sent - min;
     }
 
@@ -76,7 +74,7 @@ public sealed class RunState
     {
         var now = Stopwatch.GetTimestamp();
         Latencies[receiver][DeliveredAt[receiver]++] = now - sentAt;
-        Volatile.Write(ref Received[receiver][sender], Received[receiver][sender] + 1);
+        Board.Increment(receiver, sender);
         InterlockedMax(ref LastDelivery, now);
         if (Interlocked.Increment(ref Delivered) == ExpectedDeliveries) Done.TrySetResult();
     }

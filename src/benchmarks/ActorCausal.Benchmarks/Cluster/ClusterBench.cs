@@ -1,15 +1,5 @@
-using ActorCausal.Benchmarks.Shared;
-using System.Collections.Immutable;
-using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorCausal.Protocol;
-using ActorCausal.Protocol.Membership;
-using ActorCausal.Simulation.Checking;
-using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
-using Akka.Configuration;
-using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace ActorCausal.Benchmarks.Cluster;
 
@@ -29,6 +19,8 @@ public sealed record ClusterOptions
     public bool WarmUp { get; init; } = true;
     /// <summary>HOCON laid over the benchmark's configuration, e.g. <c>actorcausal.protocol.safe-ack-delay = 5ms</c>.</summary>
     public string? Config { get; init; }
+    /// <summary>One node per OS process (the benchmark binary started again as <c>cluster-node</c>) instead of N ActorSystems in this one.</summary>
+    public bool Processes { get; init; }
 }
 
 public sealed record RunResult(
@@ -41,17 +33,21 @@ public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs, int 
     public double MsgsPerSec => Median(Runs.Select(r => r.MsgsPerSec));
     public double P50Ms => Median(Runs.Select(r => r.P50Ms));
     public double P99Ms => Median(Runs.Select(r => r.P99Ms));
-    public double? BytesPerMsg => Runs.All(r => r.BytesPerMsg is not null) ? Median(Runs.Select(r => r.BytesPerMsg!.Value)) : null;
-    public double? MeanBatch => Runs.All(r => r.MeanBatch is not null) ? Median(Runs.Select(r => r.MeanBatch!.Value)) : null;
-    public double? ProtocolPerMsg => Runs.All(r => r.ProtocolPerMsg is not null) ? Median(Runs.Select(r => r.ProtocolPerMsg!.Value)) : null;
-    public double? EnvelopesPerMsg => Runs.All(r => r.EnvelopesPerMsg is not null) ? Median(Runs.Select(r => r.EnvelopesPerMsg!.Value)) : null;
-    public bool Complete => Runs.All(r => r.Complete);
+    public double? BytesPerMsg => Runs.Count > 0 && Runs.All(r => r.BytesPerMsg is not null) ? Median(Runs.Select(r => r.BytesPerMsg!.Value)) : null;
+    public double? MeanBatch => Runs.Count > 0 && Runs.All(r => r.MeanBatch is not null) ? Median(Runs.Select(r => r.MeanBatch!.Value)) : null;
+    public double? ProtocolPerMsg => Runs.Count > 0 && Runs.All(r => r.ProtocolPerMsg is not null) ? Median(Runs.Select(r => r.ProtocolPerMsg!.Value)) : null;
+    public double? EnvelopesPerMsg => Runs.Count > 0 && Runs.All(r => r.EnvelopesPerMsg is not null) ? Median(Runs.Select(r => r.EnvelopesPerMsg!.Value)) : null;
+    /// <summary>The step that stalled, when the mode was given up (its runs so far are kept).</summary>
+    public string? Stalled { get; init; }
+    public bool Complete => Stalled is null && Runs.Count > 0 && Runs.All(r => r.Complete);
     /// <summary>Protocol messages per broadcast of each kind, median over the runs (null for raw and pubsub).</summary>
     public IReadOnlyDictionary<ProtocolMessageKind, double>? PerKind =>
-        Runs.All(r => r.PerKind is not null)
+        Runs.Count > 0 && Runs.All(r => r.PerKind is not null)
             ? Enum.GetValues<ProtocolMessageKind>().ToDictionary(k => k, k => Median(Runs.Select(r => r.PerKind!.GetValueOrDefault(k))))
             : null;
-    public (double Min, double Max) Range(Func<RunResult, double> figure) => (Runs.Min(figure), Runs.Max(figure));
+    public (double Min, double Max) Range(Func<RunResult, double> figure) => Runs.Count == 0 ? (double.NaN, double.NaN) : (Runs.Min(figure), Runs.Max(figure));
+    /// <summary>Appended to the mode's name in tables: " STALLED", " INCOMPLETE" or nothing.</summary>
+    public string Mark => Stalled is not null ? " STALLED" : Complete ? "" : " INCOMPLETE";
 
     public static double Median(IEnumerable<double> values)
     {
@@ -62,10 +58,11 @@ public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs, int 
 }
 
 /// <summary>
-/// The cluster benchmark: N ActorSystems on 127.0.0.1 in one process form an Akka cluster, and the same workload
+/// The cluster benchmark: N ActorSystems on 127.0.0.1 form an Akka cluster, all in this process
+/// (<see cref="InProcessCluster"/>) or one per node process (<see cref="ProcessCluster"/>), and the same workload
 /// (every node broadcasting 16-byte payloads, each delivered at every node) runs through plain Tell fan-out,
 /// DistributedPubSub and the ActorCausal orders. Each mode gets a fresh cluster, reused for its warm-up and runs
-/// (a new actor, topic or group per run).
+/// (a new actor, topic or group per run). A step that stalls gives up its mode; the next mode runs.
 /// </summary>
 public sealed class ClusterBench(ClusterOptions options, TextWriter output, BenchProgress? progress = null)
 {
@@ -76,9 +73,10 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
 
     /// <summary>
     /// Untimed runs on each mode's cluster; the first mode of the process gets more, since the JIT is cold then
-    /// (without them the first mode, raw, measured at a third of its warm rate).
+    /// (without them the first mode, raw, measured at a third of its warm rate), and so does every mode on node
+    /// processes, which are new for each mode.
     /// </summary>
-    private static int WarmRuns(bool firstOfProcess) => firstOfProcess ? 5 : 2;
+    private int WarmRuns(bool firstOfProcess) => firstOfProcess || options.Processes ? 5 : 2;
 
     public IReadOnlyList<string> Modes => options.Only is null ? AllModes : options.Only.Split(',');
 
@@ -110,239 +108,60 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
         var results = new List<ModeResult>();
         foreach (var mode in modes)
         {
-            _progress.Line($"== {mode}: starting {options.Nodes} nodes");
-            var systems = await StartClusterAsync(options.Nodes, batching: mode != "causal-nobatch", options.Config);
+            _progress.Line($"== {mode}: starting {options.Nodes} {Hosting}");
+            var runs = new List<RunResult>();
+            IBenchCluster? cluster = null;
             try
             {
+                cluster = await StartClusterAsync(batching: mode != "causal-nobatch");
                 if (options.WarmUp)
                 {
                     var warmRuns = WarmRuns(firstOfProcess && mode == modes[0]);
                     for (var w = 1; w <= warmRuns; w++)
                     {
-                        var warm = await RunOnceAsync(systems, mode, $"warm{w}-{mode}", Math.Max(options.Nodes * 100, Math.Min(options.Messages, 30_000)), record: false, check: false);
-                        _progress.Step($"{options.Nodes} nodes, {mode}, warm-up {w}: {warm.MsgsPerSec:N0} msgs/s");
+                        var warm = await cluster.RunOnceAsync(mode, $"warm{w}-{mode}", Math.Max(options.Nodes * 100, Math.Min(options.Messages, 30_000)), record: false, check: false);
+                        _progress.Step($"{options.Nodes} {Hosting}, {mode}, warm-up {w}: {warm.MsgsPerSec:N0} msgs/s");
                     }
                 }
-                var runs = new List<RunResult>();
                 for (var rep = 1; rep <= options.Runs; rep++)
                 {
                     var record = TransportOf(mode) == Transport.Causal && (options.LogDir is not null || (options.Check && mode == "causal"));
-                    var r = await RunOnceAsync(systems, mode, $"{mode}-{rep}", options.Messages, record, check: options.Check && mode == "causal");
-                    _progress.Step($"{options.Nodes} nodes, {mode}, run {rep}: {r.MsgsPerSec:N0} msgs/s, p50 {r.P50Ms:F1} ms, p99 {r.P99Ms:F1} ms, " +
-                                     $"{(r.BytesPerMsg is { } b ? $"{b:F0} B/msg" : "bytes n/a")}" +
-                                     $"{(r.MeanBatch is { } mb ? $", batch {mb:F1}, protocol msgs/msg {r.ProtocolPerMsg:F2}, envelopes/msg {r.EnvelopesPerMsg:F3}" : "")}{(r.HeldBack is { } hb ? $", held back {hb}" : "")}{(r.RepairsPerMsg is { } rp ? $", per msg: {rp}" : "")}{(r.PerKind is { } pk ? $"; sent per msg: {KindsText(pk)}" : "")}" +
-                                     $"{(r.BackPressureRetries > 0 ? $", back-pressure retries {r.BackPressureRetries}" : "")}{(r.Complete ? "" : " INCOMPLETE")}");
+                    var r = await cluster.RunOnceAsync(mode, $"{mode}-{rep}", options.Messages, record, check: options.Check && mode == "causal");
+                    _progress.Step($"{options.Nodes} {Hosting}, {mode}, run {rep}: {RunText(r)}");
                     runs.Add(r);
                 }
+                if (cluster is InProcessCluster { CheckReport: { } report }) CheckReport = report;
                 results.Add(new ModeResult(mode, runs, options.Nodes));
+            }
+            catch (BenchStallException e)
+            {
+                _progress.Line($"== {mode}: STALLED ({e.Message}); going on to the next mode");
+                results.Add(new ModeResult(mode, runs, options.Nodes) { Stalled = e.Message });
             }
             finally
             {
-                await Task.WhenAll(systems.Select(s => s.Terminate().WaitAsync(TimeSpan.FromSeconds(20)).ContinueWith(_ => { }, TaskScheduler.Default)));
+                if (cluster is not null) await cluster.DisposeAsync();
             }
         }
         return results;
     }
 
-    private static async Task<List<ActorSystem>> StartClusterAsync(int count, bool batching, string? extraConfig)
-    {
-        var config = ConfigurationFactory.ParseString(extraConfig ?? "")
-            .WithFallback(ConfigurationFactory.ParseString($"actorcausal.batching.enabled = {(batching ? "on" : "off")}"))
-            .WithFallback(BenchHocon.InProcessCluster());
-        var systems = new List<ActorSystem>();
-        for (var i = 0; i < count; i++)
-        {
-            var system = ActorSystem.Create("bench", config);
-            CausalGroups.Get(system);
-            DistributedPubSub.Get(system);
-            var seed = i == 0 ? AkkaCluster.Get(system).SelfAddress : AkkaCluster.Get(systems[0]).SelfAddress;
-            systems.Add(system);
-            AkkaCluster.Get(system).Join(seed);
-        }
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!systems.All(s => AkkaCluster.Get(s).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == count
-                                 && AkkaCluster.Get(s).State.Unreachable.Count == 0))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The benchmark cluster did not form within 60 s.");
-            await Task.Delay(50);
-        }
-        return systems;
-    }
+    /// <summary>"nodes" (ActorSystems in this process) or "node processes".</summary>
+    private string Hosting => options.Processes ? "node processes" : "nodes";
 
-    private static MemberId MemberIdOf(ActorSystem system)
-    {
-        var cluster = AkkaCluster.Get(system);
-        return new MemberId(cluster.SelfAddress.ToString(), cluster.SelfUniqueAddress.Uid);
-    }
+    private async Task<IBenchCluster> StartClusterAsync(bool batching) => options.Processes
+        ? await ProcessCluster.StartAsync(options, batching, _progress)
+        : await InProcessCluster.StartAsync(options, batching, _progress);
 
-    private async Task<RunResult> RunOnceAsync(List<ActorSystem> systems, string mode, string tag, int messages, bool record, bool check)
-    {
-        var n = systems.Count;
-        var transport = TransportOf(mode);
-        var order = OrderOf(mode);
-        var ask = TimeSpan.FromSeconds(30);
-        long heapBefore = 0;
-        if (check) heapBefore = GC.GetTotalMemory(true);
-
-        var state = new RunState(n, messages / n, options.Window, record, log: record && options.LogDir is not null);
-        var mediators = systems.Select(s => DistributedPubSub.Get(s).Mediator).ToArray();
-        var actors = systems.Select((s, i) => s.ActorOf(BenchNode.Props(i, state, transport, order, MemberIdOf(s), tag, mediators[i]), "bench-" + tag)).ToArray();
-        var groups = new CausalGroup?[n];
-
-        switch (transport)
-        {
-            case Transport.Raw:
-                for (var i = 0; i < n; i++)
-                {
-                    var refs = ImmutableArray.CreateBuilder<IActorRef>();
-                    for (var j = 0; j < n; j++)
-                    {
-                        refs.Add(i == j
-                            ? actors[i]
-                            : await systems[i].ActorSelection(new RootActorPath(AkkaCluster.Get(systems[j]).SelfAddress) / "user" / ("bench-" + tag)).ResolveOne(ask));
-                    }
-                    await actors[i].Ask<BenchNode.Done>(new BenchNode.Peers(refs.ToImmutable()), ask);
-                }
-                break;
-            case Transport.PubSub:
-                for (var i = 0; i < n; i++) mediators[i].Tell(new Subscribe(tag, actors[i]), actors[i]);
-                // Subscriptions spread by gossip: publish probes from every node until every node has seen every node's.
-                await WaitUntil(() =>
-                {
-                    for (var i = 0; i < n; i++) mediators[i].Tell(new Publish(tag, $"probe:{i}"));
-                    return Task.FromResult(state.Probes.All(row => row.All(seen => seen)));
-                }, "pubsub subscriptions");
-                break;
-            default:
-                var totalOrder = mode is "total2" or "safe-total2" ? TotalOrderMode.TwoStep : TotalOrderMode.ThreeStep;
-                for (var i = 0; i < n; i++)
-                {
-                    // From the configured settings: a new GroupMemberSettings would replace actorcausal.protocol whole.
-                    var causalGroups = CausalGroups.Get(systems[i]);
-                    groups[i] = causalGroups.Join(tag, actors[i], causalGroups.Settings.Protocol with { TotalOrder = totalOrder });
-                    await actors[i].Ask<BenchNode.Done>(new BenchNode.Attach(await groups[i]!.Ref), ask);
-                }
-                await WaitUntil(async () =>
-                {
-                    var statuses = await Task.WhenAll(groups.Select(g => g!.Status()));
-                    return statuses.All(s => s.State == GroupActorState.Member && s.View.Size == n && s.View.Id == statuses[0].View.Id);
-                }, "the group view");
-                break;
-        }
-
-        var ports = systems.Select(s => AkkaCluster.Get(s).SelfAddress.Port ?? 0).ToArray();
-        var bytesBefore = WireBytes.Snapshot(ports);
-        var statusBefore = transport == Transport.Causal ? await Task.WhenAll(groups.Select(g => g!.Status())) : null;
-
-        foreach (var a in actors) a.Tell(new BenchNode.Start());
-        var timeout = TimeSpan.FromSeconds(60 + messages / 2_000.0);
-        var complete = true;
-        try
-        {
-            await state.Done.Task.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            complete = false;
-            _progress.Line($"   {tag}: only {Interlocked.Read(ref state.Delivered):N0} of {state.ExpectedDeliveries:N0} deliveries within {timeout.TotalSeconds:F0} s");
-        }
-
-        var bytesAfter = WireBytes.Snapshot(ports);
-        var elapsed = (Volatile.Read(ref state.LastDelivery) - state.FirstSend) / (double)Stopwatch.Frequency;
-        var delivered = Interlocked.Read(ref state.Delivered);
-        var latencies = state.AllLatencies();
-        Array.Sort(latencies);
-        double Pct(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)(p * latencies.Length))] * 1000.0 / Stopwatch.Frequency;
-        var p50 = Pct(0.50);
-        var p99 = Pct(0.99);
-        var sentTotal = (double)state.PerNode * n;
-        double? bytesPerMsg = bytesBefore is { } b0 && bytesAfter is { } b1 ? (b1 - b0) / sentTotal : null;
-
-        double? meanBatch = null;
-        long? heldBack = null;
-        double? protocolPerMsg = null;
-        double? envelopesPerMsg = null;
-        string? repairsPerMsg = null;
-        Dictionary<ProtocolMessageKind, double>? perKind = null;
-        if (transport == Transport.Causal)
-        {
-            var statusAfter = await Task.WhenAll(groups.Select(g => g!.Status()));
-            var envelopes = statusAfter.Sum(s => s.EnvelopesSent) - statusBefore!.Sum(s => s.EnvelopesSent);
-            var protocolMessages = statusAfter.Sum(s => s.ProtocolMessagesSent) - statusBefore!.Sum(s => s.ProtocolMessagesSent);
-            meanBatch = envelopes == 0 ? null : protocolMessages / (double)envelopes;
-            protocolPerMsg = protocolMessages / sentTotal;
-            envelopesPerMsg = envelopes / sentTotal;
-            heldBack = statusAfter.Sum(s => s.HeldBack) - statusBefore!.Sum(s => s.HeldBack);
-            double PerMsg(Func<MemberStatus, long> counter) => (statusAfter.Sum(s => counter(s.Protocol)) - statusBefore!.Sum(s => counter(s.Protocol))) / sentTotal;
-            perKind = Enum.GetValues<ProtocolMessageKind>().ToDictionary(k => k,
-                k => (statusAfter.Sum(s => s.ProtocolMessagesSentOf(k)) - statusBefore!.Sum(s => s.ProtocolMessagesSentOf(k))) / sentTotal);
-            repairsPerMsg = $"retransmitted {PerMsg(s => s.Retransmitted):F2}, NAKs {PerMsg(s => s.NaksSent):F2}, duplicates received {PerMsg(s => s.Duplicates):F2}, safe acks {PerMsg(s => s.SafeAcksSent):F2}";
-        }
-
-        if (record)
-        {
-            var records = new List<BenchNode.Record>();
-            foreach (var a in actors) records.Add(await a.Ask<BenchNode.Record>(new BenchNode.GetRecord(), ask));
-            if (options.LogDir is { } dir)
-            {
-                Directory.CreateDirectory(dir);
-                for (var i = 0; i < n; i++)
-                {
-                    var file = Path.Combine(dir, $"{tag}-member{i}.jsonl");
-                    await File.WriteAllLinesAsync(file, records[i].Lines);
-                }
-                _progress.Line($"   wrote {n} member logs to {dir} ({tag}-member*.jsonl)");
-            }
-            if (check)
-            {
-                var eventCount = records.Sum(r => r.History.Events.Count);
-                var sw = Stopwatch.StartNew();
-                var violations = InvariantChecker.Check(records.Select(r => r.History).ToList());
-                _progress.Line($"   checker: {violations.Count} violations ({records.Sum(r => r.History.Events.Count):N0} events, {sw.Elapsed.TotalSeconds:F1} s)");
-                foreach (var v in violations.Take(20)) _progress.Line($"     {v}");
-                records.Clear();
-                foreach (var a in actors) await a.Ask<BenchNode.Done>(new BenchNode.ClearRecord(), ask);
-                state.DropSamples();
-                latencies = [];
-                // Let stability gossip run (stability-interval 50 ms) so that delivered-everywhere messages can be freed.
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                var heapAfter = GC.GetTotalMemory(true);
-                _progress.Line($"   managed heap after a full GC: before the run {heapBefore / 1e6:F1} MB, after {heapAfter / 1e6:F1} MB ({heapAfter / (double)heapBefore:F2}x)");
-                CheckReport = new JsonObject
-                {
-                    ["mode"] = mode,
-                    ["messages"] = messages,
-                    ["events"] = eventCount,
-                    ["violations"] = violations.Count,
-                    ["violation_samples"] = new JsonArray(violations.Take(20).Select(v => (JsonNode)JsonValue.Create(v.ToString())!).ToArray()),
-                    ["heap_before_bytes"] = heapBefore,
-                    ["heap_after_bytes"] = heapAfter,
-                    ["heap_ratio"] = heapAfter / (double)heapBefore,
-                };
-            }
-        }
-
-        foreach (var a in actors) a.Tell(PoisonPill.Instance);
-        // Subscriber terminated: the group member leaves. Give it a moment so the next run starts on a quiet cluster.
-        await Task.Delay(TimeSpan.FromMilliseconds(transport == Transport.Causal ? 1_500 : 300));
-
-        return new RunResult(delivered / (double)n / elapsed, p50, p99, bytesPerMsg, complete, elapsed,
-            Interlocked.Read(ref state.Refused), Interlocked.Read(ref state.BackPressureRetries), meanBatch, heldBack, protocolPerMsg, envelopesPerMsg, repairsPerMsg, perKind);
-    }
+    private static string RunText(RunResult r) =>
+        $"{r.MsgsPerSec:N0} msgs/s, p50 {r.P50Ms:F1} ms, p99 {r.P99Ms:F1} ms, " +
+        $"{(r.BytesPerMsg is { } b ? $"{b:F0} B/msg" : "bytes n/a")}" +
+        $"{(r.MeanBatch is { } mb ? $", batch {mb:F1}, protocol msgs/msg {r.ProtocolPerMsg:F2}, envelopes/msg {r.EnvelopesPerMsg:F3}" : "")}{(r.HeldBack is { } hb ? $", held back {hb}" : "")}{(r.RepairsPerMsg is { } rp ? $", per msg: {rp}" : "")}{(r.PerKind is { } pk ? $"; sent per msg: {KindsText(pk)}" : "")}" +
+        $"{(r.BackPressureRetries > 0 ? $", back-pressure retries {r.BackPressureRetries}" : "")}{(r.Refused > 0 ? $", refused {r.Refused}" : "")}{(r.Complete ? "" : " INCOMPLETE")}";
 
     /// <summary>The kinds sent, e.g. "Data 8.00, Proposal 8.00, Final 8.00".</summary>
     public static string KindsText(IReadOnlyDictionary<ProtocolMessageKind, double> perKind) =>
         string.Join(", ", perKind.Where(k => k.Value > 0.0005).Select(k => $"{k.Key} {k.Value:F2}"));
-
-    private static async Task WaitUntil(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}.");
-            await Task.Delay(100);
-        }
-    }
 
     public void Print(IReadOnlyList<ModeResult> results)
     {
@@ -356,7 +175,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
             var vsRaw = raw is null ? "" : $"{r.MsgsPerSec / raw.MsgsPerSec:F2}";
             var vsPubsub = pubsub is null ? "" : $"{r.MsgsPerSec / pubsub.MsgsPerSec:F2}";
             var p50Raw = raw is null ? "" : $"{r.P50Ms / raw.P50Ms:F2}";
-            output.WriteLine($"{r.Mode,-15} {r.MsgsPerSec,10:N0} {vsRaw,7} {vsPubsub,9} {r.P50Ms,8:F1} {p50Raw,8} {r.P99Ms,8:F1} {(r.BytesPerMsg is { } b ? $"{b:F0}" : "n/a"),7} {(r.MeanBatch is { } mb ? $"{mb:F1}" : ""),6} {(r.ProtocolPerMsg is { } pp ? $"{pp:F2}" : ""),9}{(r.Complete ? "" : " INCOMPLETE")}");
+            output.WriteLine($"{r.Mode,-15} {r.MsgsPerSec,10:N0} {vsRaw,7} {vsPubsub,9} {r.P50Ms,8:F1} {p50Raw,8} {r.P99Ms,8:F1} {(r.BytesPerMsg is { } b ? $"{b:F0}" : "n/a"),7} {(r.MeanBatch is { } mb ? $"{mb:F1}" : ""),6} {(r.ProtocolPerMsg is { } pp ? $"{pp:F2}" : ""),9}{r.Mark}");
         }
         if (raw is not null && pubsub is not null)
         {
@@ -381,16 +200,19 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
         }
     }
 
-    public void WriteJson(IReadOnlyList<ModeResult> results, string file) =>
-        File.WriteAllText(file, ToJson(results).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-
-    public JsonObject ToJson(IReadOnlyList<ModeResult> results)
+    /// <param name="check">The checker's report of a <c>--check</c> run, if any.</param>
+    public JsonObject ToJson(IReadOnlyList<ModeResult> results, JsonObject? check = null)
     {
         var raw = results.FirstOrDefault(r => r.Mode == "raw");
         var pubsub = results.FirstOrDefault(r => r.Mode == "pubsub");
         var modes = new JsonObject();
         foreach (var r in results)
         {
+            if (r.Runs.Count == 0)
+            {
+                modes[r.Mode] = new JsonObject { ["stalled"] = r.Stalled, ["complete"] = false };
+                continue;
+            }
             var o = new JsonObject
             {
                 ["msgs_per_sec"] = Math.Round(r.MsgsPerSec),
@@ -398,6 +220,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
                 ["p99_ms"] = Math.Round(r.P99Ms, 3),
                 ["complete"] = r.Complete,
             };
+            if (r.Stalled is { } stalled) o["stalled"] = stalled;
             if (r.BytesPerMsg is { } b) o["bytes_per_msg"] = Math.Round(b, 1);
             if (r.MeanBatch is { } mb) o["mean_batch"] = Math.Round(mb, 2);
             if (r.ProtocolPerMsg is { } pp) o["protocol_msgs_per_msg"] = Math.Round(pp, 3);
@@ -424,6 +247,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
         var root = new JsonObject
         {
             ["nodes"] = options.Nodes,
+            ["hosting"] = options.Processes ? "one node per process" : "every node in one process",
             ["messages"] = options.Messages,
             ["runs"] = options.Runs,
             ["window_per_node"] = options.Window,
@@ -434,7 +258,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
             ["bytes_per_msg_source"] = "tcpi_bytes_sent (ss -tin) summed over the connections between the nodes, divided by the messages broadcast; TCP payload incl. Akka.Remote framing and cluster gossip/heartbeats, no TCP/IP headers",
             ["modes"] = modes,
         };
-        if (CheckReport is not null) root["check"] = CheckReport;
+        if (check is not null) root["check"] = check.DeepClone();
         return root;
     }
 }

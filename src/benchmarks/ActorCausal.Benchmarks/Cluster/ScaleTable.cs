@@ -30,7 +30,7 @@ public static class ScaleTable
                 var throughput = r.Runs.Count > 1 ? string.Create(inv, $"{r.MsgsPerSec:N0} ({min:N0}-{max:N0})") : string.Create(inv, $"{r.MsgsPerSec:N0}");
                 var needed = AlgorithmCost.PerBroadcast(r.Mode, nodes);
                 output.WriteLine(string.Create(inv,
-                    $"| {nodes} | {r.Mode}{(r.Complete ? "" : " INCOMPLETE")} | {throughput} | {Ratio(r.MsgsPerSec, raw?.MsgsPerSec)} | {Ratio(r.MsgsPerSec, pubsub?.MsgsPerSec)} | " +
+                    $"| {nodes} | {r.Mode}{r.Mark} | {throughput} | {Ratio(r.MsgsPerSec, raw?.MsgsPerSec)} | {Ratio(r.MsgsPerSec, pubsub?.MsgsPerSec)} | " +
                     $"{r.P50Ms:F1} / {r.P99Ms:F1} | {(r.BytesPerMsg is { } b ? b.ToString("F0", inv) : "n/a")} | " +
                     $"{(r.ProtocolPerMsg is { } p ? p.ToString("F2", inv) : "")} | {needed?.ToString(inv) ?? ""} | " +
                     $"{(r.ProtocolPerMsg is { } q && needed is > 0 ? (q / needed.Value).ToString("F2", inv) : "")} |"));
