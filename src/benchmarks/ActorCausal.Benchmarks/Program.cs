@@ -38,7 +38,7 @@ public static class Program
         });
         root.Add(core);
 
-        var nodes = new Option<string>("--nodes") { Description = "ActorSystems in the cluster (one process, 127.0.0.1); several sizes comma-separated (3,5,9,17) run every mode at each size and print one table.", DefaultValueFactory = _ => "3" };
+        var nodes = new Option<string>("--nodes") { Description = "ActorSystems in the cluster (127.0.0.1); several sizes comma-separated (3,5,9,17) run every mode at each size and print one table.", DefaultValueFactory = _ => "3" };
         var messages = new Option<int?>("--messages") { Description = $"Messages per run, split across the nodes; each is delivered at every node. Default {ClusterOptions.DefaultMessages:N0} for one size, {ClusterOptions.DefaultMessagesPerSize:N0} per size for several." };
         var clusterRuns = new Option<int>("--runs") { Description = "Timed runs per mode (median reported).", DefaultValueFactory = _ => 3 };
         var window = new Option<int>("--window") { Description = "Per node: at most this many of its messages not yet delivered at every node.", DefaultValueFactory = _ => 500 };
@@ -66,12 +66,13 @@ public static class Program
             if (result.GetValue(compare) && !result.GetValue(processes)) result.AddError("--compare-in-process goes with --processes.");
             if (multiProcess && result.GetValue(log) is not null) result.AddError("--log needs every node in one process (drop --processes).");
             if (multiProcess && result.GetValue(check)) result.AddError("--check needs every node in one process (drop --processes).");
-            if (result.GetValue(stepTimeout) <= 0) result.AddError("--step-timeout must be positive.");
         });
         cluster.SetAction(parse =>
         {
             var sizes = ParseSizes(parse.GetValue(nodes)!);
-            BenchSteps.Bound = TimeSpan.FromSeconds(parse.GetValue(stepTimeout));
+            var stepSeconds = parse.GetValue(stepTimeout);
+            if (!(stepSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(stepTimeout), stepSeconds, "--step-timeout must be positive.");
+            BenchSteps.Bound = TimeSpan.FromSeconds(stepSeconds);
             var options = new ClusterOptions
             {
                 Nodes = sizes[0],

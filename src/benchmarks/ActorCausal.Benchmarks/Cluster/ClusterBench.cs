@@ -49,6 +49,9 @@ public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs, int 
     /// <summary>Appended to the mode's name in tables: " STALLED", " INCOMPLETE" or nothing.</summary>
     public string Mark => Stalled is not null ? " STALLED" : Complete ? "" : " INCOMPLETE";
 
+    /// <summary>The measured result of <paramref name="mode"/> among <paramref name="results"/> (none if it stalled before any run).</summary>
+    public static ModeResult? Find(IEnumerable<ModeResult> results, string mode) => results.FirstOrDefault(r => r.Mode == mode && r.Runs.Count > 0);
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.OrderBy(v => v).ToArray();
@@ -165,13 +168,18 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
 
     public void Print(IReadOnlyList<ModeResult> results)
     {
-        var raw = results.FirstOrDefault(r => r.Mode == "raw");
-        var pubsub = results.FirstOrDefault(r => r.Mode == "pubsub");
+        var raw = ModeResult.Find(results, "raw");
+        var pubsub = ModeResult.Find(results, "pubsub");
         output.WriteLine();
         output.WriteLine($"{options.Nodes} nodes, {options.Messages:N0} messages per run, window {options.Window} per node, median of {options.Runs} run(s){(options.Config is { } c ? $", config: {c}" : "")}");
         output.WriteLine($"{"mode",-15} {"msgs/s",10} {"vs raw",7} {"vs pubsub",9} {"p50 ms",8} {"p50/raw",8} {"p99 ms",8} {"B/msg",7} {"batch",6} {"proto/msg",9}");
         foreach (var r in results)
         {
+            if (r.Runs.Count == 0)
+            {
+                output.WriteLine($"{r.Mode,-15} STALLED: {r.Stalled}");
+                continue;
+            }
             var vsRaw = raw is null ? "" : $"{r.MsgsPerSec / raw.MsgsPerSec:F2}";
             var vsPubsub = pubsub is null ? "" : $"{r.MsgsPerSec / pubsub.MsgsPerSec:F2}";
             var p50Raw = raw is null ? "" : $"{r.P50Ms / raw.P50Ms:F2}";
@@ -179,8 +187,8 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
         }
         if (raw is not null && pubsub is not null)
         {
-            var causal = results.FirstOrDefault(r => r.Mode == "causal");
-            var total2 = results.FirstOrDefault(r => r.Mode == "total2");
+            var causal = ModeResult.Find(results, "causal");
+            var total2 = ModeResult.Find(results, "total2");
             output.WriteLine();
             if (causal is not null)
             {
@@ -193,8 +201,8 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
         }
         foreach (var (safe, plain) in new[] { ("safe-causal", "causal"), ("safe-total3", "total3"), ("safe-total2", "total2") })
         {
-            var s = results.FirstOrDefault(r => r.Mode == safe);
-            var p = results.FirstOrDefault(r => r.Mode == plain);
+            var s = ModeResult.Find(results, safe);
+            var p = ModeResult.Find(results, plain);
             if (s is not null && p is not null)
                 output.WriteLine($"{safe} / {plain}: throughput {s.MsgsPerSec / p.MsgsPerSec:F2}, p50 {s.P50Ms / p.P50Ms:F2}, p99 {s.P99Ms / p.P99Ms:F2}");
         }
@@ -203,8 +211,8 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
     /// <param name="check">The checker's report of a <c>--check</c> run, if any.</param>
     public JsonObject ToJson(IReadOnlyList<ModeResult> results, JsonObject? check = null)
     {
-        var raw = results.FirstOrDefault(r => r.Mode == "raw");
-        var pubsub = results.FirstOrDefault(r => r.Mode == "pubsub");
+        var raw = ModeResult.Find(results, "raw");
+        var pubsub = ModeResult.Find(results, "pubsub");
         var modes = new JsonObject();
         foreach (var r in results)
         {

@@ -23,7 +23,7 @@ public static class CompareTable
             foreach (var mode in inProcess.Select(r => r.Mode))
             {
                 var one = inProcess.First(r => r.Mode == mode);
-                var own = processes.FirstOrDefault(r => r.Mode == mode);
+                var own = ModeResult.Find(processes, mode);
                 output.WriteLine(Row(nodes, one, "one process", inProcess, null));
                 if (own is not null) output.WriteLine(Row(nodes, own, "processes", processes, one));
             }
@@ -32,8 +32,8 @@ public static class CompareTable
         string Row(int nodes, ModeResult r, string hosting, IReadOnlyList<ModeResult> sameHosting, ModeResult? inProcess)
         {
             if (r.Runs.Count == 0) return $"| {nodes} | {r.Mode} | {hosting} | STALLED: {r.Stalled} | | | | | | |";
-            var raw = sameHosting.FirstOrDefault(x => x.Mode == "raw");
-            var pubsub = sameHosting.FirstOrDefault(x => x.Mode == "pubsub");
+            var raw = ModeResult.Find(sameHosting, "raw");
+            var pubsub = ModeResult.Find(sameHosting, "pubsub");
             var (min, max) = r.Range(x => x.MsgsPerSec);
             var throughput = r.Runs.Count > 1 ? string.Create(inv, $"{r.MsgsPerSec:N0} ({min:N0}-{max:N0})") : string.Create(inv, $"{r.MsgsPerSec:N0}");
             return string.Create(inv,

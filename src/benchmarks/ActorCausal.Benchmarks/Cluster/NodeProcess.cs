@@ -30,6 +30,7 @@ public sealed class NodeProcess : IAsyncDisposable
     private long _nextId = NodeLines.HelloId + 1;
     private volatile bool _stopping;
     private volatile NodeCrashedException? _crashed;
+    private readonly TaskCompletionSource _crash = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     static NodeProcess()
     {
@@ -51,6 +52,9 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     public int Index { get; }
+
+    /// <summary>Faults with <see cref="NodeCrashedException"/> when the node exits on its own; never completes otherwise.</summary>
+    public Task Crashed => _crash.Task;
     public int Pid => _pid;
 
     public static NodeProcess Start(NodeChild.Options options, BenchProgress progress)
@@ -163,6 +167,7 @@ public sealed class NodeProcess : IAsyncDisposable
         var code = _process.HasExited ? _process.ExitCode.ToString() : "unknown";
         _crashed = new NodeCrashedException($"node {Index} (pid {Pid}) exited on its own with code {code}; its last output:{Tail()}");
         foreach (var waiting in _pending.Values) waiting.TrySetException(_crashed);
+        _crash.TrySetException(_crashed);
     }
 
     private async Task ReadErrorsAsync()
@@ -170,11 +175,13 @@ public sealed class NodeProcess : IAsyncDisposable
         while (await _process.StandardError.ReadLineAsync() is { } line) Log(line);
     }
 
+    /// <summary>Kept for the message if the node crashes; shown as it comes only the first line of each warning or error, and not while stopping.</summary>
     private void Log(string line)
     {
         _tail.Enqueue(line);
         while (_tail.Count > TailLines) _tail.TryDequeue(out _);
-        _progress.Line($"   [node {Index}] {line}");
+        if (!_stopping && (line.StartsWith("[WARNING]", StringComparison.Ordinal) || line.StartsWith("[ERROR]", StringComparison.Ordinal)))
+            _progress.Line($"   [node {Index}] {line}");
     }
 
     private string Tail() => _tail.IsEmpty ? " (none)" : string.Concat(_tail.Select(l => "\n     " + l));

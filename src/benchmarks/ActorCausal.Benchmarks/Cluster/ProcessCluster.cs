@@ -42,6 +42,8 @@ public sealed class ProcessCluster : IBenchCluster
             var seed = await cluster._nodes[0].HelloAsync();
             for (var i = 1; i < options.Nodes; i++) cluster._nodes.Add(StartNode(i));
             var addresses = await Task.WhenAll(cluster._nodes.Skip(1).Select(n => n.HelloAsync()));
+            // Every node has mapped the board by now: unlinked, it lives as long as the mappings, so even a killed run leaves no file.
+            cluster.DeleteBoardFile();
             cluster._addresses.Add(seed);
             cluster._addresses.AddRange(addresses);
             cluster._ports.AddRange(cluster._addresses.Select(a => Address.Parse(a).Port ?? 0));
@@ -93,7 +95,11 @@ public sealed class ProcessCluster : IBenchCluster
         var expected = (long)perNode * n * n;
         var timeout = InProcessCluster.RunTimeout(messages);
         var deadline = Stopwatch.StartNew();
-        while (_board.Total() < expected && deadline.Elapsed < timeout) await Task.Delay(10);
+        while (_board.Total() < expected && deadline.Elapsed < timeout)
+        {
+            ThrowIfCrashed();
+            await Task.Delay(10);
+        }
         var bytesAfter = WireBytes.Snapshot(_ports);
         var complete = _board.Total() >= expected;
         if (!complete) _progress.Line($"   {tag}: only {_board.Total():N0} of {expected:N0} deliveries within {timeout.TotalSeconds:F0} s");
@@ -118,14 +124,35 @@ public sealed class ProcessCluster : IBenchCluster
         }.ToResult();
     }
 
-    /// <summary>The same kind of command to every node at once; the answers in node order.</summary>
-    private Task<JsonObject[]> AllAsync(Func<NodeProcess, JsonObject> command, string step) =>
-        Task.WhenAll(_nodes.Select(node => node.CallAsync(command(node), step)));
+    /// <summary>
+    /// The same kind of command to every node at once; the answers in node order. A node that crashes ends the wait at
+    /// once, and its crash is what is reported (not the other nodes' stalls waiting for it).
+    /// </summary>
+    private async Task<JsonObject[]> AllAsync(Func<NodeProcess, JsonObject> command, string step)
+    {
+        var answers = Task.WhenAll(_nodes.Select(node => node.CallAsync(command(node), step)));
+        await Task.WhenAny(answers, Task.WhenAny(_nodes.Select(node => node.Crashed)));
+        ThrowIfCrashed();
+        return await answers;
+    }
+
+    private void ThrowIfCrashed()
+    {
+        foreach (var node in _nodes)
+        {
+            if (node.Crashed.IsFaulted) throw node.Crashed.Exception!.InnerException!;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_nodes.Select(node => node.DisposeAsync().AsTask()));
         _board.Dispose();
+        DeleteBoardFile();
+    }
+
+    private void DeleteBoardFile()
+    {
         try
         {
             File.Delete(_boardPath);

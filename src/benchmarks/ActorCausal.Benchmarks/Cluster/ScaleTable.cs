@@ -22,10 +22,15 @@ public static class ScaleTable
         output.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (nodes, results) in sizes)
         {
-            var raw = results.FirstOrDefault(r => r.Mode == "raw");
-            var pubsub = results.FirstOrDefault(r => r.Mode == "pubsub");
+            var raw = ModeResult.Find(results, "raw");
+            var pubsub = ModeResult.Find(results, "pubsub");
             foreach (var r in results)
             {
+                if (r.Runs.Count == 0)
+                {
+                    output.WriteLine($"| {nodes} | {r.Mode} | STALLED: {r.Stalled} | | | | | | | |");
+                    continue;
+                }
                 var (min, max) = r.Range(x => x.MsgsPerSec);
                 var throughput = r.Runs.Count > 1 ? string.Create(inv, $"{r.MsgsPerSec:N0} ({min:N0}-{max:N0})") : string.Create(inv, $"{r.MsgsPerSec:N0}");
                 var needed = AlgorithmCost.PerBroadcast(r.Mode, nodes);
