@@ -101,6 +101,7 @@ public sealed class InProcessCluster : IBenchCluster
         var bytesBefore = WireBytes.Snapshot(ports);
         var countsBefore = transport == Transport.Causal ? await CountsAsync(nodes) : null;
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         foreach (var node in nodes) node.Start();
         var timeout = RunTimeout(messages);
         var complete = true;
@@ -113,6 +114,7 @@ public sealed class InProcessCluster : IBenchCluster
             complete = false;
             _progress.Line($"   {tag}: only {Interlocked.Read(ref state.Delivered):N0} of {state.ExpectedDeliveries:N0} deliveries within {timeout.TotalSeconds:F0} s");
         }
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         var figures = new RunFigures
         {
@@ -128,6 +130,7 @@ public sealed class InProcessCluster : IBenchCluster
             Complete = complete,
             Refused = Interlocked.Read(ref state.Refused),
             BackPressureRetries = Interlocked.Read(ref state.BackPressureRetries),
+            Cpu = cpu,
         };
 
         if (record) await RecordAsync(nodes, state, mode, tag, messages, check, heapBefore);

@@ -29,6 +29,7 @@ public sealed class NodeChild
     private RunState? _state;
     private IReadOnlyList<Address> _addresses = [];
     private ProtocolCounts? _countsBefore;
+    private TimeSpan _cpuBefore;
     private CancellationTokenSource? _probing;
 
     private NodeChild(Options options, ActorSystem system, DeliveryBoard board, TextWriter output)
@@ -103,6 +104,7 @@ public sealed class NodeChild
                 return await ConnectAsync();
             case "snapshot":
                 if (_node!.Group is not null) _countsBefore = ProtocolCounts.Of(await _node.StatusAsync());
+                _cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 return null;
             case "start":
                 _probing?.Cancel();
@@ -156,6 +158,7 @@ public sealed class NodeChild
     {
         var node = _node!;
         var state = _state!;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpuBefore;
         var counts = _countsBefore is { } before ? ProtocolCounts.Of(await node.StatusAsync()) - before : null;
         var report = new NodeLines.RunReport(
             Delivered: Interlocked.Read(ref state.Delivered),
@@ -164,7 +167,8 @@ public sealed class NodeChild
             Latencies: NodeLines.RunReport.Encode(state.AllLatencies()),
             Counts: counts,
             Refused: Interlocked.Read(ref state.Refused),
-            BackPressureRetries: Interlocked.Read(ref state.BackPressureRetries));
+            BackPressureRetries: Interlocked.Read(ref state.BackPressureRetries),
+            CpuTicks: cpu.Ticks);
         node.Stop();
         _node = null;
         return new JsonObject { ["report"] = NodeLines.ToNode(report) };

@@ -18,7 +18,8 @@ public static class NodeLines
     public const long HelloId = 0;
 
     /// <summary>What a node reports after a run; latencies in Stopwatch ticks, as little-endian bytes in base64.</summary>
-    public sealed record RunReport(long Delivered, long FirstSend, long LastDelivery, string Latencies, ProtocolCounts? Counts, long Refused, long BackPressureRetries)
+    /// <param name="CpuTicks">CPU time this node process used from its counters' snapshot before the start to the finish command (TimeSpan ticks).</param>
+    public sealed record RunReport(long Delivered, long FirstSend, long LastDelivery, string Latencies, ProtocolCounts? Counts, long Refused, long BackPressureRetries, long CpuTicks)
     {
         public static string Encode(long[] latencies) => Convert.ToBase64String(MemoryMarshal.AsBytes(latencies.AsSpan()));
 

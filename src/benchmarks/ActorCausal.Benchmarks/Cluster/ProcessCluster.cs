@@ -121,6 +121,7 @@ public sealed class ProcessCluster : IBenchCluster
             Complete = complete,
             Refused = reports.Sum(r => r.Refused),
             BackPressureRetries = reports.Sum(r => r.BackPressureRetries),
+            Cpu = TimeSpan.FromTicks(reports.Sum(r => r.CpuTicks)),
         }.ToResult();
     }
 

@@ -19,6 +19,8 @@ public sealed record RunFigures
     public bool Complete { get; init; }
     public long Refused { get; init; }
     public long BackPressureRetries { get; init; }
+    /// <summary>CPU time used by the nodes' process(es) from just before the start to the end of the run.</summary>
+    public TimeSpan? Cpu { get; init; }
 
     public RunResult ToResult()
     {
@@ -28,14 +30,16 @@ public sealed record RunFigures
         double Pct(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)(p * latencies.Length))] * 1000.0 / Stopwatch.Frequency;
         var sentTotal = (double)PerNode * Nodes;
         double? bytesPerMsg = BytesBefore is { } b0 && BytesAfter is { } b1 ? (b1 - b0) / sentTotal : null;
+        double? cpuUsPerMsg = Cpu is { } cpu ? cpu.TotalMicroseconds / sentTotal : null;
         if (Counts is not { } c)
-            return new RunResult(Delivered / (double)Nodes / elapsed, Pct(0.50), Pct(0.99), bytesPerMsg, Complete, elapsed, Refused, BackPressureRetries, null, null);
+            return new RunResult(Delivered / (double)Nodes / elapsed, Pct(0.50), Pct(0.99), bytesPerMsg, Complete, elapsed, Refused, BackPressureRetries, null, null, CpuUsPerMsg: cpuUsPerMsg);
         return new RunResult(Delivered / (double)Nodes / elapsed, Pct(0.50), Pct(0.99), bytesPerMsg, Complete, elapsed, Refused, BackPressureRetries,
             MeanBatch: c.Envelopes == 0 ? null : c.Protocol / (double)c.Envelopes,
             HeldBack: c.HeldBack,
             ProtocolPerMsg: c.Protocol / sentTotal,
             EnvelopesPerMsg: c.Envelopes / sentTotal,
             RepairsPerMsg: $"retransmitted {c.Retransmitted / sentTotal:F2}, NAKs {c.Naks / sentTotal:F2}, duplicates received {c.Duplicates / sentTotal:F2}, safe acks {c.SafeAcks / sentTotal:F2}",
-            PerKind: c.PerKind.ToDictionary(k => k.Key, k => k.Value / sentTotal));
+            PerKind: c.PerKind.ToDictionary(k => k.Key, k => k.Value / sentTotal),
+            CpuUsPerMsg: cpuUsPerMsg);
     }
 }
