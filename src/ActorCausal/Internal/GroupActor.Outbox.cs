@@ -82,7 +82,7 @@ internal sealed partial class GroupActor
             Self.Tell(new GroupEnvelope(_self, [message]), Self);
             return;
         }
-        var estimate = EstimateBytes(message);
+        var estimate = WireTypes.EstimateBytes(message);
         if (TrySendInPieces(to, message, estimate)) return;
         if (!_settings.Batching.Enabled)
         {
@@ -128,28 +128,4 @@ internal sealed partial class GroupActor
         _envelopesSent++;
         _protocolMessagesSent += messages.Length;
     }
-
-    /// <summary>
-    /// A rough wire size (on the high side), for the max-bytes bound and to pick the messages worth measuring for
-    /// chunked transfer (the real size is known only once serialized). Anything that grows with the backlog, the view
-    /// or the payload must grow here too.
-    /// </summary>
-    internal static long EstimateBytes(ProtocolMessage message) => message switch
-    {
-        DataMessage d => EstimateData(d),
-        FlushReport r => 64 + r.Delivered.Dimension * 10 + r.Messages.Sum(EstimateData) + (r.Prepared is null ? 0 : EstimateDecision(r.Prepared)),
-        FlushPrepare p => 32 + EstimateDecision(p.Decision),
-        FlushCommit c => 32 + EstimateDecision(c.Decision),
-        Welcome w => 64 + w.Members.Length * 64 + w.Snapshot.Length,
-        ProposalBatch b => 32 + b.Items.Length * 32L,
-        FlushRequest q => 48 + q.NewMembers.Length * 64L,
-        StabilityGossip g => 32 + (g.Delivered.Dimension + (g.Held?.Dimension ?? 0)) * 10L,
-        _ => 48,
-    };
-
-    private static long EstimateData(DataMessage d) =>
-        64 + d.Clock.Dimension * 20L + (d.DependsOn.IsDefault ? 0 : d.DependsOn.Length * 16L)
-        + (d.Payload is SerializedPayload p ? p.Bytes.Length + p.Manifest.Length : 64);
-
-    private static long EstimateDecision(FlushDecision d) => 64 + d.NewMembers.Length * 64 + d.Messages.Sum(EstimateData) + d.TotalOrder.Length * 24;
 }

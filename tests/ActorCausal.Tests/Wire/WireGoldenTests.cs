@@ -1,5 +1,4 @@
 using System.Text;
-using ActorCausal.Internal;
 using ActorCausal.Protocol.Messages;
 using ActorCausal.Serialization;
 using ActorCausal.Tests.Support;
@@ -37,7 +36,7 @@ public sealed class WireGoldenTests : IDisposable
 
     private string Line(string name, object message)
     {
-        var estimate = message is ProtocolMessage p ? GroupActor.EstimateBytes(p).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
+        var estimate = message is ProtocolMessage p ? WireTypes.EstimateBytes(p).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
         return $"{name}\t{_serializer.Manifest(message)}\t{estimate}\t{Convert.ToHexString(_serializer.ToBinary(message))}";
     }
 
