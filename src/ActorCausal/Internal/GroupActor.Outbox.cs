@@ -6,27 +6,21 @@ using Akka.Actor;
 
 namespace ActorCausal.Internal;
 
-// Peers and batching. Every protocol message bound for a member is queued in that member's batch; a batch leaves as one
-// GroupEnvelope (one remote message) when it reaches max-messages or max-bytes, or when the actor has drained the
+// Peers and batching. Every protocol message bound for a member is queued in the Outbox (Outbox.cs: the batching
+// rules); a batch leaves as one GroupEnvelope (one remote message) when it is full, or when the actor has drained the
 // inputs that were in its mailbox: the first queued message posts a FlushOutbox marker to Self, which the mailbox
 // delivers after everything already waiting there. An idle group therefore sends at once, a busy one in batches, and
-// no timer is involved (unless linger > 0). With batching off every message leaves in its own envelope at once.
+// no timer is involved (unless linger > 0).
 internal sealed partial class GroupActor
 {
     private readonly IActorRefProvider _provider;
     private readonly Dictionary<MemberId, IActorRef> _peers = new();
-    private readonly Dictionary<MemberId, Batch> _outbox = new();
+    private readonly Outbox _outbox;
     private bool _flushScheduled;
 
     internal sealed class FlushOutbox
     {
         public static readonly FlushOutbox Instance = new();
-    }
-
-    private sealed class Batch
-    {
-        public readonly List<ProtocolMessage> Messages = new();
-        public long Bytes;
     }
 
     /// <summary>
@@ -71,7 +65,7 @@ internal sealed partial class GroupActor
 
     private void ForgetPeersNotIn(GroupView view)
     {
-        foreach (var m in _peers.Keys.Where(m => !view.Contains(m) && !_outbox.ContainsKey(m)).ToList()) _peers.Remove(m);
+        foreach (var m in _peers.Keys.Where(m => !view.Contains(m) && !_outbox.HasBatchFor(m)).ToList()) _peers.Remove(m);
     }
 
     private void Enqueue(MemberId to, ProtocolMessage message)
@@ -84,42 +78,17 @@ internal sealed partial class GroupActor
         }
         var estimate = WireTypes.EstimateBytes(message);
         if (TrySendInPieces(to, message, estimate)) return;
-        if (!_settings.Batching.Enabled)
-        {
-            SendEnvelope(to, [message]);
-            return;
-        }
-        if (!_outbox.TryGetValue(to, out var batch)) _outbox[to] = batch = new Batch();
-        // A message that would take the batch past max-bytes starts the next one, so no envelope outgrows the frame.
-        if (batch.Messages.Count > 0 && batch.Bytes + estimate > _settings.Batching.MaxBytes) SendBatch(to, batch);
-        batch.Messages.Add(message);
-        batch.Bytes += estimate;
-        if (batch.Messages.Count >= _settings.Batching.MaxMessages || batch.Bytes >= _settings.Batching.MaxBytes) SendBatch(to, batch);
+        _outbox.Add(to, message, estimate);
     }
 
     private void ScheduleOutbox()
     {
-        if (_flushScheduled || _outbox.Count == 0 || !_outbox.Values.Any(b => b.Messages.Count > 0)) return;
+        if (_flushScheduled || !_outbox.HasPending) return;
         _flushScheduled = true;
         if (_settings.Batching.Linger > TimeSpan.Zero)
             Timers.StartSingleTimer("outbox", FlushOutbox.Instance, _settings.Batching.Linger);
         else
             Self.Tell(FlushOutbox.Instance, Self);
-    }
-
-    private void SendAllBatches()
-    {
-        foreach (var (to, batch) in _outbox)
-        {
-            if (batch.Messages.Count > 0) SendBatch(to, batch);
-        }
-    }
-
-    private void SendBatch(MemberId to, Batch batch)
-    {
-        SendEnvelope(to, [.. batch.Messages]);
-        batch.Messages.Clear();
-        batch.Bytes = 0;
     }
 
     private void SendEnvelope(MemberId to, ImmutableArray<ProtocolMessage> messages)
