@@ -30,19 +30,13 @@ internal sealed partial class GroupActor
     private readonly Address _selfAddress;
     /// <summary>This node's member of the group; a merge (GroupActor.Merge.cs) moves it to a new incarnation.</summary>
     private MemberId _self;
-    private readonly Dictionary<Address, Member> _up = new();
-    /// <summary>Members heard of (views, join requests), to apply node-level cluster events to; pruned when their node is removed.</summary>
-    private readonly HashSet<MemberId> _known = new();
-    private Member? _selfMember;
+    /// <summary>The Up nodes and the members heard of (views, join requests), to apply node-level cluster events to.</summary>
+    private readonly ClusterMemberTracker _nodes;
 
     private sealed class JoinTimer
     {
         public static readonly JoinTimer Instance = new();
     }
-
-    private static MemberId IdOf(Member m) => new(m.Address.ToString(), m.UniqueAddress.Uid);
-
-    private bool IsSelf(Member m) => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress);
 
     private bool _clusterShutDown;
 
@@ -53,25 +47,25 @@ internal sealed partial class GroupActor
         switch (e)
         {
             case ClusterEvent.MemberUp up:
-                _up[up.Member.Address] = up.Member;
-                if (IsSelf(up.Member)) OnSelfUp(up.Member);
-                else if (_selfMember is { } self) _member.PeerNodeUp(NodeOf(up.Member), up.Member.IsOlderThan(self));
+                _nodes.Up(up.Member);
+                if (_nodes.IsSelf(up.Member)) OnSelfUp(up.Member);
+                else if (_nodes.SelfMember is { } self) _member.PeerNodeUp(NodeOf(up.Member), up.Member.IsOlderThan(self));
                 // A merging incarnation offers itself to the group it merges into instead (GroupMember.Merge.cs).
                 else if (_state == GroupActorState.Joining && !_member.IsMergeJoining) Announce(up.Member);
                 break;
             case ClusterEvent.MemberLeft or ClusterEvent.MemberExited:
             {
                 var m = ((ClusterEvent.MemberStatusChange)e).Member;
-                _up.Remove(m.Address);
-                if (!IsSelf(m)) _member.PeerNodeGone(NodeOf(m));
-                if (IsSelf(m) && _state == GroupActorState.Member) OnLeave(ActorRefs.Nobody, "this node is leaving the cluster");
+                _nodes.NotUp(m);
+                if (!_nodes.IsSelf(m)) _member.PeerNodeGone(NodeOf(m));
+                if (_nodes.IsSelf(m) && _state == GroupActorState.Member) OnLeave(ActorRefs.Nobody, "this node is leaving the cluster");
                 break;
             }
-            case ClusterEvent.MemberDowned downed when !IsSelf(downed.Member):
+            case ClusterEvent.MemberDowned downed when !_nodes.IsSelf(downed.Member):
                 // Not a removal: one resolver decision downs the peers first and this node last, and on the losing side
                 // those peers are the ones that go on. Only MemberRemoved (the leader of the side that goes on, once it
                 // converged) changes the view; see GroupMember.Downed.
-                _up.Remove(downed.Member.Address);
+                _nodes.NotUp(downed.Member);
                 _member.PeerNodeGone(NodeOf(downed.Member));
                 foreach (var id in MembersOn(downed.Member)) _member.Downed(id);
                 break;
@@ -90,11 +84,11 @@ internal sealed partial class GroupActor
                 // its own MemberDowned reaches this actor: the shutdown's reason is then the only word of the downing.
                 if (CoordinatedShutdown.Get(Context.System).ShutdownReason is CoordinatedShutdown.ClusterDowningReason) OnNodeDowned();
                 break;
-            case ClusterEvent.UnreachableMember unreachable when !IsSelf(unreachable.Member):
+            case ClusterEvent.UnreachableMember unreachable when !_nodes.IsSelf(unreachable.Member):
                 _member.PeerNodeUnreachable(NodeOf(unreachable.Member));
                 foreach (var id in MembersOn(unreachable.Member)) _member.Suspected(id);
                 break;
-            case ClusterEvent.ReachableMember reachable when !IsSelf(reachable.Member):
+            case ClusterEvent.ReachableMember reachable when !_nodes.IsSelf(reachable.Member):
                 _member.PeerNodeReachable(NodeOf(reachable.Member));
                 foreach (var id in MembersOn(reachable.Member)) _member.Reachable(id);
                 break;
@@ -118,39 +112,30 @@ internal sealed partial class GroupActor
     /// <summary>A node was downed or removed: final. Its member (if any) leaves the next view; if it is this node, stop at once.</summary>
     private void OnGone(Member m)
     {
-        _up.Remove(m.Address);
-        if (!IsSelf(m)) _member.PeerNodeGone(NodeOf(m));
-        if (IsSelf(m))
+        _nodes.NotUp(m);
+        if (!_nodes.IsSelf(m)) _member.PeerNodeGone(NodeOf(m));
+        if (_nodes.IsSelf(m))
         {
             if (_state == GroupActorState.Member) _member.DownedSelf();
             else if (_stopped is null) Stop(new GroupStopped(_group, GroupStopReason.Downed, "The cluster downed or removed this node before it was admitted."));
             return;
         }
-        foreach (var id in MembersOn(m))
+        foreach (var id in _nodes.Remove(m, _view.Members))
         {
-            _known.Remove(id);
             _learned.Remove(id);
             _member.Removed(id);
         }
     }
 
     /// <summary>Every member this actor has heard of (views, join requests) that lives on the cluster node <paramref name="node"/>.</summary>
-    private List<MemberId> MembersOn(Member node)
-    {
-        foreach (var m in _view.Members) _known.Add(m);
-        return _known.Where(id => GroupIncarnation.IsOn(id, node)).ToList();
-    }
+    private List<MemberId> MembersOn(Member node) => _nodes.MembersOn(node, _view.Members);
 
     private void OnSelfUp(Member self)
     {
-        _selfMember = self;
         if (_state != GroupActorState.WaitingForClusterUp) return;
         _state = GroupActorState.Joining;
         AdvanceTime();
-        foreach (var m in _up.Values)
-        {
-            if (!IsSelf(m)) _member.PeerNodeUp(NodeOf(m), m.IsOlderThan(self));
-        }
+        foreach (var m in _nodes.OthersUp) _member.PeerNodeUp(NodeOf(m), m.IsOlderThan(self));
         _member.NodeUp();
         // The protocol decides when to announce and whether to found; this timer only gives it time at that pace.
         Timers.StartPeriodicTimer("join", JoinTimer.Instance, _settings.JoinRetryInterval, _settings.JoinRetryInterval);
@@ -169,9 +154,8 @@ internal sealed partial class GroupActor
     /// </summary>
     private void AnnounceToAll()
     {
-        foreach (var m in _up.Values)
+        foreach (var m in _nodes.OthersUp)
         {
-            if (IsSelf(m)) continue;
             Announce(m);
             Context.ActorSelection(new RootActorPath(m.Address) / "system" / _settings.GuardianName / Self.Path.Name)
                 .Tell(new Identify(IdentifyPrefix + NodeOf(m)), Self);
@@ -180,8 +164,7 @@ internal sealed partial class GroupActor
 
     private const string IdentifyPrefix = "actorcausal-founding|";
 
-    /// <summary>The node key of the founding inputs: the node's address, as in a MemberId.</summary>
-    private static string NodeOf(Member m) => m.Address.ToString();
+    private static string NodeOf(Member m) => ClusterMemberTracker.NodeOf(m);
 
     /// <summary>An answer to AnnounceToAll's Identify: no subject means no group actor of this name on that node.</summary>
     private void OnIdentity(ActorIdentity identity)
@@ -193,14 +176,7 @@ internal sealed partial class GroupActor
         ProcessEffects();
     }
 
-    private void Announce(Member m) => PeerRef(IdOf(m)).Tell(new JoinRequest(_self), Self);
-
-    /// <summary>The Up cluster member behind <paramref name="id"/> (same address and uid), or null.</summary>
-    private Member? UpMember(MemberId id)
-    {
-        if (!Address.TryParse(id.Address, out var address) || address is null) return null;
-        return _up.TryGetValue(address, out var m) && m.UniqueAddress.Uid == GroupIncarnation.NodeUid(id) ? m : null;
-    }
+    private void Announce(Member m) => PeerRef(ClusterMemberTracker.IdOf(m)).Tell(new JoinRequest(_self), Self);
 
     private void OnJoinRequest(JoinRequest request)
     {
@@ -209,17 +185,17 @@ internal sealed partial class GroupActor
             _unverifiedSenders++;
             return;
         }
-        if (UpMember(request.Joiner) is not { } node)
+        if (_nodes.UpMember(request.Joiner) is not { } node)
         {
             // Not Up here (yet): it repeats its request; the cluster's gossip will catch up.
             _joinRequestsIgnored++;
             return;
         }
-        _known.Add(request.Joiner);
+        _nodes.Know(request.Joiner);
         LearnPeer(request.Joiner, Sender);
         if (_state == GroupActorState.Stopped) return;
         AdvanceTime();
-        _member.Announced(request.Joiner, _selfMember is { } self && node.IsOlderThan(self));
+        _member.Announced(request.Joiner, _nodes.SelfMember is { } self && node.IsOlderThan(self));
         ProcessEffects();
     }
 
@@ -246,14 +222,5 @@ internal sealed partial class GroupActor
         return string.Equals(address.ToString(), claimed.Address, StringComparison.Ordinal);
     }
 
-    private Address AddressOf(MemberId member)
-    {
-        if (_addresses.TryGetValue(member.Address, out var address)) return address;
-        address = Address.Parse(member.Address);
-        if (_addresses.Count > 1024) _addresses.Clear();
-        _addresses[member.Address] = address;
-        return address;
-    }
-
-    private readonly Dictionary<string, Address> _addresses = new();
+    private Address AddressOf(MemberId member) => _nodes.AddressOf(member);
 }

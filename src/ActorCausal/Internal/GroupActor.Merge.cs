@@ -14,12 +14,11 @@ internal sealed partial class GroupActor
 {
     private void ProbeOthers(MergeProbe probe)
     {
-        foreach (var node in _up.Values)
+        foreach (var node in _nodes.OthersUp)
         {
-            if (IsSelf(node)) continue;
             var address = node.Address.ToString();
             if (probe.Members.Any(m => string.Equals(m.Address, address, StringComparison.Ordinal))) continue;
-            PeerRef(IdOf(node)).Tell(new GroupProbe(_self, probe), Self);
+            PeerRef(ClusterMemberTracker.IdOf(node)).Tell(new GroupProbe(_self, probe), Self);
         }
     }
 
@@ -39,7 +38,7 @@ internal sealed partial class GroupActor
     private void StartMergingIncarnation(MergeHandover handover)
     {
         // What the closing incarnation queued leaves under its own name before the name changes.
-        SendAllBatches();
+        _outbox.SendAll();
         var previous = _self;
         _self = GroupIncarnation.Next(_cluster.SelfUniqueAddress, _group);
         _member = GroupMember.Merging(_self, handover, _protocolSettings, _clock.NowMs);

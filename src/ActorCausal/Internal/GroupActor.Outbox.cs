@@ -6,27 +6,21 @@ using Akka.Actor;
 
 namespace ActorCausal.Internal;
 
-// Peers and batching. Every protocol message bound for a member is queued in that member's batch; a batch leaves as one
-// GroupEnvelope (one remote message) when it reaches max-messages or max-bytes, or when the actor has drained the
+// Peers and batching. Every protocol message bound for a member is queued in the Outbox (Outbox.cs: the batching
+// rules); a batch leaves as one GroupEnvelope (one remote message) when it is full, or when the actor has drained the
 // inputs that were in its mailbox: the first queued message posts a FlushOutbox marker to Self, which the mailbox
 // delivers after everything already waiting there. An idle group therefore sends at once, a busy one in batches, and
-// no timer is involved (unless linger > 0). With batching off every message leaves in its own envelope at once.
+// no timer is involved (unless linger > 0).
 internal sealed partial class GroupActor
 {
     private readonly IActorRefProvider _provider;
     private readonly Dictionary<MemberId, IActorRef> _peers = new();
-    private readonly Dictionary<MemberId, Batch> _outbox = new();
+    private readonly Outbox _outbox;
     private bool _flushScheduled;
 
     internal sealed class FlushOutbox
     {
         public static readonly FlushOutbox Instance = new();
-    }
-
-    private sealed class Batch
-    {
-        public readonly List<ProtocolMessage> Messages = new();
-        public long Bytes;
     }
 
     /// <summary>
@@ -71,7 +65,7 @@ internal sealed partial class GroupActor
 
     private void ForgetPeersNotIn(GroupView view)
     {
-        foreach (var m in _peers.Keys.Where(m => !view.Contains(m) && !_outbox.ContainsKey(m)).ToList()) _peers.Remove(m);
+        foreach (var m in _peers.Keys.Where(m => !view.Contains(m) && !_outbox.HasBatchFor(m)).ToList()) _peers.Remove(m);
     }
 
     private void Enqueue(MemberId to, ProtocolMessage message)
@@ -82,44 +76,19 @@ internal sealed partial class GroupActor
             Self.Tell(new GroupEnvelope(_self, [message]), Self);
             return;
         }
-        var estimate = EstimateBytes(message);
+        var estimate = WireTypes.EstimateBytes(message);
         if (TrySendInPieces(to, message, estimate)) return;
-        if (!_settings.Batching.Enabled)
-        {
-            SendEnvelope(to, [message]);
-            return;
-        }
-        if (!_outbox.TryGetValue(to, out var batch)) _outbox[to] = batch = new Batch();
-        // A message that would take the batch past max-bytes starts the next one, so no envelope outgrows the frame.
-        if (batch.Messages.Count > 0 && batch.Bytes + estimate > _settings.Batching.MaxBytes) SendBatch(to, batch);
-        batch.Messages.Add(message);
-        batch.Bytes += estimate;
-        if (batch.Messages.Count >= _settings.Batching.MaxMessages || batch.Bytes >= _settings.Batching.MaxBytes) SendBatch(to, batch);
+        _outbox.Add(to, message, estimate);
     }
 
     private void ScheduleOutbox()
     {
-        if (_flushScheduled || _outbox.Count == 0 || !_outbox.Values.Any(b => b.Messages.Count > 0)) return;
+        if (_flushScheduled || !_outbox.HasPending) return;
         _flushScheduled = true;
         if (_settings.Batching.Linger > TimeSpan.Zero)
             Timers.StartSingleTimer("outbox", FlushOutbox.Instance, _settings.Batching.Linger);
         else
             Self.Tell(FlushOutbox.Instance, Self);
-    }
-
-    private void SendAllBatches()
-    {
-        foreach (var (to, batch) in _outbox)
-        {
-            if (batch.Messages.Count > 0) SendBatch(to, batch);
-        }
-    }
-
-    private void SendBatch(MemberId to, Batch batch)
-    {
-        SendEnvelope(to, [.. batch.Messages]);
-        batch.Messages.Clear();
-        batch.Bytes = 0;
     }
 
     private void SendEnvelope(MemberId to, ImmutableArray<ProtocolMessage> messages)
@@ -128,28 +97,4 @@ internal sealed partial class GroupActor
         _envelopesSent++;
         _protocolMessagesSent += messages.Length;
     }
-
-    /// <summary>
-    /// A rough wire size (on the high side), for the max-bytes bound and to pick the messages worth measuring for
-    /// chunked transfer (the real size is known only once serialized). Anything that grows with the backlog, the view
-    /// or the payload must grow here too.
-    /// </summary>
-    internal static long EstimateBytes(ProtocolMessage message) => message switch
-    {
-        DataMessage d => EstimateData(d),
-        FlushReport r => 64 + r.Delivered.Dimension * 10 + r.Messages.Sum(EstimateData) + (r.Prepared is null ? 0 : EstimateDecision(r.Prepared)),
-        FlushPrepare p => 32 + EstimateDecision(p.Decision),
-        FlushCommit c => 32 + EstimateDecision(c.Decision),
-        Welcome w => 64 + w.Members.Length * 64 + w.Snapshot.Length,
-        ProposalBatch b => 32 + b.Items.Length * 32L,
-        FlushRequest q => 48 + q.NewMembers.Length * 64L,
-        StabilityGossip g => 32 + (g.Delivered.Dimension + (g.Held?.Dimension ?? 0)) * 10L,
-        _ => 48,
-    };
-
-    private static long EstimateData(DataMessage d) =>
-        64 + d.Clock.Dimension * 20L + (d.DependsOn.IsDefault ? 0 : d.DependsOn.Length * 16L)
-        + (d.Payload is SerializedPayload p ? p.Bytes.Length + p.Manifest.Length : 64);
-
-    private static long EstimateDecision(FlushDecision d) => 64 + d.NewMembers.Length * 64 + d.Messages.Sum(EstimateData) + d.TotalOrder.Length * 24;
 }

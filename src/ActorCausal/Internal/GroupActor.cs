@@ -68,7 +68,11 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _cluster = Cluster.Get(Context.System);
         _selfAddress = _cluster.SelfAddress;
         _self = GroupIncarnation.Next(_cluster.SelfUniqueAddress, group);
+        _nodes = new ClusterMemberTracker(_cluster.SelfUniqueAddress);
         _provider = ((ExtendedActorSystem)Context.System).Provider;
+        _outbox = new Outbox(settings.Batching, SendEnvelope);
+        _chunkSender = new ChunkSender(settings.Chunking.PieceSize, SerializeWhole);
+        _reassembly = new ChunkReassembly(settings.Chunking, DeserializeWhole);
         _protocolSettings = protocolSettings with
         {
             JoinRetryIntervalMs = Math.Max(1, (long)settings.JoinRetryInterval.TotalMilliseconds),
@@ -161,7 +165,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 break;
             case FlushOutbox:
                 _flushScheduled = false;
-                SendAllBatches();
+                _outbox.SendAll();
                 break;
             case Broadcast broadcast:
                 OnBroadcast(broadcast);
@@ -210,7 +214,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 OnLeaveTimedOut();
                 break;
             case StopNow:
-                SendAllBatches();
+                _outbox.SendAll();
                 Context.Stop(Self);
                 break;
             case Terminated t when t.ActorRef.Equals(_subscriber):
@@ -358,7 +362,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         // The guardian hears of the stop before the requesters do, so a Join that follows the answer waits for the
         // name to be free instead of finding it taken.
         Context.Parent.Tell(new CausalGuardian.GroupActorStopping(Self.Path.Name));
-        SendAllBatches();
+        _outbox.SendAll();
         foreach (var r in _leaveRequesters) r.Tell(_stopped!);
         _leaveRequesters.Clear();
         if (_lingering) return;
@@ -461,7 +465,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _effects.Clear();
         ReleaseHeldUntilAdmitted();
         _position.PublishTo(_handle.Deliveries);
-        _lastSerialized = null; // the bytes of the last chunked message: reused across its recipients, not kept
+        _chunkSender.ForgetLastSerialized(); // the bytes of the last chunked message: reused across its recipients, not kept
         ScheduleOutbox();
         if (_stopped is not null && _leaving) FinishLeave();
         RetryOrderedBroadcasts();
@@ -619,12 +623,12 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         ProtocolMessagesSent = _protocolMessagesSent,
         ProtocolMessagesSentByKind = _sentByKind.Snapshot(),
         ViewChanges = _viewChanges,
-        ChunksSent = _chunksSent,
-        ChunkedMessagesSent = _chunkedMessagesSent,
-        SinglePiecesSent = _singlePiecesSent,
-        ChunkedMessagesReceived = _chunkedMessagesReceived,
-        ChunksRefused = _chunksRefused,
-        ChunkTransfersExpired = _chunkTransfersExpired,
+        ChunksSent = _chunkSender.ChunksSent,
+        ChunkedMessagesSent = _chunkSender.ChunkedMessagesSent,
+        SinglePiecesSent = _chunkSender.SinglePiecesSent,
+        ChunkedMessagesReceived = _reassembly.ChunkedMessagesReceived,
+        ChunksRefused = _reassembly.Refused,
+        ChunkTransfersExpired = _reassembly.Expired,
         ReaderBacklog = ReaderBacklog(),
         ReaderCredits = _readerCredits,
         Suspected = [.. _suspected],

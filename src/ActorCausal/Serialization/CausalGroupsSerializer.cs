@@ -3,7 +3,6 @@ using ActorCausal.Protocol.Messages;
 using Akka.Actor;
 using Akka.Serialization;
 using Google.Protobuf;
-using W = ActorCausal.Serialization.Proto;
 
 namespace ActorCausal.Serialization;
 
@@ -18,31 +17,6 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     /// <summary>The serializer identifier (also set in reference.conf under akka.actor.serialization-identifiers).</summary>
     public const int SerializerIdentifier = 6200;
 
-    internal const string EnvelopeManifest = "E";
-    internal const string JoinRequestManifest = "J";
-    internal const string JoinAckManifest = "A";
-    internal const string DataManifest = "D";
-    internal const string NakManifest = "N";
-    internal const string GossipManifest = "G";
-    internal const string ProposalManifest = "P";
-    internal const string ProposalBatchManifest = "PB";
-    internal const string FinalManifest = "F";
-    internal const string FlushRequestManifest = "FQ";
-    internal const string FlushReportManifest = "FR";
-    internal const string FlushPrepareManifest = "FP";
-    internal const string FlushPrepareAckManifest = "FA";
-    internal const string FlushCommitManifest = "FC";
-    internal const string FlushDecisionManifest = "FD";
-    internal const string WelcomeManifest = "W";
-    internal const string LeaveRequestManifest = "L";
-    internal const string ChunkManifest = "C";
-    internal const string MergeProbeManifest = "MP";
-    internal const string GroupProbeManifest = "GP";
-    internal const string MergeRequestManifest = "MQ";
-    internal const string MergeAcceptManifest = "MA";
-    internal const string MergeOfferManifest = "MO";
-    internal const string WelcomeDeclinedManifest = "WD";
-
     private readonly ProtoMapping _mapping;
 
     /// <summary>Created by Akka serialization from the <c>akka.actor.serializers</c> binding in reference.conf.</summary>
@@ -55,50 +29,10 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     public override int Identifier => SerializerIdentifier;
 
     /// <inheritdoc />
-    public override string Manifest(object o) => o switch
-    {
-        GroupEnvelope => EnvelopeManifest,
-        JoinRequest => JoinRequestManifest,
-        JoinAck => JoinAckManifest,
-        DataMessage => DataManifest,
-        Nak => NakManifest,
-        StabilityGossip => GossipManifest,
-        Proposal => ProposalManifest,
-        ProposalBatch => ProposalBatchManifest,
-        FinalPriority => FinalManifest,
-        FlushRequest => FlushRequestManifest,
-        FlushReport => FlushReportManifest,
-        FlushPrepare => FlushPrepareManifest,
-        FlushPrepareAck => FlushPrepareAckManifest,
-        FlushCommit => FlushCommitManifest,
-        FlushDecision => FlushDecisionManifest,
-        Welcome => WelcomeManifest,
-        LeaveRequest => LeaveRequestManifest,
-        GroupChunk => ChunkManifest,
-        GroupProbe => GroupProbeManifest,
-        MergeProbe => MergeProbeManifest,
-        MergeRequest => MergeRequestManifest,
-        MergeAccept => MergeAcceptManifest,
-        MergeOffer => MergeOfferManifest,
-        WelcomeDeclined => WelcomeDeclinedManifest,
-        _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
-    };
+    public override string Manifest(object o) => Row(o).Manifest;
 
     /// <inheritdoc />
-    public override byte[] ToBinary(object obj) => obj switch
-    {
-        GroupEnvelope e => _mapping.ToProto(e).ToByteArray(),
-        JoinRequest j => new W.JoinRequest { Joiner = ProtoMapping.ToProto(j.Joiner) }.ToByteArray(),
-        JoinAck a => new W.JoinAck { Member = ProtoMapping.ToProto(a.Member), ViewId = a.ViewId }.ToByteArray(),
-        GroupChunk c => new W.GroupChunk
-        {
-            From = ProtoMapping.ToProto(c.From), Transfer = c.Transfer, Index = c.Index, Count = c.Count, TotalBytes = c.TotalBytes,
-            Manifest = c.Manifest, Data = UnsafeByteOperations.UnsafeWrap(c.Data),
-        }.ToByteArray(),
-        GroupProbe p => new W.GroupProbe { From = ProtoMapping.ToProto(p.From), Probe = (W.MergeProbe)_mapping.ToProtoSingle(p.Probe) }.ToByteArray(),
-        ProtocolMessage m => _mapping.ToProtoSingle(m).ToByteArray(),
-        _ => throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}."),
-    };
+    public override byte[] ToBinary(object obj) => Row(obj).ToBinary(_mapping, obj);
 
     /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)
@@ -106,34 +40,8 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         ArgumentNullException.ThrowIfNull(bytes);
         try
         {
-            return manifest switch
-            {
-                EnvelopeManifest => _mapping.FromProto(W.GroupEnvelope.Parser.ParseFrom(bytes)),
-                JoinRequestManifest => new JoinRequest(_mapping.FromProto(Required(W.JoinRequest.Parser.ParseFrom(bytes).Joiner, "JoinRequest.joiner"))),
-                JoinAckManifest => ParseJoinAck(bytes),
-                DataManifest => _mapping.FromProto(W.DataMessage.Parser.ParseFrom(bytes)),
-                NakManifest => _mapping.FromProto(new W.ProtocolMessage { Nak = W.Nak.Parser.ParseFrom(bytes) }),
-                GossipManifest => _mapping.FromProto(new W.ProtocolMessage { Gossip = W.StabilityGossip.Parser.ParseFrom(bytes) }),
-                ProposalManifest => _mapping.FromProto(new W.ProtocolMessage { Proposal = W.Proposal.Parser.ParseFrom(bytes) }),
-                ProposalBatchManifest => _mapping.FromProto(new W.ProtocolMessage { ProposalBatch = W.ProposalBatch.Parser.ParseFrom(bytes) }),
-                FinalManifest => _mapping.FromProto(new W.ProtocolMessage { Final = W.FinalPriority.Parser.ParseFrom(bytes) }),
-                FlushRequestManifest => _mapping.FromProto(new W.ProtocolMessage { FlushRequest = W.FlushRequest.Parser.ParseFrom(bytes) }),
-                FlushReportManifest => _mapping.FromProto(new W.ProtocolMessage { FlushReport = W.FlushReport.Parser.ParseFrom(bytes) }),
-                FlushPrepareManifest => _mapping.FromProto(new W.ProtocolMessage { FlushPrepare = W.FlushPrepare.Parser.ParseFrom(bytes) }),
-                FlushPrepareAckManifest => _mapping.FromProto(new W.ProtocolMessage { FlushPrepareAck = W.FlushPrepareAck.Parser.ParseFrom(bytes) }),
-                FlushCommitManifest => _mapping.FromProto(new W.ProtocolMessage { FlushCommit = W.FlushCommit.Parser.ParseFrom(bytes) }),
-                FlushDecisionManifest => _mapping.FromProto(W.FlushDecision.Parser.ParseFrom(bytes)),
-                WelcomeManifest => _mapping.FromProto(new W.ProtocolMessage { Welcome = W.Welcome.Parser.ParseFrom(bytes) }),
-                LeaveRequestManifest => _mapping.FromProto(new W.ProtocolMessage { LeaveRequest = W.LeaveRequest.Parser.ParseFrom(bytes) }),
-                ChunkManifest => ParseChunk(bytes),
-                GroupProbeManifest => ParseProbe(bytes),
-                MergeProbeManifest => _mapping.FromProto(new W.ProtocolMessage { MergeProbe = W.MergeProbe.Parser.ParseFrom(bytes) }),
-                MergeRequestManifest => _mapping.FromProto(new W.ProtocolMessage { MergeRequest = W.MergeRequest.Parser.ParseFrom(bytes) }),
-                MergeAcceptManifest => _mapping.FromProto(new W.ProtocolMessage { MergeAccept = W.MergeAccept.Parser.ParseFrom(bytes) }),
-                MergeOfferManifest => _mapping.FromProto(new W.ProtocolMessage { MergeOffer = W.MergeOffer.Parser.ParseFrom(bytes) }),
-                WelcomeDeclinedManifest => _mapping.FromProto(new W.ProtocolMessage { WelcomeDeclined = W.WelcomeDeclined.Parser.ParseFrom(bytes) }),
-                _ => throw new WireFormatException($"unknown manifest '{manifest}'"),
-            };
+            var row = WireTypes.WithManifest(manifest) ?? throw new WireFormatException($"unknown manifest '{manifest}'");
+            return row.FromBinary(_mapping, bytes);
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or WireFormatException or ArgumentException or OverflowException)
         {
@@ -142,39 +50,8 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         }
     }
 
-    private JoinAck ParseJoinAck(byte[] bytes)
-    {
-        var w = W.JoinAck.Parser.ParseFrom(bytes);
-        if (w.ViewId < 0) throw new WireFormatException($"JoinAck with negative view id {w.ViewId}.");
-        return new JoinAck(_mapping.FromProto(Required(w.Member, "JoinAck.member")), w.ViewId);
-    }
-
-    private GroupProbe ParseProbe(byte[] bytes)
-    {
-        var w = W.GroupProbe.Parser.ParseFrom(bytes);
-        var probe = (MergeProbe)_mapping.FromProto(new W.ProtocolMessage { MergeProbe = Required(w.Probe, "GroupProbe.probe") });
-        return new GroupProbe(_mapping.FromProto(Required(w.From, "GroupProbe.from")), probe);
-    }
-
-    private GroupChunk ParseChunk(byte[] bytes)
-    {
-        var w = W.GroupChunk.Parser.ParseFrom(bytes);
-        if (w.Count < 1 || w.Index < 0 || w.Index >= w.Count) throw new WireFormatException($"GroupChunk piece {w.Index} of {w.Count}.");
-        if (w.TotalBytes < w.Count || w.Data.Length == 0 || w.Data.Length > w.TotalBytes)
-            throw new WireFormatException($"GroupChunk of {w.Data.Length} bytes in a message of {w.TotalBytes} bytes in {w.Count} pieces.");
-        if (w.Transfer < 0) throw new WireFormatException($"GroupChunk with negative transfer {w.Transfer}.");
-        if (!IsProtocolMessageManifest(w.Manifest)) throw new WireFormatException($"GroupChunk of a '{w.Manifest}' message.");
-        return new GroupChunk(_mapping.FromProto(Required(w.From, "GroupChunk.from")), w.Transfer, w.Index, w.Count, w.TotalBytes, w.Manifest, w.Data.Memory);
-    }
-
-    /// <summary>The manifests of single protocol messages (what a <see cref="GroupChunk"/> may carry).</summary>
-    internal static bool IsProtocolMessageManifest(string manifest) => manifest is DataManifest or NakManifest or GossipManifest or ProposalManifest
-        or ProposalBatchManifest or FinalManifest or FlushRequestManifest or FlushReportManifest or FlushPrepareManifest or FlushPrepareAckManifest
-        or FlushCommitManifest or FlushDecisionManifest or WelcomeManifest or LeaveRequestManifest
-        or MergeProbeManifest or MergeRequestManifest or MergeAcceptManifest or MergeOfferManifest or WelcomeDeclinedManifest;
-
-    private static T Required<T>(T? value, string field) where T : class =>
-        value ?? throw new WireFormatException($"Required field {field} is missing.");
+    private static WireType Row(object? message) =>
+        WireTypes.Of(message) ?? throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {message?.GetType().FullName ?? "null"}.");
 }
 
 /// <summary>A payload whose bytes do not deserialize (found by <c>actorcausal.verify-payloads</c>).</summary>

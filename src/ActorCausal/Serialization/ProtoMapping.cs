@@ -19,68 +19,14 @@ internal sealed class WireFormatException(string message) : Exception(message);
 /// clear message instead of surfacing later inside the protocol.
 /// </summary>
 /// <remarks><paramref name="isNodeAddress"/> replaces the Akka address check of member ids (the simulator's members are named m0, m1, ...).</remarks>
-internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayload, Func<string, bool>? isNodeAddress = null)
+internal sealed partial class ProtoMapping(Func<object, SerializedPayload> serializePayload, Func<string, bool>? isNodeAddress = null)
 {
     private const int MaxCachedAddresses = 4096;
     private readonly ConcurrentDictionary<string, bool> _validAddresses = new();
 
     // ---------------------------------------------------------------- to wire
 
-    public W.GroupEnvelope ToProto(GroupEnvelope envelope)
-    {
-        var w = new W.GroupEnvelope { From = ToProto(envelope.From) };
-        foreach (var m in envelope.Messages) w.Messages.Add(ToProtoUnion(m));
-        return w;
-    }
-
-    public W.ProtocolMessage ToProtoUnion(ProtocolMessage message) => message switch
-    {
-        DataMessage m => new W.ProtocolMessage { Data = ToProto(m) },
-        Nak m => new W.ProtocolMessage { Nak = ToProto(m) },
-        StabilityGossip m => new W.ProtocolMessage { Gossip = ToProto(m) },
-        Proposal m => new W.ProtocolMessage { Proposal = ToProto(m) },
-        ProposalBatch m => new W.ProtocolMessage { ProposalBatch = ToProto(m) },
-        FinalPriority m => new W.ProtocolMessage { Final = ToProto(m) },
-        FlushRequest m => new W.ProtocolMessage { FlushRequest = ToProto(m) },
-        FlushReport m => new W.ProtocolMessage { FlushReport = ToProto(m) },
-        FlushPrepare m => new W.ProtocolMessage { FlushPrepare = ToProto(m) },
-        FlushPrepareAck m => new W.ProtocolMessage { FlushPrepareAck = ToProto(m) },
-        FlushCommit m => new W.ProtocolMessage { FlushCommit = ToProto(m) },
-        Welcome m => new W.ProtocolMessage { Welcome = ToProto(m) },
-        LeaveRequest m => new W.ProtocolMessage { LeaveRequest = ToProto(m) },
-        FlushDecision m => new W.ProtocolMessage { FlushDecision = ToProto(m) },
-        MergeProbe m => new W.ProtocolMessage { MergeProbe = new W.MergeProbe { View = ToProto(m.View) } },
-        MergeRequest m => new W.ProtocolMessage { MergeRequest = new W.MergeRequest { View = ToProto(m.View) } },
-        MergeAccept m => new W.ProtocolMessage { MergeAccept = new W.MergeAccept { View = ToProto(m.View) } },
-        MergeOffer m => new W.ProtocolMessage { MergeOffer = ToProto(m) },
-        WelcomeDeclined m => new W.ProtocolMessage { WelcomeDeclined = new W.WelcomeDeclined { View = ToProto(m.View) } },
-        _ => throw new ArgumentException($"ActorCausal has no wire form for {message.GetType().FullName}.", nameof(message)),
-    };
-
-    /// <summary>The protobuf form of a single protocol message (not wrapped in the union).</summary>
-    public IMessage ToProtoSingle(ProtocolMessage message) => message switch
-    {
-        DataMessage m => ToProto(m),
-        Nak m => ToProto(m),
-        StabilityGossip m => ToProto(m),
-        Proposal m => ToProto(m),
-        ProposalBatch m => ToProto(m),
-        FinalPriority m => ToProto(m),
-        FlushRequest m => ToProto(m),
-        FlushReport m => ToProto(m),
-        FlushPrepare m => ToProto(m),
-        FlushPrepareAck m => ToProto(m),
-        FlushCommit m => ToProto(m),
-        Welcome m => ToProto(m),
-        LeaveRequest m => ToProto(m),
-        FlushDecision m => ToProto(m),
-        MergeProbe m => new W.MergeProbe { View = ToProto(m.View) },
-        MergeRequest m => new W.MergeRequest { View = ToProto(m.View) },
-        MergeAccept m => new W.MergeAccept { View = ToProto(m.View) },
-        MergeOffer m => ToProto(m),
-        WelcomeDeclined m => new W.WelcomeDeclined { View = ToProto(m.View) },
-        _ => throw new ArgumentException($"ActorCausal has no wire form for {message.GetType().FullName}.", nameof(message)),
-    };
+    public W.ProtocolMessage ToProtoUnion(ProtocolMessage message) => WireTypes.Of(message).ToUnion(this, message);
 
     public static W.MemberId ToProto(MemberId m) => new() { Address = m.Address ?? "", Incarnation = m.Incarnation };
 
@@ -124,9 +70,9 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         return w;
     }
 
-    private static W.Nak ToProto(Nak m) => new() { ViewId = m.ViewId, Origin = m.Origin, From = m.From, To = m.To };
+    public W.Nak ToProto(Nak m) => new() { ViewId = m.ViewId, Origin = m.Origin, From = m.From, To = m.To };
 
-    private static W.StabilityGossip ToProto(StabilityGossip m)
+    public W.StabilityGossip ToProto(StabilityGossip m)
     {
         var w = new W.StabilityGossip { ViewId = m.ViewId };
         Fill(w.Delivered, m.Delivered);
@@ -134,17 +80,17 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         return w;
     }
 
-    private static W.Proposal ToProto(Proposal m) =>
+    public W.Proposal ToProto(Proposal m) =>
         new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority), ReplyRequested = m.ReplyRequested };
 
-    private static W.ProposalBatch ToProto(ProposalBatch m)
+    public W.ProposalBatch ToProto(ProposalBatch m)
     {
         var w = new W.ProposalBatch { ViewId = m.ViewId };
         foreach (var item in m.Items) w.Items.Add(new W.ProposedPriority { Message = ToProto(item.Message), Priority = ToProto(item.Priority) });
         return w;
     }
 
-    private static W.FinalPriority ToProto(FinalPriority m) => new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority) };
+    public W.FinalPriority ToProto(FinalPriority m) => new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority) };
 
     private static W.MergeView ToProto(GroupView view)
     {
@@ -155,7 +101,15 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
 
     private static W.MergeSide ToProto(MergeSide side) => new() { View = ToProto(side.View), Snapshot = UnsafeByteOperations.UnsafeWrap(side.Snapshot) };
 
-    private static W.MergeOffer ToProto(MergeOffer m) => new() { Origin = ToProto(m.View), Snapshot = UnsafeByteOperations.UnsafeWrap(m.Snapshot) };
+    public W.MergeProbe ToProto(MergeProbe m) => new() { View = ToProto(m.View) };
+
+    public W.MergeRequest ToProto(MergeRequest m) => new() { View = ToProto(m.View) };
+
+    public W.MergeAccept ToProto(MergeAccept m) => new() { View = ToProto(m.View) };
+
+    public W.MergeOffer ToProto(MergeOffer m) => new() { Origin = ToProto(m.View), Snapshot = UnsafeByteOperations.UnsafeWrap(m.Snapshot) };
+
+    public W.WelcomeDeclined ToProto(WelcomeDeclined m) => new() { View = ToProto(m.View) };
 
     public W.FlushDecision ToProto(FlushDecision d)
     {
@@ -172,14 +126,14 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         return w;
     }
 
-    private static W.FlushRequest ToProto(FlushRequest m)
+    public W.FlushRequest ToProto(FlushRequest m)
     {
         var w = new W.FlushRequest { ViewId = m.ViewId, Round = ToProto(m.Round) };
         foreach (var member in m.NewMembers) w.NewMembers.Add(ToProto(member));
         return w;
     }
 
-    private W.FlushReport ToProto(FlushReport m)
+    public W.FlushReport ToProto(FlushReport m)
     {
         var w = new W.FlushReport { ViewId = m.ViewId, Round = ToProto(m.Round), PreparedRound = ToProto(m.PreparedRound) };
         Fill(w.Delivered, m.Delivered);
@@ -189,13 +143,13 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         return w;
     }
 
-    private W.FlushPrepare ToProto(FlushPrepare m) => new() { ViewId = m.ViewId, Round = ToProto(m.Round), Decision = ToProto(m.Decision) };
+    public W.FlushPrepare ToProto(FlushPrepare m) => new() { ViewId = m.ViewId, Round = ToProto(m.Round), Decision = ToProto(m.Decision) };
 
-    private static W.FlushPrepareAck ToProto(FlushPrepareAck m) => new() { ViewId = m.ViewId, Round = ToProto(m.Round) };
+    public W.FlushPrepareAck ToProto(FlushPrepareAck m) => new() { ViewId = m.ViewId, Round = ToProto(m.Round) };
 
-    private W.FlushCommit ToProto(FlushCommit m) => new() { ViewId = m.ViewId, Round = ToProto(m.Round), Decision = ToProto(m.Decision) };
+    public W.FlushCommit ToProto(FlushCommit m) => new() { ViewId = m.ViewId, Round = ToProto(m.Round), Decision = ToProto(m.Decision) };
 
-    private static W.Welcome ToProto(Welcome m)
+    public W.Welcome ToProto(Welcome m)
     {
         var w = new W.Welcome { ViewId = m.ViewId, Snapshot = UnsafeByteOperations.UnsafeWrap(m.Snapshot) };
         if (!m.Merged.IsDefault)
@@ -207,42 +161,12 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         return w;
     }
 
-    private static W.LeaveRequest ToProto(LeaveRequest m) => new() { ViewId = m.ViewId };
+    public W.LeaveRequest ToProto(LeaveRequest m) => new() { ViewId = m.ViewId };
 
     // ---------------------------------------------------------------- from wire
 
-    public GroupEnvelope FromProto(W.GroupEnvelope w)
-    {
-        var from = FromProto(Required(w.From, "GroupEnvelope.from"));
-        if (w.Messages.Count == 0) throw new WireFormatException("A GroupEnvelope carries no protocol message.");
-        var messages = ImmutableArray.CreateBuilder<ProtocolMessage>(w.Messages.Count);
-        foreach (var m in w.Messages) messages.Add(FromProto(m));
-        return new GroupEnvelope(from, messages.MoveToImmutable());
-    }
-
-    public ProtocolMessage FromProto(W.ProtocolMessage w) => w.KindCase switch
-    {
-        W.ProtocolMessage.KindOneofCase.Data => FromProto(w.Data),
-        W.ProtocolMessage.KindOneofCase.Nak => FromProto(w.Nak),
-        W.ProtocolMessage.KindOneofCase.Gossip => FromProto(w.Gossip),
-        W.ProtocolMessage.KindOneofCase.Proposal => FromProto(w.Proposal),
-        W.ProtocolMessage.KindOneofCase.ProposalBatch => FromProto(w.ProposalBatch),
-        W.ProtocolMessage.KindOneofCase.Final => FromProto(w.Final),
-        W.ProtocolMessage.KindOneofCase.FlushRequest => FromProto(w.FlushRequest),
-        W.ProtocolMessage.KindOneofCase.FlushReport => FromProto(w.FlushReport),
-        W.ProtocolMessage.KindOneofCase.FlushPrepare => FromProto(w.FlushPrepare),
-        W.ProtocolMessage.KindOneofCase.FlushPrepareAck => FromProto(w.FlushPrepareAck),
-        W.ProtocolMessage.KindOneofCase.FlushCommit => FromProto(w.FlushCommit),
-        W.ProtocolMessage.KindOneofCase.Welcome => FromProto(w.Welcome),
-        W.ProtocolMessage.KindOneofCase.LeaveRequest => FromProto(w.LeaveRequest),
-        W.ProtocolMessage.KindOneofCase.FlushDecision => FromProto(w.FlushDecision),
-        W.ProtocolMessage.KindOneofCase.MergeProbe => FromView(w.MergeProbe.View, "MergeProbe", (id, m) => new MergeProbe(id, m)),
-        W.ProtocolMessage.KindOneofCase.MergeRequest => FromView(w.MergeRequest.View, "MergeRequest", (id, m) => new MergeRequest(id, m)),
-        W.ProtocolMessage.KindOneofCase.MergeAccept => FromView(w.MergeAccept.View, "MergeAccept", (id, m) => new MergeAccept(id, m)),
-        W.ProtocolMessage.KindOneofCase.MergeOffer => FromView(w.MergeOffer.Origin, "MergeOffer", (id, m) => new MergeOffer(id, m, w.MergeOffer.Snapshot.Memory)),
-        W.ProtocolMessage.KindOneofCase.WelcomeDeclined => FromView(w.WelcomeDeclined.View, "WelcomeDeclined", (id, m) => new WelcomeDeclined(id, m)),
-        _ => throw new WireFormatException("A protocol message without a known kind."),
-    };
+    public ProtocolMessage FromProto(W.ProtocolMessage w) =>
+        WireTypes.WithCase(w.KindCase)?.FromUnion(this, w) ?? throw new WireFormatException("A protocol message without a known kind.");
 
     public MemberId FromProto(W.MemberId w)
     {
@@ -309,18 +233,18 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
             new SerializedPayload(payload.SerializerId, payload.Manifest, payload.Data.Memory)) { Safe = w.Safe };
     }
 
-    private static Nak FromProto(W.Nak w) => new(ViewId(w.ViewId, "Nak"), w.Origin, w.From, w.To);
+    public Nak FromProto(W.Nak w) => new(ViewId(w.ViewId, "Nak"), w.Origin, w.From, w.To);
 
-    private static StabilityGossip FromProto(W.StabilityGossip w) =>
+    public StabilityGossip FromProto(W.StabilityGossip w) =>
         new(ViewId(w.ViewId, "StabilityGossip"), Clock(w.Delivered, "StabilityGossip.delivered"))
         {
             Held = w.Held.Count == 0 ? null : Clock(w.Held, "StabilityGossip.held"),
         };
 
-    private static Proposal FromProto(W.Proposal w) =>
+    public Proposal FromProto(W.Proposal w) =>
         new(ViewId(w.ViewId, "Proposal"), FromProto(Required(w.Message, "Proposal.message")), FromProto(Required(w.Priority, "Proposal.priority")), w.ReplyRequested);
 
-    private static ProposalBatch FromProto(W.ProposalBatch w)
+    public ProposalBatch FromProto(W.ProposalBatch w)
     {
         if (w.Items.Count == 0) throw new WireFormatException("A ProposalBatch carries no proposal.");
         var items = ImmutableArray.CreateBuilder<ProposedPriority>(w.Items.Count);
@@ -329,7 +253,7 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         return new ProposalBatch(ViewId(w.ViewId, "ProposalBatch"), items.MoveToImmutable());
     }
 
-    private static FinalPriority FromProto(W.FinalPriority w) =>
+    public FinalPriority FromProto(W.FinalPriority w) =>
         new(ViewId(w.ViewId, "FinalPriority"), FromProto(Required(w.Message, "FinalPriority.message")), FromProto(Required(w.Priority, "FinalPriority.priority")));
 
     public FlushDecision FromProto(W.FlushDecision w)
@@ -349,6 +273,16 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
             Merged = Sides(w.Merged, "FlushDecision"),
         };
     }
+
+    public MergeProbe FromProto(W.MergeProbe w) => FromView(w.View, "MergeProbe", (id, m) => new MergeProbe(id, m));
+
+    public MergeRequest FromProto(W.MergeRequest w) => FromView(w.View, "MergeRequest", (id, m) => new MergeRequest(id, m));
+
+    public MergeAccept FromProto(W.MergeAccept w) => FromView(w.View, "MergeAccept", (id, m) => new MergeAccept(id, m));
+
+    public MergeOffer FromProto(W.MergeOffer w) => FromView(w.Origin, "MergeOffer", (id, m) => new MergeOffer(id, m, w.Snapshot.Memory));
+
+    public WelcomeDeclined FromProto(W.WelcomeDeclined w) => FromView(w.View, "WelcomeDeclined", (id, m) => new WelcomeDeclined(id, m));
 
     private T FromView<T>(W.MergeView? w, string what, Func<long, ImmutableArray<MemberId>, T> create)
     {
@@ -375,33 +309,33 @@ internal sealed class ProtoMapping(Func<object, SerializedPayload> serializePayl
         return builder.MoveToImmutable();
     }
 
-    private FlushRequest FromProto(W.FlushRequest w) =>
+    public FlushRequest FromProto(W.FlushRequest w) =>
         new(ViewId(w.ViewId, "FlushRequest"), FromProto(Required(w.Round, "FlushRequest.round")), Members(w.NewMembers));
 
-    private FlushReport FromProto(W.FlushReport w) =>
+    public FlushReport FromProto(W.FlushReport w) =>
         new(ViewId(w.ViewId, "FlushReport"), FromProto(Required(w.Round, "FlushReport.round")), Clock(w.Delivered, "FlushReport.delivered"),
             [.. w.Messages.Select(FromProto)], [.. w.Finals.Select(FromProto)],
             w.PreparedRound is null ? default : FromProto(w.PreparedRound),
             w.Prepared is null ? null : FromProto(w.Prepared));
 
-    private FlushPrepare FromProto(W.FlushPrepare w) =>
+    public FlushPrepare FromProto(W.FlushPrepare w) =>
         new(ViewId(w.ViewId, "FlushPrepare"), FromProto(Required(w.Round, "FlushPrepare.round")), FromProto(Required(w.Decision, "FlushPrepare.decision")));
 
-    private static FlushPrepareAck FromProto(W.FlushPrepareAck w) =>
+    public FlushPrepareAck FromProto(W.FlushPrepareAck w) =>
         new(ViewId(w.ViewId, "FlushPrepareAck"), FromProto(Required(w.Round, "FlushPrepareAck.round")));
 
-    private FlushCommit FromProto(W.FlushCommit w) =>
+    public FlushCommit FromProto(W.FlushCommit w) =>
         new(ViewId(w.ViewId, "FlushCommit"), FromProto(Required(w.Round, "FlushCommit.round")), FromProto(Required(w.Decision, "FlushCommit.decision")));
 
-    private Welcome FromProto(W.Welcome w)
+    public Welcome FromProto(W.Welcome w)
     {
         if (w.Members.Count == 0) throw new WireFormatException("A Welcome without members.");
         return new Welcome(ViewId(w.ViewId, "Welcome"), Members(w.Members), Members(w.Joined), w.Snapshot.Memory) { Merged = Sides(w.Merged, "Welcome") };
     }
 
-    private static LeaveRequest FromProto(W.LeaveRequest w) => new(ViewId(w.ViewId, "LeaveRequest"));
+    public LeaveRequest FromProto(W.LeaveRequest w) => new(ViewId(w.ViewId, "LeaveRequest"));
 
-    private static T Required<T>(T? value, string field) where T : class =>
+    internal static T Required<T>(T? value, string field) where T : class =>
         value ?? throw new WireFormatException($"Required field {field} is missing.");
 
     private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "...";

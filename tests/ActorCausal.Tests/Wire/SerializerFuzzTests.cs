@@ -103,7 +103,7 @@ public sealed class SerializerFuzzTests : IDisposable
         Gen.Select(Gen.Int[0, _frames.Length - 1], Mutations.Array[0, 3]).Sample((index, mutations) =>
         {
             var (name, manifest, frame) = _frames[index];
-            if (!CausalGroupsSerializer.IsProtocolMessageManifest(manifest)) return;
+            if (!WireTypes.IsProtocolMessageManifest(manifest)) return;
             object message;
             try
             {

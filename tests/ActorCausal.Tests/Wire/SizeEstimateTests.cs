@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using ActorCausal.Internal;
 using ActorCausal.Protocol;
 using ActorCausal.Protocol.Clocks;
 using ActorCausal.Protocol.Membership;
@@ -54,7 +53,7 @@ public sealed class SizeEstimateTests : IDisposable
     {
         var serializer = _system.Serialization.FindSerializerFor(message);
         var actual = serializer.ToBinary(message).Length;
-        var estimate = GroupActor.EstimateBytes(message);
+        var estimate = WireTypes.EstimateBytes(message);
         Assert.True(estimate >= actual, $"{name}: estimated {estimate} bytes, serialized {actual}");
     }
 }
