@@ -23,6 +23,7 @@ public sealed partial class GroupMember
             Logs = [];
             Knowledge = [];
             Acks = AcknowledgementMatrix.None;
+            Reports = StabilityReports.None;
         }
 
         public ViewState(int size, int rank)
@@ -31,6 +32,7 @@ public sealed partial class GroupMember
             Logs = new SenderLog[size];
             for (var k = 0; k < size; k++) Logs[k] = new SenderLog();
             Acks = new AcknowledgementMatrix(size, rank);
+            Reports = new StabilityReports(size, rank);
             Knowledge = new long[size];
         }
 
@@ -40,6 +42,8 @@ public sealed partial class GroupMember
         public readonly AcknowledgementMatrix Acks;
         /// <summary>This member's delivered vector: <see cref="Acks"/>' own row.</summary>
         public long[] Delivered => Acks.Delivered;
+        /// <summary>What each sender was last told of its messages delivered here (receiver-driven stability reports).</summary>
+        public readonly StabilityReports Reports;
         public readonly long[] Knowledge;
         /// <summary>Sequence number of this member's last broadcast in the view.</summary>
         public long Seq;

@@ -185,6 +185,7 @@ public sealed partial class GroupMember
         ArgumentNullException.ThrowIfNull(destination);
         SendPendingProposals();
         AcknowledgeSafeIfDue();
+        SendDueStabilityReports();
         var n = _effects.Count;
         destination.AddRange(_effects);
         _effects.Clear();
@@ -192,7 +193,7 @@ public sealed partial class GroupMember
     }
 
     /// <summary>True when effects wait to be drained.</summary>
-    public bool HasPendingEffects => _effects.Count > 0 || _pendingProposals.Count > 0 || SafeAckDueOnDrain;
+    public bool HasPendingEffects => _effects.Count > 0 || _pendingProposals.Count > 0 || SafeAckDueOnDrain || StabilityReportDue;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
     public int BufferedMessages

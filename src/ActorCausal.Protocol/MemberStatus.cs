@@ -52,6 +52,8 @@ public sealed record MemberStatus
     public long SafeDelivered { get; init; }
     /// <summary>Safe-delivery acknowledgements (held vectors) this member sent at once, not counting those carried by periodic gossip.</summary>
     public long SafeAcksSent { get; init; }
+    /// <summary>Stability reports this member sent to one sender (its delivered vector, after a quarter of that sender's unstable bound was delivered here), not counting gossip to all.</summary>
+    public long StabilityReportsSent { get; init; }
     /// <summary>Refused inputs, all reasons.</summary>
     public long RejectedTotal => Rejected.Values.Sum();
 }

@@ -62,6 +62,12 @@ public static class Cli
             Description = "Also run this many start-up schedules of concurrent founders (lost and delayed announcements, start-up partitions) that must end merged in one view per group name; printed before the main run.",
             DefaultValueFactory = _ => 0,
         };
+        var maxUnstable = new Option<int>("--max-unstable")
+        {
+            Description = "Each member's unstable bound (GroupMemberSettings.MaxUnstable); a small one exercises back-pressure and the stability reports.",
+            DefaultValueFactory = _ => new GroupMemberSettings().MaxUnstable,
+        };
+        Positive(maxUnstable);
         AtLeast(founders, 0);
         Positive(schedules);
         Positive(members);
@@ -76,7 +82,7 @@ public static class Cli
 
         var root = new RootCommand("Deterministic network simulation of ActorCausal groups, checked against the design's invariants.")
         {
-            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism, faults, uniformTotal, safe, trace, founders,
+            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism, faults, uniformTotal, safe, trace, founders, maxUnstable,
         };
         root.SetAction(parse =>
         {
@@ -111,6 +117,7 @@ public static class Cli
                 Faults = FaultKindsText.TryParse(parse.GetValue(faults), out var kinds, out _) ? kinds : FaultKinds.None,
                 UniformTotalOrder = parse.GetValue(uniformTotal),
                 SafeFraction = parse.GetValue(safe),
+                ProtocolSettings = parse.GetValue(maxUnstable) == new GroupMemberSettings().MaxUnstable ? null : new GroupMemberSettings { MaxUnstable = parse.GetValue(maxUnstable) },
             };
             var founderViolations = parse.GetValue(founders) > 0
                 ? Founding.FoundersCli.Execute(parse.GetValue(seed), parse.GetValue(founders), parse.GetValue(parallelism), output)

@@ -23,4 +23,6 @@ public enum ProtocolMessageKind
     Flush,
     /// <summary>Joining, leaving and merging views: welcome, leave request, merge probe, request, accept, offer, decline.</summary>
     Membership,
+    /// <summary>A stability report: what the sender has delivered, sent to one member after a quarter of that member's unstable bound was delivered.</summary>
+    StabilityReport,
 }

@@ -25,6 +25,7 @@ public sealed class ProtocolMessageCountTests(ThreeNodeClusterFixture fixture, I
         Assert.Equal(ProtocolMessageKind.ProposalRetry, SentMessageCounts.KindOf(new Proposal(1, id, default, true), false));
         Assert.Equal(ProtocolMessageKind.Gossip, SentMessageCounts.KindOf(new StabilityGossip(1, VectorClock.Zero(2)), true));
         Assert.Equal(ProtocolMessageKind.SafeAck, SentMessageCounts.KindOf(new StabilityGossip(1, VectorClock.Zero(2)) { Held = VectorClock.Zero(2) }, true));
+        Assert.Equal(ProtocolMessageKind.StabilityReport, SentMessageCounts.KindOf(new StabilityGossip(1, VectorClock.Zero(2)), false));
     }
 
     [Theory]

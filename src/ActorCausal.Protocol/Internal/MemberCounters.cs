@@ -24,6 +24,7 @@ internal sealed class MemberCounters
     public long ClockSkewEvents;
     public long SafeDelivered;
     public long SafeAcksSent;
+    public long StabilityReportsSent;
     public long ViewChanges;
 
     public void CountRejected(RejectReason reason) => _rejected[(int)reason]++;
@@ -62,6 +63,7 @@ internal sealed class MemberCounters
             Rejected = rejected.ToImmutable(),
             SafeDelivered = SafeDelivered,
             SafeAcksSent = SafeAcksSent,
+            StabilityReportsSent = StabilityReportsSent,
         };
     }
 }

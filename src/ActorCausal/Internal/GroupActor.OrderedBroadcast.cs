@@ -85,6 +85,8 @@ internal sealed partial class GroupActor
             {
                 while (queue.TryPeek(out var next))
                 {
+                    // Asked first so that a retry while back-pressured is not counted as a refusal.
+                    if (_state == GroupActorState.Member && !_member.HasRoom) break;
                     var reply = TryBroadcast(next);
                     if (IsRetriable(reply)) break;
                     queue.Dequeue();

@@ -45,6 +45,7 @@ internal sealed partial class GroupActor
         _readerBlockedSinceMs = _clock.NowMs;
         HandToReader(ignoreCredits: false);
         _position.PublishTo(_handle.Deliveries);
+        ProcessEffects(); // what the reader took may make a stability report due
     }
 
     /// <summary>Deliveries waiting for the on-demand reader's credit.</summary>

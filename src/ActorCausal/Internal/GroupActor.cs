@@ -385,7 +385,11 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
 
     private void ProcessEffects()
     {
-        if (!_member.HasPendingEffects) return;
+        if (!_member.HasPendingEffects)
+        {
+            RetryOrderedBroadcasts(); // an input without effects (gossip, acks) may still have made room
+            return;
+        }
         _effects.Clear();
         _member.DrainEffects(_effects);
         foreach (var effect in _effects)

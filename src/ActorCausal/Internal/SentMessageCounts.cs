@@ -21,7 +21,7 @@ internal sealed class SentMessageCounts
         FinalPriority => ProtocolMessageKind.Final,
         Nak => ProtocolMessageKind.Nak,
         StabilityGossip { Held: not null } => ProtocolMessageKind.SafeAck,
-        StabilityGossip => ProtocolMessageKind.Gossip,
+        StabilityGossip => toEveryMember ? ProtocolMessageKind.Gossip : ProtocolMessageKind.StabilityReport,
         FlushRequest or FlushReport or FlushPrepare or FlushPrepareAck or FlushCommit => ProtocolMessageKind.Flush,
         _ => ProtocolMessageKind.Membership,
     };

@@ -5,11 +5,26 @@ using Akka.Cluster.Tools.PublishSubscribe;
 
 namespace ActorCausal.Streams.Benchmarks.Group;
 
+/// <summary>How a <see cref="FanOutNode"/> writer decides it may send more.</summary>
+public enum WriterPacing
+{
+    /// <summary>
+    /// At most <c>window</c> of its messages not yet delivered at every node, read from the benchmark's in-process
+    /// delivery counters (as the core cluster benchmark's node): no real writer can see these.
+    /// </summary>
+    DeliveryCounters,
+    /// <summary>
+    /// Only by the group's answers, as a real writer: at most <c>window</c> broadcasts not yet answered; after a
+    /// <see cref="RefusalReason.BackPressure"/> answer it sends nothing more until its next delivery or the 5 ms pump.
+    /// </summary>
+    GroupAnswers,
+}
+
 /// <summary>
-/// One node's writer and reader for the actor paths, as the core cluster benchmark's node: it broadcasts its messages
-/// keeping at most <c>window</c> of them not yet delivered at every node, and counts what it receives. With a group it
-/// is the group's subscriber and tells <see cref="Broadcast"/> to the group actor (a back-pressure refusal is retried);
-/// without, it publishes to the topic through the node's DistributedPubSub mediator.
+/// One node's writer and reader for the actor paths: it broadcasts its messages paced as <see cref="WriterPacing"/>
+/// says, and counts what it receives. With a group it is the group's subscriber and tells <see cref="Broadcast"/> to the
+/// group actor (a back-pressure refusal is retried); without, it publishes to the topic through the node's
+/// DistributedPubSub mediator.
 /// </summary>
 public sealed class FanOutNode : ReceiveActor, IWithTimers
 {
@@ -24,6 +39,8 @@ public sealed class FanOutNode : ReceiveActor, IWithTimers
     private readonly int _window;
     private readonly string _topic;
     private readonly IActorRef _mediator;
+    private readonly WriterPacing _pacing;
+    private bool _backedOff;
     private readonly Stack<byte[]> _retry = new();
     private readonly Queue<byte[]> _awaitingReply = new();
     private IActorRef? _group;
@@ -32,12 +49,13 @@ public sealed class FanOutNode : ReceiveActor, IWithTimers
     private long _sent;
     private int _next;
 
-    public FanOutNode(int index, DeliveryCount count, int window, string topic, IActorRef mediator)
+    public FanOutNode(int index, DeliveryCount count, int window, string topic, IActorRef mediator, WriterPacing pacing)
     {
-        (_index, _count, _window, _topic, _mediator) = (index, count, window, topic, mediator);
+        (_index, _count, _window, _topic, _mediator, _pacing) = (index, count, window, topic, mediator, pacing);
         Receive<Delivered>(d =>
         {
             if (d.Payload is byte[] payload) _count.OnDelivery(_index, payload);
+            _backedOff = false;
             SendMore();
         });
         Receive<byte[]>(payload =>
@@ -54,10 +72,15 @@ public sealed class FanOutNode : ReceiveActor, IWithTimers
                 if (reply.Reason != RefusalReason.BackPressure) throw new InvalidOperationException($"Broadcast refused: {reply}");
                 Interlocked.Increment(ref _count.BackPressureRetries);
                 _retry.Push(payload);
+                _backedOff = _pacing == WriterPacing.GroupAnswers;
             }
             SendMore();
         });
-        Receive<Pump>(_ => SendMore());
+        Receive<Pump>(_ =>
+        {
+            _backedOff = false;
+            SendMore();
+        });
         Receive<Start>(s =>
         {
             (_started, _group, _pubSub) = (true, s.Group, s.Group is null);
@@ -71,15 +94,19 @@ public sealed class FanOutNode : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(int index, DeliveryCount count, int window, string topic, IActorRef mediator) =>
-        Akka.Actor.Props.Create(() => new FanOutNode(index, count, window, topic, mediator));
+    public static Props Props(int index, DeliveryCount count, int window, string topic, IActorRef mediator, WriterPacing pacing = WriterPacing.DeliveryCounters) =>
+        Akka.Actor.Props.Create(() => new FanOutNode(index, count, window, topic, mediator, pacing));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("pump", Pump.Instance, TimeSpan.FromMilliseconds(5));
 
+    private bool HasRoom() => _pacing == WriterPacing.GroupAnswers
+        ? _awaitingReply.Count < _window
+        : _count.Outstanding(_index, _sent) < _window;
+
     private void SendMore()
     {
-        if (!_started) return;
-        while ((_retry.Count > 0 || _next < _count.Sends(_index)) && _count.Outstanding(_index, _sent) < _window)
+        if (!_started || _backedOff) return;
+        while ((_retry.Count > 0 || _next < _count.Sends(_index)) && HasRoom())
         {
             var payload = _retry.Count > 0 ? _retry.Pop() : DeliveryCount.Payload(_index, _next++);
             _sent++;

@@ -18,7 +18,7 @@ public sealed record GroupBenchOptions
     public bool Check { get; init; }
     public bool WarmUp { get; init; } = true;
 
-    public const string Usage = "group [--nodes N] [--messages N] [--runs N] [--window N] [--only stream,subscriber,pubsub,source-only,sink-parallel64] [--check] [--no-warmup]";
+    public const string Usage = "group [--nodes N] [--messages N] [--runs N] [--window N] [--only stream,subscriber,subscriber-answers,pubsub,source-only,sink-parallel64,...] [--check] [--no-warmup]";
 
     public static GroupBenchOptions Parse(IReadOnlyList<string> args)
     {

@@ -34,6 +34,7 @@ public abstract class GroupMode(string name)
     [
         new StreamMode("stream", CausalGroupSourceSettings.Default),
         new SubscriberMode("subscriber"),
+        new SubscriberMode("subscriber-answers", WriterPacing.GroupAnswers),
         new PubSubMode("pubsub"),
     ];
 

@@ -1,0 +1,44 @@
+using ActorCausal.Simulation;
+using static ActorCausal.Protocol.Tests.VirtualSynchrony.ScenarioSupport;
+
+namespace ActorCausal.Protocol.Tests.Simulation;
+
+/// <summary>
+/// A small unstable bound (8: a stability report every 2 messages of a sender) under bursts, so members are
+/// back-pressured and the receiver-driven reports go out all the time, with every kind of fault and with lossy,
+/// duplicating links: the reports change nothing the checker judges.
+/// </summary>
+public class StabilityReportSimulationTests
+{
+    private static readonly SimulationOptions SmallBound = new()
+    {
+        Members = 5,
+        Messages = 200,
+        BurstProbability = 0.3,
+        UniformTotalOrder = false,
+        QuiescenceTimeoutMs = 20_000,
+        ProtocolSettings = new GroupMemberSettings { MaxUnstable = 8 },
+    };
+
+    private static void AssertAllClean(IReadOnlyList<ScheduleResult> results)
+    {
+        var failing = results.Where(r => r.HasViolations || !r.Quiescent).ToList();
+        Assert.True(failing.Count == 0,
+            $"{failing.Count} of {results.Count} schedules failed; seeds {string.Join(",", failing.Take(20).Select(r => r.Seed))}\n{Describe(failing.FirstOrDefault() ?? results[0])}");
+        Assert.Contains(results, r => r.BackPressureRefusals > 0); // the bound was reached, so reports decided room
+    }
+
+    [Fact]
+    public void Faults_on_lossy_links_with_a_small_unstable_bound_keep_every_invariant()
+    {
+        var options = SmallBound with { Loss = 0.05, Duplication = 0.02, Faults = FaultKinds.All & ~FaultKinds.Founding };
+        AssertAllClean(SimulationRunner.RunMany(options, 20_000, 200).ToList());
+    }
+
+    [Fact]
+    public void Safe_and_total_order_messages_with_a_small_unstable_bound_keep_every_invariant()
+    {
+        AssertAllClean(SimulationRunner.RunMany(SmallBound with { SafeFraction = 0.5, Loss = 0.03, Duplication = 0.01 }, 21_000, 100).ToList());
+        AssertAllClean(SimulationRunner.RunMany(SmallBound with { Order = OrderMix.Total, Loss = 0.03 }, 22_000, 100).ToList());
+    }
+}
