@@ -98,7 +98,7 @@ public sealed partial class GroupMember
                 if (m.Order == DeliveryOrder.Total && log.TryGetFinal(seq, out var final)) finals.Add(new KnownFinal(m.Id, final));
             }
         }
-        foreach (var entry in _viewState.Total.Values)
+        foreach (var entry in _total.Entries)
         {
             if (entry.IsFinal) finals.Add(new KnownFinal(entry.Id, entry.Final));
         }
@@ -239,7 +239,7 @@ public sealed partial class GroupMember
 
     /// <summary>The decision rule (<see cref="FlushDecider"/>) over this view.</summary>
     internal FlushDecision Decide(IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers) =>
-        FlushDecider.Decide(View.Id, _viewState.Size, reports, newMembers, _viewState.MaxAgreed, Self, View.Members, Settings.Rules);
+        FlushDecider.Decide(View.Id, _viewState.Size, reports, newMembers, _total.MaxAgreed, Self, View.Members, Settings.Rules);
 
     /// <summary>Delivers exactly the decided old-view messages, then installs the new view (or stops, if left out).</summary>
     internal void ApplyCommit(FlushCommit commit)
@@ -253,13 +253,9 @@ public sealed partial class GroupMember
         }
         foreach (var final in d.TotalOrder)
         {
-            if (final.Message.Sequence > _viewState.Logs[final.Message.Sender].Delivered) SetFinal(EntryFor(final.Message), final.Priority);
+            if (final.Message.Sequence > _viewState.Logs[final.Message.Sender].Delivered) _total.SetFinal(_total.EntryFor(final.Message), final.Priority);
         }
-        foreach (var entry in _viewState.Total.Values.Where(e => e.Id.Sequence > d.Cut[e.Id.Sender]).ToList())
-        {
-            if (entry.InQueue) _viewState.TotalQueue.Remove(entry);
-            _viewState.Total.Remove(entry.Id);
-        }
+        foreach (var entry in _total.Entries.Where(e => e.Id.Sequence > d.Cut[e.Id.Sender]).ToList()) _total.Remove(entry);
         BeginCommit(d);
         Pump();
         for (var s = 0; s < _viewState.Size; s++)
@@ -357,9 +353,8 @@ public sealed partial class GroupMember
                 commit.Next++;
                 continue;
             }
-            if (!_viewState.Total.TryGetValue(id, out var entry) || !entry.InQueue || log.Delivered != id.Sequence - 1) break;
-            _viewState.TotalQueue.Remove(entry);
-            _viewState.Total.Remove(id);
+            if (!_total.TryGetEntry(id, out var entry) || !entry.InQueue || log.Delivered != id.Sequence - 1) break;
+            _total.Remove(entry);
             log.SetFinal(id.Sequence, entry.Final);
             DeliverNow(entry.Message!);
             commit.Next++;

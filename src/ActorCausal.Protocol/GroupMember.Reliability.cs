@@ -19,7 +19,7 @@ public sealed partial class GroupMember
         if (Phase == MemberPhase.Joining) JoinTick();
         if (Phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
-        RetryUndecidedIfDue();
+        _total.RetryUndecidedIfDue();
         if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
         RecomputeStability();
         GossipIfDue();
@@ -129,7 +129,7 @@ public sealed partial class GroupMember
             if (m.Order == DeliveryOrder.Total)
             {
                 if (log.TryGetFinal(seq, out var final)) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, final)));
-                else if (_viewState.Total.TryGetValue(m.Id, out var entry) && entry.IsFinal) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, entry.Final)));
+                else if (_total.TryGetFinal(m.Id, out var agreed)) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, agreed)));
             }
         }
     }

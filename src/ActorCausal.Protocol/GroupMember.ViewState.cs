@@ -9,7 +9,7 @@ public sealed partial class GroupMember
     private ViewState _viewState = ViewState.None;
 
     /// <summary>
-    /// The state of this member in one view: clock dimension, sender logs and sequence numbers from 1, the ISIS queue,
+    /// The state of this member in one view: clock dimension, sender logs and sequence numbers from 1,
     /// NAK back-off, the safe-delivery vectors and the flush round in progress. A new view gets a new one, so nothing of
     /// the previous view can leak into it.
     /// </summary>
@@ -43,13 +43,6 @@ public sealed partial class GroupMember
         public readonly long[] Knowledge;
         /// <summary>Sequence number of this member's last broadcast in the view.</summary>
         public long Seq;
-
-        public readonly Dictionary<MessageId, TotalEntry> Total = new();
-        public readonly SortedSet<TotalEntry> TotalQueue = new(TotalQueueOrder.Instance);
-        public long MaxAgreed;
-        public long MaxProposed;
-        /// <summary>No undecided entry is due for a retry before this (a lower bound: the retry pass recomputes it).</summary>
-        public long NextTotalRetryAtMs = long.MaxValue;
 
         /// <summary>NAK timers, created at the first gap of the view.</summary>
         public NakBackoff? Naks;

@@ -40,6 +40,7 @@ public sealed partial class GroupMember
         _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
         _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
         _negotiation = new MergeNegotiation(Settings.MergeIntervalMs, Settings.JoinRetryIntervalMs);
+        _total = new TotalOrdering(this, Settings, _counters);
         _now = nowMs;
         _lastGossipAt = nowMs;
         View = new GroupView(0, [self]);
@@ -61,10 +62,11 @@ public sealed partial class GroupMember
     /// <summary>Replaces all per-view state: new clock dimension, sequence numbers from 1, empty queues.</summary>
     private void ResetForView(GroupView view)
     {
-        SendPendingProposals(); // they belong to the view being closed
+        _total.SendPendingProposals(); // they belong to the view being closed
         View = view;
         Rank = view.RankOf(Self);
         _viewState = new ViewState(view.Size, Rank);
+        _total.StartView(view.Size);
     }
 
     /// <summary>The current hybrid logical clock reading.</summary>
@@ -165,9 +167,9 @@ public sealed partial class GroupMember
             DataMessage data => OnData(from, fromRank, data),
             Nak nak => OnNak(from, fromRank, nak),
             StabilityGossip gossip => OnGossip(from, fromRank, gossip),
-            Proposal proposal => OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested),
-            ProposalBatch batch => OnProposalBatch(from, fromRank, batch),
-            FinalPriority final => OnFinal(from, fromRank, final),
+            Proposal proposal => _total.OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested),
+            ProposalBatch batch => _total.OnProposalBatch(from, fromRank, batch),
+            FinalPriority final => _total.OnFinal(from, fromRank, final),
             FlushRequest request => OnFlushRequest(from, fromRank, request),
             FlushReport report => OnFlushReport(from, fromRank, report),
             FlushPrepare prepare => OnFlushPrepare(from, fromRank, prepare),
@@ -183,7 +185,7 @@ public sealed partial class GroupMember
     public int DrainEffects(List<Effect> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        SendPendingProposals();
+        _total.SendPendingProposals();
         AcknowledgeSafeIfDue();
         var n = _effects.Count;
         destination.AddRange(_effects);
@@ -192,7 +194,7 @@ public sealed partial class GroupMember
     }
 
     /// <summary>True when effects wait to be drained.</summary>
-    public bool HasPendingEffects => _effects.Count > 0 || _pendingProposals.Count > 0 || SafeAckDueOnDrain;
+    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || SafeAckDueOnDrain;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
     public int BufferedMessages
