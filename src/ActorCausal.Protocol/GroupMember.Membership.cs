@@ -218,7 +218,6 @@ public sealed partial class GroupMember
         // (it installed another group's view) would otherwise re-admit it at a member that never heard the decline.
         foreach (var gone in left) _removed.Add(gone);
         _leaving.RemoveWhere(m => !view.Contains(m));
-        _viewState.Coordinator = null;
         _effects.Add(new ViewInstalled(view, joined, left));
 
         var held = _held.TakeAll();

@@ -73,7 +73,7 @@ public sealed partial class GroupMember
         if (message is MergeMessage merge && Phase != MemberPhase.Stopped) return ReceiveMerge(from, merge);
         if (message is Welcome welcome && IsWelcomeFromAnotherGroup(from, welcome)) return DeclineWelcome(welcome);
         if (_merge is not null && !View.Contains(from) && RepairMissedCommit(from, message)) return ReceiveOutcome.Duplicate;
-        if (message is FlushCommit repair && IsCommitFromSuccessor(from, repair, out var rank)) return OnFlushCommit(from, rank, repair);
+        if (message is FlushCommit repair && IsCommitFromSuccessor(from, repair, out var rank)) return _flush.OnCommit(from, rank, repair);
         return null;
     }
 

@@ -23,7 +23,7 @@ public sealed partial class GroupMember
         if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
         RecomputeStability();
         GossipIfDue();
-        FlushTick();
+        _flush.Tick();
         RequestLeaveIfDue();
         SendWelcomesIfDue();
         MergeTick();

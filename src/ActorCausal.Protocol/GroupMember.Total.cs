@@ -20,13 +20,8 @@ public sealed partial class GroupMember : ITotalOrderHost
     /// <summary>The correct <see cref="ProtocolRules.ResendForProposal"/>.</summary>
     internal void ResendForProposal(int rank, DataMessage m) => _total.ResendForProposal(rank, m);
 
-    long ITotalOrderHost.Now => _now;
-    void ITotalOrderHost.Emit(Effect effect) => _effects.Add(effect);
-    long ITotalOrderHost.LastSequence => _viewState.Seq;
-    SenderLog ITotalOrderHost.Log(int sender) => _viewState.Logs[sender];
     AcknowledgementMatrix ITotalOrderHost.Acks => _viewState.Acks;
     bool ITotalOrderHost.FlushDecidesNothing => _viewState.Flush.DecidesNothing;
-    ReceiveOutcome ITotalOrderHost.Reject(MemberId from, RejectReason reason, string detail) => Reject(from, reason, detail);
     void ITotalOrderHost.StartGapTimer(int sender) => StartGapTimer(sender);
     void ITotalOrderHost.Pump() => Pump();
     bool ITotalOrderHost.SafeWaitOver(DataMessage m) => SafeWaitOver(m);

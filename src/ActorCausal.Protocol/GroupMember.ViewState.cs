@@ -10,7 +10,7 @@ public sealed partial class GroupMember
 
     /// <summary>
     /// The state of this member in one view: clock dimension, sender logs and sequence numbers from 1,
-    /// NAK back-off, the safe-delivery vectors and the flush round in progress. A new view gets a new one, so nothing of
+    /// NAK back-off, the safe-delivery vectors and whether a flush holds delivery. A new view gets a new one, so nothing of
     /// the previous view can leak into it.
     /// </summary>
     private sealed class ViewState
@@ -50,11 +50,7 @@ public sealed partial class GroupMember
 
         public long SafeAckDueAt = long.MaxValue;
 
-        /// <summary>Whether a flush holds this member's delivery; changed only by <see cref="Freeze"/> and <see cref="BeginCommit"/>.</summary>
+        /// <summary>Whether a flush holds this member's delivery; changed only by <see cref="FlushParticipant"/> (reported) and <see cref="BeginCommit"/>.</summary>
         public FlushDelivery Flush = FlushDelivery.Open;
-        public FlushRound HighestRound;
-        public (FlushRound Round, FlushDecision Decision)? Prepared;
-        public FlushCoordination? Coordinator;
-        public (int To, ProtocolMessage Message, long RetryAtMs, long BackoffMs)? FlushReply;
     }
 }

@@ -41,6 +41,7 @@ public sealed partial class GroupMember
         _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
         _negotiation = new MergeNegotiation(Settings.MergeIntervalMs, Settings.JoinRetryIntervalMs);
         _total = new TotalOrdering(this, Settings, _counters);
+        _flush = new FlushParticipant(this, Settings);
         _now = nowMs;
         _lastGossipAt = nowMs;
         View = new GroupView(0, [self]);
@@ -67,6 +68,7 @@ public sealed partial class GroupMember
         Rank = view.RankOf(Self);
         _viewState = new ViewState(view.Size, Rank);
         _total.StartView(view.Size);
+        _flush.StartView();
     }
 
     /// <summary>The current hybrid logical clock reading.</summary>
@@ -170,11 +172,11 @@ public sealed partial class GroupMember
             Proposal proposal => _total.OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested),
             ProposalBatch batch => _total.OnProposalBatch(from, fromRank, batch),
             FinalPriority final => _total.OnFinal(from, fromRank, final),
-            FlushRequest request => OnFlushRequest(from, fromRank, request),
-            FlushReport report => OnFlushReport(from, fromRank, report),
-            FlushPrepare prepare => OnFlushPrepare(from, fromRank, prepare),
-            FlushPrepareAck ack => OnFlushPrepareAck(from, fromRank, ack),
-            FlushCommit commit => OnFlushCommit(from, fromRank, commit),
+            FlushRequest request => _flush.OnRequest(from, fromRank, request),
+            FlushReport report => _flush.OnReport(from, fromRank, report),
+            FlushPrepare prepare => _flush.OnPrepare(from, fromRank, prepare),
+            FlushPrepareAck ack => _flush.OnPrepareAck(from, fromRank, ack),
+            FlushCommit commit => _flush.OnCommit(from, fromRank, commit),
             LeaveRequest leave => OnLeaveRequest(from, fromRank, leave),
             Welcome => ReceiveOutcome.Duplicate,
             _ => Reject(from, RejectReason.Malformed, $"Unknown protocol message type {message.GetType().Name}."),
@@ -229,6 +231,12 @@ public sealed partial class GroupMember
         deps = builder.ToImmutable();
         return null;
     }
+
+    long IMemberContext.Now => _now;
+    long IMemberContext.LastSequence => _viewState.Seq;
+    SenderLog IMemberContext.Log(int sender) => _viewState.Logs[sender];
+    void IMemberContext.Emit(Effect effect) => _effects.Add(effect);
+    ReceiveOutcome IMemberContext.Reject(MemberId from, RejectReason reason, string detail) => Reject(from, reason, detail);
 
     private ReceiveOutcome Reject(MemberId from, RejectReason reason, string detail)
     {

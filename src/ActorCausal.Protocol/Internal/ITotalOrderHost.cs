@@ -1,23 +1,14 @@
-using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Protocol.Internal;
 
-/// <summary>What <see cref="TotalOrdering"/> needs from its member: the view, the clock, the sender logs, where effects go, and delivery.</summary>
-internal interface ITotalOrderHost
+/// <summary>What <see cref="TotalOrdering"/> needs from its member beyond the <see cref="IMemberContext"/>: the acknowledgements, the flush, and delivery.</summary>
+internal interface ITotalOrderHost : IMemberContext
 {
-    GroupView View { get; }
-    int Rank { get; }
-    long Now { get; }
-    /// <summary>Sequence number of this member's last broadcast in the view.</summary>
-    long LastSequence { get; }
-    SenderLog Log(int sender);
     AcknowledgementMatrix Acks { get; }
     /// <summary>This member reported to a flush: the flush decision orders what is still open.</summary>
     bool FlushDecidesNothing { get; }
 
-    void Emit(Effect effect);
-    ReceiveOutcome Reject(MemberId from, RejectReason reason, string detail);
     /// <summary>A message of <paramref name="sender"/> is known to exist beyond what was received.</summary>
     void StartGapTimer(int sender);
     /// <summary>Delivers whatever became deliverable.</summary>
