@@ -24,7 +24,7 @@ public sealed partial class GroupMember : IFlushHost
     /// <summary>The application's answer to <see cref="TakeSnapshot"/>.</summary>
     public void ProvideSnapshot(long viewId, ReadOnlyMemory<byte> snapshot)
     {
-        if (ProvideMergeSnapshot(viewId, snapshot)) return;
+        if (_merging.ProvideSnapshot(viewId, snapshot)) return;
         if (_welcome is null || _welcome.View.Id != viewId || _welcome.Snapshot is not null) return;
         _welcome.Snapshot = snapshot;
         _welcome.RetryAtMs = _now;
@@ -34,7 +34,7 @@ public sealed partial class GroupMember : IFlushHost
 
     internal ImmutableArray<MemberId> DesiredMembers()
     {
-        if (_negotiation.Target is not null) return []; // closing this view to merge into another group (GroupMember.Merge.cs)
+        if (_merging.Target is not null) return []; // closing this view to merge into another group (GroupMember.Merge.cs)
         var members = View.Members.Where(m => !_removed.Contains(m) && !_leaving.Contains(m)).ToList();
         members.AddRange(_pendingJoins.Where(j => !_removed.Contains(j) && !members.Contains(j)));
         return [.. members];
@@ -94,7 +94,7 @@ public sealed partial class GroupMember : IFlushHost
         {
             if (d.MergeTarget is { } target && !_leaving.Contains(Self))
             {
-                StopForMerge(target);
+                _merging.StopForMerge(target);
                 return;
             }
             Stop(_leaving.Contains(Self) ? StopReason.Left : StopReason.ExcludedFromView, $"Every member left: the group ends with view {View.Id}.");
@@ -115,7 +115,7 @@ public sealed partial class GroupMember : IFlushHost
             _welcome = new WelcomeDuty(next, joined) { Merged = d.Merged };
             _effects.Add(new TakeSnapshot(next.Id));
         }
-        DeliverMergedSides(d, next.Id);
+        _merging.DeliverMergedSides(d, next.Id);
         Install(next, joined, left);
     }
 
@@ -173,16 +173,13 @@ public sealed partial class GroupMember : IFlushHost
         w.RetryAtMs = _now + w.RetryBackoffMs;
     }
 
-    int IFlushHost.Size => _viewState.Size;
     long[] IFlushHost.Delivered => _viewState.Delivered;
     IEnumerable<TotalEntry> IFlushHost.OpenTotals => _total.Entries;
     long IFlushHost.MaxAgreed => _total.MaxAgreed;
     FlushDelivery IFlushHost.Delivery { get => _viewState.Flush; set => _viewState.Flush = value; }
     string? IFlushHost.DataProblem(DataMessage m) => ValidateData(m)?.Detail;
-    int IFlushHost.CoordinatorRank() => CoordinatorRank();
-    bool IFlushHost.IsRemoved(MemberId member) => _removed.Contains(member);
     void IFlushHost.EnterFlushing() => _lifecycle = Lifecycle.Flushing;
-    FlushDecision IFlushHost.WithMerge(FlushDecision decision) => WithMerge(decision);
+    FlushDecision IFlushHost.WithMerge(FlushDecision decision) => _merging.WithMerge(decision);
     void IFlushHost.ApplyCommit(FlushCommit commit) => ApplyCommit(commit);
     void IFlushHost.CollectReports(FlushCoordination round) => Settings.Rules.CollectReports(this, round);
 }

@@ -93,7 +93,7 @@ public sealed partial class GroupMember
     /// <summary><paramref name="member"/> started the group on a node that is Up and asks to be admitted.</summary>
     public void JoinRequested(MemberId member)
     {
-        if (Phase == MemberPhase.Stopped || member == Self || _removed.Contains(member) || _downed.Contains(member) || _mergedAway.Contains(member)) return;
+        if (Phase == MemberPhase.Stopped || member == Self || _removed.Contains(member) || _downed.Contains(member) || _merging.IsMergedAway(member)) return;
         if (View.Contains(member) || _pendingJoins.Contains(member)) return;
         // A new incarnation at an address does not remove the old one: on the same node it is a member that left and
         // joins again (the old one may still be finishing its leave), and a restarted node's old incarnation is downed
@@ -186,7 +186,7 @@ public sealed partial class GroupMember
         if (message is Welcome welcome)
         {
             if (!welcome.Members.Contains(Self)) return Reject(from, RejectReason.Malformed, $"Welcome to view {welcome.ViewId} does not list {Self}.");
-            AddWelcomeSnapshots(welcome);
+            _merging.AddWelcomeSnapshots(welcome);
             var view = new GroupView(welcome.ViewId, welcome.Members);
             var standIn = new WelcomeDuty(view, welcome.Joined) { Merged = welcome.Merged, Snapshot = welcome.Snapshot, RetryAtMs = _now, RetryBackoffMs = Settings.TotalRetryDelayMs };
             standIn.Pending.Remove(Self);

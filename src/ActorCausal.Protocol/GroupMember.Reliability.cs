@@ -26,7 +26,7 @@ public sealed partial class GroupMember
         _flush.Tick();
         RequestLeaveIfDue();
         SendWelcomesIfDue();
-        MergeTick();
+        _merging.Tick();
     }
 
     /// <summary>Learns from a peer's delivered vector (piggy-backed or gossiped) for stability.</summary>

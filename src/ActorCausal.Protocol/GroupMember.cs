@@ -39,9 +39,9 @@ public sealed partial class GroupMember
         Self = self;
         _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
         _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
-        _negotiation = new MergeNegotiation(Settings.MergeIntervalMs, Settings.JoinRetryIntervalMs);
         _total = new TotalOrdering(this, Settings, _counters);
         _flush = new FlushParticipant(this, Settings);
+        _merging = new GroupMerging(this, Settings, _join, _held);
         _now = nowMs;
         _lastGossipAt = nowMs;
         View = new GroupView(0, [self]);
@@ -155,7 +155,7 @@ public sealed partial class GroupMember
             // A member that left still answers for the view it closed: survivors may have missed that commit.
             if (_lifecycle.StopReason is StopReason.Left or StopReason.ExcludedFromView) RepairMissedCommit(from, message);
             // Another group of the name admitted it after it stopped (a late announcement): that group drops it.
-            if (message is Welcome late && late.Joined.Contains(Self) && View.Contains(Self) && !MergeRules.SameGroup(late.ViewId, View.Id)) DeclineWelcome(late);
+            if (message is Welcome late && late.Joined.Contains(Self) && View.Contains(Self) && !MergeRules.SameGroup(late.ViewId, View.Id)) _merging.DeclineWelcome(late);
             return ReceiveOutcome.Duplicate;
         }
         if (Phase == MemberPhase.Joining) return ReceiveWhileJoining(from, message);
@@ -233,6 +233,9 @@ public sealed partial class GroupMember
     }
 
     long IMemberContext.Now => _now;
+    int IMemberContext.Size => _viewState.Size;
+    int IMemberContext.CoordinatorRank() => CoordinatorRank();
+    bool IMemberContext.IsRemoved(MemberId member) => _removed.Contains(member);
     long IMemberContext.LastSequence => _viewState.Seq;
     SenderLog IMemberContext.Log(int sender) => _viewState.Logs[sender];
     void IMemberContext.Emit(Effect effect) => _effects.Add(effect);

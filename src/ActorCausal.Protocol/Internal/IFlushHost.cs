@@ -7,9 +7,6 @@ namespace ActorCausal.Protocol.Internal;
 /// <summary>What <see cref="FlushParticipant"/> and <see cref="FlushChecks"/> need from their member beyond the <see cref="IMemberContext"/>.</summary>
 internal interface IFlushHost : IMemberContext
 {
-    MemberId Self { get; }
-    /// <summary>Members of the view (the clock dimension).</summary>
-    int Size { get; }
     /// <summary>This member's delivered vector.</summary>
     long[] Delivered { get; }
     /// <summary>Total-order messages heard of and not delivered (their finals go into a report).</summary>
@@ -20,9 +17,6 @@ internal interface IFlushHost : IMemberContext
 
     /// <summary>Why a data message is not a well-formed message of the view, or null.</summary>
     string? DataProblem(DataMessage m);
-    /// <summary>The lowest rank not removed.</summary>
-    int CoordinatorRank();
-    bool IsRemoved(MemberId member);
     /// <summary>The member's phase becomes flushing.</summary>
     void EnterFlushing();
     /// <summary>What the coordinator adds to a decision it makes (the merge target and sides).</summary>

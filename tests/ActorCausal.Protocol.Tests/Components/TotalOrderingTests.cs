@@ -157,6 +157,10 @@ public class TotalOrderingTests
 
         public GroupView View { get; }
         public int Rank { get; }
+        public MemberId Self => View.Members[Rank];
+        public int Size => View.Size;
+        public int CoordinatorRank() => 0;
+        public bool IsRemoved(MemberId member) => false;
         public long Now { get; set; }
         public long LastSequence => Logs[Rank].KnownMax;
         public SenderLog Log(int sender) => Logs[sender];
