@@ -32,7 +32,7 @@ public sealed partial class GroupMember : IFlushHost
         SendWelcomesIfDue();
     }
 
-    internal ImmutableArray<MemberId> DesiredMembers()
+    private ImmutableArray<MemberId> DesiredMembers()
     {
         if (_merging.Target is not null) return []; // closing this view to merge into another group (GroupMember.Merge.cs)
         var members = View.Members.Where(m => !_removed.Contains(m) && !_leaving.Contains(m)).ToList();
@@ -44,11 +44,12 @@ public sealed partial class GroupMember : IFlushHost
     private void CoordinateViewChange()
     {
         if (Phase is not (MemberPhase.Normal or MemberPhase.Flushing)) return;
-        Settings.Rules.ChangeView(this);
+        if (Settings.Rules.ChangesViewByAgreement) ChangeViewByAgreement();
+        else _flush.InstallAlone(DesiredMembers());
     }
 
     /// <summary>The coordinator (only) starts or restarts a flush round towards the membership it wants.</summary>
-    internal void ChangeViewByAgreement()
+    private void ChangeViewByAgreement()
     {
         if (CoordinatorRank() != Rank) return;
         var desired = DesiredMembers();
@@ -56,16 +57,8 @@ public sealed partial class GroupMember : IFlushHost
         _flush.ChangeView(desired, participants);
     }
 
-    /// <summary>The correct <see cref="ProtocolRules.CollectReports"/>.</summary>
-    internal void RequestReports(FlushCoordination c) => _flush.RequestReports(c);
-
-    internal FlushReport MakeReport(FlushRound round) => _flush.MakeReport(round);
-
-    /// <summary>The decision rule (<see cref="FlushDecider"/>) over this view.</summary>
-    internal FlushDecision Decide(IReadOnlyDictionary<int, FlushReport> reports, ImmutableArray<MemberId> newMembers) => _flush.Decide(reports, newMembers);
-
     /// <summary>Delivers exactly the decided old-view messages, then installs the new view (or stops, if left out).</summary>
-    internal void ApplyCommit(FlushCommit commit)
+    private void ApplyCommit(FlushCommit commit)
     {
         var d = commit.Decision;
         if (Phase is MemberPhase.Stopped or MemberPhase.Joining || d.ViewId != View.Id) return;
@@ -181,5 +174,4 @@ public sealed partial class GroupMember : IFlushHost
     void IFlushHost.EnterFlushing() => _lifecycle = Lifecycle.Flushing;
     FlushDecision IFlushHost.WithMerge(FlushDecision decision) => _merging.WithMerge(decision);
     void IFlushHost.ApplyCommit(FlushCommit commit) => ApplyCommit(commit);
-    void IFlushHost.CollectReports(FlushCoordination round) => Settings.Rules.CollectReports(this, round);
 }

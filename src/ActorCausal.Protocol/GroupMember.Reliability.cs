@@ -112,7 +112,7 @@ public sealed partial class GroupMember
     {
         if (nak.Origin < 0 || nak.Origin >= _viewState.Size || nak.From < 1 || nak.To < nak.From)
             return Reject(from, RejectReason.Malformed, $"NAK for {nak.Origin}:{nak.From}..{nak.To} does not name messages of {View}.");
-        Settings.Rules.AnswerNak(this, from, nak);
+        if (Settings.Rules.Retransmits) Retransmit(from, nak);
         return ReceiveOutcome.Accepted;
     }
 

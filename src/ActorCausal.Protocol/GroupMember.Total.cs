@@ -14,18 +14,10 @@ public sealed partial class GroupMember : ITotalOrderHost
     private bool DeliverAgreedTotal() =>
         _viewState.Flush is FlushDelivery.Committing commit ? DeliverFlushOrder(commit) : _total.DeliverAgreed();
 
-    /// <summary>The correct <see cref="ProtocolRules.OwnProposalMade"/>.</summary>
-    internal void ShareProposal(DataMessage m, Priority proposal) => _total.ShareProposal(m, proposal);
-
-    /// <summary>The correct <see cref="ProtocolRules.ResendForProposal"/>.</summary>
-    internal void ResendForProposal(int rank, DataMessage m) => _total.ResendForProposal(rank, m);
-
     AcknowledgementMatrix ITotalOrderHost.Acks => _viewState.Acks;
     bool ITotalOrderHost.FlushDecidesNothing => _viewState.Flush.DecidesNothing;
     void ITotalOrderHost.StartGapTimer(int sender) => StartGapTimer(sender);
     void ITotalOrderHost.Pump() => Pump();
     bool ITotalOrderHost.SafeWaitOver(DataMessage m) => SafeWaitOver(m);
     void ITotalOrderHost.Deliver(DataMessage m) => DeliverNow(m);
-    void ITotalOrderHost.OwnProposalMade(TotalEntry entry, DataMessage m, Priority proposal) => Settings.Rules.OwnProposalMade(this, entry, m, proposal);
-    void ITotalOrderHost.ResendForProposal(int rank, DataMessage m) => Settings.Rules.ResendForProposal(this, rank, m);
 }

@@ -14,9 +14,6 @@ namespace ActorCausal.Protocol;
 public sealed partial class GroupMember
 {
     private readonly List<Effect> _effects = new();
-
-    /// <summary>Adds an effect to those of the current input (for <see cref="ProtocolRules"/> variants).</summary>
-    internal void Emit(Effect effect) => _effects.Add(effect);
     private readonly HybridLogicalClock _hlc;
     private readonly DependencyIndex _dependencies;
     private long _now;

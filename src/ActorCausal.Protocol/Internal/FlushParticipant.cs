@@ -75,11 +75,32 @@ internal sealed class FlushParticipant
         Freeze();
         LastReply = null;
         c.Reports[_host.Rank] = MakeReport(round);
-        _host.CollectReports(c);
+        if (_settings.Rules.CollectsReports) RequestReports(c);
+        else CommitAlone(c);
+    }
+
+    /// <summary>The broken rule (<see cref="ProtocolRules.CollectsReports"/> false): decide and commit from the own report alone.</summary>
+    private void CommitAlone(FlushCoordination c)
+    {
+        var own = new Dictionary<int, FlushReport> { [_host.Rank] = c.Reports[_host.Rank] };
+        var commit = new FlushCommit(_host.View.Id, c.Round, Decide(own, c.NewMembers));
+        foreach (var k in c.Participants.Where(k => k != _host.Rank)) _host.Emit(new Send(_host.View.Members[k], commit));
+        _host.ApplyCommit(commit);
+    }
+
+    /// <summary>
+    /// The broken rule (<see cref="ProtocolRules.ChangesViewByAgreement"/> false): install the membership this member
+    /// wants from its own report, with no round.
+    /// </summary>
+    public void InstallAlone(ImmutableArray<MemberId> desired)
+    {
+        if (desired.SequenceEqual(_host.View.Members)) return;
+        var own = new Dictionary<int, FlushReport> { [_host.Rank] = MakeReport(default) };
+        _host.ApplyCommit(new FlushCommit(_host.View.Id, default, Decide(own, desired)));
     }
 
     /// <summary>Asks every other participant of <paramref name="c"/> for its report; decides at once if none is needed.</summary>
-    public void RequestReports(FlushCoordination c)
+    private void RequestReports(FlushCoordination c)
     {
         c.RetryAtMs = _host.Now + c.RetryBackoffMs;
         foreach (var k in c.Participants.Where(k => k != _host.Rank))

@@ -22,6 +22,4 @@ internal interface IFlushHost : IMemberContext
     /// <summary>What the coordinator adds to a decision it makes (the merge target and sides).</summary>
     FlushDecision WithMerge(FlushDecision decision);
     void ApplyCommit(FlushCommit commit);
-    /// <summary><see cref="ProtocolRules.CollectReports"/>.</summary>
-    void CollectReports(FlushCoordination round);
 }

@@ -15,9 +15,4 @@ internal interface ITotalOrderHost : IMemberContext
     void Pump();
     bool SafeWaitOver(DataMessage m);
     void Deliver(DataMessage m);
-
-    /// <summary><see cref="ProtocolRules.OwnProposalMade"/>.</summary>
-    void OwnProposalMade(TotalEntry entry, DataMessage m, Priority proposal);
-    /// <summary><see cref="ProtocolRules.ResendForProposal"/>.</summary>
-    void ResendForProposal(int rank, DataMessage m);
 }

@@ -116,7 +116,8 @@ internal sealed class TotalOrdering
             entry.OwnProposal = proposal;
             entry.HasOwnProposal = true;
             entry.AddProposal(_host.Rank, proposal);
-            _host.OwnProposalMade(entry, m, proposal);
+            if (_settings.Rules.AgreesOnPriority) ShareProposal(m, proposal);
+            else SetFinalUnagreed(entry, proposal);
         }
         entry.EnqueuedAtMs = _host.Now;
         entry.RetryBackoffMs = DecisionTimeout.CurrentMs;
@@ -127,8 +128,15 @@ internal sealed class TotalOrdering
         TryDecide(entry);
     }
 
+    /// <summary>The broken rule (<see cref="ProtocolRules.AgreesOnPriority"/> false): the own proposal is final, the queue not re-sorted.</summary>
+    private static void SetFinalUnagreed(TotalEntry entry, Priority proposal)
+    {
+        entry.IsFinal = true;
+        entry.Final = proposal;
+    }
+
     /// <summary>Two-step: everyone hears this member's proposal. Three-step: the sender does (unless it is this member).</summary>
-    public void ShareProposal(DataMessage m, Priority proposal)
+    private void ShareProposal(DataMessage m, Priority proposal)
     {
         if (_settings.TotalOrder == TotalOrderMode.TwoStep) _pendingProposals.Add((-1, new ProposedPriority(m.Id, proposal)));
         else if (m.Sender != _host.Rank) _pendingProposals.Add((m.Sender, new ProposedPriority(m.Id, proposal)));
@@ -417,7 +425,10 @@ internal sealed class TotalOrdering
     private void AskForProposal(int rank, TotalEntry entry)
     {
         var m = entry.Message!;
-        if (ThreeStep) _host.ResendForProposal(rank, m);
+        if (ThreeStep)
+        {
+            if (_settings.Rules.Retransmits) ResendForProposal(rank, m);
+        }
         else _host.Emit(new Send(_host.View.Members[rank], new Proposal(_host.View.Id, m.Id, entry.OwnProposal, true)));
     }
 
@@ -458,7 +469,7 @@ internal sealed class TotalOrdering
     }
 
     /// <summary>Three-step: sends <paramref name="m"/> again to the member of <paramref name="rank"/>, whose proposal is missing.</summary>
-    public void ResendForProposal(int rank, DataMessage m)
+    private void ResendForProposal(int rank, DataMessage m)
     {
         _counters.Retransmitted++;
         _host.Emit(new Send(_host.View.Members[rank], m));

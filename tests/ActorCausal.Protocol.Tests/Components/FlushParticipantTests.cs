@@ -182,6 +182,5 @@ public class FlushParticipantTests
         public void EnterFlushing() => Flushing = true;
         public FlushDecision WithMerge(FlushDecision decision) => decision;
         public void ApplyCommit(FlushCommit commit) => Applied.Add(commit);
-        public void CollectReports(FlushCoordination round) => Flush.RequestReports(round);
     }
 }

@@ -23,7 +23,7 @@ public class TotalOrderingTests
         host.Enqueue(Message(0, 3));
 
         Assert.Equal([new Priority(1, 1), new Priority(2, 1), new Priority(11, 1)],
-            host.OwnProposals.Select(p => p.Proposal));
+            new[] { (0, 1L), (2, 1L), (0, 3L) }.Select(id => total.EntryFor(new MessageId(ViewId, id.Item1, id.Item2)).OwnProposal));
         Assert.Equal(10, total.MaxAgreed);
     }
 
@@ -151,7 +151,6 @@ public class TotalOrderingTests
         public List<Effect> Effects { get; } = new();
         public List<RejectReason> Rejections { get; } = new();
         public List<(DataMessage Message, Priority Final)> Delivered { get; } = new();
-        public List<(MessageId Id, Priority Proposal)> OwnProposals { get; } = new();
 
         public MemberId Member(int rank) => View.Members[rank];
 
@@ -195,13 +194,5 @@ public class TotalOrderingTests
             Total.Enqueue(m);
             return m;
         }
-
-        public void OwnProposalMade(TotalEntry entry, DataMessage m, Priority proposal)
-        {
-            OwnProposals.Add((m.Id, proposal));
-            Total.ShareProposal(m, proposal);
-        }
-
-        public void ResendForProposal(int rank, DataMessage m) => Total.ResendForProposal(rank, m);
     }
 }
