@@ -35,9 +35,7 @@ public sealed partial class GroupMember : IFlushHost
     private ImmutableArray<MemberId> DesiredMembers()
     {
         if (_merging.Target is not null) return []; // closing this view to merge into another group (GroupMember.Merge.cs)
-        var members = View.Members.Where(m => !_removed.Contains(m) && !_leaving.Contains(m)).ToList();
-        members.AddRange(_pendingJoins.Where(j => !_removed.Contains(j) && !members.Contains(j)));
-        return [.. members];
+        return _roster.Desired(View);
     }
 
     /// <summary>Starts or restarts a flush if this member coordinates and the membership it wants differs from the view.</summary>
@@ -53,7 +51,7 @@ public sealed partial class GroupMember : IFlushHost
     {
         if (CoordinatorRank() != Rank) return;
         var desired = DesiredMembers();
-        var participants = Enumerable.Range(0, _viewState.Size).Where(k => !_removed.Contains(View.Members[k])).ToImmutableArray();
+        var participants = _roster.Participants(View, _viewState.Size);
         _flush.ChangeView(desired, participants);
     }
 
@@ -85,12 +83,12 @@ public sealed partial class GroupMember : IFlushHost
         _counters.ViewChanges++;
         if (d.NewMembers.IsEmpty)
         {
-            if (d.MergeTarget is { } target && !_leaving.Contains(Self))
+            if (d.MergeTarget is { } target && !_roster.IsLeaving(Self))
             {
                 _merging.StopForMerge(target);
                 return;
             }
-            Stop(_leaving.Contains(Self) ? StopReason.Left : StopReason.ExcludedFromView, $"Every member left: the group ends with view {View.Id}.");
+            Stop(_roster.IsLeaving(Self) ? StopReason.Left : StopReason.ExcludedFromView, $"Every member left: the group ends with view {View.Id}.");
             return;
         }
         var next = new GroupView(d.NewViewId, d.NewMembers);
@@ -98,7 +96,7 @@ public sealed partial class GroupMember : IFlushHost
         var left = View.Members.Where(m => !next.Contains(m)).ToImmutableArray();
         if (!next.Contains(Self))
         {
-            var reason = _leaving.Contains(Self) ? StopReason.Left : StopReason.ExcludedFromView;
+            var reason = _roster.IsLeaving(Self) ? StopReason.Left : StopReason.ExcludedFromView;
             Stop(reason, $"View {next.Id} does not include {Self}.");
             return;
         }
@@ -156,9 +154,9 @@ public sealed partial class GroupMember : IFlushHost
     private void SendWelcomesIfDue()
     {
         if (_welcome is not { Snapshot: { } snapshot } w || w.RetryAtMs > _now) return;
-        w.Pending.RemoveWhere(_removed.Contains);
+        w.Pending.RemoveWhere(_roster.IsRemoved);
         if (w.Pending.Count == 0) return;
-        var oldMembers = View.Members.Where(m => !w.Joined.Contains(m) && !_removed.Contains(m)).ToList();
+        var oldMembers = View.Members.Where(m => !w.Joined.Contains(m) && !_roster.IsRemoved(m)).ToList();
         if (oldMembers.Count > 0 ? oldMembers[0] != Self : !w.Joined.Contains(Self)) return;
         foreach (var joiner in w.Pending)
             _effects.Add(new Send(joiner, new Welcome(w.View.Id, w.View.Members, w.Joined, snapshot) { Merged = w.Merged }));

@@ -41,7 +41,7 @@ public sealed partial class GroupMember
                 JoinRequested(joiner);
                 _effects.Add(new AckJoin(joiner, View.Id));
                 break;
-            case MemberPhase.Joining when !_removed.Contains(joiner) && !_downed.Contains(joiner):
+            case MemberPhase.Joining when !_roster.IsRemoved(joiner) && !_roster.IsDowned(joiner):
                 _join.AnnouncedBy(joiner, fromOlderNode);
                 _founding.Answered(joiner.Address, fromOlderNode ? PeerAnswer.OlderJoiner : PeerAnswer.YoungerJoiner);
                 break;

@@ -56,10 +56,10 @@ public sealed partial class GroupMember : IMergeHost
         return BroadcastResult.Refused(BroadcastRefusal.BackPressure, $"{_held.Count} broadcasts are held until this member is admitted to the group it merges into (limit {Settings.MaxUnstable}).");
     }
 
-    bool IMergeHost.IsLeaving => _leaving.Contains(Self);
-    bool IMergeHost.IsDowned(MemberId member) => _downed.Contains(member);
+    bool IMergeHost.IsLeaving => _roster.IsLeaving(Self);
+    bool IMergeHost.IsDowned(MemberId member) => _roster.IsDowned(member);
     FlushCommit? IMergeHost.LastCommit => _recentCommits.Count > 0 ? _recentCommits.Last().Commit : null;
-    void IMergeHost.ForgetPendingJoin(MemberId member) => _pendingJoins.Remove(member);
+    void IMergeHost.ForgetPendingJoin(MemberId member) => _roster.ForgetJoin(member);
     void IMergeHost.CoordinateViewChange() => CoordinateViewChange();
     void IMergeHost.Stop(StopReason reason, string detail) => Stop(reason, detail);
 }

@@ -232,7 +232,7 @@ public sealed partial class GroupMember
     long IMemberContext.Now => _now;
     int IMemberContext.Size => _viewState.Size;
     int IMemberContext.CoordinatorRank() => CoordinatorRank();
-    bool IMemberContext.IsRemoved(MemberId member) => _removed.Contains(member);
+    bool IMemberContext.IsRemoved(MemberId member) => _roster.IsRemoved(member);
     long IMemberContext.LastSequence => _viewState.Seq;
     SenderLog IMemberContext.Log(int sender) => _viewState.Logs[sender];
     void IMemberContext.Emit(Effect effect) => _effects.Add(effect);

@@ -58,14 +58,14 @@ public class FlushParticipantTests
         host.Flush.OnReport(host.Member(2), 2, host.EmptyReport(round));
         var prepares = host.Effects.OfType<Send>().Where(s => s.Message is FlushPrepare).ToList();
         Assert.Equal(2, prepares.Count);
-        Assert.Equal(desired, ((FlushPrepare)prepares[0].Message).Decision.NewMembers);
+        Assert.Equal<MemberId>(desired, ((FlushPrepare)prepares[0].Message).Decision.NewMembers);
 
         host.Flush.OnPrepareAck(host.Member(1), 1, new FlushPrepareAck(ViewId, round));
         Assert.Empty(host.Applied);
         host.Flush.OnPrepareAck(host.Member(2), 2, new FlushPrepareAck(ViewId, round));
 
         var commit = Assert.Single(host.Applied);
-        Assert.Equal(desired, commit.Decision.NewMembers);
+        Assert.Equal<MemberId>(desired, commit.Decision.NewMembers);
         Assert.Equal(2, host.Effects.OfType<Send>().Count(s => s.Message is FlushCommit));
     }
 
@@ -85,7 +85,7 @@ public class FlushParticipantTests
         host.Flush.OnReport(host.Member(2), 2, host.EmptyReport(round));
 
         var prepare = Assert.IsType<FlushPrepare>(Assert.Single(host.Effects.OfType<Send>(), s => s.Message is FlushPrepare).Message);
-        Assert.Equal(prepared.NewMembers, prepare.Decision.NewMembers);
+        Assert.Equal<MemberId>(prepared.NewMembers, prepare.Decision.NewMembers);
     }
 
     [Fact]
