@@ -24,7 +24,7 @@ public sealed partial class GroupMember
         if (log.Contains(m.Sequence))
         {
             _counters.Duplicates++;
-            OnDuplicateData(m);
+            _total.OnDuplicateData(m);
             return ReceiveOutcome.Duplicate;
         }
         if (m.Sequence > log.Delivered + Settings.ReceiveWindow)
@@ -100,7 +100,7 @@ public sealed partial class GroupMember
             {
                 if (AdvanceSender(s)) progress = true;
             }
-            if (_viewState.TotalQueue.Count > 0 && DeliverAgreedTotal()) progress = true;
+            if (_total.QueueCount > 0 && DeliverAgreedTotal()) progress = true;
         }
         while (progress);
     }
@@ -154,7 +154,7 @@ public sealed partial class GroupMember
             {
                 if (!CausallyReady(next)) break;
                 log.ReadyUpTo++;
-                EnqueueTotal(next);
+                _total.Enqueue(next);
             }
             else
             {

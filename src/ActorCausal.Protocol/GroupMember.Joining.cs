@@ -41,7 +41,7 @@ public sealed partial class GroupMember
                 JoinRequested(joiner);
                 _effects.Add(new AckJoin(joiner, View.Id));
                 break;
-            case MemberPhase.Joining when !_removed.Contains(joiner) && !_downed.Contains(joiner):
+            case MemberPhase.Joining when !_roster.IsRemoved(joiner) && !_roster.IsDowned(joiner):
                 _join.AnnouncedBy(joiner, fromOlderNode);
                 _founding.Answered(joiner.Address, fromOlderNode ? PeerAnswer.OlderJoiner : PeerAnswer.YoungerJoiner);
                 break;
@@ -59,12 +59,7 @@ public sealed partial class GroupMember
     private void JoinTick()
     {
         if (Phase != MemberPhase.Joining || !_join.NodeUp) return;
-        if (_merge is { Fallback: false } mj)
-        {
-            MergeJoinTick(mj);
-            if (!mj.Fallback) return;
-        }
-        else if (_merge is { } offering) MergeJoinTick(offering);
+        if (_merging.JoinTick()) return; // a merging member offers itself first
         if (_join.TakeAnnouncementDue(_now, Settings.JoinRetryIntervalMs)) _effects.Add(new AnnounceJoin());
         if (_join.MayFound(_now, Settings.FoundingDelayMs) && Settings.Rules.MayFound(this)) Found();
     }

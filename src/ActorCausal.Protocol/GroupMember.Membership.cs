@@ -10,11 +10,7 @@ namespace ActorCausal.Protocol;
 public sealed partial class GroupMember
 {
     private const int MaxBufferedFutureMessages = 10_000;
-    private readonly Dictionary<MemberId, MemberState> _states = new();
-    private readonly HashSet<MemberId> _removed = new();
-    private readonly HashSet<MemberId> _downed = new();
-    private readonly List<MemberId> _pendingJoins = new();
-    private readonly HashSet<MemberId> _leaving = new();
+    private readonly MemberRoster _roster = new();
     private readonly List<(MemberId From, ProtocolMessage Message)> _futureMessages = new();
     private Lifecycle _lifecycle = Lifecycle.Joining;
     private long _leaveRetryAt;
@@ -30,14 +26,13 @@ public sealed partial class GroupMember
     public MemberPhase Phase => _lifecycle.Phase;
 
     /// <summary>How this member currently sees <paramref name="member"/> (<see cref="MemberState.Failed"/> once removed).</summary>
-    public MemberState StateOf(MemberId member) =>
-        _removed.Contains(member) ? MemberState.Failed : _states.GetValueOrDefault(member, MemberState.Active);
+    public MemberState StateOf(MemberId member) => _roster.StateOf(member);
 
     /// <summary>The failure detector marked <paramref name="member"/> unreachable (Akka UnreachableMember). Changes no view.</summary>
     public void Suspected(MemberId member)
     {
         if (Phase == MemberPhase.Stopped || !View.Contains(member) || member == Self || StateOf(member) != MemberState.Active) return;
-        _states[member] = MemberState.Suspected;
+        _roster.Suspect(member);
         _effects.Add(new PeerSuspected(member));
         RecountReachability();
     }
@@ -46,7 +41,7 @@ public sealed partial class GroupMember
     public void Reachable(MemberId member)
     {
         if (Phase == MemberPhase.Stopped || StateOf(member) != MemberState.Suspected) return;
-        _states[member] = MemberState.Active;
+        _roster.MarkReachable(member);
         _effects.Add(new PeerReachable(member));
         if (Phase != MemberPhase.Joining) RecountReachability();
     }
@@ -61,9 +56,7 @@ public sealed partial class GroupMember
             return;
         }
         _join.Forget(member);
-        if (!_removed.Add(member)) return;
-        _pendingJoins.Remove(member);
-        if (View.Contains(member)) _states[member] = MemberState.Failed;
+        if (!_roster.Remove(member, View)) return;
         RecountReachability();
         CoordinateViewChange();
     }
@@ -84,21 +77,19 @@ public sealed partial class GroupMember
             DownedSelf();
             return;
         }
-        _downed.Add(member);
+        _roster.Down(member);
         _join.Forget(member);
-        _pendingJoins.Remove(member);
         Suspected(member);
     }
 
     /// <summary><paramref name="member"/> started the group on a node that is Up and asks to be admitted.</summary>
     public void JoinRequested(MemberId member)
     {
-        if (Phase == MemberPhase.Stopped || member == Self || _removed.Contains(member) || _downed.Contains(member) || _mergedAway.Contains(member)) return;
-        if (View.Contains(member) || _pendingJoins.Contains(member)) return;
+        if (Phase == MemberPhase.Stopped || member == Self || _roster.IsRemoved(member) || _roster.IsDowned(member) || _merging.IsMergedAway(member)) return;
         // A new incarnation at an address does not remove the old one: on the same node it is a member that left and
         // joins again (the old one may still be finishing its leave), and a restarted node's old incarnation is downed
         // and removed by Akka itself (Removed); until then the old one is simply a member that does not answer.
-        _pendingJoins.Add(member);
+        if (!_roster.RequestJoin(member, View)) return;
         CoordinateViewChange();
     }
 
@@ -106,7 +97,7 @@ public sealed partial class GroupMember
     public void Leave()
     {
         if (Phase is MemberPhase.Stopped or MemberPhase.Joining) return;
-        _leaving.Add(Self);
+        _roster.Leave(Self);
         _leaveRetryAt = _now;
         RequestLeaveIfDue();
         CoordinateViewChange();
@@ -126,7 +117,7 @@ public sealed partial class GroupMember
 
     private void RequestLeaveIfDue()
     {
-        if (!_leaving.Contains(Self) || Phase == MemberPhase.Stopped || _leaveRetryAt > _now) return;
+        if (!_roster.IsLeaving(Self) || Phase == MemberPhase.Stopped || _leaveRetryAt > _now) return;
         _leaveRetryAt = _now + Settings.TotalRetryDelayMs * 4;
         var coordinator = CoordinatorRank();
         if (coordinator != Rank) _effects.Add(new Send(View.Members[coordinator], new LeaveRequest(View.Id)));
@@ -134,19 +125,12 @@ public sealed partial class GroupMember
 
     private ReceiveOutcome OnLeaveRequest(MemberId from, int fromRank, LeaveRequest request)
     {
-        if (_leaving.Add(from)) CoordinateViewChange();
+        if (_roster.Leave(from)) CoordinateViewChange();
         return ReceiveOutcome.Accepted;
     }
 
     /// <summary>The lowest rank not removed: the oldest member still in the group.</summary>
-    private int CoordinatorRank()
-    {
-        for (var k = 0; k < _viewState.Size; k++)
-        {
-            if (!_removed.Contains(View.Members[k])) return k;
-        }
-        return Rank;
-    }
+    private int CoordinatorRank() => _roster.CoordinatorRank(View, _viewState.Size, Rank);
 
     /// <summary>A message of a view this member has not installed: kept (bounded) for when it does.</summary>
     private ReceiveOutcome ReceiveFuture(MemberId from, ProtocolMessage message)
@@ -186,7 +170,7 @@ public sealed partial class GroupMember
         if (message is Welcome welcome)
         {
             if (!welcome.Members.Contains(Self)) return Reject(from, RejectReason.Malformed, $"Welcome to view {welcome.ViewId} does not list {Self}.");
-            AddWelcomeSnapshots(welcome);
+            _merging.AddWelcomeSnapshots(welcome);
             var view = new GroupView(welcome.ViewId, welcome.Members);
             var standIn = new WelcomeDuty(view, welcome.Joined) { Merged = welcome.Merged, Snapshot = welcome.Snapshot, RetryAtMs = _now, RetryBackoffMs = Settings.TotalRetryDelayMs };
             standIn.Pending.Remove(Self);
@@ -207,18 +191,9 @@ public sealed partial class GroupMember
     {
         ResetForView(view);
         _lifecycle = Lifecycle.Normal;
-        _states.Clear();
-        foreach (var member in view.Members)
-        {
-            if (_removed.Contains(member)) _states[member] = MemberState.Failed;
-        }
+        _roster.ResetStates(view);
         RecountReachability();
-        _pendingJoins.RemoveAll(view.Contains);
-        // An incarnation a view left out never comes back: a late announcement of one that declined this group's welcome
-        // (it installed another group's view) would otherwise re-admit it at a member that never heard the decline.
-        foreach (var gone in left) _removed.Add(gone);
-        _leaving.RemoveWhere(m => !view.Contains(m));
-        _viewState.Coordinator = null;
+        _roster.Installed(view, left);
         _effects.Add(new ViewInstalled(view, joined, left));
 
         var held = _held.TakeAll();

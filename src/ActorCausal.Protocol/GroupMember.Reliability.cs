@@ -19,14 +19,14 @@ public sealed partial class GroupMember
         if (Phase == MemberPhase.Joining) JoinTick();
         if (Phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         SendDueNaks();
-        RetryUndecidedIfDue();
+        _total.RetryUndecidedIfDue();
         if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
         RecomputeStability();
         GossipIfDue();
-        FlushTick();
+        _flush.Tick();
         RequestLeaveIfDue();
         SendWelcomesIfDue();
-        MergeTick();
+        _merging.Tick();
     }
 
     /// <summary>Learns from a peer's delivered vector (piggy-backed or gossiped) for stability.</summary>
@@ -112,7 +112,7 @@ public sealed partial class GroupMember
     {
         if (nak.Origin < 0 || nak.Origin >= _viewState.Size || nak.From < 1 || nak.To < nak.From)
             return Reject(from, RejectReason.Malformed, $"NAK for {nak.Origin}:{nak.From}..{nak.To} does not name messages of {View}.");
-        Settings.Rules.AnswerNak(this, from, nak);
+        if (Settings.Rules.Retransmits) Retransmit(from, nak);
         return ReceiveOutcome.Accepted;
     }
 
@@ -129,7 +129,7 @@ public sealed partial class GroupMember
             if (m.Order == DeliveryOrder.Total)
             {
                 if (log.TryGetFinal(seq, out var final)) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, final)));
-                else if (_viewState.Total.TryGetValue(m.Id, out var entry) && entry.IsFinal) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, entry.Final)));
+                else if (_total.TryGetFinal(m.Id, out var agreed)) _effects.Add(new Send(from, new FinalPriority(View.Id, m.Id, agreed)));
             }
         }
     }

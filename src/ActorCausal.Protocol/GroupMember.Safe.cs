@@ -29,7 +29,7 @@ public sealed partial class GroupMember
         {
             var next = h + 1;
             if (log.Get(next) is not { } m) break;
-            if (m.Order == DeliveryOrder.Total && !(_viewState.Total.TryGetValue(m.Id, out var entry) && entry.IsFinal) && !log.TryGetFinal(next, out _)) break;
+            if (m.Order == DeliveryOrder.Total && !_total.TryGetFinal(m.Id, out _) && !log.TryGetFinal(next, out _)) break;
             h = next;
         }
         _viewState.Acks.AdvanceOwnStored(s, h);
@@ -58,7 +58,7 @@ public sealed partial class GroupMember
         {
             if (_viewState.Acks.SafeAbove(s, _viewState.Logs[s].Delivered) && AdvanceSender(s)) progress = true;
         }
-        if (_viewState.TotalQueue.Count > 0 && _viewState.TotalQueue.Min!.Message?.Safe == true && DeliverAgreedTotal()) progress = true;
+        if (_total.Head?.Message?.Safe == true && DeliverAgreedTotal()) progress = true;
         if (progress) Pump();
     }
 

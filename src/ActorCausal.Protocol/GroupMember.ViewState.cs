@@ -9,8 +9,8 @@ public sealed partial class GroupMember
     private ViewState _viewState = ViewState.None;
 
     /// <summary>
-    /// The state of this member in one view: clock dimension, sender logs and sequence numbers from 1, the ISIS queue,
-    /// NAK back-off, the safe-delivery vectors and the flush round in progress. A new view gets a new one, so nothing of
+    /// The state of this member in one view: clock dimension, sender logs and sequence numbers from 1,
+    /// NAK back-off, the safe-delivery vectors and whether a flush holds delivery. A new view gets a new one, so nothing of
     /// the previous view can leak into it.
     /// </summary>
     private sealed class ViewState
@@ -48,24 +48,13 @@ public sealed partial class GroupMember
         /// <summary>Sequence number of this member's last broadcast in the view.</summary>
         public long Seq;
 
-        public readonly Dictionary<MessageId, TotalEntry> Total = new();
-        public readonly SortedSet<TotalEntry> TotalQueue = new(TotalQueueOrder.Instance);
-        public long MaxAgreed;
-        public long MaxProposed;
-        /// <summary>No undecided entry is due for a retry before this (a lower bound: the retry pass recomputes it).</summary>
-        public long NextTotalRetryAtMs = long.MaxValue;
-
         /// <summary>NAK timers, created at the first gap of the view.</summary>
         public NakBackoff? Naks;
         public bool DeliveredChanged;
 
         public long SafeAckDueAt = long.MaxValue;
 
-        /// <summary>Whether a flush holds this member's delivery; changed only by <see cref="Freeze"/> and <see cref="BeginCommit"/>.</summary>
+        /// <summary>Whether a flush holds this member's delivery; changed only by <see cref="FlushParticipant"/> (reported) and <see cref="BeginCommit"/>.</summary>
         public FlushDelivery Flush = FlushDelivery.Open;
-        public FlushRound HighestRound;
-        public (FlushRound Round, FlushDecision Decision)? Prepared;
-        public FlushCoordination? Coordinator;
-        public (int To, ProtocolMessage Message, long RetryAtMs, long BackoffMs)? FlushReply;
     }
 }

@@ -14,9 +14,6 @@ namespace ActorCausal.Protocol;
 public sealed partial class GroupMember
 {
     private readonly List<Effect> _effects = new();
-
-    /// <summary>Adds an effect to those of the current input (for <see cref="ProtocolRules"/> variants).</summary>
-    internal void Emit(Effect effect) => _effects.Add(effect);
     private readonly HybridLogicalClock _hlc;
     private readonly DependencyIndex _dependencies;
     private long _now;
@@ -39,7 +36,9 @@ public sealed partial class GroupMember
         Self = self;
         _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
         _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
-        _negotiation = new MergeNegotiation(Settings.MergeIntervalMs, Settings.JoinRetryIntervalMs);
+        _total = new TotalOrdering(this, Settings, _counters);
+        _flush = new FlushParticipant(this, Settings);
+        _merging = new GroupMerging(this, Settings, _join, _held);
         _now = nowMs;
         _lastGossipAt = nowMs;
         View = new GroupView(0, [self]);
@@ -61,10 +60,12 @@ public sealed partial class GroupMember
     /// <summary>Replaces all per-view state: new clock dimension, sequence numbers from 1, empty queues.</summary>
     private void ResetForView(GroupView view)
     {
-        SendPendingProposals(); // they belong to the view being closed
+        _total.SendPendingProposals(); // they belong to the view being closed
         View = view;
         Rank = view.RankOf(Self);
         _viewState = new ViewState(view.Size, Rank);
+        _total.StartView(view.Size);
+        _flush.StartView();
     }
 
     /// <summary>The current hybrid logical clock reading.</summary>
@@ -151,7 +152,7 @@ public sealed partial class GroupMember
             // A member that left still answers for the view it closed: survivors may have missed that commit.
             if (_lifecycle.StopReason is StopReason.Left or StopReason.ExcludedFromView) RepairMissedCommit(from, message);
             // Another group of the name admitted it after it stopped (a late announcement): that group drops it.
-            if (message is Welcome late && late.Joined.Contains(Self) && View.Contains(Self) && !MergeRules.SameGroup(late.ViewId, View.Id)) DeclineWelcome(late);
+            if (message is Welcome late && late.Joined.Contains(Self) && View.Contains(Self) && !MergeRules.SameGroup(late.ViewId, View.Id)) _merging.DeclineWelcome(late);
             return ReceiveOutcome.Duplicate;
         }
         if (Phase == MemberPhase.Joining) return ReceiveWhileJoining(from, message);
@@ -165,14 +166,14 @@ public sealed partial class GroupMember
             DataMessage data => OnData(from, fromRank, data),
             Nak nak => OnNak(from, fromRank, nak),
             StabilityGossip gossip => OnGossip(from, fromRank, gossip),
-            Proposal proposal => OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested),
-            ProposalBatch batch => OnProposalBatch(from, fromRank, batch),
-            FinalPriority final => OnFinal(from, fromRank, final),
-            FlushRequest request => OnFlushRequest(from, fromRank, request),
-            FlushReport report => OnFlushReport(from, fromRank, report),
-            FlushPrepare prepare => OnFlushPrepare(from, fromRank, prepare),
-            FlushPrepareAck ack => OnFlushPrepareAck(from, fromRank, ack),
-            FlushCommit commit => OnFlushCommit(from, fromRank, commit),
+            Proposal proposal => _total.OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested),
+            ProposalBatch batch => _total.OnProposalBatch(from, fromRank, batch),
+            FinalPriority final => _total.OnFinal(from, fromRank, final),
+            FlushRequest request => _flush.OnRequest(from, fromRank, request),
+            FlushReport report => _flush.OnReport(from, fromRank, report),
+            FlushPrepare prepare => _flush.OnPrepare(from, fromRank, prepare),
+            FlushPrepareAck ack => _flush.OnPrepareAck(from, fromRank, ack),
+            FlushCommit commit => _flush.OnCommit(from, fromRank, commit),
             LeaveRequest leave => OnLeaveRequest(from, fromRank, leave),
             Welcome => ReceiveOutcome.Duplicate,
             _ => Reject(from, RejectReason.Malformed, $"Unknown protocol message type {message.GetType().Name}."),
@@ -183,7 +184,7 @@ public sealed partial class GroupMember
     public int DrainEffects(List<Effect> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        SendPendingProposals();
+        _total.SendPendingProposals();
         AcknowledgeSafeIfDue();
         SendDueStabilityReports();
         var n = _effects.Count;
@@ -193,7 +194,7 @@ public sealed partial class GroupMember
     }
 
     /// <summary>True when effects wait to be drained.</summary>
-    public bool HasPendingEffects => _effects.Count > 0 || _pendingProposals.Count > 0 || SafeAckDueOnDrain || StabilityReportDue;
+    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || SafeAckDueOnDrain || StabilityReportDue;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
     public int BufferedMessages
@@ -228,6 +229,15 @@ public sealed partial class GroupMember
         deps = builder.ToImmutable();
         return null;
     }
+
+    long IMemberContext.Now => _now;
+    int IMemberContext.Size => _viewState.Size;
+    int IMemberContext.CoordinatorRank() => CoordinatorRank();
+    bool IMemberContext.IsRemoved(MemberId member) => _roster.IsRemoved(member);
+    long IMemberContext.LastSequence => _viewState.Seq;
+    SenderLog IMemberContext.Log(int sender) => _viewState.Logs[sender];
+    void IMemberContext.Emit(Effect effect) => _effects.Add(effect);
+    ReceiveOutcome IMemberContext.Reject(MemberId from, RejectReason reason, string detail) => Reject(from, reason, detail);
 
     private ReceiveOutcome Reject(MemberId from, RejectReason reason, string detail)
     {

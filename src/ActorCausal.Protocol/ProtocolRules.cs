@@ -1,5 +1,4 @@
 using ActorCausal.Protocol.Internal;
-using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Protocol;
@@ -32,21 +31,23 @@ internal class ProtocolRules
     /// </summary>
     public virtual bool MayFound(GroupMember member) => member.NoPeerBlocksFounding();
 
-    /// <summary>The coordinator starts a flush round when the membership it wants differs from the view.</summary>
-    public virtual void ChangeView(GroupMember member) => member.ChangeViewByAgreement();
+    /// <summary>
+    /// A view changes only by a flush round the coordinator runs when the membership it wants differs from the view.
+    /// False: every member installs the view it wants on its own, from its own report (FlushParticipant.InstallAlone).
+    /// </summary>
+    public virtual bool ChangesViewByAgreement => true;
 
-    /// <summary>A flush round just started with the coordinator's own report: collect the participants' reports.</summary>
-    public virtual void CollectReports(GroupMember member, FlushCoordination round) => member.RequestReports(round);
+    /// <summary>
+    /// A flush round's coordinator collects every participant's report before it decides. False: it decides and commits
+    /// from its own report alone (FlushParticipant.CommitAlone).
+    /// </summary>
+    public virtual bool CollectsReports => true;
 
-    /// <summary>A peer asked for messages it lacks.</summary>
-    public virtual void AnswerNak(GroupMember member, MemberId from, Nak nak) => member.Retransmit(from, nak);
+    /// <summary>What a peer NAKs, and a three-step message whose proposal is missing, is sent again. False: never.</summary>
+    public virtual bool Retransmits => true;
 
-    /// <summary>Three-step total order: a member whose proposal is missing gets the message again.</summary>
-    public virtual void ResendForProposal(GroupMember member, int rank, DataMessage m) => member.ResendForProposal(rank, m);
-
-    /// <summary>This member proposed a priority for a total-order message: share it, the final priority is agreed later.</summary>
-    public virtual void OwnProposalMade(GroupMember member, TotalEntry entry, DataMessage m, Priority proposal) =>
-        member.ShareProposal(m, proposal);
+    /// <summary>A total-order message's priority is agreed by all members' proposals. False: this member's own proposal is final at once.</summary>
+    public virtual bool AgreesOnPriority => true;
 
     /// <summary>Every member of the view stores a safe message (and its final priority).</summary>
     public virtual bool SafeAcknowledged(GroupMember member, DataMessage m) => member.AllMembersStore(m);

@@ -59,40 +59,22 @@ internal static class BrokenProtocols
 
     private sealed class DeliverTotalOnProposalRules : ProtocolRules
     {
-        public override void OwnProposalMade(GroupMember member, TotalEntry entry, DataMessage m, Priority proposal)
-        {
-            entry.IsFinal = true;
-            entry.Final = proposal;
-        }
+        public override bool AgreesOnPriority => false;
     }
 
     private sealed class DropRetransmissionsRules : ProtocolRules
     {
-        public override void AnswerNak(GroupMember member, MemberId from, Nak nak) { }
-
-        public override void ResendForProposal(GroupMember member, int rank, DataMessage m) { }
+        public override bool Retransmits => false;
     }
 
     private sealed class SkipFlushRules : ProtocolRules
     {
-        public override void CollectReports(GroupMember member, FlushCoordination round)
-        {
-            var own = new Dictionary<int, FlushReport> { [member.Rank] = round.Reports[member.Rank] };
-            var commit = new FlushCommit(member.View.Id, round.Round, member.Decide(own, round.NewMembers));
-            foreach (var k in round.Participants.Where(k => k != member.Rank)) member.Emit(new Send(member.View.Members[k], commit));
-            member.ApplyCommit(commit);
-        }
+        public override bool CollectsReports => false;
     }
 
     private sealed class InstallWithoutAgreementRules : ProtocolRules
     {
-        public override void ChangeView(GroupMember member)
-        {
-            var wanted = member.DesiredMembers();
-            if (wanted.SequenceEqual(member.View.Members)) return;
-            var own = new Dictionary<int, FlushReport> { [member.Rank] = member.MakeReport(default) };
-            member.ApplyCommit(new FlushCommit(member.View.Id, default, member.Decide(own, wanted)));
-        }
+        public override bool ChangesViewByAgreement => false;
     }
 
     private sealed class SkipSafeWaitRules : ProtocolRules
