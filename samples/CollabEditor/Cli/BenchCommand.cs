@@ -10,7 +10,7 @@ public static class BenchCommand
 {
     private static readonly string[] DefaultTraces = ["automerge-paper", "sveltecomponent", "friendsforever"];
 
-    /// <summary>Above this many agents a concurrent trace's peers load the eg-walker paper's documents (A1, A2).</summary>
+    /// <summary>Above this many agents a concurrent trace's peers load encoded documents of it from traces/paper/ (A1, A2).</summary>
     private const int ManyAgents = 16;
 
     public static Command Create(TextWriter output, TextWriter error)
@@ -86,7 +86,7 @@ public static class BenchCommand
                             // generating a peer's updates needs one replica per agent: did not finish on A1 in 400 s
                             all.Add(PeerBench.PaperDoc(path, lib) is { } doc && !loadOnly
                                 ? peers.Measure(lib, path, label, pr, paperDoc: doc)
-                                : new LibFigures { Lib = lib, Trace = label, Note = $"skipped: {trace.NumAgents} agents and no encoded document of the eg-walker paper for it" });
+                                : new LibFigures { Lib = lib, Trace = label, Note = $"skipped: {trace.NumAgents} agents and no encoded document of this trace for it (traces/paper/)" });
                         }
                         else
                         {

@@ -6,9 +6,10 @@ namespace CollabEditor.Nodes;
 
 /// <summary>
 /// Stops the nodes of one process (the three-node demo). They leave the cluster one by one, last started first, each
-/// only once the nodes still here have seen the one before it Removed; then every ActorSystem terminates at once.
-/// A node that terminated while the others still ran cut their connections to it, and Akka.Remote on a remaining node
-/// logged the lost association at ERROR (an EndpointDisassociatedException stack trace) although the leave was clean.
+/// only once the nodes still here have seen the one before it Removed; then the remoting associations between them
+/// are closed while every system still runs (<see cref="RemoteAssociations"/>), and then every ActorSystem terminates.
+/// Without that close, a system terminating while the others ran could cut a connection without its
+/// Disassociate(Shutdown) message, and Akka.Remote on a node still running logged it at ERROR.
 /// </summary>
 public static class LocalShutdown
 {
@@ -26,6 +27,7 @@ public static class LocalShutdown
                 .WaitAsync(boundPerNode).ContinueWith(_ => { }, TaskScheduler.Default);
             await SeenRemoved(nodes.Take(i).Select(n => n.System).ToArray(), address, boundPerNode);
         }
+        await RemoteAssociations.CloseAll(nodes.Select(n => n.System).ToList(), boundPerNode);
         await Task.WhenAll(nodes.Select(n => n.DisposeAsync().AsTask()));
     }
 

@@ -110,9 +110,11 @@ if (args.includes('--memory')) {
   process.exit(0)
 }
 
-// --paper-doc FILE: the eg-walker paper's own encoded document of this trace (datasets/A1.yjs, A1.am, ...: every agent's
-// edits merged, written by its converter), loaded into an empty replica: what the paper times as Yjs' and Automerge's
-// merge of all remote edits. Generating the updates here instead needs one replica per agent (hundreds on A1/A2).
+// --paper-doc FILE: an encoded document of this trace holding every agent's edits, loaded into an empty replica: what
+// the eg-walker paper times as Yjs' and Automerge's merge of all remote edits. Yjs and Automerge: the paper's own
+// (datasets/A1.yjs, A1.am, ..., written by its converter); Loro: every change (`mode: update`), written by
+// loro-doc.mjs from the trace, so that importing it makes Loro merge them. Generating the updates here instead needs
+// one replica per agent (hundreds on A1/A2).
 const paperDoc = opt('--paper-doc')
 if (paperDoc) {
   const packed = readFileSync(paperDoc)
@@ -120,14 +122,15 @@ if (paperDoc) {
   const loaders = {
     yjs: () => { const doc = new Y.Doc(); Y.applyUpdateV2(doc, bytes); return { doc, text: doc.getText('text') } },
     automerge: () => ({ doc: A.load(bytes) }),
+    loro: () => { const doc = new LoroDoc(); doc.import(bytes); return { doc, text: doc.getText('text') } },
   }
   if (!loaders[libName]) {
-    console.log(JSON.stringify({ lib: libName, skipped: 'the paper ships no encoded document for this library' }))
+    console.log(JSON.stringify({ lib: libName, skipped: 'no encoded document of this trace for this library' }))
     process.exit(0)
   }
-  let doc
-  out.remote_ms = times(() => { doc = loaders[libName]() })
-  const text = lib.text(doc)
+  // the text is read inside the timing: a library that computes its state lazily (Loro) pays for it there
+  let text
+  out.remote_ms = times(() => { text = lib.text(loaders[libName]()) })
   out.encoded_bytes = bytes.length
   out.paper_doc = paperDoc.split('/').pop()
   out.text_code_points = [...text].length
