@@ -55,6 +55,8 @@ public sealed class CausalGroupsOptions
     public int? DependencyIndexCapacity { get; set; }
     /// <summary><c>actorcausal.protocol.safe-ack-delay</c>: how long a member may wait before acknowledging that it holds a safe message (0: at once).</summary>
     public TimeSpan? SafeAckDelay { get; set; }
+    /// <summary><c>actorcausal.protocol.safe-quorum</c>: every member (all) or a strict majority must store a safe message before it is delivered.</summary>
+    public SafeQuorum? SafeQuorum { get; set; }
 
     /// <summary><c>actorcausal.batching.enabled</c>: protocol messages bound for the same member travel in one envelope.</summary>
     public bool? Batching { get; set; }
@@ -113,6 +115,7 @@ public sealed class CausalGroupsOptions
         yield return ("protocol.max-clock-skew", MaxClockSkew);
         yield return ("protocol.dependency-index-capacity", DependencyIndexCapacity);
         yield return ("protocol.safe-ack-delay", SafeAckDelay);
+        yield return ("protocol.safe-quorum", SafeQuorum);
         yield return ("batching.enabled", Batching);
         yield return ("batching.max-messages", BatchMaxMessages);
         yield return ("batching.max-bytes", BatchMaxBytes);
@@ -129,6 +132,7 @@ public sealed class CausalGroupsOptions
         TimeSpan t => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms",
         bool b => b ? "on" : "off",
         TotalOrderMode m => m == TotalOrderMode.TwoStep ? "two-step" : "three-step",
+        ActorCausal.Protocol.SafeQuorum q => q == ActorCausal.Protocol.SafeQuorum.Majority ? "majority" : "all",
         string s => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

@@ -9,7 +9,7 @@ namespace ActorCausal.Protocol;
 // stores, every total-order one with its final priority. Members exchange H (the wire field StabilityGossip.Held, at
 // once when it covers a new safe message, and with the gossip while safe messages are unstable); the
 // AcknowledgementMatrix keeps every member's. A safe message m of s is delivered only when its ordering condition holds
-// and every member's H[s] >= m's sequence number. A member keeps what it stores until it is stable, so every survivor reports m to the flush and the decision's cut includes it: whoever delivered m, every
+// and every member's H[s] >= m's sequence number (with SafeQuorum.Majority: a strict majority's, this member's included). A member keeps what it stores until it is stable, so every survivor reports m to the flush and the decision's cut includes it: whoever delivered m, every
 // member that installs the next view delivers it. A member that reported to a flush acknowledges nothing more, so no
 // acknowledgement ever claims more than the reports the decision is made from. See docs/protocol.md, Safe delivery.
 public sealed partial class GroupMember
@@ -38,8 +38,12 @@ public sealed partial class GroupMember
 
     private bool SafeAcknowledged(DataMessage m) => Settings.Rules.SafeAcknowledged(this, m);
 
-    /// <summary>Every member of the view stores <paramref name="m"/> (and its final priority): the safe condition.</summary>
-    internal bool AllMembersStore(DataMessage m) => AdvanceStored(m.Sender) >= m.Sequence && _viewState.Acks.AllStore(m.Sender, m.Sequence);
+    /// <summary>This member and enough others (<see cref="GroupMemberSettings.SafeQuorum"/>: every member, or a strict majority) store <paramref name="m"/> and its final priority: the safe condition.</summary>
+    internal bool QuorumStores(DataMessage m) => StoredByAtLeast(m, _viewState.Acks.Needed(Settings.SafeQuorum));
+
+    /// <summary>This member and at least <paramref name="members"/> in all store <paramref name="m"/> and its final priority.</summary>
+    internal bool StoredByAtLeast(DataMessage m, int members) =>
+        AdvanceStored(m.Sender) >= m.Sequence && _viewState.Acks.StoredByAtLeast(m.Sender, m.Sequence, members);
 
     /// <summary>The safe wait applies only outside a flush commit: the decision alone decides what its cut delivers.</summary>
     private bool SafeWaitOver(DataMessage m) => !m.Safe || _viewState.Flush is FlushDelivery.Committing || SafeAcknowledged(m);

@@ -45,6 +45,12 @@ public sealed record GroupMemberSettings
     /// </summary>
     public long SafeAckDelayMs { get; init; }
 
+    /// <summary>
+    /// Which members must store a safe message before it is delivered: <see cref="Protocol.SafeQuorum.All"/> (the default)
+    /// or a strict <see cref="Protocol.SafeQuorum.Majority"/> of the view. Every member of a group must use the same.
+    /// </summary>
+    public SafeQuorum SafeQuorum { get; init; } = SafeQuorum.All;
+
     /// <summary>A group's coordinator probes every Up node outside its view this often, to find another group of the same name and merge.</summary>
     public long MergeIntervalMs { get; init; } = 2_000;
 
@@ -77,6 +83,7 @@ public sealed record GroupMemberSettings
         if (JoinRetryIntervalMs <= 0 || FoundingDelayMs <= 0)
             throw new ArgumentOutOfRangeException(nameof(FoundingDelayMs), "Join retry interval and founding delay must be positive.");
         if (SafeAckDelayMs < 0) throw new ArgumentOutOfRangeException(nameof(SafeAckDelayMs), SafeAckDelayMs, "Must be zero or positive.");
+        if (!Enum.IsDefined(SafeQuorum)) throw new ArgumentOutOfRangeException(nameof(SafeQuorum), SafeQuorum, "Must be All or Majority.");
         if (MergeIntervalMs <= 0) throw new ArgumentOutOfRangeException(nameof(MergeIntervalMs), MergeIntervalMs, "Must be positive.");
         if (DependencyIndexCapacity <= 0) throw new ArgumentOutOfRangeException(nameof(DependencyIndexCapacity), DependencyIndexCapacity, "Must be positive.");
     }

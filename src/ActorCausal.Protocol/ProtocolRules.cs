@@ -49,6 +49,6 @@ internal class ProtocolRules
     /// <summary>A total-order message's priority is agreed by all members' proposals. False: this member's own proposal is final at once.</summary>
     public virtual bool AgreesOnPriority => true;
 
-    /// <summary>Every member of the view stores a safe message (and its final priority).</summary>
-    public virtual bool SafeAcknowledged(GroupMember member, DataMessage m) => member.AllMembersStore(m);
+    /// <summary>Every member of the view (or a strict majority, <see cref="GroupMemberSettings.SafeQuorum"/>) stores a safe message (and its final priority).</summary>
+    public virtual bool SafeAcknowledged(GroupMember member, DataMessage m) => member.QuorumStores(m);
 }

@@ -29,6 +29,9 @@ internal static class BrokenProtocols
     /// <summary>Deliver safe messages by their ordering condition alone, without waiting until every member holds them.</summary>
     public static readonly ProtocolRules SkipSafeWait = new SkipSafeWaitRules();
 
+    /// <summary>Deliver safe messages once half of the view (rounded down, this member included) stores them: a quorum that need not meet every side the resolver keeps.</summary>
+    public static readonly ProtocolRules MinoritySafeQuorum = new MinoritySafeQuorumRules();
+
     /// <summary>
     /// The flush treats a message lost with removed members as never sent for every sender, leavers included: it delivers
     /// a leaving member's message whose causal past is lost (an orphan), as the protocol did before the orphan rule.
@@ -80,5 +83,10 @@ internal static class BrokenProtocols
     private sealed class SkipSafeWaitRules : ProtocolRules
     {
         public override bool SafeAcknowledged(GroupMember member, DataMessage m) => true;
+    }
+
+    private sealed class MinoritySafeQuorumRules : ProtocolRules
+    {
+        public override bool SafeAcknowledged(GroupMember member, DataMessage m) => member.StoredByAtLeast(m, Math.Max(1, member.View.Size / 2));
     }
 }

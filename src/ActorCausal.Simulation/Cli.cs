@@ -67,6 +67,12 @@ public static class Cli
             Description = "Each member's unstable bound (GroupMemberSettings.MaxUnstable); a small one exercises back-pressure and the stability reports.",
             DefaultValueFactory = _ => new GroupMemberSettings().MaxUnstable,
         };
+        var safeQuorum = new Option<string>("--safe-quorum")
+        {
+            Description = "Which members must store a safe message before it is delivered: all (GroupMemberSettings.SafeQuorum's default) or majority.",
+            DefaultValueFactory = _ => "all",
+        };
+        safeQuorum.AcceptOnlyFromAmong("all", "majority");
         Positive(maxUnstable);
         AtLeast(founders, 0);
         Positive(schedules);
@@ -82,7 +88,7 @@ public static class Cli
 
         var root = new RootCommand("Deterministic network simulation of ActorCausal groups, checked against the design's invariants.")
         {
-            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism, faults, uniformTotal, safe, trace, founders, maxUnstable,
+            schedules, seed, members, messages, loss, dup, order, totalMode, fifoLinks, delayMin, delayMax, parallelism, faults, uniformTotal, safe, trace, founders, maxUnstable, safeQuorum,
         };
         root.SetAction(parse =>
         {
@@ -117,7 +123,7 @@ public static class Cli
                 Faults = FaultKindsText.TryParse(parse.GetValue(faults), out var kinds, out _) ? kinds : FaultKinds.None,
                 UniformTotalOrder = parse.GetValue(uniformTotal),
                 SafeFraction = parse.GetValue(safe),
-                ProtocolSettings = parse.GetValue(maxUnstable) == new GroupMemberSettings().MaxUnstable ? null : new GroupMemberSettings { MaxUnstable = parse.GetValue(maxUnstable) },
+                ProtocolSettings = ProtocolSettingsOf(parse.GetValue(maxUnstable), parse.GetValue(safeQuorum) == "majority" ? SafeQuorum.Majority : SafeQuorum.All),
             };
             var founderViolations = parse.GetValue(founders) > 0
                 ? Founding.FoundersCli.Execute(parse.GetValue(seed), parse.GetValue(founders), parse.GetValue(parallelism), output)
@@ -127,6 +133,13 @@ public static class Cli
         });
 
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    /// <summary>The protocol settings the flags ask for; null when they are the defaults.</summary>
+    private static GroupMemberSettings? ProtocolSettingsOf(int maxUnstable, SafeQuorum safeQuorum)
+    {
+        var settings = new GroupMemberSettings { MaxUnstable = maxUnstable, SafeQuorum = safeQuorum };
+        return settings == new GroupMemberSettings() ? null : settings;
     }
 
     /// <summary>Runs the schedules and prints the report; returns the exit code.</summary>
@@ -141,7 +154,7 @@ public static class Cli
         var inv = CultureInfo.InvariantCulture;
         var faultText = options.HasFaults ? $", faults {FaultKindsText.Format(options.Faults)}{(options.FaultScript is null ? "" : " (scripted)")}{(options.UniformTotalOrder ? "" : ", non-uniform total order")}" : "";
         output.WriteLine(string.Create(inv,
-            $"sim: {schedules} schedules from seed {firstSeed}, {options.Members} members, {options.Messages} broadcasts, order {options.Order}, total {options.TotalMode?.ToString() ?? "mixed"}{(options.SafeFraction > 0 ? $", safe {options.SafeFraction}" : "")}, loss {options.Loss}, dup {options.Duplication}, {(options.Reorder ? "reordering" : "FIFO")} links{faultText}"));
+            $"sim: {schedules} schedules from seed {firstSeed}, {options.Members} members, {options.Messages} broadcasts, order {options.Order}, total {options.TotalMode?.ToString() ?? "mixed"}{(options.SafeFraction > 0 ? $", safe {options.SafeFraction}" : "")}{(options.ProtocolSettings?.SafeQuorum == SafeQuorum.Majority ? " (majority quorum)" : "")}, loss {options.Loss}, dup {options.Duplication}, {(options.Reorder ? "reordering" : "FIFO")} links{faultText}"));
 
         long deliveries = 0, broadcasts = 0, transmissions = 0, violations = 0, rejected = 0, unknownDeps = 0, skew = 0, backPressure = 0;
         int done = 0, notQuiescent = 0, violating = 0;

@@ -5,6 +5,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using Akka.Event;
 
 namespace ActorCausal;
 
@@ -98,6 +99,8 @@ public sealed class CausalGroups : IExtension
         options.Validate();
         var settings = options.Protocol ?? Settings.Protocol;
         settings.Validate();
+        if (settings.SafeQuorum == SafeQuorum.Majority && MajoritySafeDowning.Problem(_system.Settings.Config) is { } problem)
+            _system.Log.Warning(MajoritySafeDowning.Warning(group, problem));
         var handle = new GroupHandleState();
         var start = new CausalGuardian.StartGroup(group, name, subscriber, settings, options, handle);
         var actor = _system.WhenTerminated.IsCompleted

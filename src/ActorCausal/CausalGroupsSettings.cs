@@ -116,6 +116,7 @@ public sealed record CausalGroupsSettings
                 MaxClockSkewMs = r.PositiveMillis("protocol.max-clock-skew"),
                 DependencyIndexCapacity = r.Int("protocol.dependency-index-capacity"),
                 SafeAckDelayMs = r.NonNegativeMillis("protocol.safe-ack-delay"),
+                SafeQuorum = ParseSafeQuorum(r.String("protocol.safe-quorum")),
             },
             Batching = new BatchingSettings
             {
@@ -163,5 +164,12 @@ public sealed record CausalGroupsSettings
         "three-step" or "threestep" or "3" => TotalOrderMode.ThreeStep,
         "two-step" or "twostep" or "2" => TotalOrderMode.TwoStep,
         _ => throw new ConfigurationException($"actorcausal.protocol.total-order must be three-step or two-step, not '{value}'."),
+    };
+
+    private static SafeQuorum ParseSafeQuorum(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "all" => SafeQuorum.All,
+        "majority" => SafeQuorum.Majority,
+        _ => throw new ConfigurationException($"actorcausal.protocol.safe-quorum must be all or majority, not '{value}'."),
     };
 }

@@ -76,7 +76,7 @@ public sealed class HostingTests
             AskTimeout = TimeSpan.FromMilliseconds(1), VerifyPayloads = true, LogRejectedInputs = false, TotalOrder = TotalOrderMode.TwoStep,
             MaxUnstable = 1, ReceiveWindow = 1, NakInitialDelay = TimeSpan.FromMilliseconds(1), NakMaxDelay = TimeSpan.FromMilliseconds(1),
             TotalRetryDelay = TimeSpan.FromMilliseconds(1), StabilityInterval = TimeSpan.FromMilliseconds(1), IdleGossipInterval = TimeSpan.FromMilliseconds(1),
-            MaxClockSkew = TimeSpan.FromMilliseconds(1), DependencyIndexCapacity = 1, SafeAckDelay = TimeSpan.FromMilliseconds(1), Batching = true, BatchMaxMessages = 1, BatchMaxBytes = 1,
+            MaxClockSkew = TimeSpan.FromMilliseconds(1), DependencyIndexCapacity = 1, SafeAckDelay = TimeSpan.FromMilliseconds(1), SafeQuorum = SafeQuorum.Majority, Batching = true, BatchMaxMessages = 1, BatchMaxBytes = 1,
             BatchLinger = TimeSpan.FromMilliseconds(1), ChunkPieceSize = 1, ChunkMaxMessageSize = 1, ChunkReassemblyTimeout = TimeSpan.FromMilliseconds(1),
             Metrics = true, MetricsInterval = TimeSpan.FromMilliseconds(1),
         };
@@ -97,7 +97,7 @@ public sealed class HostingTests
             AskTimeout = TimeSpan.FromSeconds(12), VerifyPayloads = true, LogRejectedInputs = false, TotalOrder = TotalOrderMode.TwoStep,
             MaxUnstable = 77, ReceiveWindow = 999, NakInitialDelay = TimeSpan.FromMilliseconds(21), NakMaxDelay = TimeSpan.FromMilliseconds(900),
             TotalRetryDelay = TimeSpan.FromMilliseconds(41), StabilityInterval = TimeSpan.FromMilliseconds(51), IdleGossipInterval = TimeSpan.FromMilliseconds(501),
-            MaxClockSkew = TimeSpan.FromSeconds(6), DependencyIndexCapacity = 1000, SafeAckDelay = TimeSpan.FromMilliseconds(13), Batching = false, BatchMaxMessages = 17, BatchMaxBytes = 5000,
+            MaxClockSkew = TimeSpan.FromSeconds(6), DependencyIndexCapacity = 1000, SafeAckDelay = TimeSpan.FromMilliseconds(13), SafeQuorum = SafeQuorum.Majority, Batching = false, BatchMaxMessages = 17, BatchMaxBytes = 5000,
             BatchLinger = TimeSpan.FromMilliseconds(3), ChunkPieceSize = 4096, ChunkMaxMessageSize = 1 << 20, ChunkReassemblyTimeout = TimeSpan.FromSeconds(9),
             Metrics = false, MetricsInterval = TimeSpan.FromMilliseconds(333),
         };
@@ -122,6 +122,7 @@ public sealed class HostingTests
         Assert.Equal(6000, s.Protocol.MaxClockSkewMs);
         Assert.Equal(1000, s.Protocol.DependencyIndexCapacity);
         Assert.Equal(13, s.Protocol.SafeAckDelayMs);
+        Assert.Equal(SafeQuorum.Majority, s.Protocol.SafeQuorum);
         Assert.False(s.Batching.Enabled);
         Assert.Equal(17, s.Batching.MaxMessages);
         Assert.Equal(5000, s.Batching.MaxBytes);

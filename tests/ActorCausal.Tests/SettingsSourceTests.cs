@@ -96,6 +96,7 @@ public sealed class SettingsSourceTests
         [nameof(GroupMemberSettings.MaxClockSkewMs)] = "protocol.max-clock-skew",
         [nameof(GroupMemberSettings.DependencyIndexCapacity)] = "protocol.dependency-index-capacity",
         [nameof(GroupMemberSettings.SafeAckDelayMs)] = "protocol.safe-ack-delay",
+        [nameof(GroupMemberSettings.SafeQuorum)] = "protocol.safe-quorum",
         // Runtime-level keys the group actor copies into the protocol's settings (GroupActor's constructor).
         [nameof(GroupMemberSettings.JoinRetryIntervalMs)] = "join-retry-interval",
         [nameof(GroupMemberSettings.FoundingDelayMs)] = "founding-delay",
@@ -117,6 +118,8 @@ public sealed class SettingsSourceTests
             var key = ProtocolKeys[property.Name];
             object expected = property.PropertyType == typeof(TotalOrderMode)
                 ? reference.GetString(key) == "two-step" ? TotalOrderMode.TwoStep : TotalOrderMode.ThreeStep
+                : property.PropertyType == typeof(SafeQuorum)
+                ? reference.GetString(key) == "majority" ? SafeQuorum.Majority : SafeQuorum.All
                 : property.Name.EndsWith("Ms", StringComparison.Ordinal)
                     ? (long)reference.GetTimeSpan(key).TotalMilliseconds
                     : Convert.ChangeType(reference.GetLong(key), property.PropertyType, System.Globalization.CultureInfo.InvariantCulture);

@@ -71,6 +71,7 @@ public sealed class SettingsTests
     [InlineData("actorcausal.protocol { nak-initial-delay = 2s, nak-max-delay = 1s }")]
     [InlineData("actorcausal.tick-interval = 0ms")]
     [InlineData("actorcausal.protocol.safe-ack-delay = -5ms")]
+    [InlineData("actorcausal.protocol.safe-quorum = most")]
     [InlineData("actorcausal.batching.max-messages = 0")]
     [InlineData("actorcausal.chunking.piece-size = 100b")]
     [InlineData("actorcausal.chunking { piece-size = 64KiB, max-message-size = 1KiB }")]

@@ -6,7 +6,7 @@ namespace ActorCausal.Protocol.Internal;
 /// What each member of one view is known to have acknowledged, by sender rank: the delivered matrix (row k: the prefix
 /// of each sender's messages member k delivered; a message is stable once every row covers it) and, for safe delivery,
 /// the stored matrix (row k: H_k, the prefix of each sender's messages member k stores, each total-order one with its
-/// final priority; a safe message may be delivered once every row covers it). This member's own rows are its delivered
+/// final priority; a safe message may be delivered once every row, or a majority of rows, covers it: <see cref="SafeQuorum"/>). This member's own rows are its delivered
 /// vector and its H. Rows only grow: learning an older vector never lowers them.
 /// </summary>
 internal sealed class AcknowledgementMatrix
@@ -99,13 +99,20 @@ internal sealed class AcknowledgementMatrix
     public long StoredBy(int member, int sender) => _stored[member][sender];
 
     /// <summary>Every member's H covers message <paramref name="sequence"/> of <paramref name="sender"/>.</summary>
-    public bool AllStore(int sender, long sequence)
+    public bool AllStore(int sender, long sequence) => StoredByAtLeast(sender, sequence, Size);
+
+    /// <summary>How many members must store a safe message under <paramref name="quorum"/>: every one, or more than half.</summary>
+    public int Needed(SafeQuorum quorum) => quorum == SafeQuorum.Majority ? Size / 2 + 1 : Size;
+
+    /// <summary>The H of at least <paramref name="members"/> members (this member's included) covers message <paramref name="sequence"/> of <paramref name="sender"/>.</summary>
+    public bool StoredByAtLeast(int sender, long sequence, int members)
     {
-        for (var k = 0; k < Size; k++)
+        var storing = 0;
+        for (var k = 0; k < Size && storing < members; k++)
         {
-            if (_stored[k][sender] < sequence) return false;
+            if (_stored[k][sender] >= sequence) storing++;
         }
-        return true;
+        return storing >= members;
     }
 
     /// <summary>Sets this member's H for <paramref name="sender"/> (the caller knows which prefix it stores).</summary>

@@ -6,7 +6,7 @@ using ActorCausal.Protocol.Tests.Support;
 namespace ActorCausal.Protocol.Tests.Protocol;
 
 /// <summary>Safe (uniform) delivery, claim by claim (docs/protocol.md, Safe delivery).</summary>
-public class SafeDeliveryTests
+public partial class SafeDeliveryTests
 {
     private static Func<ManualNetwork.Flight, bool> Data(int to, object payload) =>
         f => f.To == to && f.Message is DataMessage d && Equals(d.Payload, payload);
@@ -29,6 +29,26 @@ public class SafeDeliveryTests
             var flight = net.InFlight[i];
             net.InFlight.RemoveAt(i);
             if (!net.Crashed.Contains(flight.To)) net.Inject(flight.To, flight.From, flight.Message);
+        }
+    }
+
+    /// <summary><paramref name="member"/> crashes with everything in flight, the others remove it and run the flush.</summary>
+    private static void CrashAndSettle(ManualNetwork net, int member)
+    {
+        net.Crash(member);
+        net.InFlight.Clear();
+        net.DoAll(m => m.Removed(net.Members[member].Self));
+        Settle(net);
+    }
+
+    /// <summary>Members 0 to <paramref name="survivors"/> - 1 installed view 2 and delivered exactly <paramref name="payload"/>, in the closing cut of view 1.</summary>
+    private static void AssertDeliveredInClosingCut(ManualNetwork net, int survivors, object payload)
+    {
+        for (var i = 0; i < survivors; i++)
+        {
+            Assert.Equal(2, net.EventsOf<ViewInstalled>(i).Last().View.Id);
+            Assert.Equal(new[] { payload }, net.Payloads(i));
+            Assert.Equal(1, net.Delivered[i][0].ViewId);
         }
     }
 
@@ -223,16 +243,8 @@ public class SafeDeliveryTests
         Assert.Empty(net.Payloads(0));
         Assert.Empty(net.Payloads(1));
 
-        net.Crash(2);
-        net.InFlight.Clear(); // the acknowledgements to m0 and m1 are lost with it
-        net.DoAll(m => m.Removed(net.Members[2].Self));
-        Settle(net);
-        for (var i = 0; i < 2; i++)
-        {
-            Assert.Equal(2, net.EventsOf<ViewInstalled>(i).Last().View.Id);
-            Assert.Equal(new object[] { "transfer" }, net.Payloads(i)); // in the closing cut of view 1
-            Assert.Equal(1, net.Delivered[i][0].ViewId);
-        }
+        CrashAndSettle(net, 2); // the acknowledgements to m0 and m1 are lost with it
+        AssertDeliveredInClosingCut(net, 2, "transfer");
     }
 
     [Theory]
@@ -250,10 +262,7 @@ public class SafeDeliveryTests
         Assert.Equal(2, crashedOrder.Count);
         for (var i = 0; i < 3; i++) Assert.DoesNotContain(net.Payloads(i), p => (string)p is "a" or "b");
 
-        net.Crash(3);
-        net.InFlight.Clear();
-        net.DoAll(m => m.Removed(net.Members[3].Self));
-        Settle(net);
+        CrashAndSettle(net, 3);
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(2, net.EventsOf<ViewInstalled>(i).Last().View.Id);
