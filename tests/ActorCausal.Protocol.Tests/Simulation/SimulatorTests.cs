@@ -192,13 +192,22 @@ public class SimulatorTests
     [Fact]
     public void Cli_rejects_invalid_arguments_with_a_nonzero_exit()
     {
-        foreach (var args in new[] { new[] { "--loss", "1.5" }, ["--order", "sideways"], ["--schedules", "0"], ["--members", "x"], ["--total-mode", "four"], ["--delay-min", "10", "--delay-max", "5"], ["--bogus"] })
+        foreach (var args in new[] { new[] { "--loss", "1.5" }, ["--order", "sideways"], ["--schedules", "0"], ["--members", "x"], ["--total-mode", "four"], ["--delay-min", "10", "--delay-max", "5"], ["--safe-quorum", "most"], ["--bogus"] })
         {
             var output = new StringWriter();
             var error = new StringWriter();
             Assert.NotEqual(0, Cli.Run(args, output, error));
             Assert.NotEqual("", error.ToString().Trim());
         }
+    }
+
+    [Fact]
+    public void Cli_safe_quorum_majority_is_accepted_and_named_in_the_header()
+    {
+        var output = new StringWriter();
+        var code = Cli.Run(["--schedules", "2", "--members", "3", "--messages", "20", "--order", "causal", "--safe", "1", "--safe-quorum", "majority", "--parallelism", "1"], output, new StringWriter());
+        Assert.Equal(0, code);
+        Assert.Contains("safe 1 (majority quorum)", output.ToString());
     }
 
     [Fact]
