@@ -24,12 +24,14 @@ public sealed class ClusterDeliveryTests(ThreeNodeClusterFixture fixture, ITestO
     [InlineData("total2", DeliveryOrder.Total, TotalOrderMode.TwoStep)]
     [InlineData("safe-causal", DeliveryOrder.SafeCausal, TotalOrderMode.ThreeStep)]
     [InlineData("safe-total2", DeliveryOrder.SafeTotal, TotalOrderMode.TwoStep)]
+    [InlineData("safe-causal-majority", DeliveryOrder.SafeCausal, TotalOrderMode.ThreeStep, SafeQuorum.Majority)]
+    [InlineData("safe-total3-majority", DeliveryOrder.SafeTotal, TotalOrderMode.ThreeStep, SafeQuorum.Majority)]
     [InlineData("mixed3", null, TotalOrderMode.ThreeStep)]
     [InlineData("mixed2", null, TotalOrderMode.TwoStep)]
-    public async Task Concurrent_broadcasts_from_every_member_satisfy_the_invariants(string name, DeliveryOrder? order, TotalOrderMode mode)
+    public async Task Concurrent_broadcasts_from_every_member_satisfy_the_invariants(string name, DeliveryOrder? order, TotalOrderMode mode, SafeQuorum quorum = SafeQuorum.All)
     {
         const int perMember = 150;
-        var group = await RecordedGroup.JoinAsync($"delivery-{name}", fixture.Nodes.Systems, new GroupMemberSettings { TotalOrder = mode });
+        var group = await RecordedGroup.JoinAsync($"delivery-{name}", fixture.Nodes.Systems, new GroupMemberSettings { TotalOrder = mode, SafeQuorum = quorum });
         await group.WaitForFullViewAsync(Generous);
 
         foreach (var s in group.Subscribers) s.Tell(new RecordingSubscriber.Burst(perMember, order ?? DeliveryOrder.Fifo, Mixed: order is null));
