@@ -53,12 +53,13 @@ public static class Program
         var noWarmUp = new Option<bool>("--no-warmup") { Description = "Skip the untimed warm-up runs of each mode." };
         var clusterJson = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file." };
         var config = new Option<string?>("--config") { Description = "HOCON laid over the benchmark's configuration, e.g. \"actorcausal.protocol.safe-ack-delay = 5ms\"." };
+        var lastNodeConfig = new Option<string?>("--last-node-config") { Description = "In one process: HOCON laid over the last node's configuration only, e.g. a slow acknowledger: \"actorcausal.protocol.safe-ack-delay = 500ms\"." };
         var processes = new Option<bool>("--processes") { Description = "One node per OS process (this program started again for each node, 127.0.0.1) instead of every node in this one." };
         var stepTimeout = new Option<double>("--step-timeout") { Description = "Seconds any one step (an ask, the cluster forming, a group view) may take before the mode is reported as stalled and the next one runs.", DefaultValueFactory = _ => BenchSteps.DefaultBound.TotalSeconds };
         var compare = new Option<bool>("--compare-in-process") { Description = "With --processes: run each mode in one process too, back to back, and print both side by side." };
         var cluster = new Command("cluster", "Akka cluster on 127.0.0.1 (in one process, or one node per process): raw Tell fan-out, DistributedPubSub and the ActorCausal orders on the same workload.")
         {
-            nodes, messages, clusterRuns, window, only, log, check, noWarmUp, clusterJson, config, processes, compare, stepTimeout,
+            nodes, messages, clusterRuns, window, only, log, check, noWarmUp, clusterJson, config, lastNodeConfig, processes, compare, stepTimeout,
         };
         cluster.Validators.Add(result =>
         {
@@ -66,6 +67,7 @@ public static class Program
             if (result.GetValue(compare) && !result.GetValue(processes)) result.AddError("--compare-in-process goes with --processes.");
             if (multiProcess && result.GetValue(log) is not null) result.AddError("--log needs every node in one process (drop --processes).");
             if (multiProcess && result.GetValue(check)) result.AddError("--check needs every node in one process (drop --processes).");
+            if (multiProcess && result.GetValue(lastNodeConfig) is not null) result.AddError("--last-node-config needs every node in one process (drop --processes).");
         });
         cluster.SetAction(parse =>
         {
@@ -84,6 +86,7 @@ public static class Program
                 Check = parse.GetValue(check),
                 WarmUp = !parse.GetValue(noWarmUp),
                 Config = parse.GetValue(config),
+                LastNodeConfig = parse.GetValue(lastNodeConfig),
                 Processes = parse.GetValue(processes),
             };
             if (options.Messages < sizes.Max()) throw new ArgumentOutOfRangeException(nameof(messages), options.Messages, "--messages must be at least --nodes.");

@@ -19,6 +19,8 @@ public sealed record ClusterOptions
     public bool WarmUp { get; init; } = true;
     /// <summary>HOCON laid over the benchmark's configuration, e.g. <c>actorcausal.protocol.safe-ack-delay = 5ms</c>.</summary>
     public string? Config { get; init; }
+    /// <summary>In one process: HOCON laid over the last node's configuration only, e.g. a slow acknowledger (<c>actorcausal.protocol.safe-ack-delay = 500ms</c>).</summary>
+    public string? LastNodeConfig { get; init; }
     /// <summary>One node per OS process (the benchmark binary started again as <c>cluster-node</c>) instead of N ActorSystems in this one.</summary>
     public bool Processes { get; init; }
 }

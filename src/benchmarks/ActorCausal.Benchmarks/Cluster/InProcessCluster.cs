@@ -35,13 +35,14 @@ public sealed class InProcessCluster : IBenchCluster
     public static async Task<InProcessCluster> StartAsync(ClusterOptions options, bool batching, BenchProgress progress)
     {
         var config = NodeConfig(batching, options.Config);
+        var lastConfig = options.LastNodeConfig is null ? config : ConfigurationFactory.ParseString(options.LastNodeConfig).WithFallback(config);
         var systems = new List<ActorSystem>();
         var cluster = new InProcessCluster(systems, options, progress);
         try
         {
             for (var i = 0; i < options.Nodes; i++)
             {
-                var system = ActorSystem.Create("bench", config);
+                var system = ActorSystem.Create("bench", i == options.Nodes - 1 ? lastConfig : config);
                 CausalGroups.Get(system);
                 DistributedPubSub.Get(system);
                 var seed = i == 0 ? AkkaCluster.Get(system).SelfAddress : AkkaCluster.Get(systems[0]).SelfAddress;
