@@ -9,8 +9,10 @@ namespace ActorCausal.Protocol;
 // stores, every total-order one with its final priority. Members exchange H (the wire field StabilityGossip.Held, at
 // once when it covers a new safe message, and with the gossip while safe messages are unstable); the
 // AcknowledgementMatrix keeps every member's. A safe message m of s is delivered only when its ordering condition holds
-// and every member's H[s] >= m's sequence number (with SafeQuorum.Majority: a strict majority's, this member's included). A member keeps what it stores until it is stable, so every survivor reports m to the flush and the decision's cut includes it: whoever delivered m, every
-// member that installs the next view delivers it. A member that reported to a flush acknowledges nothing more, so no
+// and every member's H[s] >= m's sequence number (with SafeQuorum.Majority: a strict majority's, this member's included).
+// A member keeps what it stores until it is stable, so the flush's participants report m (every one; under majority at
+// least one, provided at least half of the view takes part) and the decision's cut includes it: whoever delivered m,
+// every member that installs the next view delivers it. A member that reported to a flush acknowledges nothing more, so no
 // acknowledgement ever claims more than the reports the decision is made from. See docs/protocol.md, Safe delivery.
 public sealed partial class GroupMember
 {

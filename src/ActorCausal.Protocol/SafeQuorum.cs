@@ -6,9 +6,9 @@ public enum SafeQuorum
     /// <summary>Every member: uniform whatever the split-brain resolver does, but one slow or cut-off member stalls every safe message until a view change.</summary>
     All,
     /// <summary>
-    /// A strict majority: one slow member no longer stalls safe messages. Uniform only while every view change keeps at
-    /// least half of the closing view (Akka's keep-majority or lease-majority resolver over the group's nodes); see
-    /// docs/protocol.md, Safe delivery.
+    /// A strict majority: one slow member no longer stalls safe causal messages (safe total order still needs every
+    /// member's proposal). Uniform only while at least half of a view takes part in the flush that ends it (Akka's
+    /// keep-majority or lease-majority resolver over the group's nodes); see docs/protocol.md, Majority-safe.
     /// </summary>
     Majority,
 }
