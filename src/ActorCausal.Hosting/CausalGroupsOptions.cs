@@ -66,6 +66,8 @@ public sealed class CausalGroupsOptions
     public long? BatchMaxBytes { get; set; }
     /// <summary><c>actorcausal.batching.linger</c>: extra wait for more messages before a batch is sent.</summary>
     public TimeSpan? BatchLinger { get; set; }
+    /// <summary><c>actorcausal.batching.compact-envelopes</c>: compact envelopes (payload types once, clocks as deltas); off during a rolling upgrade from a version without them.</summary>
+    public bool? CompactEnvelopes { get; set; }
 
     /// <summary><c>actorcausal.chunking.piece-size</c>: larger messages travel as pieces of at most this many bytes.</summary>
     public long? ChunkPieceSize { get; set; }
@@ -120,6 +122,7 @@ public sealed class CausalGroupsOptions
         yield return ("batching.max-messages", BatchMaxMessages);
         yield return ("batching.max-bytes", BatchMaxBytes);
         yield return ("batching.linger", BatchLinger);
+        yield return ("batching.compact-envelopes", CompactEnvelopes);
         yield return ("chunking.piece-size", ChunkPieceSize);
         yield return ("chunking.max-message-size", ChunkMaxMessageSize);
         yield return ("chunking.reassembly-timeout", ChunkReassemblyTimeout);

@@ -15,6 +15,8 @@ public sealed record BatchingSettings
     public long MaxBytes { get; init; }
     /// <summary>Extra wait for more messages before a batch is sent; zero closes the batch when the mailbox is drained.</summary>
     public TimeSpan Linger { get; init; }
+    /// <summary><c>batching.compact-envelopes</c>: envelopes name each payload type once and carry clocks and acks as deltas; off during a rolling upgrade from a version without it.</summary>
+    public bool CompactEnvelopes { get; init; }
 }
 
 /// <summary>
@@ -124,6 +126,7 @@ public sealed record CausalGroupsSettings
                 MaxMessages = r.Int("batching.max-messages"),
                 MaxBytes = r.Bytes("batching.max-bytes"),
                 Linger = r.Duration("batching.linger"),
+                CompactEnvelopes = r.Boolean("batching.compact-envelopes"),
             },
             Chunking = new ChunkingSettings
             {

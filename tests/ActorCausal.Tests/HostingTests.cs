@@ -78,6 +78,7 @@ public sealed class HostingTests
             TotalRetryDelay = TimeSpan.FromMilliseconds(1), StabilityInterval = TimeSpan.FromMilliseconds(1), IdleGossipInterval = TimeSpan.FromMilliseconds(1),
             MaxClockSkew = TimeSpan.FromMilliseconds(1), DependencyIndexCapacity = 1, SafeAckDelay = TimeSpan.FromMilliseconds(1), SafeQuorum = SafeQuorum.Majority, Batching = true, BatchMaxMessages = 1, BatchMaxBytes = 1,
             BatchLinger = TimeSpan.FromMilliseconds(1), ChunkPieceSize = 1, ChunkMaxMessageSize = 1, ChunkReassemblyTimeout = TimeSpan.FromMilliseconds(1),
+            CompactEnvelopes = false,
             Metrics = true, MetricsInterval = TimeSpan.FromMilliseconds(1),
         };
         var options = LeafPaths(everything.ToHocon().GetConfig("actorcausal").Root, "").ToHashSet();

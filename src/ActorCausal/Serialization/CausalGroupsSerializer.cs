@@ -18,12 +18,18 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     public const int SerializerIdentifier = 6200;
 
     private readonly ProtoMapping _mapping;
+    private readonly bool _compactEnvelopes;
+    private long _malformed;
 
     /// <summary>Created by Akka serialization from the <c>akka.actor.serializers</c> binding in reference.conf.</summary>
     public CausalGroupsSerializer(ExtendedActorSystem system) : base(system)
     {
         _mapping = new ProtoMapping(payload => PayloadSerialization.Serialize(system.Serialization, payload));
+        _compactEnvelopes = CausalGroupsSettings.Create(system).Batching.CompactEnvelopes;
     }
+
+    /// <summary>Frames this serializer refused to read (each also raised the <see cref="SerializationException"/> that Akka.Remote logs).</summary>
+    internal long MalformedFrames => Interlocked.Read(ref _malformed);
 
     /// <inheritdoc />
     public override int Identifier => SerializerIdentifier;
@@ -45,13 +51,14 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or WireFormatException or ArgumentException or OverflowException)
         {
+            Interlocked.Increment(ref _malformed);
             throw new SerializationException(
                 $"{nameof(CausalGroupsSerializer)} could not deserialize a '{manifest}' message of {bytes.Length} bytes: {e.Message}", e);
         }
     }
 
-    private static WireType Row(object? message) =>
-        WireTypes.Of(message) ?? throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {message?.GetType().FullName ?? "null"}.");
+    private WireType Row(object? message) =>
+        WireTypes.ToWrite(message, _compactEnvelopes) ?? throw new SerializationException($"{nameof(CausalGroupsSerializer)} cannot serialize {message?.GetType().FullName ?? "null"}.");
 }
 
 /// <summary>A payload whose bytes do not deserialize (found by <c>actorcausal.verify-payloads</c>).</summary>

@@ -45,7 +45,20 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
 
     public W.DataMessage ToProto(DataMessage m)
     {
-        var payload = m.Payload as SerializedPayload ?? serializePayload(m.Payload);
+        var payload = PayloadOf(m);
+        var w = ToProtoBody(m, payload);
+        w.Payload.SerializerId = payload.SerializerId;
+        w.Payload.Manifest = payload.Manifest ?? "";
+        Fill(w.Clock, m.Clock);
+        Fill(w.Acks, m.Acks);
+        return w;
+    }
+
+    internal SerializedPayload PayloadOf(DataMessage m) => m.Payload as SerializedPayload ?? serializePayload(m.Payload);
+
+    /// <summary>Every field but the clock, the acks and the payload's serializer id and manifest (which a compact envelope writes its own way).</summary>
+    internal static W.DataMessage ToProtoBody(DataMessage m, SerializedPayload payload)
+    {
         var w = new W.DataMessage
         {
             ViewId = m.ViewId,
@@ -53,16 +66,9 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
             Sequence = m.Sequence,
             Order = (W.Order)(int)m.Order,
             Time = new W.Hlc { WallMs = m.Time.WallMs, Logical = m.Time.Logical },
-            Payload = new W.Payload
-            {
-                SerializerId = payload.SerializerId,
-                Manifest = payload.Manifest ?? "",
-                Data = UnsafeByteOperations.UnsafeWrap(payload.Bytes),
-            },
+            Payload = new W.Payload { Data = UnsafeByteOperations.UnsafeWrap(payload.Bytes) },
+            Safe = m.Safe,
         };
-        Fill(w.Clock, m.Clock);
-        Fill(w.Acks, m.Acks);
-        w.Safe = m.Safe;
         if (!m.DependsOn.IsDefault)
         {
             foreach (var d in m.DependsOn) w.DependsOn.Add(ToProto(d));
@@ -200,7 +206,7 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
     private static KnownFinal FromProto(W.KnownFinal w) =>
         new(FromProto(Required(w.Message, "KnownFinal.message")), FromProto(Required(w.Priority, "KnownFinal.priority")));
 
-    private static VectorClock Clock(RepeatedField<long> entries, string what)
+    internal static VectorClock Clock(RepeatedField<long> entries, string what)
     {
         if (entries.Count == 0) throw new WireFormatException($"{what} is an empty vector clock.");
         var array = new long[entries.Count];
@@ -221,16 +227,22 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
 
     public DataMessage FromProto(W.DataMessage w)
     {
+        var payload = Required(w.Payload, "DataMessage.payload");
+        return FromProto(w, Clock(w.Clock, "DataMessage.clock"), Clock(w.Acks, "DataMessage.acks"), payload.SerializerId, payload.Manifest);
+    }
+
+    /// <summary>A data message whose clock, acks and payload type were read already (in full, or from a compact envelope).</summary>
+    internal static DataMessage FromProto(W.DataMessage w, VectorClock clock, VectorClock acks, int serializerId, string manifest)
+    {
         if (!Enum.IsDefined((DeliveryOrder)(int)w.Order) || ((DeliveryOrder)(int)w.Order).IsSafe()) throw new WireFormatException($"DataMessage with unknown order {(int)w.Order}.");
         var time = Required(w.Time, "DataMessage.time");
         var payload = Required(w.Payload, "DataMessage.payload");
         var deps = ImmutableArray.CreateBuilder<MessageId>(w.DependsOn.Count);
         foreach (var d in w.DependsOn) deps.Add(FromProto(d));
         return new DataMessage(
-            ViewId(w.ViewId, "DataMessage"), w.Sender, w.Sequence, (DeliveryOrder)(int)w.Order,
-            Clock(w.Clock, "DataMessage.clock"), Clock(w.Acks, "DataMessage.acks"),
+            ViewId(w.ViewId, "DataMessage"), w.Sender, w.Sequence, (DeliveryOrder)(int)w.Order, clock, acks,
             new HlcTimestamp(time.WallMs, time.Logical), deps.MoveToImmutable(),
-            new SerializedPayload(payload.SerializerId, payload.Manifest, payload.Data.Memory)) { Safe = w.Safe };
+            new SerializedPayload(serializerId, manifest, payload.Data.Memory)) { Safe = w.Safe };
     }
 
     public Nak FromProto(W.Nak w) => new(ViewId(w.ViewId, "Nak"), w.Origin, w.From, w.To);

@@ -18,7 +18,7 @@ public sealed class WireGoldenTests : IDisposable
 {
     private static readonly string GoldenFile = Path.Combine(Repo.Root, "tests", "ActorCausal.Tests", "Wire", "wire-goldens.txt");
 
-    private readonly ActorSystem _system = ActorSystem.Create("goldens", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(CausalGroups.DefaultConfig()));
+    private readonly ActorSystem _system = ActorSystem.Create("goldens", ConfigurationFactory.ParseString("akka.loglevel = WARNING\nactorcausal.batching.compact-envelopes = off").WithFallback(CausalGroups.DefaultConfig()));
     private readonly CausalGroupsSerializer _serializer;
 
     public WireGoldenTests() => _serializer = new CausalGroupsSerializer((ExtendedActorSystem)_system);

@@ -16,7 +16,7 @@ namespace ActorCausal.Tests.Wire;
 /// </summary>
 public sealed class WireTypesTests : IDisposable
 {
-    private readonly ActorSystem _system = ActorSystem.Create("wiretypes", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(CausalGroups.DefaultConfig()));
+    private readonly ActorSystem _system = ActorSystem.Create("wiretypes", ConfigurationFactory.ParseString("akka.loglevel = WARNING\nactorcausal.batching.compact-envelopes = off").WithFallback(CausalGroups.DefaultConfig()));
     private readonly CausalGroupsSerializer _serializer;
 
     public WireTypesTests() => _serializer = new CausalGroupsSerializer((ExtendedActorSystem)_system);

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using ActorCausal.Protocol.Clocks;
+using ActorCausal.Protocol.Messages;
+using W = ActorCausal.Serialization.Proto;
+
+namespace ActorCausal.Serialization;
+
+// The compact envelope (manifest "E2"): each payload type (serializer id and manifest) once per envelope, and each data
+// message after the first with its clock and acks as changes against the previous data message of the same envelope.
+// Everything a reader needs is in the envelope itself: a lost envelope or a view change cannot break the next one.
+internal sealed partial class ProtoMapping
+{
+    public W.GroupEnvelope ToCompactProto(GroupEnvelope envelope)
+    {
+        var w = new W.GroupEnvelope { From = ToProto(envelope.From) };
+        Dictionary<(int, string), uint>? types = null;
+        DataMessage? previous = null;
+        foreach (var m in envelope.Messages)
+        {
+            if (m is not DataMessage d)
+            {
+                w.Messages.Add(ToProtoUnion(m));
+                continue;
+            }
+            var payload = PayloadOf(d);
+            var data = ToProtoBody(d, payload);
+            data.Payload.Type = PayloadType(w, types ??= new(), payload);
+            if (previous is not null && previous.Clock.Dimension == d.Clock.Dimension && previous.Acks.Dimension == d.Acks.Dimension)
+            {
+                VectorDelta.Write(data.ClockDelta, previous.Clock.AsSpan(), d.Clock.AsSpan());
+                VectorDelta.Write(data.AcksDelta, previous.Acks.AsSpan(), d.Acks.AsSpan());
+            }
+            else
+            {
+                Fill(data.Clock, d.Clock);
+                Fill(data.Acks, d.Acks);
+            }
+            w.Messages.Add(new W.ProtocolMessage { Data = data });
+            previous = d;
+        }
+        return w;
+    }
+
+    private static uint PayloadType(W.GroupEnvelope w, Dictionary<(int, string), uint> types, SerializedPayload payload)
+    {
+        var key = (payload.SerializerId, payload.Manifest ?? "");
+        if (types.TryGetValue(key, out var index)) return index;
+        index = (uint)types.Count;
+        types[key] = index;
+        w.PayloadTypes.Add(new W.PayloadType { SerializerId = key.SerializerId, Manifest = key.Item2 });
+        return index;
+    }
+
+    public GroupEnvelope FromCompactProto(W.GroupEnvelope w)
+    {
+        var from = FromProto(Required(w.From, "GroupEnvelope.from"));
+        if (w.Messages.Count == 0) throw new WireFormatException("A GroupEnvelope carries no protocol message.");
+        var messages = ImmutableArray.CreateBuilder<ProtocolMessage>(w.Messages.Count);
+        DataMessage? previous = null;
+        for (var i = 0; i < w.Messages.Count; i++)
+        {
+            var m = w.Messages[i];
+            if (m.KindCase != W.ProtocolMessage.KindOneofCase.Data)
+            {
+                messages.Add(FromProto(m));
+                continue;
+            }
+            var data = FromCompactData(w, m.Data, previous, $"Data message {i} of the envelope");
+            messages.Add(data);
+            previous = data;
+        }
+        return new GroupEnvelope(from, messages.MoveToImmutable());
+    }
+
+    private static DataMessage FromCompactData(W.GroupEnvelope envelope, W.DataMessage d, DataMessage? previous, string what)
+    {
+        VectorClock clock, acks;
+        var hasDelta = d.ClockDelta.Count > 0 || d.AcksDelta.Count > 0;
+        if (d.Clock.Count > 0 || d.Acks.Count > 0)
+        {
+            if (hasDelta) throw new WireFormatException($"{what} carries both full vectors and deltas.");
+            clock = Clock(d.Clock, $"{what}'s clock");
+            acks = Clock(d.Acks, $"{what}'s acks");
+        }
+        else
+        {
+            if (previous is null) throw new WireFormatException($"{what} has its clock and acks as deltas but no earlier data message in the envelope to apply them to.");
+            clock = VectorClock.Of(VectorDelta.Apply(previous.Clock.AsSpan(), d.ClockDelta, $"{what}'s clock"));
+            acks = VectorClock.Of(VectorDelta.Apply(previous.Acks.AsSpan(), d.AcksDelta, $"{what}'s acks"));
+        }
+        var payload = Required(d.Payload, "DataMessage.payload");
+        if (payload.SerializerId != 0 || payload.Manifest.Length != 0)
+            throw new WireFormatException($"{what} names its payload's serializer inside a compact envelope (it belongs in the envelope's table).");
+        if (payload.Type >= envelope.PayloadTypes.Count)
+            throw new WireFormatException($"{what} names payload type {payload.Type} of a table of {envelope.PayloadTypes.Count}.");
+        var type = envelope.PayloadTypes[(int)payload.Type];
+        return FromProto(d, clock, acks, type.SerializerId, type.Manifest);
+    }
+}

@@ -1,0 +1,42 @@
+using Google.Protobuf.Collections;
+
+namespace ActorCausal.Serialization;
+
+/// <summary>
+/// A vector (clock or acknowledgement vector) as its changes against a base vector of the same dimension: pairs
+/// (index, new value - old value), indexes increasing, unchanged entries left out. Used inside one compact envelope,
+/// whose previous data message is the base, so decoding never needs anything outside the envelope.
+/// </summary>
+internal static class VectorDelta
+{
+    public static void Write(RepeatedField<long> target, ReadOnlySpan<long> baseVector, ReadOnlySpan<long> vector)
+    {
+        for (var i = 0; i < vector.Length; i++)
+        {
+            if (vector[i] == baseVector[i]) continue;
+            target.Add(i);
+            target.Add(vector[i] - baseVector[i]);
+        }
+    }
+
+    /// <summary>The vector <paramref name="delta"/> makes of <paramref name="baseVector"/>; a <see cref="WireFormatException"/> naming <paramref name="what"/> for a malformed delta.</summary>
+    public static long[] Apply(ReadOnlySpan<long> baseVector, RepeatedField<long> delta, string what)
+    {
+        if (delta.Count % 2 != 0) throw new WireFormatException($"{what} is a delta of {delta.Count} numbers, not (index, change) pairs.");
+        var vector = baseVector.ToArray();
+        long previous = -1;
+        for (var j = 0; j < delta.Count; j += 2)
+        {
+            var index = delta[j];
+            if (index <= previous || index >= vector.Length)
+                throw new WireFormatException($"{what} changes index {index} of a {vector.Length}-entry vector{(index <= previous ? $" after index {previous}" : "")}.");
+            var change = delta[j + 1];
+            if (change == 0) throw new WireFormatException($"{what} changes index {index} by 0.");
+            var value = checked(vector[index] + change);
+            if (value < 0) throw new WireFormatException($"{what} makes entry {index} negative ({value}).");
+            vector[index] = value;
+            previous = index;
+        }
+        return vector;
+    }
+}

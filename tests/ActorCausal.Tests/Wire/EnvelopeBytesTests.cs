@@ -1,0 +1,98 @@
+using System.Text;
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Clocks;
+using ActorCausal.Protocol.Membership;
+using ActorCausal.Protocol.Messages;
+using ActorCausal.Serialization;
+using Google.Protobuf;
+using Xunit.Abstractions;
+using W = ActorCausal.Serialization.Proto;
+
+namespace ActorCausal.Tests.Wire;
+
+/// <summary>
+/// Where the bytes of a data message go, field by field, in the full ("E") and the compact ("E2") envelope, at 3, 9
+/// and 17 members: an envelope modelled on the cluster benchmark's causal mode (16-byte payloads under Akka's byte-array
+/// serializer, envelopes of 200, 80 and 22 data messages as its mean batch measured at those sizes, and between two
+/// broadcasts of the sender the delivery of another member's batch now and then). A field's bytes are what the envelope
+/// loses when that field is cleared in every data message.
+/// </summary>
+public sealed class EnvelopeBytesTests(ITestOutputHelper output)
+{
+    private static readonly ProtoMapping Mapping = new(_ => throw new InvalidOperationException("payloads are serialized already"), _ => true);
+
+    private static GroupEnvelope Modelled(int members, int batch)
+    {
+        var clock = Enumerable.Repeat(1_000L, members).ToArray();
+        var acks = Enumerable.Repeat(990L, members).ToArray();
+        var messages = new List<ProtocolMessage>();
+        var every = Math.Max(1, batch / (members - 1));
+        for (var i = 0; i < batch; i++)
+        {
+            clock[1]++;
+            if (i % every == every - 1)
+            {
+                // Another member's batch delivered: its entry jumps; the acknowledgements follow one step behind.
+                var other = (i / every % (members - 1) + 2) % members;
+                acks[other] = clock[other];
+                clock[other] += batch;
+            }
+            acks[1] = clock[1] - 1;
+            messages.Add(new DataMessage(7, 1, clock[1], DeliveryOrder.Causal, VectorClock.Of(clock), VectorClock.Of(acks),
+                new HlcTimestamp(1_765_000_000_000 + i / 10, i % 10), [], new SerializedPayload(4, "", new byte[16])));
+        }
+        return new GroupEnvelope(new MemberId("m1", 1), [.. messages]);
+    }
+
+    private static readonly (string Field, Action<W.DataMessage> Clear)[] Fields =
+    [
+        ("clock", d => { d.Clock.Clear(); d.ClockDelta.Clear(); }),
+        ("acks", d => { d.Acks.Clear(); d.AcksDelta.Clear(); }),
+        ("hlc", d => d.Time = null),
+        ("view, sender, seq, order", d => { d.ViewId = 0; d.Sender = 0; d.Sequence = 0; d.Order = 0; }),
+        ("payload serializer + manifest", d => { d.Payload.SerializerId = 0; d.Payload.Manifest = ""; d.Payload.Type = 0; }),
+        ("payload bytes", d => d.Payload.Data = ByteString.Empty),
+    ];
+
+    private static Dictionary<string, double> Breakdown(W.GroupEnvelope envelope)
+    {
+        var count = envelope.Messages.Count;
+        var total = envelope.CalculateSize();
+        var result = new Dictionary<string, double> { ["total"] = (double)total / count };
+        var accounted = 0;
+        foreach (var (field, clear) in Fields)
+        {
+            var copy = envelope.Clone();
+            foreach (var m in copy.Messages) clear(m.Data);
+            if (field.StartsWith("payload serializer", StringComparison.Ordinal)) copy.PayloadTypes.Clear();
+            var bytes = total - copy.CalculateSize();
+            accounted += bytes;
+            result[field] = (double)bytes / count;
+        }
+        result["framing, from"] = (double)(total - accounted) / count;
+        return result;
+    }
+
+    [Fact]
+    public void Compact_envelopes_keep_the_bytes_per_data_message_from_growing_with_the_group()
+    {
+        var perMessage = new Dictionary<(int, string), double>();
+        var table = new StringBuilder("| members | batch | form | bytes/data msg | " + string.Join(" | ", Fields.Select(f => f.Field)) + " | framing, from |\n");
+        foreach (var (members, batch) in new[] { (3, 200), (9, 80), (17, 22) })
+        {
+            var envelope = Modelled(members, batch);
+            foreach (var (form, proto) in new[] { ("E", Mapping.ToProto(envelope)), ("E2", Mapping.ToCompactProto(envelope)) })
+            {
+                var b = Breakdown(proto);
+                perMessage[(members, form)] = b["total"];
+                table.Append($"| {members} | {batch} | {form} | {b["total"]:F1} | {string.Join(" | ", Fields.Select(f => b[f.Field].ToString("F1")))} | {b["framing, from"]:F1} |\n");
+            }
+        }
+        output.WriteLine(table.ToString());
+
+        // The full form grows with the vectors (2n entries a message); the compact one stays within issue 16's 1.2x.
+        Assert.True(perMessage[(17, "E")] > 1.5 * perMessage[(3, "E")], table.ToString());
+        Assert.True(perMessage[(17, "E2")] <= 1.2 * perMessage[(3, "E2")], table.ToString());
+        Assert.True(perMessage[(3, "E2")] < perMessage[(3, "E")], table.ToString());
+    }
+}
