@@ -8,7 +8,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 
 // Usage: dotnet run -c Release --project src/benchmarks/ActorCausal.Streams.Benchmarks -- [elements] [runs]
-//    or: ... -- group [--messages N] [--runs N] [--window N] [--only MODES] [--check] [--no-warmup] (see Group/GroupBench.cs)
+//    or: ... -- group [--messages N] [--runs N] [--window N] [--only MODES] [--check] [--no-warmup] [--config HOCON] (see Group/GroupBench.cs)
 // For 4, 16 and 64 partitions, keyed (one producer per partition) and scattered (8 producers, each element to a random
 // partition): plain Merge and CausalMerge over the same pre-generated partitions, alternating, each run to the end into
 // Sink.Aggregate (count); the median of the timed runs after one warm-up of each.
