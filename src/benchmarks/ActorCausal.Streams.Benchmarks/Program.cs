@@ -24,7 +24,15 @@ if (args.Length > 0 && args[0] == "group")
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    return await new GroupBench(groupOptions, Console.Out).RunAsync();
+    try
+    {
+        return await new GroupBench(groupOptions, Console.Out).RunAsync();
+    }
+    catch (Akka.Configuration.ConfigurationException e)
+    {
+        Console.Error.WriteLine($"The configuration (--config) was refused: {e.Message}");
+        return 2;
+    }
 }
 
 var elements = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;

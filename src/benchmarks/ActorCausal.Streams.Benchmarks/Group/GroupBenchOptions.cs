@@ -40,10 +40,23 @@ public sealed record GroupBenchOptions
                 "--only" => options with { Only = GroupMode.Named(Value()).Count > 0 ? args[i] : null },
                 "--check" => options with { Check = true },
                 "--no-warmup" => options with { WarmUp = false },
-                "--config" => options with { Config = Value() },
+                "--config" => options with { Config = Hocon(Value()) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}"),
             };
         }
         return options;
+    }
+
+    private static string Hocon(string text)
+    {
+        try
+        {
+            Akka.Configuration.ConfigurationFactory.ParseString(text);
+            return text;
+        }
+        catch (Exception e)
+        {
+            throw new ArgumentException($"--config is not valid HOCON ({e.Message}): '{text}'. Usage: {Usage}");
+        }
     }
 }
