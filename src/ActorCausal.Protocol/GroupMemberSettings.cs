@@ -7,7 +7,7 @@ public sealed record GroupMemberSettings
     public TotalOrderMode TotalOrder { get; init; } = TotalOrderMode.ThreeStep;
 
     /// <summary>Own messages not yet stable (delivered everywhere) past which <see cref="GroupMember.Broadcast"/> refuses.</summary>
-    public int MaxUnstable { get; init; } = 10_000;
+    public int MaxUnstable { get; init; } = 1_000;
 
     /// <summary>How far beyond a sender's delivered prefix a sequence number may be and still be accepted.</summary>
     public long ReceiveWindow { get; init; } = 65_536;

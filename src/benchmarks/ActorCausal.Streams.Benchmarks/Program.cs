@@ -8,7 +8,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 
 // Usage: dotnet run -c Release --project src/benchmarks/ActorCausal.Streams.Benchmarks -- [elements] [runs]
-//    or: ... -- group [--messages N] [--runs N] [--window N] [--only MODES] [--check] [--no-warmup] (see Group/GroupBench.cs)
+//    or: ... -- group [--messages N] [--runs N] [--window N] [--only MODES] [--check] [--no-warmup] [--config HOCON] (see Group/GroupBench.cs)
 // For 4, 16 and 64 partitions, keyed (one producer per partition) and scattered (8 producers, each element to a random
 // partition): plain Merge and CausalMerge over the same pre-generated partitions, alternating, each run to the end into
 // Sink.Aggregate (count); the median of the timed runs after one warm-up of each.
@@ -24,7 +24,15 @@ if (args.Length > 0 && args[0] == "group")
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    return await new GroupBench(groupOptions, Console.Out).RunAsync();
+    try
+    {
+        return await new GroupBench(groupOptions, Console.Out).RunAsync();
+    }
+    catch (Akka.Configuration.ConfigurationException e)
+    {
+        Console.Error.WriteLine($"The configuration (--config) was refused: {e.Message}");
+        return 2;
+    }
 }
 
 var elements = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;

@@ -7,7 +7,7 @@ namespace ActorCausal.Streams.Benchmarks.Group;
 
 /// <summary>
 /// N ActorSystems on 127.0.0.1 in this process, configured by <c>hocon/in-process-bench.conf</c> over <c>hocon/cluster-loopback.conf</c>, forming one Akka cluster (the first node joins itself, the others join it). DistributedPubSub and the
-/// ActorCausal extension are started on every node.
+/// ActorCausal extension are started on every node. Extra HOCON (<c>--config</c>) is laid over that configuration.
 /// </summary>
 public sealed class BenchCluster : IAsyncDisposable
 {
@@ -15,9 +15,9 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public IReadOnlyList<ActorSystem> Systems { get; }
 
-    public static async Task<BenchCluster> StartAsync(int count)
+    public static async Task<BenchCluster> StartAsync(int count, string? extraConfig = null)
     {
-        var config = BenchHocon.InProcessCluster();
+        var config = Akka.Configuration.ConfigurationFactory.ParseString(extraConfig ?? "").WithFallback(BenchHocon.InProcessCluster());
         var cluster = new BenchCluster(new List<ActorSystem>());
         var systems = (List<ActorSystem>)cluster.Systems;
         try

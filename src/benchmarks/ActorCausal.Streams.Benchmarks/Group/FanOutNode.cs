@@ -10,12 +10,12 @@ public enum WriterPacing
 {
     /// <summary>
     /// At most <c>window</c> of its messages not yet delivered at every node, read from the benchmark's in-process
-    /// delivery counters (as the core cluster benchmark's node): no real writer can see these.
+    /// delivery counters (as the core cluster benchmark's node): no real writer can see these. The group's bound can
+    /// still refuse it (stability lags delivery), and then it waits as <see cref="GroupAnswers"/> does.
     /// </summary>
     DeliveryCounters,
     /// <summary>
-    /// Only by the group's answers, as a real writer: at most <c>window</c> broadcasts not yet answered; after a
-    /// <see cref="RefusalReason.BackPressure"/> answer it sends nothing more until its next delivery or the 5 ms pump.
+    /// Only by the group's answers, as a real writer: at most <c>window</c> broadcasts not yet answered.
     /// </summary>
     GroupAnswers,
 }
@@ -23,7 +23,8 @@ public enum WriterPacing
 /// <summary>
 /// One node's writer and reader for the actor paths: it broadcasts its messages paced as <see cref="WriterPacing"/>
 /// says, and counts what it receives. With a group it is the group's subscriber and tells <see cref="Broadcast"/> to the
-/// group actor (a back-pressure refusal is retried); without, it publishes to the topic through the node's
+/// group actor; after a <see cref="RefusalReason.BackPressure"/> answer it sends nothing more until its next delivery or
+/// the 5 ms pump, then retries the refused broadcast first. Without a group, it publishes to the topic through the node's
 /// DistributedPubSub mediator.
 /// </summary>
 public sealed class FanOutNode : ReceiveActor, IWithTimers
@@ -72,7 +73,7 @@ public sealed class FanOutNode : ReceiveActor, IWithTimers
                 if (reply.Reason != RefusalReason.BackPressure) throw new InvalidOperationException($"Broadcast refused: {reply}");
                 Interlocked.Increment(ref _count.BackPressureRetries);
                 _retry.Push(payload);
-                _backedOff = _pacing == WriterPacing.GroupAnswers;
+                _backedOff = true;
             }
             SendMore();
         });

@@ -16,8 +16,8 @@ public sealed class GroupBench(GroupBenchOptions options, TextWriter output)
     public async Task<int> RunAsync()
     {
         var modes = GroupMode.Named(options.Only);
-        output.WriteLine($"{options.Nodes} nodes, {options.Messages:N0} messages of 16 bytes per run (broadcast by the nodes in equal shares), {options.Runs} round(s); window {options.Window} (subscriber, pubsub); {Environment.ProcessorCount} cores");
-        await using var cluster = _cluster = await BenchCluster.StartAsync(options.Nodes);
+        output.WriteLine($"{options.Nodes} nodes, {options.Messages:N0} messages of 16 bytes per run (broadcast by the nodes in equal shares), {options.Runs} round(s); window {options.Window} (subscriber, pubsub); {Environment.ProcessorCount} cores{(options.Config is null ? "" : $"; config: {options.Config}")}");
+        await using var cluster = _cluster = await BenchCluster.StartAsync(options.Nodes, options.Config);
         if (options.WarmUp)
         {
             foreach (var mode in modes)

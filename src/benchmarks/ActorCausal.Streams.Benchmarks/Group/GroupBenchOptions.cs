@@ -17,8 +17,10 @@ public sealed record GroupBenchOptions
     /// <summary>Record what the stream mode's Sources emitted and run the invariant checker over it.</summary>
     public bool Check { get; init; }
     public bool WarmUp { get; init; } = true;
+    /// <summary>HOCON laid over every node's configuration, e.g. <c>actorcausal.protocol.max-unstable = 1000</c>.</summary>
+    public string? Config { get; init; }
 
-    public const string Usage = "group [--nodes N] [--messages N] [--runs N] [--window N] [--only stream,subscriber,subscriber-answers,pubsub,source-only,sink-parallel64,...] [--check] [--no-warmup]";
+    public const string Usage = "group [--nodes N] [--messages N] [--runs N] [--window N] [--only stream,subscriber,subscriber-answers,pubsub,source-only,sink-parallel64,...] [--check] [--no-warmup] [--config HOCON]";
 
     public static GroupBenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -38,9 +40,23 @@ public sealed record GroupBenchOptions
                 "--only" => options with { Only = GroupMode.Named(Value()).Count > 0 ? args[i] : null },
                 "--check" => options with { Check = true },
                 "--no-warmup" => options with { WarmUp = false },
+                "--config" => options with { Config = Hocon(Value()) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}"),
             };
         }
         return options;
+    }
+
+    private static string Hocon(string text)
+    {
+        try
+        {
+            Akka.Configuration.ConfigurationFactory.ParseString(text);
+            return text;
+        }
+        catch (Exception e)
+        {
+            throw new ArgumentException($"--config is not valid HOCON ({e.Message}): '{text}'. Usage: {Usage}");
+        }
     }
 }

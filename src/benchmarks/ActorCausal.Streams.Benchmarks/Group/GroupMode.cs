@@ -47,11 +47,18 @@ public abstract class GroupMode(string name)
         new StreamMode("stream-window256", CausalGroupSourceSettings.Default, sinkSettings: new CausalGroupFlowSettings { MaxInFlight = 256 }),
         new StreamMode("stream-window1024", CausalGroupSourceSettings.Default, sinkSettings: new CausalGroupFlowSettings { MaxInFlight = 1024 }),
         new StreamMode("stream-pushed", CausalGroupSourceSettings.Default with { OnDemand = false, BufferSize = 1_000_000 }),
-        new StreamMode("stream-unstable500", CausalGroupSourceSettings.Default with
-        {
-            JoinOptions = CausalGroupSourceSettings.Default.JoinOptions with { Protocol = new ActorCausal.Protocol.GroupMemberSettings { MaxUnstable = 500 } },
-        }),
+        StreamWithBound(500),
+        StreamWithBound(1_000),
+        StreamWithBound(2_000),
+        StreamWithBound(10_000),
     ];
+
+    /// <summary>The stream mode with the group's <c>max-unstable</c> at <paramref name="maxUnstable"/>, so that bounds compare in one run.</summary>
+    private static StreamMode StreamWithBound(int maxUnstable) =>
+        new($"stream-unstable{maxUnstable}", CausalGroupSourceSettings.Default with
+        {
+            JoinOptions = CausalGroupSourceSettings.Default.JoinOptions with { Protocol = new ActorCausal.Protocol.GroupMemberSettings { MaxUnstable = maxUnstable } },
+        });
 
     /// <summary>The modes named in <paramref name="only"/> (comma-separated), or <see cref="All"/>.</summary>
     public static IReadOnlyList<GroupMode> Named(string? only) =>
