@@ -166,7 +166,7 @@ public sealed partial class GroupMember
             DataMessage data => OnData(from, fromRank, data),
             Nak nak => OnNak(from, fromRank, nak),
             StabilityGossip gossip => OnGossip(from, fromRank, gossip),
-            Proposal proposal => _total.OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested),
+            Proposal proposal => _total.OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested, proposal.AskNumber),
             ProposalBatch batch => _total.OnProposalBatch(from, fromRank, batch),
             FinalPriority final => _total.OnFinal(from, fromRank, final),
             FlushRequest request => _flush.OnRequest(from, fromRank, request),

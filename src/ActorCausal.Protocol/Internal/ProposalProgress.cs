@@ -9,11 +9,15 @@ namespace ActorCausal.Protocol.Internal;
 /// the sender as waiting for this member's lost proposal: asking repairs both).
 /// It also learns, per member, how long that member takes to propose once a message is queued here (its response time
 /// under the current load, <see cref="RetryTimeout"/>), and tells whether a member is still working through a sender's
-/// stream (it proposed for a new message of that sender recently): a member that is merely slow is waited for.
+/// stream (it proposed for a new message of that sender recently): a member that is merely slow is waited for. Only
+/// proposals sent unasked are response samples, so a repeat that was needless (the answer was slow) still teaches the
+/// real response time. Separately it learns, per member, how long that member takes to answer an ask (ask to answer,
+/// matched by the ask number the answer echoes): a repeat ask waits at least that long.
 /// </summary>
-internal sealed class ProposalProgress(object owner, int members, long floorMs, long initialMs, long capMs)
+internal sealed class ProposalProgress(object owner, int members, long floorMs, long initialMs, long capMs, long answerCapMs)
 {
     private readonly RetryTimeout?[] _responseTimeouts = new RetryTimeout?[members];
+    private readonly RetryTimeout?[] _answerTimeouts = new RetryTimeout?[members];
     private readonly long[] _highestProposal = new long[members * members];
     private readonly long[] _lastProposalAtMs = new long[members * members];
     private readonly long[] _highestFinal = new long[members];
@@ -57,8 +61,16 @@ internal sealed class ProposalProgress(object owner, int members, long floorMs, 
     /// <summary>How long to wait for <paramref name="proposer"/>'s proposal before asking: learned from its proposals here.</summary>
     public long ResponseTimeoutMs(int proposer) => ResponseTimeout(proposer).CurrentMs;
 
-    /// <summary>A proposal of <paramref name="proposer"/> came <paramref name="waitedMs"/> after its message was queued here (never for a message asked about again).</summary>
+    /// <summary>An unasked proposal of <paramref name="proposer"/> came <paramref name="waitedMs"/> after its message was queued here.</summary>
     public void SampleResponse(int proposer, long waitedMs) => ResponseTimeout(proposer).Sample(waitedMs);
 
+    /// <summary>The least wait between two asks to <paramref name="member"/> about one message: learned from its answers.</summary>
+    public long AnswerTimeoutMs(int member) => AnswerTimeout(member).CurrentMs;
+
+    /// <summary><paramref name="member"/> answered an ask <paramref name="answeredMs"/> after it was sent.</summary>
+    public void SampleAnswer(int member, long answeredMs) => AnswerTimeout(member).Sample(answeredMs);
+
     private RetryTimeout ResponseTimeout(int proposer) => _responseTimeouts[proposer] ??= new RetryTimeout(floorMs, initialMs, capMs);
+
+    private RetryTimeout AnswerTimeout(int member) => _answerTimeouts[member] ??= new RetryTimeout(floorMs, floorMs, answerCapMs);
 }

@@ -34,6 +34,30 @@ internal sealed class TotalEntry(MessageId id, int members)
 
     public bool HasProposalFrom(int rank) => _proposals[rank].Number != 0;
 
+    /// <summary>When this member asked each member about the message, by ask number - 1 (null until the first ask).</summary>
+    private List<long>?[]? _askTimes;
+
+    public int AskCount(int rank) => _askTimes?[rank]?.Count ?? 0;
+
+    public long LastAskAtMs(int rank) => _askTimes![rank]![^1];
+
+    /// <summary>Records an ask to <paramref name="rank"/> sent at <paramref name="nowMs"/>; returns its number (from 1).</summary>
+    public int RecordAsk(int rank, long nowMs)
+    {
+        var times = (_askTimes ??= new List<long>?[_proposals.Length])[rank] ??= new List<long>();
+        times.Add(nowMs);
+        return times.Count;
+    }
+
+    /// <summary>When ask <paramref name="number"/> to <paramref name="rank"/> was sent, if it was.</summary>
+    public bool TryGetAskTime(int rank, int number, out long atMs)
+    {
+        var times = _askTimes?[rank];
+        var found = times is not null && number >= 1 && number <= times.Count;
+        atMs = found ? times![number - 1] : 0;
+        return found;
+    }
+
     /// <summary>Records a proposal; false when this rank had already proposed.</summary>
     public bool AddProposal(int rank, Priority priority)
     {

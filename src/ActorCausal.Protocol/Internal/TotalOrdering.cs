@@ -72,7 +72,7 @@ internal sealed class TotalOrdering
     private long LongWaitMs => 8 * InitialRetryMs;
 
     /// <summary>What proposals and finals have shown in this view (<see cref="ProposalProgress"/>).</summary>
-    private ProposalProgress Progress => _progressState ??= new ProposalProgress(this, _size, _settings.TotalRetryDelayMs, InitialRetryMs, InitialRetryMs);
+    private ProposalProgress Progress => _progressState ??= new ProposalProgress(this, _size, _settings.TotalRetryDelayMs, InitialRetryMs, InitialRetryMs, 4 * InitialRetryMs);
 
     private bool ThreeStep => _settings.TotalOrder == TotalOrderMode.ThreeStep;
 
@@ -247,12 +247,13 @@ internal sealed class TotalOrdering
         var accepted = false;
         foreach (var item in batch.Items)
         {
-            if (OnProposal(from, fromRank, item.Message, item.Priority, replyRequested: false).Status != ReceiveStatus.Rejected) accepted = true;
+            if (OnProposal(from, fromRank, item.Message, item.Priority, replyRequested: false, askNumber: 0).Status != ReceiveStatus.Rejected) accepted = true;
         }
         return accepted ? ReceiveOutcome.Accepted : ReceiveOutcome.Rejected(RejectReason.Malformed, "Every proposal of the batch was refused.");
     }
 
-    public ReceiveOutcome OnProposal(MemberId from, int fromRank, MessageId id, Priority priority, bool replyRequested)
+    /// <summary><paramref name="askNumber"/>: <see cref="Proposal.AskNumber"/>.</summary>
+    public ReceiveOutcome OnProposal(MemberId from, int fromRank, MessageId id, Priority priority, bool replyRequested, int askNumber = 0)
     {
         var view = _host.View;
         var rank = _host.Rank;
@@ -276,7 +277,7 @@ internal sealed class TotalOrdering
             {
                 // Delivered here already: the proposer is missing the outcome.
                 if (replyRequested && log.TryGetFinal(id.Sequence, out var known))
-                    _host.Emit(new Send(from, new FinalPriority(view.Id, id, known)));
+                    _host.Emit(new Send(from, new FinalPriority(view.Id, id, known) { AskNumber = askNumber }));
                 _counters.Duplicates++;
                 return ReceiveOutcome.Duplicate;
             }
@@ -295,13 +296,14 @@ internal sealed class TotalOrdering
             if (log.HasGap) _host.StartGapTimer(id.Sender);
         }
         var added = entry.AddProposal(fromRank, priority);
-        if (added && entry.InQueue && !entry.Retried) Progress.SampleResponse(fromRank, now - entry.EnqueuedAtMs);
         if (replyRequested)
         {
-            if (entry.IsFinal) _host.Emit(new Send(from, new FinalPriority(view.Id, id, entry.Final)));
+            if (entry.IsFinal) _host.Emit(new Send(from, new FinalPriority(view.Id, id, entry.Final) { AskNumber = askNumber }));
             else if (entry.HasOwnProposal && _settings.TotalOrder == TotalOrderMode.TwoStep)
-                _host.Emit(new Send(from, new Proposal(view.Id, id, entry.OwnProposal, false)));
+                _host.Emit(new Send(from, new Proposal(view.Id, id, entry.OwnProposal, false) { AskNumber = askNumber }));
         }
+        else if (askNumber != 0) SampleAnswer(entry, fromRank, askNumber);
+        else if (added && entry.InQueue) Progress.SampleResponse(fromRank, now - entry.EnqueuedAtMs);
         if (!added)
         {
             _counters.Duplicates++;
@@ -336,6 +338,7 @@ internal sealed class TotalOrdering
             if (id.Sequence > finalBefore + 1) AskForLostFinals(id.Sender, finalBefore + 1, id.Sequence - 1);
         }
         var entry = EntryFor(id);
+        if (f.AskNumber != 0) SampleAnswer(entry, fromRank, f.AskNumber);
         if (entry.IsFinal)
         {
             _counters.Duplicates++;
@@ -351,7 +354,29 @@ internal sealed class TotalOrdering
     {
         if (m.Order != DeliveryOrder.Total || !_entries.TryGetValue(m.Id, out var entry) || !entry.HasOwnProposal || entry.IsFinal) return;
         if (ThreeStep)
-            _host.Emit(new Send(_host.View.Members[m.Sender], new Proposal(_host.View.Id, m.Id, entry.OwnProposal, false)));
+            _host.Emit(new Send(_host.View.Members[m.Sender], new Proposal(_host.View.Id, m.Id, entry.OwnProposal, false) { AskNumber = Proposal.AnswersResentMessage }));
+    }
+
+    /// <summary>
+    /// <paramref name="member"/> answered ask <paramref name="askNumber"/> about the entry: the time since that ask is a
+    /// sample of its answer time. An answer to a resent message names no ask: a sample only if there was one (Karn).
+    /// </summary>
+    private void SampleAnswer(TotalEntry entry, int member, int askNumber)
+    {
+        if (askNumber == Proposal.AnswersResentMessage && entry.AskCount(member) == 1) askNumber = 1;
+        if (entry.TryGetAskTime(member, askNumber, out var askedAtMs)) Progress.SampleAnswer(member, _host.Now - askedAtMs);
+    }
+
+    /// <summary>
+    /// Records an ask to <paramref name="member"/> about the entry and returns its number, or 0 when a repeat would come
+    /// before the member's answer time since the last ask (<see cref="ProposalProgress.AnswerTimeoutMs"/>): the answer
+    /// may still be on its way. Only the asker's repeats wait; its own proposal is repaired when the other member asks.
+    /// </summary>
+    private int TryAsk(int member, TotalEntry entry)
+    {
+        var now = _host.Now;
+        if (entry.AskCount(member) > 0 && now - entry.LastAskAtMs(member) < Progress.AnswerTimeoutMs(member)) return 0;
+        return entry.RecordAsk(member, now);
     }
 
     /// <summary>
@@ -386,9 +411,9 @@ internal sealed class TotalOrdering
         var sent = false;
         if (ThreeStep && m.Sender != _host.Rank)
         {
-            if (FinalShownLost(m) || now - entry.EnqueuedAtMs >= LongWaitMs)
+            if ((FinalShownLost(m) || now - entry.EnqueuedAtMs >= LongWaitMs) && TryAsk(m.Sender, entry) is var ask and > 0)
             {
-                _host.Emit(new Send(_host.View.Members[m.Sender], new Proposal(_host.View.Id, m.Id, entry.OwnProposal, true)));
+                _host.Emit(new Send(_host.View.Members[m.Sender], new Proposal(_host.View.Id, m.Id, entry.OwnProposal, true) { AskNumber = ask }));
                 sent = true;
             }
         }
@@ -400,8 +425,7 @@ internal sealed class TotalOrdering
                 var shownLost = Progress.HighestProposal(k, m.Sender) > m.Sequence;
                 if (!shownLost && (now - entry.EnqueuedAtMs < Progress.ResponseTimeoutMs(k)
                     || Progress.Progressing(k, m.Sender, now, Progress.ResponseTimeoutMs(k)))) continue;
-                AskForProposal(k, entry);
-                sent = true;
+                if (AskForProposal(k, entry)) sent = true;
             }
         }
         if (sent)
@@ -421,15 +445,19 @@ internal sealed class TotalOrdering
         Progress.HighestFinal(m.Sender) > m.Sequence || _host.Acks.StoredBy(m.Sender, m.Sender) >= m.Sequence
         || _host.Acks.DeliveredBy(m.Sender, m.Sender) >= m.Sequence;
 
-    /// <summary>Three-step sender: sends the message again (its receiver then proposes again). Two-step: asks for the proposal.</summary>
-    private void AskForProposal(int rank, TotalEntry entry)
+    /// <summary>
+    /// Three-step sender: sends the message again (its receiver then proposes again). Two-step: asks for the proposal.
+    /// Returns whether it asked (<see cref="TryAsk"/>).
+    /// </summary>
+    private bool AskForProposal(int rank, TotalEntry entry)
     {
         var m = entry.Message!;
-        if (ThreeStep)
-        {
-            if (_settings.Rules.Retransmits) ResendForProposal(rank, m);
-        }
-        else _host.Emit(new Send(_host.View.Members[rank], new Proposal(_host.View.Id, m.Id, entry.OwnProposal, true)));
+        if (ThreeStep && !_settings.Rules.Retransmits) return false;
+        var ask = TryAsk(rank, entry);
+        if (ask == 0) return false;
+        if (ThreeStep) ResendForProposal(rank, m);
+        else _host.Emit(new Send(_host.View.Members[rank], new Proposal(_host.View.Id, m.Id, entry.OwnProposal, true) { AskNumber = ask }));
+        return true;
     }
 
     /// <summary>
@@ -443,8 +471,7 @@ internal sealed class TotalOrdering
         {
             if (!_entries.TryGetValue(new MessageId(_host.View.Id, sender, seq), out var entry)
                 || !entry.InQueue || entry.IsFinal || !entry.HasOwnProposal || entry.HasProposalFrom(proposer)) continue;
-            AskForProposal(proposer, entry);
-            PostponeRetry(entry);
+            if (AskForProposal(proposer, entry)) PostponeRetry(entry);
         }
     }
 
@@ -455,8 +482,8 @@ internal sealed class TotalOrdering
         for (var seq = Math.Max(from, _host.Log(sender).Delivered + 1); seq <= to; seq++)
         {
             if (!_entries.TryGetValue(new MessageId(_host.View.Id, sender, seq), out var entry)
-                || !entry.InQueue || entry.IsFinal || !entry.HasOwnProposal) continue;
-            _host.Emit(new Send(_host.View.Members[sender], new Proposal(_host.View.Id, entry.Id, entry.OwnProposal, true)));
+                || !entry.InQueue || entry.IsFinal || !entry.HasOwnProposal || TryAsk(sender, entry) is not (> 0 and var ask)) continue;
+            _host.Emit(new Send(_host.View.Members[sender], new Proposal(_host.View.Id, entry.Id, entry.OwnProposal, true) { AskNumber = ask }));
             PostponeRetry(entry);
         }
     }

@@ -53,7 +53,18 @@ public sealed record StabilityGossip(long ViewId, VectorClock Delivered) : Proto
 /// A member's proposed ISIS priority for a total-order message. Three-step: sent to the message's sender;
 /// two-step: sent to every member. <see cref="ReplyRequested"/> asks the receiver for its own proposal (or the final).
 /// </summary>
-public sealed record Proposal(long ViewId, MessageId Message, Priority Priority, bool ReplyRequested) : ProtocolMessage(ViewId);
+public sealed record Proposal(long ViewId, MessageId Message, Priority Priority, bool ReplyRequested) : ProtocolMessage(ViewId)
+{
+    /// <summary>
+    /// On an ask (<see cref="ReplyRequested"/>): its number for this message and recipient, from 1. On a reply: the number
+    /// of the ask it answers, <see cref="AnswersResentMessage"/> for a three-step proposal sent again because the sender
+    /// sent the message again; 0 when sent unasked. Lets the asker time its asks unambiguously (Karn).
+    /// </summary>
+    public int AskNumber { get; init; }
+
+    /// <summary>The <see cref="AskNumber"/> of a proposal answering a resent message, whose ask carries no number.</summary>
+    public const int AnswersResentMessage = -1;
+}
 
 /// <summary>One proposal inside a <see cref="ProposalBatch"/>.</summary>
 public readonly record struct ProposedPriority(MessageId Message, Priority Priority);
@@ -62,4 +73,8 @@ public readonly record struct ProposedPriority(MessageId Message, Priority Prior
 public sealed record ProposalBatch(long ViewId, ImmutableArray<ProposedPriority> Items) : ProtocolMessage(ViewId);
 
 /// <summary>The agreed (final) priority of a total-order message.</summary>
-public sealed record FinalPriority(long ViewId, MessageId Message, Priority Priority) : ProtocolMessage(ViewId);
+public sealed record FinalPriority(long ViewId, MessageId Message, Priority Priority) : ProtocolMessage(ViewId)
+{
+    /// <summary>The number of the ask (<see cref="Proposal.AskNumber"/>) this final answers; 0 when sent unasked.</summary>
+    public int AskNumber { get; init; }
+}

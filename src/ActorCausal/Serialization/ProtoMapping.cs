@@ -87,7 +87,7 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
     }
 
     public W.Proposal ToProto(Proposal m) =>
-        new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority), ReplyRequested = m.ReplyRequested };
+        new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority), ReplyRequested = m.ReplyRequested, AskNumber = m.AskNumber };
 
     public W.ProposalBatch ToProto(ProposalBatch m)
     {
@@ -96,7 +96,7 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
         return w;
     }
 
-    public W.FinalPriority ToProto(FinalPriority m) => new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority) };
+    public W.FinalPriority ToProto(FinalPriority m) => new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority), AskNumber = m.AskNumber };
 
     private static W.MergeView ToProto(GroupView view)
     {
@@ -254,7 +254,7 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
         };
 
     public Proposal FromProto(W.Proposal w) =>
-        new(ViewId(w.ViewId, "Proposal"), FromProto(Required(w.Message, "Proposal.message")), FromProto(Required(w.Priority, "Proposal.priority")), w.ReplyRequested);
+        new(ViewId(w.ViewId, "Proposal"), FromProto(Required(w.Message, "Proposal.message")), FromProto(Required(w.Priority, "Proposal.priority")), w.ReplyRequested) { AskNumber = w.AskNumber };
 
     public ProposalBatch FromProto(W.ProposalBatch w)
     {
@@ -266,7 +266,7 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
     }
 
     public FinalPriority FromProto(W.FinalPriority w) =>
-        new(ViewId(w.ViewId, "FinalPriority"), FromProto(Required(w.Message, "FinalPriority.message")), FromProto(Required(w.Priority, "FinalPriority.priority")));
+        new(ViewId(w.ViewId, "FinalPriority"), FromProto(Required(w.Message, "FinalPriority.message")), FromProto(Required(w.Priority, "FinalPriority.priority"))) { AskNumber = w.AskNumber };
 
     public FlushDecision FromProto(W.FlushDecision w)
     {

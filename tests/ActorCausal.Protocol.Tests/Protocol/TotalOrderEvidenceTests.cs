@@ -75,7 +75,7 @@ public class TotalOrderEvidenceTests
     [Fact]
     public void Proposal_progress_reports_the_previous_highest_and_recent_activity_per_sender()
     {
-        var progress = new Internal.ProposalProgress(new object(), 3, floorMs: 40, initialMs: 1_000, capMs: 8_000);
+        var progress = new Internal.ProposalProgress(new object(), 3, floorMs: 40, initialMs: 1_000, capMs: 8_000, answerCapMs: 8_000);
         Assert.Equal(0, progress.NoteProposal(proposer: 1, sender: 0, sequence: 3, nowMs: 100));
         Assert.Equal(3, progress.NoteProposal(1, 0, 2, 150)); // an older one (a retry) moves nothing
         Assert.Equal(3, progress.HighestProposal(1, 0));

@@ -1,0 +1,43 @@
+using ActorCausal.Protocol;
+using ActorCausal.Protocol.Messages;
+using ActorCausal.Serialization;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorCausal.Tests.Wire;
+
+/// <summary>
+/// Total order's ask numbers (Proposal.AskNumber, FinalPriority.AskNumber) cross the wire, negative ones included;
+/// bytes without the field (a version before it, WireGoldenTests) read as 0, an unasked message.
+/// </summary>
+public sealed class AskNumberWireTests : IDisposable
+{
+    private readonly ActorSystem _system = ActorSystem.Create("asknumbers", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(CausalGroups.DefaultConfig()));
+    private readonly CausalGroupsSerializer _serializer;
+
+    public AskNumberWireTests() => _serializer = new CausalGroupsSerializer((ExtendedActorSystem)_system);
+
+    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+
+    private T RoundTrip<T>(T message) where T : ProtocolMessage =>
+        (T)_serializer.FromBinary(_serializer.ToBinary(message), _serializer.Manifest(message));
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(Proposal.AnswersResentMessage)]
+    public void A_proposals_ask_number_round_trips(int askNumber)
+    {
+        var ask = new Proposal(7, new MessageId(7, 2, 41), new Priority(900, 1), ReplyRequested: askNumber > 0) { AskNumber = askNumber };
+        Assert.Equal(askNumber, RoundTrip(ask).AskNumber);
+    }
+
+    [Fact]
+    public void A_finals_ask_number_round_trips_and_an_unasked_one_costs_no_bytes()
+    {
+        var unasked = new FinalPriority(7, new MessageId(7, 2, 41), new Priority(900, 1));
+        var answer = unasked with { AskNumber = 12 };
+        Assert.Equal(12, RoundTrip(answer).AskNumber);
+        Assert.Equal(0, RoundTrip(unasked).AskNumber);
+        Assert.True(_serializer.ToBinary(answer).Length > _serializer.ToBinary(unasked).Length);
+    }
+}
