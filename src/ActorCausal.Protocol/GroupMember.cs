@@ -17,7 +17,8 @@ public sealed partial class GroupMember
     private readonly HybridLogicalClock _hlc;
     private readonly DependencyIndex _dependencies;
     private long _now;
-
+    /// <summary>Everything that belongs to one view; installing a view replaces it whole (see <see cref="ResetForView"/>).</summary>
+    private ViewState _viewState = ViewState.None;
 
     /// <summary>A founding member of <paramref name="view"/>.</summary>
     public GroupMember(MemberId self, GroupView view, GroupMemberSettings? settings = null, long nowMs = 0)
