@@ -168,7 +168,7 @@ public sealed partial class GroupMember : IFlushHost
     IEnumerable<TotalEntry> IFlushHost.OpenTotals => _total.Entries;
     long IFlushHost.MaxAgreed => _total.MaxAgreed;
     FlushDelivery IFlushHost.Delivery { get => _viewState.Flush; set => _viewState.Flush = value; }
-    string? IFlushHost.DataProblem(DataMessage m) => ValidateData(m)?.Detail;
+    string? IFlushHost.DataProblem(DataMessage m) => _delivery.Validate(m)?.Detail;
     void IFlushHost.EnterFlushing() => _lifecycle = Lifecycle.Flushing;
     FlushDecision IFlushHost.WithMerge(FlushDecision decision) => _merging.WithMerge(decision);
     void IFlushHost.ApplyCommit(FlushCommit commit) => ApplyCommit(commit);

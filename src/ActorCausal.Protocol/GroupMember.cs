@@ -38,6 +38,7 @@ public sealed partial class GroupMember
         _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
         _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
         _total = new TotalOrdering(this, Settings, _counters);
+        _delivery = new DeliveryQueues(this, Settings, _counters, _total, _dependencies, _hlc);
         _flush = new FlushParticipant(this, Settings);
         _merging = new GroupMerging(this, Settings, _join, _held);
         _now = nowMs;
@@ -164,7 +165,7 @@ public sealed partial class GroupMember
         _welcome?.Pending.Remove(from);
         return message switch
         {
-            DataMessage data => OnData(from, fromRank, data),
+            DataMessage data => _delivery.OnData(from, data),
             Nak nak => OnNak(from, fromRank, nak),
             StabilityGossip gossip => OnGossip(from, fromRank, gossip),
             Proposal proposal => _total.OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested),
