@@ -29,8 +29,8 @@ public sealed partial class GroupMember : IDeliveryHost
 
     void IDeliveryHost.LearnFrom(DataMessage m)
     {
-        LearnPeerDelivered(m.Sender, m.Acks.AsSpan());
-        LearnExistence(m.Clock.AsSpan(), reporter: m.Sender);
+        _stability.LearnPeerDelivered(m.Sender, m.Acks.AsSpan());
+        _repair.LearnExistence(m.Clock.AsSpan(), reporter: m.Sender);
         if (_viewState.Logs[m.Sender].HasGap) StartGapTimer(m.Sender);
     }
 }

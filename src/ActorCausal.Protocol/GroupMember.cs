@@ -39,6 +39,8 @@ public sealed partial class GroupMember
         _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
         _total = new TotalOrdering(this, Settings, _counters);
         _delivery = new DeliveryQueues(this, Settings, _counters, _total, _dependencies, _hlc);
+        _repair = new LossRepair(this, Settings, _counters, _total);
+        _stability = new Stability(this, Settings, _counters, _repair);
         _flush = new FlushParticipant(this, Settings);
         _merging = new GroupMerging(this, Settings, _join, _held);
         _now = nowMs;
@@ -116,7 +118,7 @@ public sealed partial class GroupMember
         }
         if (_viewState.Seq - own.Stable >= Settings.MaxUnstable)
         {
-            RecomputeStability();
+            _stability.Recompute();
             if (_viewState.Seq - own.Stable >= Settings.MaxUnstable)
             {
                 _counters.Refused++;
@@ -166,8 +168,8 @@ public sealed partial class GroupMember
         return message switch
         {
             DataMessage data => _delivery.OnData(from, data),
-            Nak nak => OnNak(from, fromRank, nak),
-            StabilityGossip gossip => OnGossip(from, fromRank, gossip),
+            Nak nak => _repair.OnNak(from, nak),
+            StabilityGossip gossip => _stability.OnGossip(from, fromRank, gossip),
             Proposal proposal => _total.OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested),
             ProposalBatch batch => _total.OnProposalBatch(from, fromRank, batch),
             FinalPriority final => _total.OnFinal(from, fromRank, final),
@@ -188,7 +190,7 @@ public sealed partial class GroupMember
         ArgumentNullException.ThrowIfNull(destination);
         _total.SendPendingProposals();
         AcknowledgeSafeIfDue();
-        SendDueStabilityReports();
+        _stability.SendDueReports();
         var n = _effects.Count;
         destination.AddRange(_effects);
         _effects.Clear();
@@ -196,7 +198,7 @@ public sealed partial class GroupMember
     }
 
     /// <summary>True when effects wait to be drained.</summary>
-    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || SafeAckDueOnDrain || StabilityReportDue;
+    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || SafeAckDueOnDrain || _stability.ReportDue;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
     public int BufferedMessages
