@@ -25,7 +25,7 @@ public sealed partial class GroupMember : ILossRepairHost, IStabilityHost
         _stability.GossipIfDue();
         _flush.Tick();
         RequestLeaveIfDue();
-        SendWelcomesIfDue();
+        _installer.SendWelcomesIfDue();
         _merging.Tick();
     }
 

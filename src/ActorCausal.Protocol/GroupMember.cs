@@ -16,6 +16,7 @@ public sealed partial class GroupMember
     private readonly List<Effect> _effects = new();
     private readonly HybridLogicalClock _hlc;
     private readonly DependencyIndex _dependencies;
+    private readonly ViewInstaller _installer;
     private long _now;
     /// <summary>Everything that belongs to one view; installing a view replaces it whole (see <see cref="ResetForView"/>).</summary>
     private ViewState _viewState = ViewState.None;
@@ -43,6 +44,7 @@ public sealed partial class GroupMember
         _stability = new Stability(this, Settings, _counters, _repair);
         _flush = new FlushParticipant(this, Settings);
         _merging = new GroupMerging(this, Settings, _join, _held);
+        _installer = new ViewInstaller(this, Settings, _counters, _roster, _total, _delivery, _held, _recentCommits);
         _now = nowMs;
         _lastGossipAt = nowMs;
         View = new GroupView(0, [self]);
@@ -159,12 +161,12 @@ public sealed partial class GroupMember
             if (message is Welcome late && late.Joined.Contains(Self) && View.Contains(Self) && !MergeRules.SameGroup(late.ViewId, View.Id)) _merging.DeclineWelcome(late);
             return ReceiveOutcome.Duplicate;
         }
-        if (Phase == MemberPhase.Joining) return ReceiveWhileJoining(from, message);
+        if (Phase == MemberPhase.Joining) return _installer.ReceiveWhileJoining(from, message);
         var fromRank = View.RankOf(from);
-        if (message.ViewId < View.Id) return ReceiveStale(from, fromRank, message);
-        if (message.ViewId > View.Id) return ReceiveFuture(from, message);
+        if (message.ViewId < View.Id) return _installer.ReceiveStale(from, message);
+        if (message.ViewId > View.Id) return _installer.ReceiveFuture(from, message);
         if (fromRank < 0) return Reject(from, RejectReason.NotAMember, $"{from} is not in {View}.");
-        _welcome?.Pending.Remove(from);
+        _installer.HeardFrom(from);
         return message switch
         {
             DataMessage data => _delivery.OnData(from, data),

@@ -21,13 +21,13 @@ internal abstract class RecordingMember : ITotalOrderHost
         ViewState = new ViewState(size, rank);
     }
 
-    public ViewState ViewState { get; }
+    public ViewState ViewState { get; protected set; }
     public List<Effect> Effects { get; } = new();
     public List<RejectReason> Rejections { get; } = new();
     public MemberCounters Counters { get; } = new();
 
-    public GroupView View { get; }
-    public int Rank { get; }
+    public GroupView View { get; protected set; }
+    public int Rank { get; protected set; }
     public MemberId Self => View.Members[Rank];
     public int Size => ViewState.Size;
     public long Now { get; set; }
