@@ -62,7 +62,7 @@ public sealed partial class GroupMember : IFlushHost, IViewInstallHost
     ViewState IViewInstallHost.ViewState => _viewState;
     ProtocolMessage IViewInstallHost.MissedCommitAsk => _flush.LastReply?.Message ?? new FlushPrepareAck(View.Id, _flush.HighestRound);
     void IViewInstallHost.Stop(StopReason reason, string detail) => Stop(reason, detail);
-    void IViewInstallHost.Send(object payload, DeliveryOrder order, ImmutableArray<MessageId> dependsOn) => SendNow(payload, order, dependsOn);
+    void IViewInstallHost.Send(object payload, DeliveryOrder order, ImmutableArray<MessageId> dependsOn) => _own.Send(payload, order, dependsOn);
     void IViewInstallHost.CoordinateViewChange() => CoordinateViewChange();
     void IViewInstallHost.StopForMerge(GroupView target) => _merging.StopForMerge(target);
     void IViewInstallHost.DeliverMergedSides(FlushDecision decision, long nextViewId) => _merging.DeliverMergedSides(decision, nextViewId);

@@ -11,12 +11,13 @@ namespace ActorCausal.Protocol;
 /// <see cref="Tick"/>; each appends effects (sends and deliveries) that the driver takes with <see cref="DrainEffects"/>.
 /// Not thread-safe: a driver feeds one input at a time.
 /// </summary>
-public sealed partial class GroupMember
+public sealed partial class GroupMember : IOwnBroadcastsHost
 {
     private readonly List<Effect> _effects = new();
     private readonly HybridLogicalClock _hlc;
     private readonly DependencyIndex _dependencies;
     private readonly ViewInstaller _installer;
+    private readonly OwnBroadcasts _own;
     private long _now;
     /// <summary>Everything that belongs to one view; installing a view replaces it whole (see <see cref="ResetForView"/>).</summary>
     private ViewState _viewState = ViewState.None;
@@ -44,6 +45,7 @@ public sealed partial class GroupMember
         _stability = new Stability(this, Settings, _counters, _repair);
         _flush = new FlushParticipant(this, Settings);
         _merging = new GroupMerging(this, Settings, _join, _held);
+        _own = new OwnBroadcasts(this, Settings, _counters, _hlc, _held, _delivery, _stability);
         _installer = new ViewInstaller(this, Settings, _counters, _roster, _total, _delivery, _held, _recentCommits);
         _now = nowMs;
         _lastGossipAt = nowMs;
@@ -93,7 +95,7 @@ public sealed partial class GroupMember
         var deps = ImmutableArray<MessageId>.Empty;
         if (hasDeps)
         {
-            var refusal = ValidateOwnDependencies(dependsOn!, out deps);
+            var refusal = _own.ValidateDependencies(dependsOn!, out deps);
             if (refusal is not null)
             {
                 _counters.Refused++;
@@ -109,43 +111,7 @@ public sealed partial class GroupMember
                 ? BroadcastResult.Refused(BroadcastRefusal.NotAMember, $"{Self} has not been admitted to the group yet.")
                 : BroadcastResult.Refused(BroadcastRefusal.Stopped, $"{Self} has stopped ({_lifecycle.StopReason}); it sends nothing more.");
         }
-        var own = _viewState.Logs[Rank];
-        // Held broadcasts count against the same bound as unstable ones.
-        if (Phase == MemberPhase.Flushing || _held.Count > 0)
-        {
-            if (_viewState.Seq - own.Stable + _held.Count < Settings.MaxUnstable) return Hold(payload, order, deps);
-            _counters.Refused++;
-            return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
-                $"{_held.Count} broadcasts are held for the next view and {_viewState.Seq - own.Stable} are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
-        }
-        if (_viewState.Seq - own.Stable >= Settings.MaxUnstable)
-        {
-            _stability.Recompute();
-            if (_viewState.Seq - own.Stable >= Settings.MaxUnstable)
-            {
-                _counters.Refused++;
-                return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
-                    $"{_viewState.Seq - own.Stable} of this member's messages are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
-            }
-        }
-        return SendNow(payload, order, deps);
-    }
-
-    private BroadcastResult SendNow(object payload, DeliveryOrder order, ImmutableArray<MessageId> deps)
-    {
-        var own = _viewState.Logs[Rank];
-        var seq = ++_viewState.Seq;
-        _counters.Sent++;
-        _viewState.Knowledge[Rank] = seq;
-        var message = new DataMessage(View.Id, Rank, seq, order.BaseOrder(),
-            VectorClock.Wrap((long[])_viewState.Knowledge.Clone()), VectorClock.Wrap((long[])ReportedDelivered().Clone()),
-            _hlc.Send(_now), deps, payload) { Safe = order.IsSafe() };
-        own.Put(message, _now);
-        NoteSafe(message);
-        _effects.Add(new SendToAll(message));
-        Pump();
-        if (own.Delivered < seq) _counters.Delayed++;
-        return BroadcastResult.Sent(message.Id);
+        return _own.SendOrHold(payload, order, deps);
     }
 
     /// <summary>Feeds a message that arrived from <paramref name="from"/>. Bad input is refused with a reason, counted, and changes nothing.</summary>
@@ -219,22 +185,9 @@ public sealed partial class GroupMember
     /// <summary>The explicit-order messages delivered here that name <paramref name="id"/> directly.</summary>
     public ImmutableArray<MessageId> Dependents(MessageId id) => _dependencies.Dependents(id);
 
-    private string? ValidateOwnDependencies(IReadOnlyCollection<MessageId> dependsOn, out ImmutableArray<MessageId> deps)
-    {
-        var builder = ImmutableArray.CreateBuilder<MessageId>(dependsOn.Count);
-        deps = ImmutableArray<MessageId>.Empty;
-        foreach (var dep in dependsOn)
-        {
-            if (dep.ViewId < View.Id) continue; // delivered everywhere before this view was installed
-            if (dep.ViewId > View.Id || dep.Sender < 0 || dep.Sender >= _viewState.Size || dep.Sequence < 1)
-                return $"Dependency {dep} is not a message of {View}.";
-            var known = dep.Sender == Rank ? dep.Sequence <= _viewState.Seq : dep.Sequence <= _viewState.Delivered[dep.Sender];
-            if (!known) return $"Dependency {dep} has not been delivered here, so it might never arrive.";
-            if (!builder.Contains(dep)) builder.Add(dep);
-        }
-        deps = builder.ToImmutable();
-        return null;
-    }
+    ViewState IOwnBroadcastsHost.ViewState => _viewState;
+    long[] IOwnBroadcastsHost.ReportedDelivered() => ReportedDelivered();
+    void IOwnBroadcastsHost.NoteSafe(DataMessage m) => NoteSafe(m);
 
     long IMemberContext.Now => _now;
     int IMemberContext.Size => _viewState.Size;
