@@ -21,7 +21,6 @@ public sealed partial class GroupMember : IDeliveryHost
     private void RecountReachability() =>
         _delivery.Reachability(View.Members.Count(m => m != Self && StateOf(m) != MemberState.Active));
 
-    ViewState IDeliveryHost.ViewState => _viewState;
     bool IDeliveryHost.CausallyReady(DataMessage m) => Settings.Rules.CausallyReady(this, m);
     bool IDeliveryHost.SafeWaitOver(DataMessage m) => SafeWaitOver(m);
     bool IDeliveryHost.DeliverAgreedTotal() => DeliverAgreedTotal();

@@ -59,7 +59,6 @@ public sealed partial class GroupMember : IFlushHost, IViewInstallHost
 
     private bool DeliverFlushOrder(FlushDelivery.Committing commit) => _installer.DeliverFlushOrder(commit);
 
-    ViewState IViewInstallHost.ViewState => _viewState;
     ProtocolMessage IViewInstallHost.MissedCommitAsk => _flush.LastReply?.Message ?? new FlushPrepareAck(View.Id, _flush.HighestRound);
     void IViewInstallHost.Stop(StopReason reason, string detail) => Stop(reason, detail);
     void IViewInstallHost.Send(object payload, DeliveryOrder order, ImmutableArray<MessageId> dependsOn) => _own.Send(payload, order, dependsOn);

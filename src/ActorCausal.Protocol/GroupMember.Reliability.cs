@@ -31,9 +31,7 @@ public sealed partial class GroupMember : ILossRepairHost, IStabilityHost
 
     private void StartGapTimer(int sender) => _repair.StartGapTimer(sender);
 
-    ViewState ILossRepairHost.ViewState => _viewState;
     bool ILossRepairHost.IsActive(int rank) => StateOf(View.Members[rank]) == MemberState.Active;
-    ViewState IStabilityHost.ViewState => _viewState;
     IReadOnlyList<Effect> IStabilityHost.PendingEffects => _effects;
     long IStabilityHost.LastGossipAt { get => _lastGossipAt; set => _lastGossipAt = value; }
     long[] IStabilityHost.ReportedDelivered() => ReportedDelivered();

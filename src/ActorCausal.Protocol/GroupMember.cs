@@ -185,10 +185,10 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
     /// <summary>The explicit-order messages delivered here that name <paramref name="id"/> directly.</summary>
     public ImmutableArray<MessageId> Dependents(MessageId id) => _dependencies.Dependents(id);
 
-    ViewState IOwnBroadcastsHost.ViewState => _viewState;
     long[] IOwnBroadcastsHost.ReportedDelivered() => ReportedDelivered();
     void IOwnBroadcastsHost.NoteSafe(DataMessage m) => NoteSafe(m);
 
+    ViewState IViewContext.ViewState => _viewState;
     long IMemberContext.Now => _now;
     int IMemberContext.Size => _viewState.Size;
     int IMemberContext.CoordinatorRank() => CoordinatorRank();

@@ -2,11 +2,9 @@ using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Protocol.Internal;
 
-/// <summary>What <see cref="DeliveryQueues"/> needs from its member beyond the <see cref="IMemberContext"/>: the view's state, the ordering and safe conditions it does not own, and loss detection.</summary>
-internal interface IDeliveryHost : IMemberContext
+/// <summary>What <see cref="DeliveryQueues"/> needs from its member beyond the <see cref="IViewContext"/>: the ordering and safe conditions it does not own, and loss detection.</summary>
+internal interface IDeliveryHost : IViewContext
 {
-    ViewState ViewState { get; }
-
     /// <summary>The causal condition as the member's <see cref="ProtocolRules"/> state it.</summary>
     bool CausallyReady(DataMessage m);
     bool SafeWaitOver(DataMessage m);

@@ -3,10 +3,9 @@ using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Protocol.Internal;
 
-/// <summary>What <see cref="OwnBroadcasts"/> needs from its member beyond the <see cref="IMemberContext"/>.</summary>
-internal interface IOwnBroadcastsHost : IMemberContext
+/// <summary>What <see cref="OwnBroadcasts"/> needs from its member beyond the <see cref="IViewContext"/>.</summary>
+internal interface IOwnBroadcastsHost : IViewContext
 {
-    ViewState ViewState { get; }
     MemberPhase Phase { get; }
 
     /// <summary>What this member reports as delivered (the acknowledgements its data carries).</summary>

@@ -3,10 +3,9 @@ using ActorCausal.Protocol.Membership;
 
 namespace ActorCausal.Protocol.Internal;
 
-/// <summary>What <see cref="Stability"/> needs from its member beyond the <see cref="IMemberContext"/>.</summary>
-internal interface IStabilityHost : IMemberContext
+/// <summary>What <see cref="Stability"/> needs from its member beyond the <see cref="IViewContext"/>.</summary>
+internal interface IStabilityHost : IViewContext
 {
-    ViewState ViewState { get; }
     MemberPhase Phase { get; }
     /// <summary>Effects of this input batch not yet drained (a stability report is not sent where they already tell).</summary>
     IReadOnlyList<Effect> PendingEffects { get; }

@@ -4,10 +4,9 @@ using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Protocol.Internal;
 
-/// <summary>What <see cref="ViewInstaller"/> needs from its member beyond the <see cref="IMemberContext"/>.</summary>
-internal interface IViewInstallHost : IMemberContext
+/// <summary>What <see cref="ViewInstaller"/> needs from its member beyond the <see cref="IViewContext"/>.</summary>
+internal interface IViewInstallHost : IViewContext
 {
-    ViewState ViewState { get; }
     MemberPhase Phase { get; }
     /// <summary>What this member sends to ask for a commit it missed (its last flush reply, or an ack of its highest round).</summary>
     ProtocolMessage MissedCommitAsk { get; }
