@@ -6,9 +6,9 @@ using ActorCausal.Protocol.Messages;
 namespace ActorCausal.Protocol;
 
 // The view change: the rounds are FlushParticipant's (Internal/FlushParticipant.cs), applying a commit and installing
-// views ViewInstaller's (Internal/ViewInstaller.cs); here the member starts view changes and holds broadcasts while a
-// view changes. See docs/protocol.md.
-public sealed partial class GroupMember : IFlushHost, IViewInstallHost
+// views ViewInstaller's (Internal/ViewInstaller.cs), when to start one ViewChangeStarter's (Internal/ViewChangeStarter.cs);
+// here the member holds broadcasts while a view changes. See docs/protocol.md.
+public sealed partial class GroupMember : IFlushHost, IViewInstallHost, IViewChangeHost
 {
     private readonly FlushParticipant _flush;
     private readonly HeldBroadcasts _held = new();
@@ -25,28 +25,7 @@ public sealed partial class GroupMember : IFlushHost, IViewInstallHost
         _installer.ProvideSnapshot(viewId, snapshot);
     }
 
-    private ImmutableArray<MemberId> DesiredMembers()
-    {
-        if (_merging.Target is not null) return []; // closing this view to merge into another group (GroupMember.Merge.cs)
-        return _roster.Desired(View);
-    }
-
-    /// <summary>Starts or restarts a flush if this member coordinates and the membership it wants differs from the view.</summary>
-    private void CoordinateViewChange()
-    {
-        if (Phase is not (MemberPhase.Normal or MemberPhase.Flushing)) return;
-        if (Settings.Rules.ChangesViewByAgreement) ChangeViewByAgreement();
-        else _flush.InstallAlone(DesiredMembers());
-    }
-
-    /// <summary>The coordinator (only) starts or restarts a flush round towards the membership it wants.</summary>
-    private void ChangeViewByAgreement()
-    {
-        if (CoordinatorRank() != Rank) return;
-        var desired = DesiredMembers();
-        var participants = _roster.Participants(View, _viewState.Size);
-        _flush.ChangeView(desired, participants);
-    }
+    private void CoordinateViewChange() => _starter.Coordinate();
 
     long[] IFlushHost.Delivered => _viewState.Delivered;
     IEnumerable<TotalEntry> IFlushHost.OpenTotals => _total.Entries;
@@ -66,6 +45,10 @@ public sealed partial class GroupMember : IFlushHost, IViewInstallHost
     void IViewInstallHost.StopForMerge(GroupView target) => _merging.StopForMerge(target);
     void IViewInstallHost.DeliverMergedSides(FlushDecision decision, long nextViewId) => _merging.DeliverMergedSides(decision, nextViewId);
     void IViewInstallHost.AddWelcomeSnapshots(Welcome welcome) => _merging.AddWelcomeSnapshots(welcome);
+
+    GroupView? IViewChangeHost.MergeTarget => _merging.Target;
+    void IViewChangeHost.ChangeView(ImmutableArray<MemberId> desired, ImmutableArray<int> participants) => _flush.ChangeView(desired, participants);
+    void IViewChangeHost.InstallAlone(ImmutableArray<MemberId> desired) => _flush.InstallAlone(desired);
 
     void IViewInstallHost.StartView(GroupView view)
     {

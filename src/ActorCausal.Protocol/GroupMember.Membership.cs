@@ -11,7 +11,6 @@ public sealed partial class GroupMember
 {
     private readonly MemberRoster _roster = new();
     private Lifecycle _lifecycle = Lifecycle.Joining;
-    private long _leaveRetryAt;
 
     /// <summary>A member that starts outside the group and waits to be admitted (<see cref="JoinRequested"/> at the members).</summary>
     public static GroupMember Joining(MemberId self, GroupMemberSettings? settings = null, long nowMs = 0) => new(self, settings, nowMs);
@@ -95,10 +94,7 @@ public sealed partial class GroupMember
     public void Leave()
     {
         if (Phase is MemberPhase.Stopped or MemberPhase.Joining) return;
-        _roster.Leave(Self);
-        _leaveRetryAt = _now;
-        RequestLeaveIfDue();
-        CoordinateViewChange();
+        _starter.Leave();
     }
 
     /// <summary>The cluster downed this node: stop delivering at once.</summary>
@@ -111,20 +107,6 @@ public sealed partial class GroupMember
         _held.Clear();
         _installer.Stopped();
         _effects.Add(new Stopped(reason, detail));
-    }
-
-    private void RequestLeaveIfDue()
-    {
-        if (!_roster.IsLeaving(Self) || Phase == MemberPhase.Stopped || _leaveRetryAt > _now) return;
-        _leaveRetryAt = _now + Settings.TotalRetryDelayMs * 4;
-        var coordinator = CoordinatorRank();
-        if (coordinator != Rank) _effects.Add(new Send(View.Members[coordinator], new LeaveRequest(View.Id)));
-    }
-
-    private ReceiveOutcome OnLeaveRequest(MemberId from, int fromRank, LeaveRequest request)
-    {
-        if (_roster.Leave(from)) CoordinateViewChange();
-        return ReceiveOutcome.Accepted;
     }
 
     /// <summary>The lowest rank not removed: the oldest member still in the group.</summary>

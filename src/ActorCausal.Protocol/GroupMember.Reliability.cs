@@ -24,7 +24,7 @@ public sealed partial class GroupMember : ILossRepairHost, IStabilityHost
         _stability.Recompute();
         _stability.GossipIfDue();
         _flush.Tick();
-        RequestLeaveIfDue();
+        _starter.RequestLeaveIfDue();
         _installer.SendWelcomesIfDue();
         _merging.Tick();
     }

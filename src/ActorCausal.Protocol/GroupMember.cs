@@ -18,6 +18,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
     private readonly DependencyIndex _dependencies;
     private readonly ViewInstaller _installer;
     private readonly OwnBroadcasts _own;
+    private readonly ViewChangeStarter _starter;
     private long _now;
     /// <summary>Everything that belongs to one view; installing a view replaces it whole (see <see cref="ResetForView"/>).</summary>
     private ViewState _viewState = ViewState.None;
@@ -45,6 +46,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
         _stability = new Stability(this, Settings, _counters, _repair);
         _flush = new FlushParticipant(this, Settings);
         _merging = new GroupMerging(this, Settings, _join, _held);
+        _starter = new ViewChangeStarter(this, Settings, _roster);
         _own = new OwnBroadcasts(this, Settings, _counters, _hlc, _held, _delivery, _stability);
         _installer = new ViewInstaller(this, Settings, _counters, _roster, _total, _delivery, _held, _recentCommits);
         _now = nowMs;
@@ -146,7 +148,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
             FlushPrepare prepare => _flush.OnPrepare(from, fromRank, prepare),
             FlushPrepareAck ack => _flush.OnPrepareAck(from, fromRank, ack),
             FlushCommit commit => _flush.OnCommit(from, fromRank, commit),
-            LeaveRequest leave => OnLeaveRequest(from, fromRank, leave),
+            LeaveRequest => _starter.OnLeaveRequest(from),
             Welcome => ReceiveOutcome.Duplicate,
             _ => Reject(from, RejectReason.Malformed, $"Unknown protocol message type {message.GetType().Name}."),
         };

@@ -33,7 +33,7 @@ internal abstract class RecordingMember : ITotalOrderHost
     public long Now { get; set; }
     public long LastSequence => ViewState.Seq;
     public SenderLog Log(int sender) => ViewState.Logs[sender];
-    public int CoordinatorRank() => 0;
+    public virtual int CoordinatorRank() => 0;
     public bool IsRemoved(MemberId member) => false;
     public MemberId Member(int rank) => View.Members[rank];
     public void Emit(Effect effect) => Effects.Add(effect);
