@@ -171,15 +171,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
     public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || SafeAckDueOnDrain || _stability.ReportDue;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
-    public int BufferedMessages
-    {
-        get
-        {
-            var n = 0;
-            foreach (var log in _viewState.Logs) n += log.Count;
-            return n;
-        }
-    }
+    public int BufferedMessages => _viewState.Buffered;
 
     /// <summary>The transitive dependencies of an explicit-order message, dependencies first. Throws <see cref="DependencyCycleException"/> on a cycle.</summary>
     public ImmutableArray<MessageId> DependencyChain(MessageId id) => _dependencies.Chain(id);

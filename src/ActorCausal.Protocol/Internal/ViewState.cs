@@ -46,6 +46,12 @@ internal sealed class ViewState
 
     public long SafeAckDueAt = long.MaxValue;
 
+    /// <summary>Messages buffered here: received or broadcast and not yet delivered, plus delivered ones kept until stable.</summary>
+    public int Buffered => Logs.Sum(log => log.Count);
+
+    /// <summary>Of <see cref="Buffered"/>, those not yet delivered here.</summary>
+    public int Pending => Logs.Sum(log => log.Pending);
+
     /// <summary>Whether a flush holds this member's delivery; changed only by <see cref="FlushParticipant"/> (reported) and the member applying a commit.</summary>
     public FlushDelivery Flush = FlushDelivery.Open;
 }
