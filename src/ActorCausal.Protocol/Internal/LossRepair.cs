@@ -6,7 +6,7 @@ namespace ActorCausal.Protocol.Internal;
 /// <summary>
 /// Loss detection and repair in a view: a clock naming a message not received reveals a gap; a gap the sender itself
 /// has shown is NAKed with exponential back-off (<see cref="NakBackoff"/>), to the sender first and then alternately to a
-/// member known to store the message; a NAK is answered with what this member still holds (and total order's finals).
+/// member known to store the message; a NAK is answered with what this member still stores (and total order's finals).
 /// </summary>
 internal sealed class LossRepair(ILossRepairHost host, GroupMemberSettings settings, MemberCounters counters, TotalOrdering total)
 {
@@ -95,7 +95,7 @@ internal sealed class LossRepair(ILossRepairHost host, GroupMemberSettings setti
         return ReceiveOutcome.Accepted;
     }
 
-    /// <summary>Sends <paramref name="from"/> what it asked for that this member still holds (with final priorities).</summary>
+    /// <summary>Sends <paramref name="from"/> what it asked for that this member still stores (with final priorities).</summary>
     private void Retransmit(MemberId from, Nak nak)
     {
         var log = host.ViewState.Logs[nak.Origin];

@@ -34,7 +34,7 @@ internal sealed class Stability(IStabilityHost host, GroupMemberSettings setting
             if (stored[host.Rank] > v.Seq)
                 return host.Reject(from, RejectReason.Malformed, $"Safe acknowledgement claims {stored[host.Rank]} messages of this member stored; it sent {v.Seq}.");
             host.LearnPeerStored(fromRank, stored.AsSpan());
-            // A safe message is delivered nowhere before all hold it, so only H names a lost last one. Only the gossiper's
+            // A safe message is delivered nowhere before every member stores it, so only H names a lost last one. Only the gossiper's
             // own entry counts: its data went out before this gossip on the same FIFO link, so it is lost, not in flight.
             repair.LearnExistence(fromRank, stored[fromRank], fromSender: true);
         }
