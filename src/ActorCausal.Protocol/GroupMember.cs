@@ -40,6 +40,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
         Self = self;
         _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
         _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
+        _pacing = new ReaderPacing(Settings.PacedByReader);
         _total = new TotalOrdering(this, Settings, _counters);
         _delivery = new DeliveryQueues(this, Settings, _counters, _total, _dependencies, _hlc);
         _repair = new LossRepair(this, Settings, _counters, _total);
