@@ -18,10 +18,7 @@ public sealed partial class GroupMember
         {
             if (IsMergeJoining) return _held.Count < Settings.MaxUnstable;
             if (Phase is MemberPhase.Joining or MemberPhase.Stopped) return true;
-            var own = _viewState.Logs[Rank];
-            if (Phase == MemberPhase.Flushing || _held.Count > 0) return _viewState.Seq - own.Stable + _held.Count < Settings.MaxUnstable;
-            var stable = Math.Max(own.Stable, _viewState.Acks.StableUpTo(Rank, ReportedDelivered()[Rank]));
-            return _viewState.Seq - stable < Settings.MaxUnstable;
+            return _own.HasRoom;
         }
     }
 }

@@ -1,17 +1,12 @@
+using ActorCausal.Protocol.Internal;
 using ActorCausal.Protocol.Membership;
-using ActorCausal.Protocol.Messages;
 
 namespace ActorCausal.Protocol;
 
-// Flow control from the reader (GroupMemberSettings.PacedByReader). Such a member reports, wherever it would report
-// its delivered vector for stability (the acks piggy-backed on its data, its gossip), what its reader has taken
-// (Consumed) instead. Stability, and with it every sender's unstable bound and BackPressure, then waits for the
-// slowest reader of the view. The delivered vector itself still drives this member's delivery conditions and the
-// flush. Not opted in, the reported vector is the delivered vector, unchanged.
+// Flow control from the reader is ReaderPacing's (Internal/ReaderPacing.cs); here the reader's input is checked.
 public sealed partial class GroupMember
 {
-    private long[] _consumed = [];
-    private object? _consumedView;
+    private readonly ReaderPacing _pacing;
 
     /// <summary>
     /// The reader of this member took <paramref name="id"/>, a message delivered here (only with
@@ -29,22 +24,9 @@ public sealed partial class GroupMember
         if (Phase is MemberPhase.Joining or MemberPhase.Stopped || id.ViewId != View.Id) return false;
         if (id.Sender < 0 || id.Sender >= _viewState.Size || id.Sequence < 1 || id.Sequence > _viewState.Delivered[id.Sender])
             throw new ArgumentOutOfRangeException(nameof(id), id, $"{id} is not a message of {View} delivered here.");
-        var consumed = ConsumedVector();
-        if (id.Sequence <= consumed[id.Sender]) return false;
-        consumed[id.Sender] = id.Sequence;
-        _viewState.DeliveredChanged = true; // gossip at the active interval: the senders wait for this
-        return true;
+        return _pacing.Take(_viewState, id.Sender, id.Sequence);
     }
 
     /// <summary>What this member reports as delivered for stability: what its reader took when paced by it, else what it delivered.</summary>
-    private long[] ReportedDelivered() => Settings.PacedByReader ? ConsumedVector() : _viewState.Delivered;
-
-    /// <summary>Per sender, how many of its messages of the current view the reader took; a new view starts from zero.</summary>
-    private long[] ConsumedVector()
-    {
-        if (ReferenceEquals(_consumedView, _viewState)) return _consumed;
-        _consumedView = _viewState;
-        _consumed = new long[_viewState.Size];
-        return _consumed;
-    }
+    private long[] ReportedDelivered() => _pacing.Reported(_viewState);
 }

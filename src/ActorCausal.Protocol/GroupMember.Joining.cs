@@ -68,7 +68,7 @@ public sealed partial class GroupMember
     {
         var view = new GroupView(MergeRules.FoundingViewId(Self), [Self]);
         var announcers = _join.TakeAnnouncers();
-        Install(view, [Self], ImmutableArray<MemberId>.Empty);
+        _installer.Install(view, [Self], ImmutableArray<MemberId>.Empty);
         foreach (var joiner in announcers) JoinRequested(joiner);
     }
 }

@@ -10,15 +10,8 @@ public sealed partial class GroupMember
     private readonly MemberCounters _counters = new();
 
     /// <summary>A new snapshot of this member's view, phase, member states, counters and buffer sizes (<see cref="MemberStatus"/>); it changes no state, so a driver may call it at any time, e.g. to answer a status query.</summary>
-    public MemberStatus Status()
-    {
-        int pending = 0, buffered = 0;
-        foreach (var log in _viewState.Logs)
-        {
-            pending += log.Pending;
-            buffered += log.Count;
-        }
-        return _counters.FillIn(new MemberStatus
+    public MemberStatus Status() =>
+        _counters.FillIn(new MemberStatus
         {
             Self = Self,
             ViewId = View.Id,
@@ -26,8 +19,7 @@ public sealed partial class GroupMember
             Phase = Phase,
             Members = View.Members.ToImmutableDictionary(m => m, StateOf),
             HeldBroadcasts = _held.Count,
-            PendingNow = pending,
-            UnstableBuffered = buffered - pending,
+            PendingNow = _viewState.Pending,
+            UnstableBuffered = _viewState.Buffered - _viewState.Pending,
         });
-    }
 }

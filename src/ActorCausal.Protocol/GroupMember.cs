@@ -11,13 +11,17 @@ namespace ActorCausal.Protocol;
 /// <see cref="Tick"/>; each appends effects (sends and deliveries) that the driver takes with <see cref="DrainEffects"/>.
 /// Not thread-safe: a driver feeds one input at a time.
 /// </summary>
-public sealed partial class GroupMember
+public sealed partial class GroupMember : IOwnBroadcastsHost
 {
     private readonly List<Effect> _effects = new();
     private readonly HybridLogicalClock _hlc;
     private readonly DependencyIndex _dependencies;
+    private readonly ViewInstaller _installer;
+    private readonly OwnBroadcasts _own;
+    private readonly ViewChangeStarter _starter;
     private long _now;
-
+    /// <summary>Everything that belongs to one view; installing a view replaces it whole (see <see cref="ResetForView"/>).</summary>
+    private ViewState _viewState = ViewState.None;
 
     /// <summary>A founding member of <paramref name="view"/>.</summary>
     public GroupMember(MemberId self, GroupView view, GroupMemberSettings? settings = null, long nowMs = 0)
@@ -36,9 +40,16 @@ public sealed partial class GroupMember
         Self = self;
         _hlc = new HybridLogicalClock(Settings.MaxClockSkewMs);
         _dependencies = new DependencyIndex(Settings.DependencyIndexCapacity);
+        _pacing = new ReaderPacing(Settings.PacedByReader);
         _total = new TotalOrdering(this, Settings, _counters);
+        _delivery = new DeliveryQueues(this, Settings, _counters, _total, _dependencies, _hlc);
+        _repair = new LossRepair(this, Settings, _counters, _total);
+        _stability = new Stability(this, Settings, _counters, _repair);
         _flush = new FlushParticipant(this, Settings);
         _merging = new GroupMerging(this, Settings, _join, _held);
+        _starter = new ViewChangeStarter(this, Settings, _roster);
+        _own = new OwnBroadcasts(this, Settings, _counters, _hlc, _held, _delivery, _stability);
+        _installer = new ViewInstaller(this, Settings, _counters, _roster, _total, _delivery, _held, _recentCommits);
         _now = nowMs;
         _lastGossipAt = nowMs;
         View = new GroupView(0, [self]);
@@ -87,7 +98,7 @@ public sealed partial class GroupMember
         var deps = ImmutableArray<MessageId>.Empty;
         if (hasDeps)
         {
-            var refusal = ValidateOwnDependencies(dependsOn!, out deps);
+            var refusal = _own.ValidateDependencies(dependsOn!, out deps);
             if (refusal is not null)
             {
                 _counters.Refused++;
@@ -103,43 +114,7 @@ public sealed partial class GroupMember
                 ? BroadcastResult.Refused(BroadcastRefusal.NotAMember, $"{Self} has not been admitted to the group yet.")
                 : BroadcastResult.Refused(BroadcastRefusal.Stopped, $"{Self} has stopped ({_lifecycle.StopReason}); it sends nothing more.");
         }
-        var own = _viewState.Logs[Rank];
-        // Held broadcasts count against the same bound as unstable ones.
-        if (Phase == MemberPhase.Flushing || _held.Count > 0)
-        {
-            if (_viewState.Seq - own.Stable + _held.Count < Settings.MaxUnstable) return Hold(payload, order, deps);
-            _counters.Refused++;
-            return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
-                $"{_held.Count} broadcasts are held for the next view and {_viewState.Seq - own.Stable} are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
-        }
-        if (_viewState.Seq - own.Stable >= Settings.MaxUnstable)
-        {
-            RecomputeStability();
-            if (_viewState.Seq - own.Stable >= Settings.MaxUnstable)
-            {
-                _counters.Refused++;
-                return BroadcastResult.Refused(BroadcastRefusal.BackPressure,
-                    $"{_viewState.Seq - own.Stable} of this member's messages are not yet delivered everywhere (limit {Settings.MaxUnstable}).");
-            }
-        }
-        return SendNow(payload, order, deps);
-    }
-
-    private BroadcastResult SendNow(object payload, DeliveryOrder order, ImmutableArray<MessageId> deps)
-    {
-        var own = _viewState.Logs[Rank];
-        var seq = ++_viewState.Seq;
-        _counters.Sent++;
-        _viewState.Knowledge[Rank] = seq;
-        var message = new DataMessage(View.Id, Rank, seq, order.BaseOrder(),
-            VectorClock.Wrap((long[])_viewState.Knowledge.Clone()), VectorClock.Wrap((long[])ReportedDelivered().Clone()),
-            _hlc.Send(_now), deps, payload) { Safe = order.IsSafe() };
-        own.Put(message, _now);
-        NoteSafe(message);
-        _effects.Add(new SendToAll(message));
-        Pump();
-        if (own.Delivered < seq) _counters.Delayed++;
-        return BroadcastResult.Sent(message.Id);
+        return _own.SendOrHold(payload, order, deps);
     }
 
     /// <summary>Feeds a message that arrived from <paramref name="from"/>. Bad input is refused with a reason, counted, and changes nothing.</summary>
@@ -155,17 +130,17 @@ public sealed partial class GroupMember
             if (message is Welcome late && late.Joined.Contains(Self) && View.Contains(Self) && !MergeRules.SameGroup(late.ViewId, View.Id)) _merging.DeclineWelcome(late);
             return ReceiveOutcome.Duplicate;
         }
-        if (Phase == MemberPhase.Joining) return ReceiveWhileJoining(from, message);
+        if (Phase == MemberPhase.Joining) return _installer.ReceiveWhileJoining(from, message);
         var fromRank = View.RankOf(from);
-        if (message.ViewId < View.Id) return ReceiveStale(from, fromRank, message);
-        if (message.ViewId > View.Id) return ReceiveFuture(from, message);
+        if (message.ViewId < View.Id) return _installer.ReceiveStale(from, message);
+        if (message.ViewId > View.Id) return _installer.ReceiveFuture(from, message);
         if (fromRank < 0) return Reject(from, RejectReason.NotAMember, $"{from} is not in {View}.");
-        _welcome?.Pending.Remove(from);
+        _installer.HeardFrom(from);
         return message switch
         {
-            DataMessage data => OnData(from, fromRank, data),
-            Nak nak => OnNak(from, fromRank, nak),
-            StabilityGossip gossip => OnGossip(from, fromRank, gossip),
+            DataMessage data => _delivery.OnData(from, data),
+            Nak nak => _repair.OnNak(from, nak),
+            StabilityGossip gossip => _stability.OnGossip(from, fromRank, gossip),
             Proposal proposal => _total.OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested, proposal.AskNumber),
             ProposalBatch batch => _total.OnProposalBatch(from, fromRank, batch),
             FinalPriority final => _total.OnFinal(from, fromRank, final),
@@ -174,7 +149,7 @@ public sealed partial class GroupMember
             FlushPrepare prepare => _flush.OnPrepare(from, fromRank, prepare),
             FlushPrepareAck ack => _flush.OnPrepareAck(from, fromRank, ack),
             FlushCommit commit => _flush.OnCommit(from, fromRank, commit),
-            LeaveRequest leave => OnLeaveRequest(from, fromRank, leave),
+            LeaveRequest => _starter.OnLeaveRequest(from),
             Welcome => ReceiveOutcome.Duplicate,
             _ => Reject(from, RejectReason.Malformed, $"Unknown protocol message type {message.GetType().Name}."),
         };
@@ -186,7 +161,7 @@ public sealed partial class GroupMember
         ArgumentNullException.ThrowIfNull(destination);
         _total.SendPendingProposals();
         AcknowledgeSafeIfDue();
-        SendDueStabilityReports();
+        _stability.SendDueReports();
         var n = _effects.Count;
         destination.AddRange(_effects);
         _effects.Clear();
@@ -194,18 +169,10 @@ public sealed partial class GroupMember
     }
 
     /// <summary>True when effects wait to be drained.</summary>
-    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || SafeAckDueOnDrain || StabilityReportDue;
+    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || SafeAckDueOnDrain || _stability.ReportDue;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
-    public int BufferedMessages
-    {
-        get
-        {
-            var n = 0;
-            foreach (var log in _viewState.Logs) n += log.Count;
-            return n;
-        }
-    }
+    public int BufferedMessages => _viewState.Buffered;
 
     /// <summary>The transitive dependencies of an explicit-order message, dependencies first. Throws <see cref="DependencyCycleException"/> on a cycle.</summary>
     public ImmutableArray<MessageId> DependencyChain(MessageId id) => _dependencies.Chain(id);
@@ -213,23 +180,10 @@ public sealed partial class GroupMember
     /// <summary>The explicit-order messages delivered here that name <paramref name="id"/> directly.</summary>
     public ImmutableArray<MessageId> Dependents(MessageId id) => _dependencies.Dependents(id);
 
-    private string? ValidateOwnDependencies(IReadOnlyCollection<MessageId> dependsOn, out ImmutableArray<MessageId> deps)
-    {
-        var builder = ImmutableArray.CreateBuilder<MessageId>(dependsOn.Count);
-        deps = ImmutableArray<MessageId>.Empty;
-        foreach (var dep in dependsOn)
-        {
-            if (dep.ViewId < View.Id) continue; // delivered everywhere before this view was installed
-            if (dep.ViewId > View.Id || dep.Sender < 0 || dep.Sender >= _viewState.Size || dep.Sequence < 1)
-                return $"Dependency {dep} is not a message of {View}.";
-            var known = dep.Sender == Rank ? dep.Sequence <= _viewState.Seq : dep.Sequence <= _viewState.Delivered[dep.Sender];
-            if (!known) return $"Dependency {dep} has not been delivered here, so it might never arrive.";
-            if (!builder.Contains(dep)) builder.Add(dep);
-        }
-        deps = builder.ToImmutable();
-        return null;
-    }
+    long[] IOwnBroadcastsHost.ReportedDelivered() => ReportedDelivered();
+    void IOwnBroadcastsHost.NoteSafe(DataMessage m) => NoteSafe(m);
 
+    ViewState IViewContext.ViewState => _viewState;
     long IMemberContext.Now => _now;
     int IMemberContext.Size => _viewState.Size;
     int IMemberContext.CoordinatorRank() => CoordinatorRank();

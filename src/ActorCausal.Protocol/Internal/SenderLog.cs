@@ -4,8 +4,8 @@ namespace ActorCausal.Protocol.Internal;
 
 /// <summary>
 /// One sender's messages at one member, indexed by sequence number in a ring that grows on demand:
-/// held-back messages (above <see cref="Delivered"/>) and delivered ones kept until stable (above <see cref="Stable"/>).
-/// The hold-back queue is per sender, so only the slot after each cursor is ever examined for delivery.
+/// messages waiting for delivery (above <see cref="Delivered"/>) and delivered ones kept until stable (above <see cref="Stable"/>).
+/// The waiting queue is per sender, so only the slot after each cursor is ever examined for delivery.
 /// </summary>
 internal sealed class SenderLog
 {
@@ -30,13 +30,13 @@ internal sealed class SenderLog
     public long KnownMax;
 
     /// <summary>
-    /// The highest sequence number the sender itself has shown here (its data, delivered vector, held vector or
+    /// The highest sequence number the sender itself has shown here (its data, delivered vector, stored vector or
     /// proposal). Links are FIFO, so a gap below it is a loss; a gap shown only by other members' clocks may be a
     /// message still in flight on a slower link.
     /// </summary>
     public long ShownBySender;
 
-    /// <summary>Messages held in the log, delivered or not.</summary>
+    /// <summary>Messages stored in the log, delivered or not.</summary>
     public int Count { get; private set; }
 
     /// <summary>Messages received and not delivered yet.</summary>
@@ -72,7 +72,7 @@ internal sealed class SenderLog
         slot.HasFinal = true;
     }
 
-    /// <summary>Stores a message not held yet; <paramref name="message"/>.Sequence must be above <see cref="Stable"/>.</summary>
+    /// <summary>Stores a message not stored yet; <paramref name="message"/>.Sequence must be above <see cref="Stable"/>.</summary>
     public void Put(DataMessage message, long nowMs)
     {
         var seq = message.Sequence;
