@@ -1,5 +1,6 @@
 using ActorCausal.Protocol.Messages;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using W = ActorCausal.Serialization.Proto;
 
 namespace ActorCausal.Serialization;
@@ -62,9 +63,7 @@ internal sealed class ProtocolWireType<T, TProto> : ProtocolWireType
     private readonly Func<ProtoMapping, T, TProto> _toProto;
     private readonly Func<ProtoMapping, TProto, T> _fromProto;
     private readonly Func<T, long> _estimate;
-    private readonly W.ProtocolMessage.KindOneofCase _case;
-    private readonly Func<W.ProtocolMessage, TProto> _getUnion;
-    private readonly Action<W.ProtocolMessage, TProto> _setUnion;
+    private readonly FieldDescriptor _unionField;
 
     public ProtocolWireType(string manifest, Func<ProtoMapping, T, TProto> toProto, Func<ProtoMapping, TProto, T> fromProto, Func<T, long> estimate)
         : base(typeof(T), manifest)
@@ -72,27 +71,22 @@ internal sealed class ProtocolWireType<T, TProto> : ProtocolWireType
         _toProto = toProto;
         _fromProto = fromProto;
         _estimate = estimate;
-        // The union field of this protobuf type (each union kind has a protobuf message type of its own), read and
-        // written through its generated property as typed delegates: no boxing, no reflection per message.
-        var field = W.ProtocolMessage.Descriptor.Oneofs.Single().Fields.Single(f => f.MessageType?.ClrType == typeof(TProto));
-        var property = typeof(W.ProtocolMessage).GetProperty(field.PropertyName)!;
-        _case = (W.ProtocolMessage.KindOneofCase)field.FieldNumber;
-        _getUnion = property.GetMethod!.CreateDelegate<Func<W.ProtocolMessage, TProto>>();
-        _setUnion = property.SetMethod!.CreateDelegate<Action<W.ProtocolMessage, TProto>>();
+        // The union field of this protobuf type: each union kind has a protobuf message type of its own.
+        _unionField = W.ProtocolMessage.Descriptor.Oneofs.Single().Fields.Single(f => f.MessageType?.ClrType == typeof(TProto));
     }
 
-    public override W.ProtocolMessage.KindOneofCase Case => _case;
+    public override W.ProtocolMessage.KindOneofCase Case => (W.ProtocolMessage.KindOneofCase)_unionField.FieldNumber;
 
     public override IMessage ToProto(ProtoMapping mapping, ProtocolMessage message) => _toProto(mapping, (T)message);
 
     public override W.ProtocolMessage ToUnion(ProtoMapping mapping, ProtocolMessage message)
     {
         var union = new W.ProtocolMessage();
-        _setUnion(union, _toProto(mapping, (T)message));
+        _unionField.Accessor.SetValue(union, _toProto(mapping, (T)message));
         return union;
     }
 
-    public override ProtocolMessage FromUnion(ProtoMapping mapping, W.ProtocolMessage union) => _fromProto(mapping, _getUnion(union));
+    public override ProtocolMessage FromUnion(ProtoMapping mapping, W.ProtocolMessage union) => _fromProto(mapping, (TProto)_unionField.Accessor.GetValue(union));
 
     public override byte[] ToBinary(ProtoMapping mapping, object message) => _toProto(mapping, (T)message).ToByteArray();
 
