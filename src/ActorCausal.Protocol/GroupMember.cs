@@ -219,7 +219,12 @@ public sealed partial class GroupMember
         deps = ImmutableArray<MessageId>.Empty;
         foreach (var dep in dependsOn)
         {
-            if (dep.ViewId < View.Id) continue; // delivered everywhere before this view was installed
+            // Already in the state of every member of this view, so not sent: a closed view of this group (the view
+            // change delivered it everywhere, joiners loaded it) or a side merged into it (docs/protocol.md, Explicit dependencies).
+            if (dep.ViewId < View.Id && MergeRules.SameGroup(dep.ViewId, View.Id)) continue;
+            if (_merging.HoldsMergedState(dep)) continue;
+            if (!MergeRules.SameGroup(dep.ViewId, View.Id))
+                return $"Dependency {dep} is of another group's view, whose state this member was not handed in a merge: nothing can make it precede this message.";
             if (dep.ViewId > View.Id || dep.Sender < 0 || dep.Sender >= _viewState.Size || dep.Sequence < 1)
                 return $"Dependency {dep} is not a message of {View}.";
             var known = dep.Sender == Rank ? dep.Sequence <= _viewState.Seq : dep.Sequence <= _viewState.Delivered[dep.Sender];

@@ -470,8 +470,9 @@ internal sealed class Simulator : IEffectHandler<int>
         _world.Hash((ulong)load.ViewId);
         _world.Hash((ulong)ids.Length);
         _oracle.Counts.SnapshotsLoaded++;
-        // The history records the state of this group's own messages; a merged group's messages are in the application's state only.
+        // The history records the state of this group's own messages; a merged group's messages apart (MergedStateEvent).
         History[i].Add(new SnapshotLoadEvent(load.ViewId, ids.Where(id => FoundingDriver.SameGroup(id.ViewId, load.ViewId)).ToImmutableArray()) { TimeMs = Now });
+        _founding?.RecordMergedState(i, load.ViewId, ids);
         _world.DeliveredList[i] = new List<MessageId>(ids);
         _world.DeliveredSet[i] = new HashSet<MessageId>(ids);
     }
