@@ -403,7 +403,12 @@ internal sealed class Simulator : IEffectHandler<int>
     {
         if (!_world.SlotOf.TryGetValue(s.To, out var to))
             throw new InvalidOperationException($"{Ids[i]} sent {s.Message.GetType().Name} to {s.To}, who is not a member the simulator knows.");
-        if (s.Message is WelcomeDeclined) _oracle.DeclinedWelcome(Ids[i]);
+        if (s.Message is WelcomeDeclined declined)
+        {
+            _oracle.DeclinedWelcome(Ids[i]);
+            // A merging incarnation declines for its predecessor, which a late announcement got admitted after it stopped.
+            foreach (var m in declined.Members.Where(m => m.Address == Ids[i].Address && m != Ids[i])) _oracle.DeclinedWelcome(m);
+        }
         Transmit(i, to, s.Message);
     }
 
