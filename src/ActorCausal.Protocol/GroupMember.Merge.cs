@@ -25,6 +25,8 @@ public sealed partial class GroupMember : IMergeHost
         var m = new GroupMember(self, settings, nowMs) { _lifecycle = Lifecycle.MergeJoining };
         m._merging.StartJoin(handover, nowMs);
         m._join.Start(nowMs);
+        // Their dependencies (of the origin view or earlier, checked when held) are settled: the closing flush delivered them
+        // at every origin member, and every member of the merged view holds the origin's state before the view is installed.
         m._held.Adopt(handover.Held.Select(h => new HeldBroadcast(h.Ticket, h.Payload, h.Order, ImmutableArray<MessageId>.Empty)), handover.NextTicket);
         // The driver routes what is sent to the old incarnation to this one: it repairs origin members that missed the closing commit.
         if (handover.LastCommit is { } commit) m._recentCommits.Enqueue((commit, handover.Origin));

@@ -182,6 +182,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
 
     long[] IOwnBroadcastsHost.ReportedDelivered() => ReportedDelivered();
     void IOwnBroadcastsHost.NoteSafe(DataMessage m) => NoteSafe(m);
+    bool IOwnBroadcastsHost.HoldsMergedState(MessageId message) => _merging.HoldsMergedState(message);
 
     ViewState IViewContext.ViewState => _viewState;
     long IMemberContext.Now => _now;

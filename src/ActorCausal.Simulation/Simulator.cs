@@ -403,7 +403,12 @@ internal sealed class Simulator : IEffectHandler<int>
     {
         if (!_world.SlotOf.TryGetValue(s.To, out var to))
             throw new InvalidOperationException($"{Ids[i]} sent {s.Message.GetType().Name} to {s.To}, who is not a member the simulator knows.");
-        if (s.Message is WelcomeDeclined) _oracle.DeclinedWelcome(Ids[i]);
+        if (s.Message is WelcomeDeclined declined)
+        {
+            _oracle.DeclinedWelcome(Ids[i]);
+            // A merging incarnation declines for its predecessor, which a late announcement got admitted after it stopped.
+            foreach (var m in declined.Members.Where(m => m.Address == Ids[i].Address && m != Ids[i])) _oracle.DeclinedWelcome(m);
+        }
         Transmit(i, to, s.Message);
     }
 
@@ -470,8 +475,9 @@ internal sealed class Simulator : IEffectHandler<int>
         _world.Hash((ulong)load.ViewId);
         _world.Hash((ulong)ids.Length);
         _oracle.Counts.SnapshotsLoaded++;
-        // The history records the state of this group's own messages; a merged group's messages are in the application's state only.
+        // The history records the state of this group's own messages; a merged group's messages apart (MergedStateEvent).
         History[i].Add(new SnapshotLoadEvent(load.ViewId, ids.Where(id => FoundingDriver.SameGroup(id.ViewId, load.ViewId)).ToImmutableArray()) { TimeMs = Now });
+        _founding?.RecordMergedState(i, load.ViewId, ids);
         _world.DeliveredList[i] = new List<MessageId>(ids);
         _world.DeliveredSet[i] = new HashSet<MessageId>(ids);
     }

@@ -53,6 +53,13 @@ internal sealed class GroupMerging
     /// <summary>An incarnation that closed its group to merge: never admitted.</summary>
     public bool IsMergedAway(MemberId member) => _mergedAway.Contains(member);
 
+    /// <summary>
+    /// <paramref name="message"/> is of a side whose state this member's application was handed (its own origin, for a
+    /// merging joiner): a view of that side's group up to the one it closed to merge.
+    /// </summary>
+    public bool HoldsMergedState(MessageId message) =>
+        _mergedSides.Any(side => MergeRules.SameGroup(side.Item1, message.ViewId) && message.ViewId <= side.Item1);
+
     /// <summary>This member is the next incarnation of a merging member: it offers itself to the target.</summary>
     public void StartJoin(MergeHandover handover, long nowMs)
     {

@@ -12,4 +12,6 @@ internal interface IOwnBroadcastsHost : IViewContext
     long[] ReportedDelivered();
     /// <summary>A safe message was sent here.</summary>
     void NoteSafe(DataMessage m);
+    /// <summary><paramref name="message"/> is of a side whose state this member's application was handed in a merge.</summary>
+    bool HoldsMergedState(MessageId message);
 }

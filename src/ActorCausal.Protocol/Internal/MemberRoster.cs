@@ -44,15 +44,23 @@ internal sealed class MemberRoster
         _pendingJoins.Remove(member);
     }
 
-    /// <summary>Records a join request; false when <paramref name="member"/> is in <paramref name="view"/> or already waiting.</summary>
+    /// <summary>Records a join request; false when <paramref name="member"/> is in <paramref name="view"/>, superseded there, or already waiting.</summary>
     public bool RequestJoin(MemberId member, GroupView view)
     {
-        if (view.Contains(member) || _pendingJoins.Contains(member)) return false;
+        if (view.Contains(member) || Superseded(member, view) || _pendingJoins.Contains(member)) return false;
         _pendingJoins.Add(member);
         return true;
     }
 
     public void ForgetJoin(MemberId member) => _pendingJoins.Remove(member);
+
+    /// <summary>
+    /// A later incarnation on <paramref name="member"/>'s node is in <paramref name="view"/>: this one left or was restarted
+    /// away, so a join request of it is stale (one that reached a member before that member was admitted survives the view
+    /// that left it out, which the member never saw).
+    /// </summary>
+    private static bool Superseded(MemberId member, GroupView view) =>
+        view.Members.Any(m => m.Address == member.Address && m.Incarnation > member.Incarnation);
 
     /// <summary>Records that <paramref name="member"/> leaves; false if it already asked.</summary>
     public bool Leave(MemberId member) => _leaving.Add(member);
@@ -92,7 +100,7 @@ internal sealed class MemberRoster
     /// <summary>A new view installed: its joiners are no longer pending, the members it <paramref name="left"/> out are removed for good.</summary>
     public void Installed(GroupView view, IEnumerable<MemberId> left)
     {
-        _pendingJoins.RemoveAll(view.Contains);
+        _pendingJoins.RemoveAll(j => view.Contains(j) || Superseded(j, view));
         // An incarnation a view left out never comes back: a late announcement of one that declined this group's welcome
         // (it installed another group's view) would otherwise re-admit it at a member that never heard the decline.
         foreach (var gone in left) _removed.Add(gone);

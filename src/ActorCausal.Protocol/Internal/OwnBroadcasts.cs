@@ -12,7 +12,7 @@ namespace ActorCausal.Protocol.Internal;
 internal sealed class OwnBroadcasts(IOwnBroadcastsHost host, GroupMemberSettings settings, MemberCounters counters,
     HybridLogicalClock hlc, HeldBroadcasts held, DeliveryQueues delivery, Stability stability)
 {
-    /// <summary>The dependencies of a broadcast, without those of earlier views (delivered everywhere); or why they cannot be named.</summary>
+    /// <summary>The dependencies of a broadcast, without those of earlier views or merged sides (in every member's state); or why they cannot be named.</summary>
     public string? ValidateDependencies(IReadOnlyCollection<MessageId> dependsOn, out ImmutableArray<MessageId> deps)
     {
         var v = host.ViewState;
@@ -21,7 +21,12 @@ internal sealed class OwnBroadcasts(IOwnBroadcastsHost host, GroupMemberSettings
         deps = ImmutableArray<MessageId>.Empty;
         foreach (var dep in dependsOn)
         {
-            if (dep.ViewId < view.Id) continue; // delivered everywhere before this view was installed
+            // Already in the state of every member of this view, so not sent: a closed view of this group (the view
+            // change delivered it everywhere, joiners loaded it) or a side merged into it (docs/protocol.md, Explicit dependencies).
+            if (dep.ViewId < view.Id && MergeRules.SameGroup(dep.ViewId, view.Id)) continue;
+            if (host.HoldsMergedState(dep)) continue;
+            if (!MergeRules.SameGroup(dep.ViewId, view.Id))
+                return $"Dependency {dep} is of another group's view, whose state this member was not handed in a merge: nothing can make it precede this message.";
             if (dep.ViewId > view.Id || dep.Sender < 0 || dep.Sender >= v.Size || dep.Sequence < 1)
                 return $"Dependency {dep} is not a message of {view}.";
             var known = dep.Sender == host.Rank ? dep.Sequence <= v.Seq : dep.Sequence <= v.Delivered[dep.Sender];

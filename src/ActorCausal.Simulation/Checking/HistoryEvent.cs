@@ -63,6 +63,17 @@ public sealed record SnapshotLoadEvent(long ViewId, ImmutableArray<MessageId> St
     public override string ToString() => $"@{TimeMs} load snapshot for view {ViewId}: {State.Length} messages";
 }
 
+/// <summary>
+/// From here on the member's application holds <see cref="State"/>, messages of another group that it never delivered:
+/// a merged side's state (<c>GroupsMerged</c>, with view <see cref="ViewId"/>), what its own previous incarnation held when
+/// it closed its group to merge, or the merged part of a loaded snapshot. Kept apart from <see cref="SnapshotLoadEvent"/>,
+/// whose state is this group's own messages.
+/// </summary>
+public sealed record MergedStateEvent(long ViewId, ImmutableArray<MessageId> State) : HistoryEvent
+{
+    public override string ToString() => $"@{TimeMs} merged state for view {ViewId}: {State.Length} messages of other groups";
+}
+
 /// <summary>The member said it delivers nothing more (left, downed or excluded).</summary>
 public sealed record StopEvent(StopReason Reason, string Detail) : HistoryEvent
 {

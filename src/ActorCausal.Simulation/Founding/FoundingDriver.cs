@@ -241,10 +241,19 @@ internal sealed class FoundingDriver
     /// <summary>The other side's state joins the application's (a merge).</summary>
     public void MergeSnapshot(int slot, MergeSnapshot merge)
     {
-        foreach (var id in SnapshotCodec.Decode(merge.Side.Snapshot.Span))
+        var ids = SnapshotCodec.Decode(merge.Side.Snapshot.Span);
+        foreach (var id in ids)
         {
             if (_world.DeliveredSet[slot].Add(id)) _world.DeliveredList[slot].Add(id);
         }
+        RecordMergedState(slot, merge.ViewId, ids);
+    }
+
+    /// <summary>The history records the messages of other groups that the application now holds without delivering them.</summary>
+    public void RecordMergedState(int slot, long viewId, IEnumerable<MessageId> state)
+    {
+        var other = state.Where(id => !SameGroup(id.ViewId, viewId)).ToImmutableArray();
+        if (other.Length > 0) _world.History[slot].Add(new MergedStateEvent(viewId, other) { TimeMs = _world.Now });
     }
 
     /// <summary>
@@ -260,6 +269,7 @@ internal sealed class FoundingDriver
         {
             var own = _world.DeliveredList[slot].Where(id => SameGroup(id.ViewId, view.Id)).ToImmutableArray();
             _world.History[slot].Add(new SnapshotLoadEvent(view.Id, own) { TimeMs = _world.Now });
+            RecordMergedState(slot, view.Id, _world.DeliveredList[slot]);
         }
     }
 

@@ -61,6 +61,23 @@ public class MemberRosterTests
     }
 
     [Fact]
+    public void A_join_request_of_an_incarnation_whose_node_has_a_later_one_in_the_view_is_stale()
+    {
+        // j#2 left and j#3 joined again on the same node; a member that heard j#2 ask before it was admitted itself never
+        // saw the view that left j#2 out (seed 100346 at max-unstable 64: it later admitted j#2, long stopped).
+        var roster = new MemberRoster();
+        var j2 = new MemberId("j", 2);
+        Assert.True(roster.RequestJoin(j2, View));
+        var next = new GroupView(4, [A, B, C, new MemberId("j", 3)]);
+
+        roster.Installed(next, []);
+
+        Assert.Equal<MemberId>(next.Members, roster.Desired(next));
+        Assert.False(roster.RequestJoin(j2, next));
+        Assert.True(roster.RequestJoin(new MemberId("j", 4), next));
+    }
+
+    [Fact]
     public void Installing_a_view_forgets_suspicions_ends_its_joins_and_leaves_and_removes_those_it_left_out_for_good()
     {
         var roster = new MemberRoster();

@@ -102,6 +102,7 @@ public class OwnBroadcastsTests
 
         public long[] ReportedDelivered() => ViewState.Delivered;
         public void NoteSafe(DataMessage m) { }
+        public bool HoldsMergedState(MessageId message) => false;
         public bool CausallyReady(DataMessage m) => Queues.CausalPastDelivered(m);
         public bool DeliverAgreedTotal() => false;
         public void LearnFrom(DataMessage m) { }

@@ -16,6 +16,8 @@ public class MergeProtocolTests
         public Dictionary<MemberId, GroupMember> Members { get; } = new();
         public Dictionary<MemberId, List<Effect>> Effects { get; } = new();
         private readonly Queue<(MemberId From, MemberId To, ProtocolMessage Message)> _queue = new();
+        /// <summary>Runs when a merge starts a member's next incarnation, before it has its state (the application's broadcasts).</summary>
+        public Action<GroupMember>? IncarnationStarted { get; set; }
 
         public void Add(GroupMember m)
         {
@@ -56,6 +58,7 @@ public class MergeProtocolTests
                         case MergingInto into:
                             var next = GroupMember.Merging(new MemberId(m.Self.Address, m.Self.Incarnation + 1), into.Handover, Settings, now);
                             Add(next);
+                            IncarnationStarted?.Invoke(next);
                             next.ProvideSnapshot(into.Handover.Origin.Id, Encoding.UTF8.GetBytes($"state of side {m.Self.Address}"));
                             Drain(next, now);
                             break;
@@ -66,13 +69,15 @@ public class MergeProtocolTests
         }
     }
 
-    private static Pump MergeLoneFounderIntoPair()
+    /// <param name="beforeMerge">Runs once the three members exist (the application's broadcasts).</param>
+    private static Pump MergeLoneFounderIntoPair(Action<Pump>? beforeMerge = null, Action<GroupMember>? incarnationStarted = null)
     {
-        var pump = new Pump();
+        var pump = new Pump { IncarnationStarted = incarnationStarted };
         pump.Add(new GroupMember(A, new GroupView(1, [A]), Settings));
         var pair = new GroupView(1L << 40, [B, C]);
         pump.Add(new GroupMember(B, pair, Settings));
         pump.Add(new GroupMember(C, pair, Settings));
+        beforeMerge?.Invoke(pump);
         for (long t = 10; t <= 2_000; t += 10)
         {
             foreach (var m in pump.Members.Values.ToList()) m.Tick(t);
@@ -80,6 +85,18 @@ public class MergeProtocolTests
         }
         return pump;
     }
+
+    /// <summary>a's first message, sent in its own group before the merge.</summary>
+    private static MessageId SendFirst(Pump pump)
+    {
+        var first = pump.Members[A].Broadcast("first", DeliveryOrder.Causal);
+        Assert.True(first.Accepted && !first.IsHeld, first.Reason);
+        Assert.Equal(new MessageId(1, 0, 1), first.Id);
+        return first.Id;
+    }
+
+    private static DataMessage SentData(Pump pump, MemberId sender, MessageId id) =>
+        pump.Effects[sender].OfType<SendToAll>().Select(s => s.Message).OfType<DataMessage>().Single(m => m.Id == id);
 
     private static string Text(MergeSnapshot m) => Encoding.UTF8.GetString(m.Side.Snapshot.Span);
 
@@ -137,6 +154,48 @@ public class MergeProtocolTests
         Assert.True(held.IsHeld);
         Assert.Equal(MemberPhase.Joining, next.Phase);
         Assert.Throws<ArgumentException>(() => GroupMember.Merging(A, handover, Settings, 0));
+    }
+
+    [Fact]
+    public void A_merging_member_may_name_its_own_sides_messages_they_are_settled_by_the_merged_state_and_not_sent()
+    {
+        MessageId first = default;
+        long ticket = 0;
+        var pump = MergeLoneFounderIntoPair(
+            p => first = SendFirst(p),
+            next =>
+            {
+                Assert.True(next.IsMergeJoining);
+                var reply = next.Broadcast("reply", DeliveryOrder.Explicit, [first]);
+                Assert.True(reply.IsHeld, reply.Reason);
+                ticket = reply.Ticket;
+            });
+        Assert.NotEqual(0, ticket);
+        var sent = Assert.Single(pump.Effects[A2].OfType<HeldBroadcastSent>(), h => h.Ticket == ticket);
+        Assert.Equal(pump.Members[B].View.Id, sent.Id.ViewId);
+        // Every member of the merged view holds side a's state (B and C merged it before installing the view).
+        Assert.Empty(SentData(pump, A2, sent.Id).DependsOn);
+        foreach (var winner in new[] { B, C }) Assert.Contains(pump.Effects[winner], e => e is MergeSnapshot m && m.Side.View.Contains(A));
+    }
+
+    [Fact]
+    public void A_winner_member_may_name_a_merged_sides_message_but_not_one_of_a_group_it_never_merged()
+    {
+        MessageId first = default;
+        var pump = MergeLoneFounderIntoPair(p => first = SendFirst(p));
+        var b = pump.Members[B];
+        Assert.Contains(A2, b.View.Members);
+
+        var reply = b.Broadcast("reply", DeliveryOrder.Explicit, [first]);
+        Assert.True(reply.Accepted, reply.Reason);
+        pump.Run(2_000);
+        Assert.Empty(SentData(pump, B, reply.Id).DependsOn);
+
+        // A view of a third group (its own range, lower than this group's ids) that never merged here: nothing settles it.
+        var stranger = new MessageId((3L << 32) + 1, 0, 1);
+        var refused = b.Broadcast("reply to a stranger", DeliveryOrder.Explicit, [stranger]);
+        Assert.Equal(BroadcastRefusal.UnknownDependency, refused.Refusal);
+        Assert.Contains("another group", refused.Reason);
     }
 
     [Fact]

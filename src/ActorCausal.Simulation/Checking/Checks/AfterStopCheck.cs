@@ -34,6 +34,9 @@ public sealed class AfterStopCheck : IInvariantCheck
                     case SnapshotLoadEvent load when stopped:
                         yield return new InvariantViolation(ViolationKind.AfterStop, self, [], $"loaded a snapshot for view {load.ViewId} after it stopped");
                         break;
+                    case MergedStateEvent merged when stopped:
+                        yield return new InvariantViolation(ViolationKind.AfterStop, self, [], $"merged another group's state for view {merged.ViewId} after it stopped");
+                        break;
                     case SendEvent s when stopped:
                         yield return new InvariantViolation(ViolationKind.AfterStop, self, [s.Id], "sent after it stopped");
                         break;
