@@ -53,7 +53,7 @@ public sealed class CausalGroupsOptions
     public TimeSpan? MaxClockSkew { get; set; }
     /// <summary><c>actorcausal.protocol.dependency-index-capacity</c>: capacity of the explicit-dependency index.</summary>
     public int? DependencyIndexCapacity { get; set; }
-    /// <summary><c>actorcausal.protocol.safe-ack-delay</c>: how long a member may wait before acknowledging that it holds a safe message (0: at once).</summary>
+    /// <summary><c>actorcausal.protocol.safe-ack-delay</c>: how long a member may wait before acknowledging that it holds a safe message (default 1 ms; 0: at the end of each input).</summary>
     public TimeSpan? SafeAckDelay { get; set; }
     /// <summary><c>actorcausal.protocol.safe-quorum</c>: every member (all) or a strict majority must store a safe message before it is delivered.</summary>
     public SafeQuorum? SafeQuorum { get; set; }

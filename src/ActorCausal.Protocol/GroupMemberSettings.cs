@@ -40,10 +40,11 @@ public sealed record GroupMemberSettings
 
     /// <summary>
     /// How long a member may wait before acknowledging that it holds a safe message (its held vector), so that one
-    /// acknowledgement covers many messages. 0: at the end of the input that made it hold the message (lowest delay).
-    /// Lost acknowledgements are repeated with the stability gossip while safe messages are unstable.
+    /// acknowledgement covers many messages. 0: at the end of the input that made it hold the message (lowest delay,
+    /// but one acknowledgement per input and member). Default 1. Lost acknowledgements are repeated with the stability
+    /// gossip while safe messages are unstable.
     /// </summary>
-    public long SafeAckDelayMs { get; init; }
+    public long SafeAckDelayMs { get; init; } = 1;
 
     /// <summary>
     /// Which members must store a safe message before it is delivered: <see cref="Protocol.SafeQuorum.All"/> (the default)

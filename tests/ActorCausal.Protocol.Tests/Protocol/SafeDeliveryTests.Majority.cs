@@ -8,7 +8,7 @@ namespace ActorCausal.Protocol.Tests.Protocol;
 public partial class SafeDeliveryTests
 {
     private static GroupMemberSettings Quorum(SafeQuorum quorum, TotalOrderMode mode = TotalOrderMode.ThreeStep) =>
-        new() { SafeQuorum = quorum, TotalOrder = mode };
+        AckAtOnce with { SafeQuorum = quorum, TotalOrder = mode };
 
     [Fact]
     public void One_silent_member_stalls_safe_causal_messages_under_all_but_not_under_majority()

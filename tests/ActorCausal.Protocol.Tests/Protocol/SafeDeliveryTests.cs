@@ -8,6 +8,13 @@ namespace ActorCausal.Protocol.Tests.Protocol;
 /// <summary>Safe (uniform) delivery, claim by claim (docs/protocol.md, Safe delivery).</summary>
 public partial class SafeDeliveryTests
 {
+    /// <summary>
+    /// These tests drive the network by hand, one input at a time, and follow each acknowledgement: a member acknowledges
+    /// at the end of the input that made it store a safe message (safe-ack-delay 0). The delayed acknowledgement, the
+    /// default, has its own test below.
+    /// </summary>
+    private static readonly GroupMemberSettings AckAtOnce = new() { SafeAckDelayMs = 0 };
+
     private static Func<ManualNetwork.Flight, bool> Data(int to, object payload) =>
         f => f.To == to && f.Message is DataMessage d && Equals(d.Payload, payload);
 
@@ -55,7 +62,7 @@ public partial class SafeDeliveryTests
     /// <summary>Three members; m0's safe causal <paramref name="payload"/> reaches m1 but not m2.</summary>
     private static ManualNetwork SafeFromM0LostToM2(object payload)
     {
-        var net = new ManualNetwork(3);
+        var net = new ManualNetwork(3, AckAtOnce);
         net.Broadcast(0, payload, DeliveryOrder.SafeCausal);
         net.Drop(Data(2, payload));
         net.Flush();
@@ -65,7 +72,7 @@ public partial class SafeDeliveryTests
     [Fact]
     public void Safe_causal_is_delivered_nowhere_until_every_member_holds_it_not_even_at_its_sender()
     {
-        var net = new ManualNetwork(3);
+        var net = new ManualNetwork(3, AckAtOnce);
         var id = net.Broadcast(0, "pay", DeliveryOrder.SafeCausal);
         Assert.Empty(net.Payloads(0)); // a causal message would be delivered at its sender at once
 
@@ -97,7 +104,7 @@ public partial class SafeDeliveryTests
     [Fact]
     public void Safe_causal_keeps_causal_order_and_does_not_hold_back_unsafe_messages_of_other_senders()
     {
-        var net = new ManualNetwork(3);
+        var net = new ManualNetwork(3, AckAtOnce);
         net.Broadcast(0, "safe", DeliveryOrder.SafeCausal);
         net.Broadcast(1, "plain", DeliveryOrder.Causal);
         net.Flush(1); // one message only: the safe data to m1
@@ -116,7 +123,7 @@ public partial class SafeDeliveryTests
     [InlineData(TotalOrderMode.TwoStep)]
     public void Safe_total_is_delivered_only_once_every_member_knows_its_final_priority(TotalOrderMode mode)
     {
-        var net = new ManualNetwork(3, new GroupMemberSettings { TotalOrder = mode });
+        var net = new ManualNetwork(3, AckAtOnce with { TotalOrder = mode });
         net.Broadcast(0, "T", DeliveryOrder.SafeTotal);
         // Everything but the final priority to m2 (three-step) or m2's incoming proposals (two-step), and no acknowledgement.
         Func<ManualNetwork.Flight, bool> withheld = mode == TotalOrderMode.ThreeStep
@@ -135,7 +142,7 @@ public partial class SafeDeliveryTests
     [InlineData(TotalOrderMode.TwoStep)]
     public void Safe_total_and_total_messages_are_delivered_in_one_order_everywhere(TotalOrderMode mode)
     {
-        var net = new ManualNetwork(4, new GroupMemberSettings { TotalOrder = mode });
+        var net = new ManualNetwork(4, AckAtOnce with { TotalOrder = mode });
         for (var i = 0; i < 4; i++)
         {
             net.Broadcast(i, $"s{i}", DeliveryOrder.SafeTotal);
@@ -156,7 +163,7 @@ public partial class SafeDeliveryTests
     [Fact]
     public void Safe_a_lost_acknowledgement_is_repeated_with_the_stability_gossip()
     {
-        var net = new ManualNetwork(3);
+        var net = new ManualNetwork(3, AckAtOnce);
         net.Broadcast(1, "x", DeliveryOrder.SafeCausal);
         net.Blackhole = IsAck;
         net.Flush();
@@ -193,7 +200,7 @@ public partial class SafeDeliveryTests
     [Fact]
     public void Safe_held_vectors_are_repeated_only_until_every_safe_message_is_stable_then_gossip_falls_to_the_idle_rate()
     {
-        var net = new ManualNetwork(3);
+        var net = new ManualNetwork(3, AckAtOnce);
         net.Broadcast(1, "x", DeliveryOrder.SafeCausal);
         net.Blackhole = IsAck;
         net.Flush();
@@ -234,7 +241,7 @@ public partial class SafeDeliveryTests
     [Fact]
     public void Safe_flush_a_message_that_a_crashed_member_delivered_is_delivered_by_every_survivor()
     {
-        var net = new ManualNetwork(3);
+        var net = new ManualNetwork(3, AckAtOnce);
         net.Broadcast(2, "transfer", DeliveryOrder.SafeCausal);
         ReleaseAllButAcks(net);
         // Only m2 hears the acknowledgements: it delivers, the others hold the message and wait.
@@ -252,7 +259,7 @@ public partial class SafeDeliveryTests
     [InlineData(TotalOrderMode.TwoStep)]
     public void Safe_total_flush_survivors_deliver_what_a_crashed_member_delivered_in_its_order(TotalOrderMode mode)
     {
-        var net = new ManualNetwork(4, new GroupMemberSettings { TotalOrder = mode });
+        var net = new ManualNetwork(4, AckAtOnce with { TotalOrder = mode });
         net.Broadcast(1, "a", DeliveryOrder.SafeTotal);
         net.Broadcast(2, "b", DeliveryOrder.SafeTotal);
         net.Broadcast(3, "c", DeliveryOrder.Total);
@@ -273,7 +280,7 @@ public partial class SafeDeliveryTests
     [Fact]
     public void Safe_a_member_that_reported_to_a_flush_acknowledges_nothing_more()
     {
-        var net = new ManualNetwork(4);
+        var net = new ManualNetwork(4, AckAtOnce);
         var id = net.Broadcast(2, "late", DeliveryOrder.SafeCausal);
         var toOne = net.InFlight.Single(Data(1, "late"));
         net.InFlight.Remove(toOne);
@@ -293,7 +300,7 @@ public partial class SafeDeliveryTests
     [Fact]
     public void Safe_only_causal_and_total_messages_can_be_safe_on_the_wire()
     {
-        var net = new ManualNetwork(2);
+        var net = new ManualNetwork(2, AckAtOnce);
         var clock = VectorClock.Wrap([0, 1]);
         var acks = VectorClock.Wrap([0, 0]);
         var fifo = new DataMessage(1, 1, 1, DeliveryOrder.Fifo, clock, acks, default, [], "x") { Safe = true };
