@@ -22,7 +22,12 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private ChatRoom _room;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, MessageId> _wire = new();
-    private readonly Queue<(string EventId, IActorRef? ReplyTo)> _awaitingReply = new();
+    private readonly Queue<AwaitingReply> _awaitingReply = new();
+    private readonly CongestedRequests _congested = new();
+    private sealed record RetryCongested;
+
+    /// <summary>A broadcast sent to the group, waiting for its answer: what to do if it is refused for back-pressure.</summary>
+    private sealed record AwaitingReply(ChatEvent Event, RoomRequest? Request, IActorRef? ReplyTo, DateTime? RefusedSince);
     private readonly Dictionary<string, IActorRef> _awaitingDelivery = new();
     private readonly HashSet<string> _joining = new(StringComparer.Ordinal);
     private CausalGroup? _group;
@@ -116,6 +121,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         });
         Receive<NamedWaitOver>(_ => RetryWaiting(expired: DateTime.UtcNow));
         Receive<CarryAgain>(_ => CarryHistory());
+        Receive<RetryCongested>(_ => HandleCongested());
         Receive<SaveNow>(_ => SaveUnsaved());
     }
 
@@ -171,7 +177,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         }
     }
 
-    private void Handle(RoomRequest request, IActorRef sender, bool mayWait = true)
+    private void Handle(RoomRequest request, IActorRef sender, bool mayWait = true, DateTime? refusedSince = null)
     {
         var missing = Names(request).Where(id => !_room.Contains(id)).ToList();
         var never = missing.Select(WhyNever).OfType<string>().FirstOrDefault();
@@ -206,29 +212,29 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
                 var deps = new List<string>();
                 if (p.ReplyTo is not null) deps.Add(p.ReplyTo);
                 if (p.Attachment is not null) deps.Add(p.Attachment);
-                Send(new Posted(NextId(), p.Author, p.Text.Trim(), p.ReplyTo, p.Attachment), deps, sender);
+                Send(new Posted(NextId(), p.Author, p.Text.Trim(), p.ReplyTo, p.Attachment), deps, sender, request, refusedSince);
                 break;
             case ToggleReaction t:
                 EnsureJoined(t.Author);
                 var (previous, on) = _room.ReactionOf(t.Target, t.Emoji, t.Author);
                 var reactionDeps = previous is null ? new List<string> { t.Target } : new List<string> { t.Target, previous };
-                Send(new ReactionSet(NextId(), t.Author, t.Target, t.Emoji, !on, previous), reactionDeps, sender);
+                Send(new ReactionSet(NextId(), t.Author, t.Target, t.Emoji, !on, previous), reactionDeps, sender, request, refusedSince);
                 break;
             case UploadAttachment u:
                 EnsureJoined(u.Author);
-                Send(new AttachmentUploaded(NextId(), u.Author, u.FileName, u.ContentType, u.Content), null, sender);
+                Send(new AttachmentUploaded(NextId(), u.Author, u.FileName, u.ContentType, u.Content), null, sender, request, refusedSince);
                 break;
             case JoinRoom j:
-                Send(new PersonJoined(NextId(), j.Author), null, sender);
+                Send(new PersonJoined(NextId(), j.Author), null, sender, request, refusedSince);
                 break;
             case LeaveRoom l:
-                Send(new PersonLeft(NextId(), l.Author), null, sender);
+                Send(new PersonLeft(NextId(), l.Author), null, sender, request, refusedSince);
                 break;
             case RemovePerson r:
-                Send(new PersonRemoved(NextId(), r.Author, r.Person), null, sender);
+                Send(new PersonRemoved(NextId(), r.Author, r.Person), null, sender, request, refusedSince);
                 break;
             case RenameRoom n:
-                Send(new RoomRenamed(NextId(), n.Author, n.Name.Trim()), null, sender);
+                Send(new RoomRenamed(NextId(), n.Author, n.Name.Trim()), null, sender, request, refusedSince);
                 break;
         }
     }
@@ -251,7 +257,7 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private string NextId() => EventIds.Make(_node.Origin, ++_seq);
 
     /// <summary>Broadcasts <paramref name="e"/>: causal, or explicit when it names what it depends on.</summary>
-    private void Send(ChatEvent e, List<string>? dependsOnEvents, IActorRef? replyTo)
+    private void Send(ChatEvent e, List<string>? dependsOnEvents, IActorRef? replyTo, RoomRequest? request = null, DateTime? refusedSince = null)
     {
         var order = DeliveryOrder.Causal;
         var deps = ImmutableArray<MessageId>.Empty;
@@ -262,13 +268,22 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
             // this view began: they need no dependency.
             deps = dependsOnEvents.Where(_wire.ContainsKey).Select(id => _wire[id]).Where(m => m.ViewId == _viewId).Distinct().ToImmutableArray();
         }
-        _awaitingReply.Enqueue((e.Id, replyTo));
+        _awaitingReply.Enqueue(new AwaitingReply(e, request, replyTo, refusedSince));
         _groupRef!.Tell(new Broadcast(ChatJson.ToBytes(e), order, deps));
     }
 
     private void OnReply(BroadcastReply reply)
     {
-        var (eventId, replyTo) = _awaitingReply.Dequeue();
+        var (sent, request, replyTo, refusedSince) = _awaitingReply.Dequeue();
+        var eventId = sent.Id;
+        if (reply.Accepted) _congested.Accepted();
+        else if (sent is PersonJoined { } joined && request is null) _joining.Remove(joined.Author); // the next request by this person sends it again
+        if (reply.Reason == RefusalReason.BackPressure && request is not null && replyTo is not null
+            && _congested.Refused(request, replyTo, refusedSince, DateTime.UtcNow))
+        {
+            if (_congested.Waiting == 1) Timers.StartSingleTimer("congested", new RetryCongested(), _congested.Pause);
+            return;
+        }
         if (!reply.Accepted && _carrying is { } carrying && carrying.Id == eventId)
         {
             _log.Warning("Room {0}: carrying this node's own history to the group was refused ({1}); trying again", _room.Id, reply);
@@ -284,7 +299,20 @@ public sealed class RoomActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         }
         else
         {
-            replyTo.Tell(ChatReply.Fail(new ChatError(ChatErrorKind.Unavailable, $"The room's group refused the broadcast: {reply.Reason} {reply.Detail}")));
+            var why = reply.Reason == RefusalReason.BackPressure
+                ? $"The room is congested: its group kept refusing the broadcast for {CongestedRequests.GiveUpAfter.TotalSeconds:0} s because too many of this node's events are not yet held by every node of the room (is one unreachable?). Try again later."
+                : $"The room's group refused the broadcast: {reply.Reason} {reply.Detail}";
+            replyTo.Tell(ChatReply.Fail(new ChatError(ChatErrorKind.Unavailable, why)));
+        }
+    }
+
+    /// <summary>Handles again the requests refused for back-pressure, as they were refused (each checked against the room as it is now).</summary>
+    private void HandleCongested()
+    {
+        foreach (var c in _congested.TakeDue())
+        {
+            if (_stopped is not null) c.ReplyTo.Tell(ChatReply.Fail(StoppedError()));
+            else Handle(c.Request, c.ReplyTo, mayWait: false, c.RefusedSince);
         }
     }
 
