@@ -86,9 +86,15 @@ public sealed class MergeTests(ITestOutputHelper output)
         await Eventually(async () => (await Task.WhenAll(handles.Select(h => h.Status()))).All(s => s.State == GroupActorState.Member && s.View.Size == 1),
             Generous, Describe);
         var before = new[] { new[] { "a1", "a2", "a3" }, new[] { "b1", "b2" } };
+        var beforeIds = new Dictionary<string, MessageId>();
         for (var i = 0; i < 2; i++)
         {
-            foreach (var p in before[i]) Assert.True((await handles[i].Broadcast(p, DeliveryOrder.Total)).Accepted);
+            foreach (var p in before[i])
+            {
+                var reply = await handles[i].Broadcast(p, DeliveryOrder.Total);
+                Assert.True(reply.Accepted);
+                beforeIds[p] = reply.Id;
+            }
         }
         await Eventually(async () => (await Seen(0)).Delivered.Count == 3 && (await Seen(1)).Delivered.Count == 2, Generous, Describe);
         var founded = await Task.WhenAll(handles.Select(h => h.Status()));
@@ -132,5 +138,16 @@ public sealed class MergeTests(ITestOutputHelper output)
         var afterwards = await Task.WhenAll(Enumerable.Range(0, 2).Select(async i => (await Seen(i)).Delivered.Where(d => d.StartsWith("after-")).ToList()));
         Assert.Equal(afterwards[0], afterwards[1]);
         Assert.Equal((await Seen(0)).State, (await Seen(1)).State);
+
+        // Explicit dependencies on what was delivered before the merge - the other side's messages (held as merged state)
+        // and the own side's - are accepted and satisfied: delivered at both members.
+        var explicitDeps = new[] { ("x-a", 0, new[] { "b1", "a2" }), ("x-b", 1, new[] { "a3", "b2" }) };
+        foreach (var (payload, node, deps) in explicitDeps)
+        {
+            var reply = await handles[node].Broadcast(payload, DeliveryOrder.Explicit, deps.Select(d => beforeIds[d]).ToArray());
+            Assert.True(reply.Accepted, $"{payload} depending on {string.Join(", ", deps)} from before the merge: {reply}");
+        }
+        await Eventually(async () => (await Task.WhenAll(Enumerable.Range(0, 2).Select(Seen))).All(s => s.Delivered.Contains("x-a") && s.Delivered.Contains("x-b")),
+            Generous, Describe);
     }
 }
