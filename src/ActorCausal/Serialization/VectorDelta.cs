@@ -19,11 +19,28 @@ internal static class VectorDelta
         }
     }
 
+    /// <summary>How many entries <see cref="Write"/> would name.</summary>
+    public static int Changes(ReadOnlySpan<long> baseVector, ReadOnlySpan<long> vector)
+    {
+        var changes = 0;
+        for (var i = 0; i < vector.Length; i++)
+        {
+            if (vector[i] != baseVector[i]) changes++;
+        }
+        return changes;
+    }
+
     /// <summary>The vector <paramref name="delta"/> makes of <paramref name="baseVector"/>; a <see cref="WireFormatException"/> naming <paramref name="what"/> for a malformed delta.</summary>
-    public static long[] Apply(ReadOnlySpan<long> baseVector, RepeatedField<long> delta, string what)
+    public static long[] Apply(ReadOnlySpan<long> baseVector, RepeatedField<long> delta, string what) =>
+        ApplyTo(baseVector.ToArray(), delta, new Name(what, 0, ""));
+
+    /// <summary>Applies <paramref name="delta"/> to <paramref name="vector"/> in place; errors name the <paramref name="vectorName"/> of data message <paramref name="message"/>.</summary>
+    public static long[] Apply(long[] vector, RepeatedField<long> delta, int message, string vectorName) =>
+        ApplyTo(vector, delta, new Name(null, message, vectorName));
+
+    private static long[] ApplyTo(long[] vector, RepeatedField<long> delta, Name what)
     {
         if (delta.Count % 2 != 0) throw new WireFormatException($"{what} is a delta of {delta.Count} numbers, not (index, change) pairs.");
-        var vector = baseVector.ToArray();
         long previous = -1;
         for (var j = 0; j < delta.Count; j += 2)
         {
@@ -38,5 +55,11 @@ internal static class VectorDelta
             previous = index;
         }
         return vector;
+    }
+
+    /// <summary>What a delta belongs to, formatted only for an error.</summary>
+    private readonly record struct Name(string? What, int Message, string Vector)
+    {
+        public override string ToString() => What ?? $"Data message {Message}'s {Vector}";
     }
 }
