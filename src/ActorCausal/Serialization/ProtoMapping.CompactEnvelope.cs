@@ -28,9 +28,13 @@ internal sealed partial class ProtoMapping
         return data;
     });
 
-    /// <summary>An envelope whose data messages <paramref name="data"/> writes, given the envelope's payload table and the previous data message.</summary>
+    /// <summary>
+    /// An envelope whose data messages <paramref name="data"/> writes, given the envelope's payload table and the previous
+    /// data message, and its stability gossip <paramref name="gossip"/> when given, given the previous data message.
+    /// </summary>
     private W.GroupEnvelope ToEnvelopeProto(GroupEnvelope envelope,
-        Func<ProtoMapping, W.GroupEnvelope, Dictionary<(int, string), uint>, DataMessage, DataMessage?, W.DataMessage> data)
+        Func<ProtoMapping, W.GroupEnvelope, Dictionary<(int, string), uint>, DataMessage, DataMessage?, W.DataMessage> data,
+        Func<StabilityGossip, DataMessage?, W.StabilityGossip>? gossip = null)
     {
         var w = new W.GroupEnvelope { From = ToProto(envelope.From) };
         Dictionary<(int, string), uint>? types = null;
@@ -39,7 +43,7 @@ internal sealed partial class ProtoMapping
         {
             if (m is not DataMessage d)
             {
-                w.Messages.Add(ToProtoUnion(m));
+                w.Messages.Add(m is StabilityGossip g && gossip is not null ? new W.ProtocolMessage { Gossip = gossip(g, previous) } : ToProtoUnion(m));
                 continue;
             }
             w.Messages.Add(new W.ProtocolMessage { Data = data(this, w, types ??= new(), d, previous) });
@@ -61,8 +65,12 @@ internal sealed partial class ProtoMapping
     public GroupEnvelope FromCompactProto(W.GroupEnvelope w) =>
         FromEnvelopeProto(w, static (envelope, d, previous, i) => FromCompactData(envelope, d, previous, $"Data message {i} of the envelope"));
 
-    /// <summary>An envelope whose data messages <paramref name="data"/> reads, given the previous data message and the index.</summary>
-    private GroupEnvelope FromEnvelopeProto(W.GroupEnvelope w, Func<W.GroupEnvelope, W.DataMessage, DataMessage?, int, DataMessage> data)
+    /// <summary>
+    /// An envelope whose data messages <paramref name="data"/> reads, given the previous data message and the index, and
+    /// its stability gossip <paramref name="gossip"/> when given, likewise.
+    /// </summary>
+    private GroupEnvelope FromEnvelopeProto(W.GroupEnvelope w, Func<W.GroupEnvelope, W.DataMessage, DataMessage?, int, DataMessage> data,
+        Func<W.StabilityGossip, DataMessage?, int, StabilityGossip>? gossip = null)
     {
         var from = FromProto(Required(w.From, "GroupEnvelope.from"));
         if (w.Messages.Count == 0) throw new WireFormatException("A GroupEnvelope carries no protocol message.");
@@ -73,7 +81,7 @@ internal sealed partial class ProtoMapping
             var m = w.Messages[i];
             if (m.KindCase != W.ProtocolMessage.KindOneofCase.Data)
             {
-                messages.Add(FromProto(m));
+                messages.Add(m.KindCase == W.ProtocolMessage.KindOneofCase.Gossip && gossip is not null ? gossip(m.Gossip, previous, i) : FromProto(m));
                 continue;
             }
             var read = data(w, m.Data, previous, i);

@@ -9,11 +9,65 @@ namespace ActorCausal.Serialization;
 // change against the previous data message of the same envelope - ids, order and HLC, the clock against the previous
 // clock with the own entry set to the sequence, and the acks against the message's own clock with the own entry one
 // less (what a sender that delivered everything it knew would acknowledge) or, when that changes fewer entries, against
-// the previous acks. Only the envelope is needed to read it.
+// the previous acks. Stability gossip likewise: delivered against the previous data message's acks, held against
+// delivered. Only the envelope is needed to read it.
 internal sealed partial class ProtoMapping
 {
     public W.GroupEnvelope ToDeltaProto(GroupEnvelope envelope) =>
-        ToEnvelopeProto(envelope, static (mapping, w, types, d, previous) => mapping.ToDeltaData(w, types, d, previous));
+        ToEnvelopeProto(envelope, static (mapping, w, types, d, previous) => mapping.ToDeltaData(w, types, d, previous), ToDeltaGossip);
+
+    /// <summary>
+    /// Stability gossip: delivered against the acks of the previous data message (what the sender had delivered when it
+    /// sent that one) when the envelope has one of its dimension, held against delivered.
+    /// </summary>
+    private static W.StabilityGossip ToDeltaGossip(StabilityGossip g, DataMessage? previous)
+    {
+        var w = new W.StabilityGossip { ViewId = g.ViewId };
+        if (previous is not null && previous.Acks.Dimension == g.Delivered.Dimension)
+            VectorDelta.Write(w.DeliveredDelta, previous.Acks.AsSpan(), g.Delivered.AsSpan());
+        else
+            Fill(w.Delivered, g.Delivered);
+        if (g.Held is { } held && held.Dimension == g.Delivered.Dimension)
+        {
+            w.HeldFromDelivered = true;
+            VectorDelta.Write(w.HeldDelta, g.Delivered.AsSpan(), held.AsSpan());
+        }
+        else if (g.Held is not null)
+        {
+            Fill(w.Held, g.Held);
+        }
+        return w;
+    }
+
+    private static StabilityGossip FromDeltaGossip(W.StabilityGossip w, DataMessage? previous, int index)
+    {
+        VectorClock delivered;
+        if (w.Delivered.Count > 0)
+        {
+            if (w.DeliveredDelta.Count > 0) throw new WireFormatException($"Gossip {index} of the envelope carries delivered both in full and as a delta.");
+            delivered = Clock(w.Delivered, $"Gossip {index}'s delivered");
+        }
+        else
+        {
+            if (previous is null) throw new WireFormatException($"Gossip {index} of the envelope has delivered as a delta but no earlier data message in the envelope to apply it to.");
+            delivered = VectorClock.Of(VectorDelta.Apply(previous.Acks.AsSpan(), w.DeliveredDelta, $"Gossip {index}'s delivered"));
+        }
+        VectorClock? held = null;
+        if (w.HeldFromDelivered)
+        {
+            if (w.Held.Count > 0) throw new WireFormatException($"Gossip {index} of the envelope carries held both in full and as a delta.");
+            held = VectorClock.Of(VectorDelta.Apply(delivered.AsSpan(), w.HeldDelta, $"Gossip {index}'s held"));
+        }
+        else if (w.HeldDelta.Count > 0)
+        {
+            throw new WireFormatException($"Gossip {index} of the envelope has a held delta without held_from_delivered.");
+        }
+        else if (w.Held.Count > 0)
+        {
+            held = Clock(w.Held, $"Gossip {index}'s held");
+        }
+        return new StabilityGossip(ViewId(w.ViewId, $"Gossip {index} of the envelope"), delivered) { Held = held };
+    }
 
     private W.DataMessage ToDeltaData(W.GroupEnvelope w, Dictionary<(int, string), uint> types, DataMessage d, DataMessage? previous)
     {
@@ -65,7 +119,7 @@ internal sealed partial class ProtoMapping
         return copy;
     }
 
-    public GroupEnvelope FromDeltaProto(W.GroupEnvelope w) => FromEnvelopeProto(w, FromDeltaData);
+    public GroupEnvelope FromDeltaProto(W.GroupEnvelope w) => FromEnvelopeProto(w, FromDeltaData, FromDeltaGossip);
 
     private static DataMessage FromDeltaData(W.GroupEnvelope envelope, W.DataMessage d, DataMessage? previous, int index)
     {

@@ -6,16 +6,16 @@ namespace ActorCausal.Serialization;
 
 /// <summary>
 /// A measuring aid, off unless the environment variable <c>ACTORCAUSAL_WIRE_STATS</c> names a file: every envelope the
-/// serializers of this process write is split into where its bytes go (data message fields, each other message kind,
-/// the sender's id, framing), and the totals are written to that file when the process exits. A part's bytes are what
-/// the envelope loses when that part is cleared. Costs several copies of each envelope while on.
+/// serializers of this process write is split into where its bytes go (data message fields, gossip vectors, each
+/// other message kind, the sender's id, framing), and the totals are written to that file when the process exits. A
+/// part's bytes are what the envelope loses when that part is cleared. Costs several copies of each envelope while on.
 /// </summary>
 internal static class WireStats
 {
     private static readonly string? Path = Environment.GetEnvironmentVariable("ACTORCAUSAL_WIRE_STATS");
     private static readonly ConcurrentDictionary<string, long> Totals = new();
 
-    private static readonly (string Part, Action<W.GroupEnvelope> Clear)[] DataParts =
+    private static readonly (string Part, Action<W.GroupEnvelope> Clear)[] Parts =
     [
         ("data.clock", e => Data(e, d => { d.Clock.Clear(); d.ClockDelta.Clear(); })),
         ("data.acks", e => Data(e, d => { d.Acks.Clear(); d.AcksDelta.Clear(); d.AcksAgainstPrevious = false; })),
@@ -23,6 +23,8 @@ internal static class WireStats
         ("data.ids", e => Data(e, d => { d.ViewId = 0; d.Sender = 0; d.Sequence = 0; d.Order = 0; d.ViewDelta = 0; d.SenderDelta = 0; d.SequenceDelta = 0; d.OrderDelta = 0; })),
         ("data.payload-type", e => { e.PayloadTypes.Clear(); Data(e, d => { d.Payload.SerializerId = 0; d.Payload.Manifest = ""; d.Payload.Type = 0; }); }),
         ("data.payload-bytes", e => Data(e, d => d.Payload.Data = ByteString.Empty)),
+        ("gossip.delivered", e => Gossip(e, g => { g.Delivered.Clear(); g.DeliveredDelta.Clear(); })),
+        ("gossip.held", e => Gossip(e, g => { g.Held.Clear(); g.HeldDelta.Clear(); g.HeldFromDelivered = false; })),
         ("from", e => e.From = null),
     ];
 
@@ -44,12 +46,13 @@ internal static class WireStats
         foreach (var group in envelope.Messages.GroupBy(m => m.KindCase))
         {
             Add($"count.{group.Key}", group.Count());
-            if (group.Key == W.ProtocolMessage.KindOneofCase.Data) continue;
+            if (group.Key is W.ProtocolMessage.KindOneofCase.Data) continue;
             var bytesOfKind = group.Sum(m => CodedOutputStream.ComputeMessageSize(m) + 1);
             Add($"kind.{group.Key}", bytesOfKind);
-            accounted += bytesOfKind;
+            // Gossip's vectors are parts below; the rest of it (view id, framing) stays in the rest.
+            if (group.Key is not W.ProtocolMessage.KindOneofCase.Gossip) accounted += bytesOfKind;
         }
-        foreach (var (part, clear) in DataParts)
+        foreach (var (part, clear) in Parts)
         {
             var copy = envelope.Clone();
             clear(copy);
@@ -57,7 +60,7 @@ internal static class WireStats
             Add(part, lost);
             accounted += lost;
         }
-        Add("rest (data framing, deps, safe)", total - accounted);
+        Add("rest (framing of data and gossip, dependencies, safe flags)", total - accounted);
     }
 
     private static void Data(W.GroupEnvelope e, Action<W.DataMessage> clear)
@@ -65,6 +68,14 @@ internal static class WireStats
         foreach (var m in e.Messages)
         {
             if (m.KindCase == W.ProtocolMessage.KindOneofCase.Data) clear(m.Data);
+        }
+    }
+
+    private static void Gossip(W.GroupEnvelope e, Action<W.StabilityGossip> clear)
+    {
+        foreach (var m in e.Messages)
+        {
+            if (m.KindCase == W.ProtocolMessage.KindOneofCase.Gossip) clear(m.Gossip);
         }
     }
 

@@ -115,10 +115,40 @@ public sealed class DeltaEnvelopeTests : IDisposable
                 DependsOn = [.. deps.Select(n => new MessageId(n, (int)n, n * 3))],
             });
 
+    /// <summary>Gossip with a held vector: a little above delivered, or of another dimension.</summary>
+    private static ProtocolMessage WithHeld(ProtocolMessage m, int i) => m is StabilityGossip g && i % 3 != 0
+        ? g with { Held = VectorClock.Of([.. g.Delivered.AsSpan().ToArray().Select((v, k) => v + k % 3), .. i % 3 == 2 ? new long[] { 5 } : []]) }
+        : m;
+
     private static readonly Gen<GroupEnvelope> Mixed =
         Gen.Select(CompactEnvelopeTests.Envelopes, AnyNumbers.Array[0, 6], Gen.Int[1, 7]).Select((envelope, changes, stride) =>
             new GroupEnvelope(envelope.From, [.. envelope.Messages.Select((m, i) =>
-                m is DataMessage d && i % stride == 0 && i / stride < changes.Length ? changes[i / stride](d) : m)]));
+                m is DataMessage d && i % stride == 0 && i / stride < changes.Length ? changes[i / stride](d) : WithHeld(m, i))]));
+
+    [Fact]
+    public void Gossip_after_a_data_message_carries_what_changed_since_its_acks_and_held_against_delivered()
+    {
+        var envelope = new GroupEnvelope(From,
+        [
+            new StabilityGossip(7, VectorClock.Of(3, 4, 100)) { Held = VectorClock.Of(3, 5, 100) },
+            Data(1, 5, [3, 5, 100], [3, 4, 100], Bytes16),
+            new StabilityGossip(7, VectorClock.Of(3, 5, 120)),
+            new StabilityGossip(7, VectorClock.Of(3, 5, 120, 1)) { Held = VectorClock.Of(1, 2) },
+        ]);
+        var w = W.GroupEnvelope.Parser.ParseFrom(_serializer.ToBinary(envelope));
+        var (alone, after, other) = (w.Messages[0].Gossip, w.Messages[2].Gossip, w.Messages[3].Gossip);
+        Assert.Equal(new long[] { 3, 4, 100 }, alone.Delivered);
+        Assert.True(alone.HeldFromDelivered);
+        Assert.Equal(new long[] { 1, 1 }, alone.HeldDelta);
+        Assert.Empty(after.Delivered);
+        Assert.Equal(new long[] { 1, 1, 2, 20 }, after.DeliveredDelta);
+        Assert.False(after.HeldFromDelivered);
+        Assert.Empty(after.Held);
+        // Another dimension than the data message's acks (and held another than delivered): in full.
+        Assert.Equal(new long[] { 3, 5, 120, 1 }, other.Delivered);
+        Assert.Equal(new long[] { 1, 2 }, other.Held);
+        DeepEqual.Assert(envelope, _serializer.FromBinary(w.ToByteArray(), "E3"));
+    }
 
     [Fact]
     public void Random_envelopes_read_back_exactly()
@@ -154,6 +184,14 @@ public sealed class DeltaEnvelopeTests : IDisposable
 
     private static W.DataMessage Second() => new() { Payload = new W.Payload() };
 
+    private static byte[] Gossip(W.StabilityGossip gossip, W.DataMessage? before = null)
+    {
+        var w = W.GroupEnvelope.Parser.ParseFrom(before is null ? Frame(First()) : Frame(before));
+        if (before is null) w.Messages.Clear();
+        w.Messages.Add(new W.ProtocolMessage { Gossip = gossip });
+        return w.ToByteArray();
+    }
+
     public static TheoryData<string, byte[], string> Malformed() => new()
     {
         { "clock delta without base", Frame(First().Also(d => d.Clock.Clear())), "no earlier data message" },
@@ -166,6 +204,11 @@ public sealed class DeltaEnvelopeTests : IDisposable
         { "clock made negative", Frame(First(), Second().Also(d => d.ClockDelta.Add(new long[] { 0, -5 }))), "clock makes entry 0 negative (-4)" },
         { "acks against a previous message that is not there", Frame(First().Also(d => d.AcksAgainstPrevious = true)), "but there is none" },
         { "acks in full against the previous acks", Frame(First(), Second().Also(d => { d.AcksAgainstPrevious = true; d.Acks.Add(new long[] { 1, 1, 3 }); })), "acks both in full and as a delta" },
+        { "gossip delta without base", Gossip(new W.StabilityGossip { ViewId = 7, DeliveredDelta = { 0, 1 } }), "Gossip 0 of the envelope has delivered as a delta but no earlier data message" },
+        { "gossip in full and as delta", Gossip(new W.StabilityGossip { ViewId = 7, Delivered = { 1, 2 }, DeliveredDelta = { 0, 1 } }), "delivered both in full and as a delta" },
+        { "held delta without its flag", Gossip(new W.StabilityGossip { ViewId = 7, Delivered = { 1, 2 }, HeldDelta = { 0, 1 } }), "held delta without held_from_delivered" },
+        { "held in full and as delta", Gossip(new W.StabilityGossip { ViewId = 7, Delivered = { 1, 2 }, Held = { 1, 2 }, HeldFromDelivered = true }), "held both in full and as a delta" },
+        { "gossip delta out of range", Gossip(new W.StabilityGossip { ViewId = 7, DeliveredDelta = { 3, 1 } }, First()), "Gossip 1's delivered changes index 3 of a 3-entry vector" },
         { "acks index out of range", Frame(First().Also(d => d.AcksDelta.Add(new long[] { 3, 1 }))), "index 3 of a 3-entry vector" },
         { "acks made negative", Frame(First().Also(d => d.AcksDelta[1] = -5)), "entry 2 negative (-2)" },
         { "payload type out of range", Frame(First().Also(d => d.Payload.Type = 1)), "payload type 1 of a table of 1" },
