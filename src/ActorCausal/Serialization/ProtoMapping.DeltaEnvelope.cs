@@ -89,15 +89,19 @@ internal sealed partial class ProtoMapping
             foreach (var dep in d.DependsOn) data.DependsOn.Add(ToProto(dep));
         }
         if (previous is not null && previous.Clock.Dimension == d.Clock.Dimension)
-            VectorDelta.Write(data.ClockDelta, WithEntry(previous.Clock.AsSpan(), d.Sender, d.Sequence), d.Clock.AsSpan());
+            VectorDelta.Write(data.ClockDelta, previous.Clock.AsSpan(), d.Clock.AsSpan(), OwnEntry(d.Clock.Dimension, d.Sender, d.Sequence));
         else
             Fill(data.Clock, d.Clock);
         if (d.Acks.Dimension == d.Clock.Dimension)
         {
-            var againstClock = WithEntry(d.Clock.AsSpan(), d.Sender, unchecked(d.Sequence - 1));
+            var own = OwnEntry(d.Clock.Dimension, d.Sender, unchecked(d.Sequence - 1));
+            var none = new VectorDelta.Entry(-1, 0);
             data.AcksAgainstPrevious = previous is not null && previous.Acks.Dimension == d.Acks.Dimension
-                && VectorDelta.Changes(previous.Acks.AsSpan(), d.Acks.AsSpan()) < VectorDelta.Changes(againstClock, d.Acks.AsSpan());
-            VectorDelta.Write(data.AcksDelta, data.AcksAgainstPrevious ? previous!.Acks.AsSpan() : againstClock, d.Acks.AsSpan());
+                && VectorDelta.Changes(previous.Acks.AsSpan(), d.Acks.AsSpan(), none) < VectorDelta.Changes(d.Clock.AsSpan(), d.Acks.AsSpan(), own);
+            if (data.AcksAgainstPrevious)
+                VectorDelta.Write(data.AcksDelta, previous!.Acks.AsSpan(), d.Acks.AsSpan(), none);
+            else
+                VectorDelta.Write(data.AcksDelta, d.Clock.AsSpan(), d.Acks.AsSpan(), own);
         }
         else
         {
@@ -108,6 +112,10 @@ internal sealed partial class ProtoMapping
 
     private static long NextSequence(DataMessage? previous) => previous is null ? 0 : unchecked(previous.Sequence + 1);
 
+    /// <summary>The entry <see cref="WithEntry"/> puts in, for writing without a copy.</summary>
+    private static VectorDelta.Entry OwnEntry(int dimension, int index, long value) =>
+        (uint)index < (uint)dimension && value >= 0 ? new(index, value) : new(-1, 0);
+
     /// <summary>
     /// A copy of <paramref name="vector"/> with entry <paramref name="index"/> set to <paramref name="value"/> (when both are
     /// in range, so that every entry of a base stays a valid one): the base a delta is taken against.
@@ -115,7 +123,8 @@ internal sealed partial class ProtoMapping
     private static long[] WithEntry(ReadOnlySpan<long> vector, int index, long value)
     {
         var copy = vector.ToArray();
-        if ((uint)index < (uint)copy.Length && value >= 0) copy[index] = value;
+        var entry = OwnEntry(copy.Length, index, value);
+        if (entry.Index >= 0) copy[entry.Index] = entry.Value;
         return copy;
     }
 

@@ -9,23 +9,28 @@ namespace ActorCausal.Serialization;
 /// </summary>
 internal static class VectorDelta
 {
-    public static void Write(RepeatedField<long> target, ReadOnlySpan<long> baseVector, ReadOnlySpan<long> vector)
+    public static void Write(RepeatedField<long> target, ReadOnlySpan<long> baseVector, ReadOnlySpan<long> vector) =>
+        Write(target, baseVector, vector, new Entry(-1, 0));
+
+    /// <summary>As <see cref="Write(RepeatedField{long}, ReadOnlySpan{long}, ReadOnlySpan{long})"/> against <paramref name="baseVector"/> with <paramref name="entry"/> put in (no copy).</summary>
+    public static void Write(RepeatedField<long> target, ReadOnlySpan<long> baseVector, ReadOnlySpan<long> vector, Entry entry)
     {
         for (var i = 0; i < vector.Length; i++)
         {
-            if (vector[i] == baseVector[i]) continue;
+            var old = i == entry.Index ? entry.Value : baseVector[i];
+            if (vector[i] == old) continue;
             target.Add(i);
-            target.Add(vector[i] - baseVector[i]);
+            target.Add(vector[i] - old);
         }
     }
 
-    /// <summary>How many entries <see cref="Write"/> would name.</summary>
-    public static int Changes(ReadOnlySpan<long> baseVector, ReadOnlySpan<long> vector)
+    /// <summary>How many entries <see cref="Write(RepeatedField{long}, ReadOnlySpan{long}, ReadOnlySpan{long}, Entry)"/> would name.</summary>
+    public static int Changes(ReadOnlySpan<long> baseVector, ReadOnlySpan<long> vector, Entry entry)
     {
         var changes = 0;
         for (var i = 0; i < vector.Length; i++)
         {
-            if (vector[i] != baseVector[i]) changes++;
+            if (vector[i] != (i == entry.Index ? entry.Value : baseVector[i])) changes++;
         }
         return changes;
     }
@@ -62,4 +67,7 @@ internal static class VectorDelta
     {
         public override string ToString() => What ?? $"Data message {Message}'s {Vector}";
     }
+
+    /// <summary>One entry of a base vector replaced (index -1: none).</summary>
+    public readonly record struct Entry(int Index, long Value);
 }
