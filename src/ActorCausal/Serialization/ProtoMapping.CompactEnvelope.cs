@@ -30,24 +30,35 @@ internal sealed partial class ProtoMapping
 
     /// <summary>
     /// An envelope whose data messages <paramref name="data"/> writes, given the envelope's payload table and the previous
-    /// data message, and its stability gossip <paramref name="gossip"/> when given, given the previous data message.
+    /// data message, and its stability gossip <paramref name="gossip"/> when given, given the last delivered vector before
+    /// it in the envelope (the previous data message's acks or the previous gossip's delivered).
     /// </summary>
     private W.GroupEnvelope ToEnvelopeProto(GroupEnvelope envelope,
         Func<ProtoMapping, W.GroupEnvelope, Dictionary<(int, string), uint>, DataMessage, DataMessage?, W.DataMessage> data,
-        Func<StabilityGossip, DataMessage?, W.StabilityGossip>? gossip = null)
+        Func<StabilityGossip, VectorClock?, W.StabilityGossip>? gossip = null)
     {
         var w = new W.GroupEnvelope { From = ToProto(envelope.From) };
         Dictionary<(int, string), uint>? types = null;
         DataMessage? previous = null;
+        VectorClock? delivered = null;
         foreach (var m in envelope.Messages)
         {
             if (m is not DataMessage d)
             {
-                w.Messages.Add(m is StabilityGossip g && gossip is not null ? new W.ProtocolMessage { Gossip = gossip(g, previous) } : ToProtoUnion(m));
+                if (m is StabilityGossip g && gossip is not null)
+                {
+                    w.Messages.Add(new W.ProtocolMessage { Gossip = gossip(g, delivered) });
+                    delivered = g.Delivered;
+                }
+                else
+                {
+                    w.Messages.Add(ToProtoUnion(m));
+                }
                 continue;
             }
             w.Messages.Add(new W.ProtocolMessage { Data = data(this, w, types ??= new(), d, previous) });
             previous = d;
+            delivered = d.Acks;
         }
         return w;
     }
@@ -67,26 +78,37 @@ internal sealed partial class ProtoMapping
 
     /// <summary>
     /// An envelope whose data messages <paramref name="data"/> reads, given the previous data message and the index, and
-    /// its stability gossip <paramref name="gossip"/> when given, likewise.
+    /// its stability gossip <paramref name="gossip"/> when given, given the last delivered vector before it and the index.
     /// </summary>
     private GroupEnvelope FromEnvelopeProto(W.GroupEnvelope w, Func<W.GroupEnvelope, W.DataMessage, DataMessage?, int, DataMessage> data,
-        Func<W.StabilityGossip, DataMessage?, int, StabilityGossip>? gossip = null)
+        Func<W.StabilityGossip, VectorClock?, int, StabilityGossip>? gossip = null)
     {
         var from = FromProto(Required(w.From, "GroupEnvelope.from"));
         if (w.Messages.Count == 0) throw new WireFormatException("A GroupEnvelope carries no protocol message.");
         var messages = ImmutableArray.CreateBuilder<ProtocolMessage>(w.Messages.Count);
         DataMessage? previous = null;
+        VectorClock? delivered = null;
         for (var i = 0; i < w.Messages.Count; i++)
         {
             var m = w.Messages[i];
             if (m.KindCase != W.ProtocolMessage.KindOneofCase.Data)
             {
-                messages.Add(m.KindCase == W.ProtocolMessage.KindOneofCase.Gossip && gossip is not null ? gossip(m.Gossip, previous, i) : FromProto(m));
+                if (m.KindCase == W.ProtocolMessage.KindOneofCase.Gossip && gossip is not null)
+                {
+                    var g = gossip(m.Gossip, delivered, i);
+                    messages.Add(g);
+                    delivered = g.Delivered;
+                }
+                else
+                {
+                    messages.Add(FromProto(m));
+                }
                 continue;
             }
             var read = data(w, m.Data, previous, i);
             messages.Add(read);
             previous = read;
+            delivered = read.Acks;
         }
         return new GroupEnvelope(from, messages.MoveToImmutable());
     }

@@ -9,22 +9,23 @@ namespace ActorCausal.Serialization;
 // change against the previous data message of the same envelope - ids, order and HLC, the clock against the previous
 // clock with the own entry set to the sequence, and the acks against the message's own clock with the own entry one
 // less (what a sender that delivered everything it knew would acknowledge) or, when that changes fewer entries, against
-// the previous acks. Stability gossip likewise: delivered against the previous data message's acks, held against
-// delivered. Only the envelope is needed to read it.
+// the previous acks. Stability gossip likewise: delivered against the previous data message's acks or gossip's
+// delivered, held against delivered. Only the envelope is needed to read it.
 internal sealed partial class ProtoMapping
 {
     public W.GroupEnvelope ToDeltaProto(GroupEnvelope envelope) =>
         ToEnvelopeProto(envelope, static (mapping, w, types, d, previous) => mapping.ToDeltaData(w, types, d, previous), ToDeltaGossip);
 
     /// <summary>
-    /// Stability gossip: delivered against the acks of the previous data message (what the sender had delivered when it
-    /// sent that one) when the envelope has one of its dimension, held against delivered.
+    /// Stability gossip: delivered against the last delivered vector before it in the envelope (the previous data
+    /// message's acks or the previous gossip's delivered: what the same sender had delivered then) when there is one of
+    /// its dimension, held against delivered.
     /// </summary>
-    private static W.StabilityGossip ToDeltaGossip(StabilityGossip g, DataMessage? previous)
+    private static W.StabilityGossip ToDeltaGossip(StabilityGossip g, VectorClock? before)
     {
         var w = new W.StabilityGossip { ViewId = g.ViewId };
-        if (previous is not null && previous.Acks.Dimension == g.Delivered.Dimension)
-            VectorDelta.Write(w.DeliveredDelta, previous.Acks.AsSpan(), g.Delivered.AsSpan());
+        if (before is not null && before.Dimension == g.Delivered.Dimension)
+            VectorDelta.Write(w.DeliveredDelta, before.AsSpan(), g.Delivered.AsSpan());
         else
             Fill(w.Delivered, g.Delivered);
         if (g.Held is { } held && held.Dimension == g.Delivered.Dimension)
@@ -39,7 +40,7 @@ internal sealed partial class ProtoMapping
         return w;
     }
 
-    private static StabilityGossip FromDeltaGossip(W.StabilityGossip w, DataMessage? previous, int index)
+    private static StabilityGossip FromDeltaGossip(W.StabilityGossip w, VectorClock? before, int index)
     {
         VectorClock delivered;
         if (w.Delivered.Count > 0)
@@ -49,8 +50,8 @@ internal sealed partial class ProtoMapping
         }
         else
         {
-            if (previous is null) throw new WireFormatException($"Gossip {index} of the envelope has delivered as a delta but no earlier data message in the envelope to apply it to.");
-            delivered = VectorClock.Of(VectorDelta.Apply(previous.Acks.AsSpan(), w.DeliveredDelta, $"Gossip {index}'s delivered"));
+            if (before is null) throw new WireFormatException($"Gossip {index} of the envelope has delivered as a delta but no earlier data message or gossip in the envelope to apply it to.");
+            delivered = VectorClock.Of(VectorDelta.Apply(before.AsSpan(), w.DeliveredDelta, $"Gossip {index}'s delivered"));
         }
         VectorClock? held = null;
         if (w.HeldFromDelivered)

@@ -204,7 +204,7 @@ public sealed class DeltaEnvelopeTests : IDisposable
         { "clock made negative", Frame(First(), Second().Also(d => d.ClockDelta.Add(new long[] { 0, -5 }))), "clock makes entry 0 negative (-4)" },
         { "acks against a previous message that is not there", Frame(First().Also(d => d.AcksAgainstPrevious = true)), "but there is none" },
         { "acks in full against the previous acks", Frame(First(), Second().Also(d => { d.AcksAgainstPrevious = true; d.Acks.Add(new long[] { 1, 1, 3 }); })), "acks both in full and as a delta" },
-        { "gossip delta without base", Gossip(new W.StabilityGossip { ViewId = 7, DeliveredDelta = { 0, 1 } }), "Gossip 0 of the envelope has delivered as a delta but no earlier data message" },
+        { "gossip delta without base", Gossip(new W.StabilityGossip { ViewId = 7, DeliveredDelta = { 0, 1 } }), "Gossip 0 of the envelope has delivered as a delta but no earlier data message or gossip" },
         { "gossip in full and as delta", Gossip(new W.StabilityGossip { ViewId = 7, Delivered = { 1, 2 }, DeliveredDelta = { 0, 1 } }), "delivered both in full and as a delta" },
         { "held delta without its flag", Gossip(new W.StabilityGossip { ViewId = 7, Delivered = { 1, 2 }, HeldDelta = { 0, 1 } }), "held delta without held_from_delivered" },
         { "held in full and as delta", Gossip(new W.StabilityGossip { ViewId = 7, Delivered = { 1, 2 }, Held = { 1, 2 }, HeldFromDelivered = true }), "held both in full and as a delta" },

@@ -48,16 +48,16 @@ public sealed class EnvelopeBytesTests(ITestOutputHelper output)
 
     /// <summary>
     /// The data messages and gossip one member sent another, in order, in a fault-free simulated run of causal
-    /// broadcasts (the real protocol's clocks, acks and HLC; the simulator's string payloads), cut into envelopes of
-    /// <paramref name="batch"/>.
+    /// broadcasts (the real protocol's clocks, acks and HLC; the simulator's string payloads), a fraction
+    /// <paramref name="safe"/> of them safe, cut into envelopes of <paramref name="batch"/>.
     /// </summary>
-    private static List<GroupEnvelope> Simulated(int members, int batch)
+    private static List<GroupEnvelope> Simulated(int members, int batch, double safe)
     {
         var sent = new List<ProtocolMessage>();
         MemberId? from = null, to = null;
         var options = new SimulationOptions
         {
-            Members = members, Messages = 300 * members, Order = OrderMix.Causal, MeanBroadcastGapMs = 0.5,
+            Members = members, Messages = 300 * members, Order = OrderMix.Causal, SafeFraction = safe, MeanBroadcastGapMs = 0.5,
             Wire = (f, t, m) =>
             {
                 if (m is DataMessage or StabilityGossip && (from ??= f) == f && (to ??= t) == t) sent.Add(m);
@@ -73,10 +73,10 @@ public sealed class EnvelopeBytesTests(ITestOutputHelper output)
     [Fact]
     public void On_the_protocols_own_traffic_the_delta_form_writes_fewer_bytes_at_every_size()
     {
-        var table = new StringBuilder("| members | batch | messages | E | E2 | E3 | E3 data: clock | acks | hlc | ids | gossip vectors |\n");
-        foreach (var (members, batch) in new[] { (3, 200), (9, 80), (17, 22) })
+        var table = new StringBuilder("| members | safe | batch | messages | E | E2 | E3 | E3 data: clock | acks | hlc | ids | gossip vectors |\n");
+        foreach (var (members, batch, safe) in new[] { (3, 200, 0.0), (9, 80, 0.0), (17, 22, 0.0), (3, 200, 1.0), (17, 22, 1.0) })
         {
-            var envelopes = Simulated(members, batch);
+            var envelopes = Simulated(members, batch, safe);
             var count = envelopes.Sum(e => e.Messages.Length);
             double Bytes(Func<GroupEnvelope, W.GroupEnvelope> form) => (double)envelopes.Sum(e => form(e).CalculateSize()) / count;
             var (full, compact, delta) = (Bytes(Mapping.ToProto), Bytes(Mapping.ToCompactProto), Bytes(Mapping.ToDeltaProto));
@@ -89,7 +89,7 @@ public sealed class EnvelopeBytesTests(ITestOutputHelper output)
                 foreach (var m in cleared.Messages.Where(m => m.Gossip is not null)) { m.Gossip.Delivered.Clear(); m.Gossip.DeliveredDelta.Clear(); m.Gossip.Held.Clear(); m.Gossip.HeldDelta.Clear(); m.Gossip.HeldFromDelivered = false; }
                 return w.CalculateSize() - cleared.CalculateSize();
             }) / (double)count;
-            table.Append($"| {members} | {batch} | {count} | {full:F1} | {compact:F1} | {delta:F1} | {Part("clock"):F1} | {Part("acks"):F1} | {Part("hlc"):F1} | {Part("view, sender, seq, order"):F1} | {gossip:F1} |\n");
+            table.Append($"| {members} | {(safe > 0 ? "all" : "none")} | {batch} | {count} | {full:F1} | {compact:F1} | {delta:F1} | {Part("clock"):F1} | {Part("acks"):F1} | {Part("hlc"):F1} | {Part("view, sender, seq, order"):F1} | {gossip:F1} |\n");
             Assert.True(delta < compact && compact < full, table.ToString());
         }
         output.WriteLine(table.ToString());
