@@ -38,7 +38,12 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     public override string Manifest(object o) => Row(o).Manifest;
 
     /// <inheritdoc />
-    public override byte[] ToBinary(object obj) => Row(obj).ToBinary(_mapping, obj);
+    public override byte[] ToBinary(object obj)
+    {
+        var bytes = Row(obj).ToBinary(_mapping, obj);
+        if (WireStats.Enabled && obj is GroupEnvelope) WireStats.Count(bytes);
+        return bytes;
+    }
 
     /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)

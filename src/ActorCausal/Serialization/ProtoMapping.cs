@@ -236,12 +236,18 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
     {
         if (!Enum.IsDefined((DeliveryOrder)(int)w.Order) || ((DeliveryOrder)(int)w.Order).IsSafe()) throw new WireFormatException($"DataMessage with unknown order {(int)w.Order}.");
         var time = Required(w.Time, "DataMessage.time");
+        return FromProto(w, ViewId(w.ViewId, "DataMessage"), w.Sender, w.Sequence, (DeliveryOrder)(int)w.Order, new HlcTimestamp(time.WallMs, time.Logical),
+            clock, acks, serializerId, manifest);
+    }
+
+    /// <summary>A data message whose ids, order and time were read as well (a delta envelope has them as changes).</summary>
+    internal static DataMessage FromProto(W.DataMessage w, long viewId, int sender, long sequence, DeliveryOrder order, HlcTimestamp time,
+        VectorClock clock, VectorClock acks, int serializerId, string manifest)
+    {
         var payload = Required(w.Payload, "DataMessage.payload");
         var deps = ImmutableArray.CreateBuilder<MessageId>(w.DependsOn.Count);
         foreach (var d in w.DependsOn) deps.Add(FromProto(d));
-        return new DataMessage(
-            ViewId(w.ViewId, "DataMessage"), w.Sender, w.Sequence, (DeliveryOrder)(int)w.Order, clock, acks,
-            new HlcTimestamp(time.WallMs, time.Logical), deps.MoveToImmutable(),
+        return new DataMessage(viewId, sender, sequence, order, clock, acks, time, deps.MoveToImmutable(),
             new SerializedPayload(serializerId, manifest, payload.Data.Memory)) { Safe = w.Safe };
     }
 

@@ -44,22 +44,29 @@ internal static class WireTypes
     ];
 
     /// <summary>
-    /// The second form of <see cref="GroupEnvelope"/> (ProtoMapping.CompactEnvelope.cs), written instead of "E" when
-    /// <c>actorcausal.batching.compact-envelopes</c> is on; a reader takes both. Not in <see cref="All"/>: one row per type.
+    /// The second form of <see cref="GroupEnvelope"/> (ProtoMapping.CompactEnvelope.cs), written by the previous version
+    /// when <c>actorcausal.batching.compact-envelopes</c> is on; still read. Not in <see cref="All"/>: one row per type.
     /// </summary>
     public static readonly WireType CompactEnvelope =
         Runtime<GroupEnvelope, W.GroupEnvelope>("E2", (p, m) => p.ToCompactProto(m), (p, w) => p.FromCompactProto(w));
 
+    /// <summary>
+    /// The third form of <see cref="GroupEnvelope"/> (ProtoMapping.DeltaEnvelope.cs): the compact form with ids, order, time
+    /// and acks as changes as well. Written instead of "E" when <c>actorcausal.batching.compact-envelopes</c> is on.
+    /// </summary>
+    public static readonly WireType DeltaEnvelope =
+        Runtime<GroupEnvelope, W.GroupEnvelope>("E3", (p, m) => p.ToDeltaProto(m), (p, w) => p.FromDeltaProto(w));
+
     private static readonly FrozenDictionary<Type, WireType> ByType = All.ToFrozenDictionary(t => t.Type);
-    private static readonly FrozenDictionary<string, WireType> ByManifest = All.Append(CompactEnvelope).ToFrozenDictionary(t => t.Manifest);
+    private static readonly FrozenDictionary<string, WireType> ByManifest = All.Append(CompactEnvelope).Append(DeltaEnvelope).ToFrozenDictionary(t => t.Manifest);
     private static readonly FrozenDictionary<W.ProtocolMessage.KindOneofCase, ProtocolWireType> ByCase =
         All.OfType<ProtocolWireType>().ToFrozenDictionary(t => t.Case);
 
     /// <summary>The row of <paramref name="message"/>'s type, or null when it has no wire form.</summary>
     public static WireType? Of(object? message) => message is not null && ByType.TryGetValue(message.GetType(), out var row) ? row : null;
 
-    /// <summary>The row that writes <paramref name="message"/>: <see cref="CompactEnvelope"/> for an envelope when <paramref name="compactEnvelopes"/>.</summary>
-    public static WireType? ToWrite(object? message, bool compactEnvelopes) => compactEnvelopes && message is GroupEnvelope ? CompactEnvelope : Of(message);
+    /// <summary>The row that writes <paramref name="message"/>: <see cref="DeltaEnvelope"/> for an envelope when <paramref name="compactEnvelopes"/>.</summary>
+    public static WireType? ToWrite(object? message, bool compactEnvelopes) => compactEnvelopes && message is GroupEnvelope ? DeltaEnvelope : Of(message);
 
     /// <summary>The row of a protocol message; an <see cref="ArgumentException"/> for a type without one.</summary>
     public static ProtocolWireType Of(ProtocolMessage message) =>

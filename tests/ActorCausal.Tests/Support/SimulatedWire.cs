@@ -30,7 +30,7 @@ public sealed partial class SimulatedWire
     public long Bytes;
 
     /// <summary>
-    /// On (the runtime's default): the compact envelope ("E2"), with the data message last sent on the same link in
+    /// On (the runtime's default): the delta envelope ("E3"), with the data message last sent on the same link in
     /// front, so that a data message is read as a delta against a real predecessor. Off: the full form ("E") alone.
     /// </summary>
     public bool Compact { get; init; } = true;
@@ -41,10 +41,10 @@ public sealed partial class SimulatedWire
     {
         ImmutableArray<ProtocolMessage> sent = Compact && _lastData.TryGetValue((from, to), out var last) ? [last, message] : [message];
         var envelope = new GroupEnvelope(from, sent);
-        var bytes = (Compact ? _mapping.ToCompactProto(envelope) : _mapping.ToProto(envelope)).ToByteArray();
+        var bytes = (Compact ? _mapping.ToDeltaProto(envelope) : _mapping.ToProto(envelope)).ToByteArray();
         Interlocked.Add(ref Bytes, bytes.Length);
         var parsed = W.GroupEnvelope.Parser.ParseFrom(bytes);
-        var back = Compact ? _mapping.FromCompactProto(parsed) : _mapping.FromProto(parsed);
+        var back = Compact ? _mapping.FromDeltaProto(parsed) : _mapping.FromProto(parsed);
         if (back.From != from || back.Messages.Length != sent.Length)
             throw new InvalidOperationException($"The envelope from {from} came back from {back.From} with {back.Messages.Length} messages.");
         if (Compact && message is DataMessage data) _lastData[(from, to)] = data;
