@@ -21,9 +21,11 @@ internal sealed class SymmetricOrdering(ITotalOrderHost host, GroupMemberSetting
     private HlcTimestamp[] _passed = [];
     /// <summary>Per rank: a heartbeat whose sequence number is not processed here yet.</summary>
     private ClockHeartbeat?[] _waitingHeartbeat = [];
-    /// <summary>The highest stamp of another member's total-order message processed here, and that message.</summary>
+    /// <summary>The highest stamp of another member's total-order message processed here.</summary>
     private HlcTimestamp _newestTotal;
+    /// <summary>The total-order message with the highest stamp processed here, this member's own included.</summary>
     private MessageId _newestTotalId;
+    private HlcTimestamp _newestTotalIdTime;
     /// <summary>The latest stamp this member sent on its own (a broadcast or a heartbeat).</summary>
     private HlcTimestamp _announced;
     private long _lastHeartbeatAtMs = NeverMs;
@@ -54,26 +56,38 @@ internal sealed class SymmetricOrdering(ITotalOrderHost host, GroupMemberSetting
         ApplyWaitingHeartbeat(m.Sender);
         if (m.Order != DeliveryOrder.Total) return;
         total.SetFinal(total.EntryFor(m.Id), SymmetricPriority.Of(m));
-        if (m.Sender != host.Rank && m.Time > _newestTotal)
+        if (m.Sender != host.Rank && m.Time > _newestTotal) _newestTotal = m.Time;
+        if (m.Time > _newestTotalIdTime)
         {
-            _newestTotal = m.Time;
+            _newestTotalIdTime = m.Time;
             _newestTotalId = m.Id;
         }
     }
 
     /// <summary>
-    /// The queue head <paramref name="m"/> may be delivered: every member's stream, this one's clock included, has passed its
-    /// stamp, so no total-order message that sorts before it can still arrive.
+    /// The queue head <paramref name="m"/> may be delivered: every member's stream, this one's included, has passed its
+    /// stamp, so no total-order message that sorts before it can still arrive or be sent.
     /// </summary>
     public bool Passed(DataMessage m)
     {
         Sync();
-        if (hlc.Current < m.Time) return false; // this member's own later broadcasts are stamped after its clock only
         for (var k = 0; k < _passed.Length; k++)
         {
-            if (k != host.Rank && _passed[k] < m.Time) return false;
+            if (!StreamPassed(k, m.Time)) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Every message of <paramref name="rank"/> stamped at or before <paramref name="time"/> has been processed here. Its first
+    /// unprocessed message, once received, bounds its stamps from below (one waiting for its causal past may itself
+    /// follow the queue head); else what its processed messages and heartbeats showed, or, for this member, its clock.
+    /// </summary>
+    private bool StreamPassed(int rank, HlcTimestamp time)
+    {
+        var log = host.Log(rank);
+        if (log.Get(log.ReadyUpTo + 1) is { } next) return next.Time > time;
+        return rank == host.Rank ? hlc.Current >= time : _passed[rank] >= time;
     }
 
     public ReceiveOutcome OnHeartbeat(MemberId from, int fromRank, ClockHeartbeat heartbeat)
@@ -102,10 +116,12 @@ internal sealed class SymmetricOrdering(ITotalOrderHost host, GroupMemberSetting
     /// <summary>
     /// On the timer: a heartbeat may have been lost. Members that have not reported delivering the newest total-order
     /// message processed here get this member's clock again, at most once per <see cref="RepeatMs"/> whatever the load.
+    /// It also shows them this member's last sequence number: a sender whose last message was lost, and who waits to
+    /// deliver it itself, sends nothing else that would show the loss (only what the sender has shown is NAKed).
     /// </summary>
     public void Tick()
     {
-        if (_viewId != host.View.Id || _newestTotal == default || host.FlushDecidesNothing || host.Now - _lastHeartbeatAtMs < RepeatMs) return;
+        if (_viewId != host.View.Id || _newestTotalIdTime == default || host.FlushDecidesNothing || host.Now - _lastHeartbeatAtMs < RepeatMs) return;
         ClockHeartbeat? heartbeat = null;
         for (var k = 0; k < host.Size; k++)
         {
@@ -141,6 +157,7 @@ internal sealed class SymmetricOrdering(ITotalOrderHost host, GroupMemberSetting
         _waitingHeartbeat = new ClockHeartbeat?[host.Size];
         _newestTotal = default;
         _newestTotalId = default;
+        _newestTotalIdTime = default;
         _announced = default;
         _lastHeartbeatAtMs = NeverMs;
     }
