@@ -134,7 +134,7 @@ public sealed class CausalGroupsOptions
     {
         TimeSpan t => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms",
         bool b => b ? "on" : "off",
-        TotalOrderMode m => m == TotalOrderMode.TwoStep ? "two-step" : "three-step",
+        TotalOrderMode m => m switch { TotalOrderMode.TwoStep => "two-step", TotalOrderMode.Symmetric => "symmetric", _ => "three-step" },
         ActorCausal.Protocol.SafeQuorum q => q == ActorCausal.Protocol.SafeQuorum.Majority ? "majority" : "all",
         string s => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

@@ -20,6 +20,7 @@ public sealed partial class GroupMember : ILossRepairHost, IStabilityHost
         if (Phase is MemberPhase.Stopped or MemberPhase.Joining) return;
         _repair.SendDueNaks();
         _total.RetryUndecidedIfDue();
+        Symmetric?.Tick();
         if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
         _stability.Recompute();
         _stability.GossipIfDue();

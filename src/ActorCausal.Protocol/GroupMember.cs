@@ -144,6 +144,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
             Proposal proposal => _total.OnProposal(from, fromRank, proposal.Message, proposal.Priority, proposal.ReplyRequested, proposal.AskNumber),
             ProposalBatch batch => _total.OnProposalBatch(from, fromRank, batch),
             FinalPriority final => _total.OnFinal(from, fromRank, final),
+            ClockHeartbeat heartbeat => OnClockHeartbeat(from, fromRank, heartbeat),
             FlushRequest request => _flush.OnRequest(from, fromRank, request),
             FlushReport report => _flush.OnReport(from, fromRank, report),
             FlushPrepare prepare => _flush.OnPrepare(from, fromRank, prepare),
@@ -160,6 +161,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
     {
         ArgumentNullException.ThrowIfNull(destination);
         _total.SendPendingProposals();
+        Symmetric?.SendHeartbeatIfDue();
         AcknowledgeSafeIfDue();
         _stability.SendDueReports();
         var n = _effects.Count;
@@ -169,7 +171,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
     }
 
     /// <summary>True when effects wait to be drained.</summary>
-    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || SafeAckDueOnDrain || _stability.ReportDue;
+    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || Symmetric?.HeartbeatDue == true || SafeAckDueOnDrain || _stability.ReportDue;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
     public int BufferedMessages => _viewState.Buffered;

@@ -7,4 +7,10 @@ public enum TotalOrderMode
     ThreeStep,
     /// <summary>Proposals go to every member and each decides once it has them all (two message delays, more messages).</summary>
     TwoStep,
+    /// <summary>
+    /// No agreement messages: a message's place is its sender's hybrid logical clock stamp and rank, delivered once every
+    /// member's stream has passed that stamp; members with nothing to send announce their clock (<see cref="Messages.ClockHeartbeat"/>).
+    /// Delivery waits for the slowest member.
+    /// </summary>
+    Symmetric,
 }

@@ -26,8 +26,8 @@ public static class Cli
         var dup = new Option<double>("--dup") { Description = "Probability that a message is duplicated on a link, in [0, 1].", DefaultValueFactory = _ => 0 };
         var order = new Option<string>("--order") { Description = "Delivery order of the broadcasts.", DefaultValueFactory = _ => "mixed" };
         order.AcceptOnlyFromAmong("fifo", "causal", "explicit", "total", "mixed");
-        var totalMode = new Option<string>("--total-mode") { Description = "Total-order variant: three-step, two-step, or picked per schedule.", DefaultValueFactory = _ => "mixed" };
-        totalMode.AcceptOnlyFromAmong("three", "two", "mixed");
+        var totalMode = new Option<string>("--total-mode") { Description = "Total-order variant: three, two, symmetric, or three/two picked per schedule (mixed).", DefaultValueFactory = _ => "mixed" };
+        totalMode.AcceptOnlyFromAmong("three", "two", "symmetric", "mixed");
         var fifoLinks = new Option<bool>("--fifo-links") { Description = "Links deliver in send order (as Akka remoting does); false lets messages overtake.", DefaultValueFactory = _ => true };
         var delayMin = new Option<int>("--delay-min") { Description = "Minimum link delay in ms.", DefaultValueFactory = _ => 1 };
         var delayMax = new Option<int>("--delay-max") { Description = "Maximum link delay in ms.", DefaultValueFactory = _ => 30 };
@@ -118,6 +118,7 @@ public static class Cli
                 {
                     "three" => TotalOrderMode.ThreeStep,
                     "two" => TotalOrderMode.TwoStep,
+                    "symmetric" => TotalOrderMode.Symmetric,
                     _ => null,
                 },
                 Faults = FaultKindsText.TryParse(parse.GetValue(faults), out var kinds, out _) ? kinds : FaultKinds.None,

@@ -166,7 +166,8 @@ public sealed record CausalGroupsSettings
     {
         "three-step" or "threestep" or "3" => TotalOrderMode.ThreeStep,
         "two-step" or "twostep" or "2" => TotalOrderMode.TwoStep,
-        _ => throw new ConfigurationException($"actorcausal.protocol.total-order must be three-step or two-step, not '{value}'."),
+        "symmetric" => TotalOrderMode.Symmetric,
+        _ => throw new ConfigurationException($"actorcausal.protocol.total-order must be three-step, two-step or symmetric, not '{value}'."),
     };
 
     private static SafeQuorum ParseSafeQuorum(string value) => value.Trim().ToLowerInvariant() switch

@@ -25,4 +25,6 @@ public enum ProtocolMessageKind
     Membership,
     /// <summary>A stability report: what the sender has delivered, sent to one member after a quarter of that member's unstable bound was delivered.</summary>
     StabilityReport,
+    /// <summary>Symmetric total order: a member's clock, sent when it holds another member's total-order message it has not passed with a broadcast.</summary>
+    Heartbeat,
 }

@@ -28,6 +28,9 @@ public sealed class ClusterDeliveryTests(ThreeNodeClusterFixture fixture, ITestO
     [InlineData("safe-total3-majority", DeliveryOrder.SafeTotal, TotalOrderMode.ThreeStep, SafeQuorum.Majority)]
     [InlineData("mixed3", null, TotalOrderMode.ThreeStep)]
     [InlineData("mixed2", null, TotalOrderMode.TwoStep)]
+    [InlineData("total-sym", DeliveryOrder.Total, TotalOrderMode.Symmetric)]
+    [InlineData("safe-total-sym", DeliveryOrder.SafeTotal, TotalOrderMode.Symmetric)]
+    [InlineData("mixed-sym", null, TotalOrderMode.Symmetric)]
     public async Task Concurrent_broadcasts_from_every_member_satisfy_the_invariants(string name, DeliveryOrder? order, TotalOrderMode mode, SafeQuorum quorum = SafeQuorum.All)
     {
         const int perMember = 150;

@@ -77,6 +77,7 @@ public sealed class SerializerTests : IDisposable
         { "join-ack", new JoinAck(A, 7) },
         { "chunk", new GroupChunk(B, 3, 1, 4, 40, "FR", new byte[] { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 }) },
         { "envelope", new GroupEnvelope(B, [Data(1), new Nak(7, 0, 1, 2), new StabilityGossip(7, VectorClock.Of(1, 1, 1)), new FlushCommit(7, new FlushRound(1, 0), Decision())]) },
+        { "clock-heartbeat", new ClockHeartbeat(7, 12, new HlcTimestamp(1_765_000_000_123, 4)) },
     };
 
     [Theory]

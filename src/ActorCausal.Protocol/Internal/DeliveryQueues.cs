@@ -69,6 +69,8 @@ internal sealed class DeliveryQueues(IDeliveryHost host, GroupMemberSettings set
         if (m.Sequence < 1) return (RejectReason.Malformed, $"Sequence number {m.Sequence} of {m.Id} is below 1.");
         if (m.Clock is null || m.Acks is null || m.Payload is null || !Enum.IsDefined(m.Order) || m.Order.IsSafe())
             return (RejectReason.Malformed, $"Message {m.Id} lacks a clock, acks, payload or a known order.");
+        if (settings.TotalOrder == TotalOrderMode.Symmetric && !SymmetricPriority.Representable(m.Time))
+            return (RejectReason.Malformed, $"Message {m.Id} carries clock {m.Time}, which symmetric total order cannot place.");
         if (m.Safe && m.Order is not (DeliveryOrder.Causal or DeliveryOrder.Total))
             return (RejectReason.Malformed, $"Message {m.Id} of order {m.Order} is marked safe; only causal and total-order messages can be.");
         if (m.Clock.Dimension != size || m.Acks.Dimension != size)
@@ -147,12 +149,14 @@ internal sealed class DeliveryQueues(IDeliveryHost host, GroupMemberSettings set
             {
                 if (!host.CausallyReady(next)) break;
                 log.ReadyUpTo++;
+                host.ProcessedInOrder(next);
                 total.Enqueue(next);
             }
             else
             {
                 if (log.ReadyUpTo != log.Delivered || !Deliverable(next) || !host.SafeWaitOver(next)) break;
                 log.ReadyUpTo++;
+                host.ProcessedInOrder(next);
                 Deliver(next);
             }
             progress = true;

@@ -14,4 +14,6 @@ internal interface IDeliveryHost : IViewContext
     void NoteSafe(DataMessage m);
     /// <summary>A received message's clocks: what its sender delivered and which messages exist.</summary>
     void LearnFrom(DataMessage m);
+    /// <summary>A sender's next message in sequence order was queued for total order (called just before) or delivered.</summary>
+    void ProcessedInOrder(DataMessage m) { }
 }

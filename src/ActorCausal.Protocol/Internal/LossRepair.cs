@@ -105,7 +105,7 @@ internal sealed class LossRepair(ILossRepairHost host, GroupMemberSettings setti
             if (log.Get(seq) is not { } m) continue;
             host.Emit(new Send(from, m));
             counters.Retransmitted++;
-            if (m.Order == DeliveryOrder.Total)
+            if (m.Order == DeliveryOrder.Total && settings.TotalOrder != TotalOrderMode.Symmetric) // symmetric: the message is its place
             {
                 if (log.TryGetFinal(seq, out var final)) host.Emit(new Send(from, new FinalPriority(host.View.Id, m.Id, final)));
                 else if (total.TryGetFinal(m.Id, out var agreed)) host.Emit(new Send(from, new FinalPriority(host.View.Id, m.Id, agreed)));

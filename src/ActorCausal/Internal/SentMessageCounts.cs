@@ -19,6 +19,7 @@ internal sealed class SentMessageCounts
         Proposal { ReplyRequested: true } => ProtocolMessageKind.ProposalRetry,
         Proposal or ProposalBatch => ProtocolMessageKind.Proposal,
         FinalPriority => ProtocolMessageKind.Final,
+        ClockHeartbeat => ProtocolMessageKind.Heartbeat,
         Nak => ProtocolMessageKind.Nak,
         StabilityGossip { Held: not null } => ProtocolMessageKind.SafeAck,
         StabilityGossip => toEveryMember ? ProtocolMessageKind.Gossip : ProtocolMessageKind.StabilityReport,

@@ -98,6 +98,8 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
 
     public W.FinalPriority ToProto(FinalPriority m) => new() { ViewId = m.ViewId, Message = ToProto(m.Message), Priority = ToProto(m.Priority), AskNumber = m.AskNumber };
 
+    public W.ClockHeartbeat ToProto(ClockHeartbeat m) => new() { ViewId = m.ViewId, Sequence = m.Sequence, Time = new W.Hlc { WallMs = m.Time.WallMs, Logical = m.Time.Logical } };
+
     private static W.MergeView ToProto(GroupView view)
     {
         var w = new W.MergeView { ViewId = view.Id };
@@ -273,6 +275,12 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
 
     public FinalPriority FromProto(W.FinalPriority w) =>
         new(ViewId(w.ViewId, "FinalPriority"), FromProto(Required(w.Message, "FinalPriority.message")), FromProto(Required(w.Priority, "FinalPriority.priority"))) { AskNumber = w.AskNumber };
+
+    public ClockHeartbeat FromProto(W.ClockHeartbeat w)
+    {
+        var time = Required(w.Time, "ClockHeartbeat.time");
+        return new(ViewId(w.ViewId, "ClockHeartbeat"), w.Sequence, new HlcTimestamp(time.WallMs, time.Logical));
+    }
 
     public FlushDecision FromProto(W.FlushDecision w)
     {

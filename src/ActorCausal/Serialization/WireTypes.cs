@@ -41,6 +41,7 @@ internal static class WireTypes
         Protocol<MergeAccept, W.MergeAccept>("MA", (p, m) => p.ToProto(m), (p, w) => p.FromProto(w)),
         Protocol<MergeOffer, W.MergeOffer>("MO", (p, m) => p.ToProto(m), (p, w) => p.FromProto(w)),
         Protocol<WelcomeDeclined, W.WelcomeDeclined>("WD", (p, m) => p.ToProto(m), (p, w) => p.FromProto(w)),
+        Protocol<ClockHeartbeat, W.ClockHeartbeat>("CH", (p, m) => p.ToProto(m), (p, w) => p.FromProto(w)),
     ];
 
     /// <summary>

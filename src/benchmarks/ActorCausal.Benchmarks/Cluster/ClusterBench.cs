@@ -87,7 +87,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
 
     public IReadOnlyList<string> Modes => options.Only is null ? AllModes : options.Only.Split(',');
 
-    public static readonly string[] AllModes = ["raw", "pubsub", "fifo", "causal", "explicit", "total3", "total2", "safe-causal", "safe-total3", "safe-total2", "causal-nobatch"];
+    public static readonly string[] AllModes = ["raw", "pubsub", "fifo", "causal", "explicit", "total3", "total2", "total-sym", "safe-causal", "safe-total3", "safe-total2", "causal-nobatch"];
 
     public static Transport TransportOf(string mode) => mode switch
     {
@@ -100,7 +100,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
     {
         "fifo" => DeliveryOrder.Fifo,
         "explicit" => DeliveryOrder.Explicit,
-        "total3" or "total2" => DeliveryOrder.Total,
+        "total3" or "total2" or "total-sym" => DeliveryOrder.Total,
         "safe-causal" => DeliveryOrder.SafeCausal,
         "safe-total3" or "safe-total2" => DeliveryOrder.SafeTotal,
         _ => DeliveryOrder.Causal,

@@ -62,7 +62,12 @@ public sealed class NodeRun
     /// <summary>ActorCausal: joins the run's group with this mode's total-order variant and makes the actor its subscriber.</summary>
     public async Task JoinGroupAsync()
     {
-        var totalOrder = Mode is "total2" or "safe-total2" ? TotalOrderMode.TwoStep : TotalOrderMode.ThreeStep;
+        var totalOrder = Mode switch
+        {
+            "total2" or "safe-total2" => TotalOrderMode.TwoStep,
+            "total-sym" => TotalOrderMode.Symmetric,
+            _ => TotalOrderMode.ThreeStep,
+        };
         // From the configured settings: a new GroupMemberSettings would replace actorcausal.protocol whole.
         var causalGroups = CausalGroups.Get(_system);
         Group = causalGroups.Join(Tag, Actor, causalGroups.Settings.Protocol with { TotalOrder = totalOrder });
