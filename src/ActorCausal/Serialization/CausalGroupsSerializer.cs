@@ -38,7 +38,8 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     public override string Manifest(object o) => Row(o).Manifest;
 
     /// <inheritdoc />
-    public override byte[] ToBinary(object obj) => Row(obj).ToBinary(_mapping, obj);
+    public override byte[] ToBinary(object obj) =>
+        obj is GroupEnvelope envelope ? SharedEnvelopeBytes.Of(envelope, e => Row(e).ToBinary(_mapping, e)) : Row(obj).ToBinary(_mapping, obj);
 
     /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)
