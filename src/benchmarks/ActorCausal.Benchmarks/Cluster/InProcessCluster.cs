@@ -103,6 +103,7 @@ public sealed class InProcessCluster : IBenchCluster
         var countsBefore = transport == Transport.Causal ? await CountsAsync(nodes) : null;
 
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var (allocatedBefore, gen0Before, gen2Before) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(2));
         foreach (var node in nodes) node.Start();
         var timeout = RunTimeout(messages);
         var complete = true;
@@ -116,6 +117,7 @@ public sealed class InProcessCluster : IBenchCluster
             _progress.Line($"   {tag}: only {Interlocked.Read(ref state.Delivered):N0} of {state.ExpectedDeliveries:N0} deliveries within {timeout.TotalSeconds:F0} s");
         }
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var allocated = (GC.GetTotalAllocatedBytes() - allocatedBefore, GC.CollectionCount(0) - gen0Before, GC.CollectionCount(2) - gen2Before);
 
         var figures = new RunFigures
         {
@@ -132,6 +134,7 @@ public sealed class InProcessCluster : IBenchCluster
             Refused = Interlocked.Read(ref state.Refused),
             BackPressureRetries = Interlocked.Read(ref state.BackPressureRetries),
             Cpu = cpu,
+            Allocated = allocated,
         };
 
         if (record) await RecordAsync(nodes, state, mode, tag, messages, check, heapBefore);

@@ -19,8 +19,8 @@ public static class ScaleTable
                          "CPU: the process's CPU time per broadcast, and the cores it used on average (msgs/s x CPU): under load a mode that gets fewer cores is slower without costing more");
         output.WriteLine(AlgorithmCost.Legend);
         output.WriteLine();
-        output.WriteLine("| n | mode | msgs/s | x raw | x pubsub | p50 / p99 ms | B/msg | protocol msgs/bcast | needed | x needed | CPU us/bcast | CPU x raw | cores |");
-        output.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| n | mode | msgs/s | x raw | x pubsub | p50 / p99 ms | B/msg | protocol msgs/bcast | needed | x needed | CPU us/bcast | CPU x raw | cores | KB alloc/bcast |");
+        output.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (nodes, results) in sizes)
         {
             var raw = ModeResult.Find(results, "raw");
@@ -29,7 +29,7 @@ public static class ScaleTable
             {
                 if (r.Runs.Count == 0)
                 {
-                    output.WriteLine($"| {nodes} | {r.Mode} | STALLED: {r.Stalled} | | | | | | | | | | |");
+                    output.WriteLine($"| {nodes} | {r.Mode} | STALLED: {r.Stalled} | | | | | | | | | | | |");
                     continue;
                 }
                 var (min, max) = r.Range(x => x.MsgsPerSec);
@@ -41,7 +41,8 @@ public static class ScaleTable
                     $"{(r.ProtocolPerMsg is { } p ? p.ToString("F2", inv) : "")} | {needed?.ToString(inv) ?? ""} | " +
                     $"{(r.ProtocolPerMsg is { } q && needed is > 0 ? (q / needed.Value).ToString("F2", inv) : "")} | " +
                     $"{(r.CpuUsPerMsg is { } cpu ? cpu.ToString("F0", inv) : "")} | {(r.CpuUsPerMsg is { } own ? Ratio(own, raw?.CpuUsPerMsg) : "")} | " +
-                    $"{(r.CpuUsPerMsg is { } used ? (r.MsgsPerSec * used / 1e6).ToString("F2", inv) : "")} |"));
+                    $"{(r.CpuUsPerMsg is { } used ? (r.MsgsPerSec * used / 1e6).ToString("F2", inv) : "")} | " +
+                    $"{(r.AllocatedPerMsg is { } alloc ? (alloc / 1024).ToString("F1", inv) : "")} |"));
             }
         }
         output.WriteLine();
