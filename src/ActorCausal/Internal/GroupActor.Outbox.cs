@@ -91,9 +91,22 @@ internal sealed partial class GroupActor
             Self.Tell(FlushOutbox.Instance, Self);
     }
 
+    /// <summary>The last envelope sent: the outbox hands the same batch to several members as the same array (Outbox.SendAll).</summary>
+    private GroupEnvelope? _lastEnvelope;
+
     private void SendEnvelope(MemberId to, ImmutableArray<ProtocolMessage> messages)
     {
-        MemberTarget(to).Tell(new GroupEnvelope(_self, messages), Self);
+        GroupEnvelope envelope;
+        if (_lastEnvelope is { } last && last.Messages == messages && last.From == _self)
+        {
+            envelope = last;
+            SharedEnvelopeBytes.MarkShared(envelope);
+        }
+        else
+        {
+            envelope = _lastEnvelope = new GroupEnvelope(_self, messages);
+        }
+        MemberTarget(to).Tell(envelope, Self);
         _envelopesSent++;
         _protocolMessagesSent += messages.Length;
     }

@@ -56,10 +56,28 @@ internal sealed class Outbox(BatchingSettings settings, Action<MemberId, Immutab
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="batch"/>. A batch of the same messages as the one sent just before (a broadcast goes to
+    /// every member, so their batches fill and leave together) leaves as the same array, so that the group actor sends
+    /// one envelope object to all of them and Akka serializes it once (SharedEnvelopeBytes).
+    /// </summary>
     private void Send(MemberId to, Batch batch)
     {
-        send(to, [.. batch.Messages]);
+        if (!SameMessages(batch.Messages, _lastSent)) _lastSent = [.. batch.Messages];
+        send(to, _lastSent);
         batch.Messages.Clear();
         batch.Bytes = 0;
+    }
+
+    private ImmutableArray<ProtocolMessage> _lastSent = ImmutableArray<ProtocolMessage>.Empty;
+
+    private static bool SameMessages(List<ProtocolMessage> batch, ImmutableArray<ProtocolMessage> sent)
+    {
+        if (batch.Count != sent.Length) return false;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!ReferenceEquals(batch[i], sent[i])) return false;
+        }
+        return true;
     }
 }

@@ -38,10 +38,13 @@ public sealed class CausalGroupsSerializer : SerializerWithStringManifest
     public override string Manifest(object o) => Row(o).Manifest;
 
     /// <inheritdoc />
-    public override byte[] ToBinary(object obj)
+    public override byte[] ToBinary(object obj) =>
+        obj is GroupEnvelope envelope ? SharedEnvelopeBytes.Of(envelope, ToEnvelopeBytes) : Row(obj).ToBinary(_mapping, obj);
+
+    private byte[] ToEnvelopeBytes(GroupEnvelope envelope)
     {
-        var bytes = Row(obj).ToBinary(_mapping, obj);
-        if (WireStats.Enabled && obj is GroupEnvelope) WireStats.Count(bytes);
+        var bytes = Row(envelope).ToBinary(_mapping, envelope);
+        if (WireStats.Enabled) WireStats.Count(bytes);
         return bytes;
     }
 

@@ -111,6 +111,7 @@ public static class Program
         });
         root.Add(cluster);
         root.Add(ClusterNodeCommand());
+        root.Add(PerCopyCommand());
 
         // Everything after `micro` belongs to BenchmarkDotNet (e.g. `micro --filter '*VectorClock*'`, `micro --list flat`).
         var micro = new Command("micro", "BenchmarkDotNet micro benchmarks; the remaining arguments go to BenchmarkSwitcher (try: micro --filter '*').")
@@ -125,6 +126,20 @@ public static class Program
         root.Add(micro);
 
         return root.Parse(args).Invoke();
+    }
+
+    private static Command PerCopyCommand()
+    {
+        var nodes = new Option<string>("--nodes") { Description = "Group sizes, comma-separated.", DefaultValueFactory = _ => "3,5,9,17" };
+        var batch = new Option<int>("--batch") { Description = "Data messages per envelope.", DefaultValueFactory = _ => 100 };
+        var rounds = new Option<int>("--rounds") { Description = "Batches per sender.", DefaultValueFactory = _ => 40 };
+        var command = new Command("percopy", "What one delivered copy of a causal broadcast costs at each group size: serialization, deserialization, protocol (one thread; allocations are counts).") { nodes, batch, rounds };
+        command.SetAction(parse =>
+        {
+            PerCopy.PerCopyCost.Run(ParseSizes(parse.GetValue(nodes)!), parse.GetValue(batch), parse.GetValue(rounds), Console.Out);
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>Hidden: one node of <c>cluster --processes</c>, started by the benchmark itself.</summary>

@@ -88,4 +88,23 @@ public sealed class OutboxTests
         Assert.False(outbox.HasPending);
         Assert.False(outbox.HasBatchFor(A));
     }
+
+    [Fact]
+    public void Batches_of_the_same_messages_leave_as_one_array_and_others_as_their_own()
+    {
+        var outbox = Create(maxMessages: 2);
+        var (m1, m2, m3) = (M(1), M(2), M(3));
+        foreach (var to in new[] { A, B }) outbox.Add(to, m1, 10);
+        foreach (var to in new[] { A, B }) outbox.Add(to, m2, 10); // both batches full: they leave one after the other
+        outbox.Add(A, m3, 10);
+        outbox.Add(B, M(3), 10); // equal, but another object: not the same batch
+        outbox.SendAll();
+
+        Assert.Equal(4, _sent.Count);
+        Assert.True(_sent[0].Messages == _sent[1].Messages, "the full batches of A and B are one array");
+        Assert.Equal([1L, 2], _sent[1].Messages.Select(m => m.ViewId));
+        Assert.False(_sent[2].Messages == _sent[3].Messages);
+        Assert.Equal([3L], SentTo(A).Skip(2));
+        Assert.Equal([3L], SentTo(B).Skip(2));
+    }
 }

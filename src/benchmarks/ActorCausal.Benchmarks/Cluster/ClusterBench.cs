@@ -28,7 +28,8 @@ public sealed record ClusterOptions
 public sealed record RunResult(
     double MsgsPerSec, double P50Ms, double P99Ms, double? BytesPerMsg, bool Complete, double ElapsedSec,
     long Refused, long BackPressureRetries, double? MeanBatch, long? HeldBack, double? ProtocolPerMsg = null, double? EnvelopesPerMsg = null,
-    string? RepairsPerMsg = null, IReadOnlyDictionary<ProtocolMessageKind, double>? PerKind = null, double? CpuUsPerMsg = null);
+    string? RepairsPerMsg = null, IReadOnlyDictionary<ProtocolMessageKind, double>? PerKind = null, double? CpuUsPerMsg = null,
+    (double BytesPerMsg, int Gen0, int Gen2)? Allocated = null);
 
 public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs, int Nodes = 0)
 {
@@ -43,6 +44,8 @@ public sealed record ModeResult(string Mode, IReadOnlyList<RunResult> Runs, int 
     public string? Stalled { get; init; }
     /// <summary>CPU time the nodes used during the run per message broadcast (less sensitive to the machine's load than msgs/s).</summary>
     public double? CpuUsPerMsg => Runs.Count > 0 && Runs.All(r => r.CpuUsPerMsg is not null) ? Median(Runs.Select(r => r.CpuUsPerMsg!.Value)) : null;
+    /// <summary>Bytes the process allocated per message broadcast (in one process only; a count, not a time).</summary>
+    public double? AllocatedPerMsg => Runs.Count > 0 && Runs.All(r => r.Allocated is not null) ? Median(Runs.Select(r => r.Allocated!.Value.BytesPerMsg)) : null;
     public bool Complete => Stalled is null && Runs.Count > 0 && Runs.All(r => r.Complete);
     /// <summary>Protocol messages per broadcast of each kind, median over the runs (null for raw and pubsub).</summary>
     public IReadOnlyDictionary<ProtocolMessageKind, double>? PerKind =>
@@ -162,7 +165,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
 
     private static string RunText(RunResult r) =>
         $"{r.MsgsPerSec:N0} msgs/s, p50 {r.P50Ms:F1} ms, p99 {r.P99Ms:F1} ms, " +
-        $"{(r.BytesPerMsg is { } b ? $"{b:F0} B/msg" : "bytes n/a")}{(r.CpuUsPerMsg is { } cpu ? $", CPU {cpu:F0} us/msg" : "")}" +
+        $"{(r.BytesPerMsg is { } b ? $"{b:F0} B/msg" : "bytes n/a")}{(r.CpuUsPerMsg is { } cpu ? $", CPU {cpu:F0} us/msg" : "")}{(r.Allocated is { } al ? $", allocated {al.BytesPerMsg / 1024:F1} KB/msg, GCs gen0 {al.Gen0} gen2 {al.Gen2}" : "")}" +
         $"{(r.MeanBatch is { } mb ? $", batch {mb:F1}, protocol msgs/msg {r.ProtocolPerMsg:F2}, envelopes/msg {r.EnvelopesPerMsg:F3}" : "")}{(r.HeldBack is { } hb ? $", held back {hb}" : "")}{(r.RepairsPerMsg is { } rp ? $", per msg: {rp}" : "")}{(r.PerKind is { } pk ? $"; sent per msg: {KindsText(pk)}" : "")}" +
         $"{(r.BackPressureRetries > 0 ? $", back-pressure retries {r.BackPressureRetries}" : "")}{(r.Refused > 0 ? $", refused {r.Refused}" : "")}{(r.Complete ? "" : " INCOMPLETE")}";
 
@@ -235,6 +238,7 @@ public sealed class ClusterBench(ClusterOptions options, TextWriter output, Benc
             if (r.Stalled is { } stalled) o["stalled"] = stalled;
             if (r.BytesPerMsg is { } b) o["bytes_per_msg"] = Math.Round(b, 1);
             if (r.CpuUsPerMsg is { } cpu) o["cpu_us_per_msg"] = Math.Round(cpu, 1);
+            if (r.AllocatedPerMsg is { } alloc) o["allocated_bytes_per_msg"] = Math.Round(alloc);
             if (r.MeanBatch is { } mb) o["mean_batch"] = Math.Round(mb, 2);
             if (r.ProtocolPerMsg is { } pp) o["protocol_msgs_per_msg"] = Math.Round(pp, 3);
             if (r.EnvelopesPerMsg is { } ep) o["envelopes_per_msg"] = Math.Round(ep, 4);

@@ -103,6 +103,7 @@ public sealed class InProcessCluster : IBenchCluster
         var countsBefore = transport == Transport.Causal ? await CountsAsync(nodes) : null;
 
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var (allocatedBefore, gen0Before, gen2Before) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(2));
         foreach (var node in nodes) node.Start();
         var timeout = RunTimeout(messages);
         var complete = true;
@@ -116,6 +117,7 @@ public sealed class InProcessCluster : IBenchCluster
             _progress.Line($"   {tag}: only {Interlocked.Read(ref state.Delivered):N0} of {state.ExpectedDeliveries:N0} deliveries within {timeout.TotalSeconds:F0} s");
         }
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var allocated = (GC.GetTotalAllocatedBytes() - allocatedBefore, GC.CollectionCount(0) - gen0Before, GC.CollectionCount(2) - gen2Before);
 
         var figures = new RunFigures
         {
@@ -132,16 +134,37 @@ public sealed class InProcessCluster : IBenchCluster
             Refused = Interlocked.Read(ref state.Refused),
             BackPressureRetries = Interlocked.Read(ref state.BackPressureRetries),
             Cpu = cpu,
+            Allocated = allocated,
         };
 
         if (record) await RecordAsync(nodes, state, mode, tag, messages, check, heapBefore);
 
+        if (transport == Transport.Causal && complete) await SettleAsync(nodes);
         foreach (var node in nodes) node.Stop();
         await Task.Delay(QuietAfterRun(transport));
         return figures.ToResult();
     }
 
     /// <summary>How long the benchmark waits for every delivery of one run before calling it incomplete.</summary>
+    /// <summary>
+    /// Before the members leave: waits (at most <see cref="SettleBound"/>, untimed) until no member buffers an unstable
+    /// message. Members that leave with the run's messages still unstable carry them in the flushes of the leave, large
+    /// enough to be chunked, from every member at each view change; at 17 members that work outlasted the quiet time and
+    /// ran into the next run's time and CPU.
+    /// </summary>
+    private static async Task SettleAsync(NodeRun[] nodes)
+    {
+        var deadline = DateTime.UtcNow + SettleBound;
+        while (DateTime.UtcNow < deadline)
+        {
+            var statuses = await Task.WhenAll(nodes.Select(node => node.StatusAsync()));
+            if (statuses.All(s => s.Protocol.UnstableBuffered == 0)) return;
+            await Task.Delay(50);
+        }
+    }
+
+    public static readonly TimeSpan SettleBound = TimeSpan.FromSeconds(10);
+
     public static TimeSpan RunTimeout(int messages) => TimeSpan.FromSeconds(60 + messages / 2_000.0);
 
     /// <summary>Subscriber terminated: the group member leaves. Give it a moment so the next run starts on a quiet cluster.</summary>

@@ -21,6 +21,8 @@ public sealed record RunFigures
     public long BackPressureRetries { get; init; }
     /// <summary>CPU time used by the nodes' process(es) from just before the start to the end of the run.</summary>
     public TimeSpan? Cpu { get; init; }
+    /// <summary>In one process: bytes the process allocated during the run (every node, the harness included), and its gen-0 and gen-2 collections.</summary>
+    public (long Bytes, int Gen0, int Gen2)? Allocated { get; init; }
 
     public RunResult ToResult()
     {
@@ -31,8 +33,9 @@ public sealed record RunFigures
         var sentTotal = (double)PerNode * Nodes;
         double? bytesPerMsg = BytesBefore is { } b0 && BytesAfter is { } b1 ? (b1 - b0) / sentTotal : null;
         double? cpuUsPerMsg = Cpu is { } cpu ? cpu.TotalMicroseconds / sentTotal : null;
+        var allocated = Allocated is { } a ? (a.Bytes / sentTotal, a.Gen0, a.Gen2) : ((double, int, int)?)null;
         if (Counts is not { } c)
-            return new RunResult(Delivered / (double)Nodes / elapsed, Pct(0.50), Pct(0.99), bytesPerMsg, Complete, elapsed, Refused, BackPressureRetries, null, null, CpuUsPerMsg: cpuUsPerMsg);
+            return new RunResult(Delivered / (double)Nodes / elapsed, Pct(0.50), Pct(0.99), bytesPerMsg, Complete, elapsed, Refused, BackPressureRetries, null, null, CpuUsPerMsg: cpuUsPerMsg, Allocated: allocated);
         return new RunResult(Delivered / (double)Nodes / elapsed, Pct(0.50), Pct(0.99), bytesPerMsg, Complete, elapsed, Refused, BackPressureRetries,
             MeanBatch: c.Envelopes == 0 ? null : c.Protocol / (double)c.Envelopes,
             HeldBack: c.HeldBack,
@@ -40,6 +43,7 @@ public sealed record RunFigures
             EnvelopesPerMsg: c.Envelopes / sentTotal,
             RepairsPerMsg: $"retransmitted {c.Retransmitted / sentTotal:F2}, NAKs {c.Naks / sentTotal:F2}, duplicates received {c.Duplicates / sentTotal:F2}, safe acks {c.SafeAcks / sentTotal:F2}",
             PerKind: c.PerKind.ToDictionary(k => k.Key, k => k.Value / sentTotal),
-            CpuUsPerMsg: cpuUsPerMsg);
+            CpuUsPerMsg: cpuUsPerMsg,
+            Allocated: allocated);
     }
 }
