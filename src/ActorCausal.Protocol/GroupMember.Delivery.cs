@@ -11,8 +11,6 @@ public sealed partial class GroupMember : IDeliveryHost
     private readonly DeliveryQueues _delivery;
 
     private void Pump() => _delivery.Pump();
-    private bool AdvanceSender(int s) => _delivery.AdvanceSender(s);
-    private DeliveryMode Mode => _delivery.Mode;
     private void DeliverNow(DataMessage m) => _delivery.Deliver(m);
 
     /// <summary>The BSS condition for entries other than the sender's (FIFO covers the sender's own entry).</summary>
@@ -24,7 +22,7 @@ public sealed partial class GroupMember : IDeliveryHost
     bool IDeliveryHost.CausallyReady(DataMessage m) => Settings.Rules.CausallyReady(this, m);
     bool IDeliveryHost.SafeWaitOver(DataMessage m) => SafeWaitOver(m);
     bool IDeliveryHost.DeliverAgreedTotal() => DeliverAgreedTotal();
-    void IDeliveryHost.NoteSafe(DataMessage m) => NoteSafe(m);
+    void IDeliveryHost.NoteSafe(DataMessage m) => _safe.Note(m);
 
     void IDeliveryHost.LearnFrom(DataMessage m)
     {

@@ -21,7 +21,7 @@ public sealed partial class GroupMember : ILossRepairHost, IStabilityHost
         _repair.SendDueNaks();
         _total.RetryUndecidedIfDue();
         Symmetric?.Tick();
-        if (_viewState.SafeAckDueAt <= _now) AcknowledgeSafeIfDue();
+        if (_viewState.SafeAckDueAt <= _now) _safe.AcknowledgeIfDue();
         _stability.Recompute();
         _stability.GossipIfDue();
         _flush.Tick();
@@ -36,6 +36,6 @@ public sealed partial class GroupMember : ILossRepairHost, IStabilityHost
     IReadOnlyList<Effect> IStabilityHost.PendingEffects => _effects;
     long IStabilityHost.LastGossipAt { get => _lastGossipAt; set => _lastGossipAt = value; }
     long[] IStabilityHost.ReportedDelivered() => ReportedDelivered();
-    VectorClock? IStabilityHost.StoredForGossip() => StoredForGossip();
-    void IStabilityHost.LearnPeerStored(int peer, ReadOnlySpan<long> stored) => LearnPeerStored(peer, stored);
+    VectorClock? IStabilityHost.StoredForGossip() => _safe.StoredForGossip();
+    void IStabilityHost.LearnPeerStored(int peer, ReadOnlySpan<long> stored) => _safe.LearnPeerStored(peer, stored);
 }

@@ -43,6 +43,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
         _pacing = new ReaderPacing(Settings.PacedByReader);
         _total = new TotalOrdering(this, Settings, _counters);
         _delivery = new DeliveryQueues(this, Settings, _counters, _total, _dependencies, _hlc);
+        _safe = new SafeDelivery(this, Settings, _counters, _total, _delivery);
         _repair = new LossRepair(this, Settings, _counters, _total);
         _stability = new Stability(this, Settings, _counters, _repair);
         _flush = new FlushParticipant(this, Settings);
@@ -162,7 +163,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
         ArgumentNullException.ThrowIfNull(destination);
         _total.SendPendingProposals();
         Symmetric?.SendHeartbeatIfDue();
-        AcknowledgeSafeIfDue();
+        _safe.AcknowledgeIfDue();
         _stability.SendDueReports();
         var n = _effects.Count;
         destination.AddRange(_effects);
@@ -171,7 +172,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
     }
 
     /// <summary>True when effects wait to be drained.</summary>
-    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || Symmetric?.HeartbeatDue == true || SafeAckDueOnDrain || _stability.ReportDue;
+    public bool HasPendingEffects => _effects.Count > 0 || _total.HasPendingProposals || Symmetric?.HeartbeatDue == true || _safe.AckDueOnDrain || _stability.ReportDue;
 
     /// <summary>Messages received or broadcast here and not yet delivered, plus delivered ones kept until stable.</summary>
     public int BufferedMessages => _viewState.Buffered;
@@ -183,7 +184,7 @@ public sealed partial class GroupMember : IOwnBroadcastsHost
     public ImmutableArray<MessageId> Dependents(MessageId id) => _dependencies.Dependents(id);
 
     long[] IOwnBroadcastsHost.ReportedDelivered() => ReportedDelivered();
-    void IOwnBroadcastsHost.NoteSafe(DataMessage m) => NoteSafe(m);
+    void IOwnBroadcastsHost.NoteSafe(DataMessage m) => _safe.Note(m);
     bool IOwnBroadcastsHost.HoldsMergedState(MessageId message) => _merging.HoldsMergedState(message);
 
     ViewState IViewContext.ViewState => _viewState;

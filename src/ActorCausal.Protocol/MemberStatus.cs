@@ -54,6 +54,8 @@ public sealed record MemberStatus
     public long SafeAcksSent { get; init; }
     /// <summary>Stability reports this member sent to one sender (its delivered vector, after a quarter of that sender's unstable bound was delivered here), not counting gossip to all.</summary>
     public long StabilityReportsSent { get; init; }
+    /// <summary>View changes under <see cref="SafeQuorum.Majority"/> decided from fewer than half of the closing view's reports (<see cref="ViewChangedByMinority"/>): majority-safe uniformity is not proven for that view.</summary>
+    public long ViewChangesByMinority { get; init; }
     /// <summary>Refused inputs, all reasons.</summary>
     public long RejectedTotal => Rejected.Values.Sum();
 }

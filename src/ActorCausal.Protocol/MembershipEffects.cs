@@ -12,6 +12,14 @@ public sealed record PeerSuspected(MemberId Member) : Effect;
 /// <summary>The failure detector reaches the suspected <see cref="Member"/> again (a false suspicion healed, no view change). The Akka runtime tells subscribers <c>MemberReachable</c>.</summary>
 public sealed record PeerReachable(MemberId Member) : Effect;
 
+/// <summary>
+/// Under <see cref="SafeQuorum.Majority"/>: the view change that closed <see cref="Closed"/> was decided from the reports of
+/// fewer than half of its members (<see cref="Reporters"/>), so a majority-safe message that members now gone delivered
+/// in that view may be delivered by no member that goes on (docs/protocol.md, Majority-safe). Delivery goes on; the Akka
+/// runtime logs a warning, and <see cref="MemberStatus.ViewChangesByMinority"/> counts it.
+/// </summary>
+public sealed record ViewChangedByMinority(GroupView Closed, ImmutableArray<MemberId> Reporters) : Effect;
+
 /// <summary>This member delivers nothing more.</summary>
 public sealed record Stopped(StopReason Reason, string Detail) : Effect;
 

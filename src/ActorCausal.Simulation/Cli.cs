@@ -157,7 +157,7 @@ public static class Cli
         output.WriteLine(string.Create(inv,
             $"sim: {schedules} schedules from seed {firstSeed}, {options.Members} members, {options.Messages} broadcasts, order {options.Order}, total {options.TotalMode?.ToString() ?? "mixed"}{(options.SafeFraction > 0 ? $", safe {options.SafeFraction}" : "")}{(options.ProtocolSettings?.SafeQuorum == SafeQuorum.Majority ? " (majority quorum)" : "")}, loss {options.Loss}, dup {options.Duplication}, {(options.Reorder ? "reordering" : "FIFO")} links{faultText}"));
 
-        long deliveries = 0, broadcasts = 0, transmissions = 0, violations = 0, rejected = 0, unknownDeps = 0, skew = 0, backPressure = 0;
+        long deliveries = 0, broadcasts = 0, transmissions = 0, violations = 0, rejected = 0, unknownDeps = 0, skew = 0, backPressure = 0, byMinority = 0;
         int done = 0, notQuiescent = 0, violating = 0;
         ScheduleResult? first = null;
         var traceHash = 14695981039346656037UL;
@@ -184,6 +184,7 @@ public static class Cli
             rejected += r.RejectedInputs;
             unknownDeps += r.UnknownDependencyRefusals;
             skew += r.ClockSkewEvents;
+            byMinority += r.ViewChangesByMinority;
             backPressure += r.BackPressureRefusals;
             if (!r.Quiescent) notQuiescent++;
             foreach (var v in r.Violations) byKind[v.Kind] = byKind.GetValueOrDefault(v.Kind) + 1;
@@ -228,7 +229,7 @@ public static class Cli
         if (options.HasFaults)
         {
             output.WriteLine(string.Create(inv,
-                $"faults: crashes={crashes} joins={joins} restarts={restarts} leaves={leaves} false-suspicions={suspicions} partitions={partitions} pauses={pauses} indirectly-connected={indirect} rejoins={rejoins} view-installs={viewInstalls} held-broadcasts={held} snapshots-loaded={snapshots} skipped-steps={skipped} lost-broadcasts={lost}"));
+                $"faults: crashes={crashes} joins={joins} restarts={restarts} leaves={leaves} false-suspicions={suspicions} partitions={partitions} pauses={pauses} indirectly-connected={indirect} rejoins={rejoins} view-installs={viewInstalls} held-broadcasts={held} snapshots-loaded={snapshots} skipped-steps={skipped} lost-broadcasts={lost} view-changes-by-minority={byMinority}"));
             if ((options.Faults & FaultKinds.Founding) != 0)
                 output.WriteLine(string.Create(inv, $"founding: schedules-started-by-founding={foundingSchedules} split-at-start={splitAtStart} merged-members={mergedMembers}"));
         }

@@ -26,6 +26,8 @@ public sealed record ScheduleResult
     public required int RejectedInputs { get; init; }
     /// <summary>ClockSkewExceeded effects; a correct run has none.</summary>
     public required int ClockSkewEvents { get; init; }
+    /// <summary>ViewChangedByMinority effects (majority quorum): the keep-majority oracle never allows one, so a correct run has none.</summary>
+    public int ViewChangesByMinority { get; init; }
     /// <summary>The first few InputRejected effects, as text.</summary>
     public required ImmutableArray<string> RejectionSamples { get; init; }
     /// <summary>True when every member delivered every accepted broadcast and every buffer emptied before the time cap.</summary>

@@ -42,6 +42,7 @@ internal sealed class Simulator : IEffectHandler<int>
     private int _unknownDependency;
     private int _rejected;
     private int _clockSkew;
+    private int _viewChangesByMinority;
 
     public Simulator(SimulationOptions options, ulong seed, IReadOnlyList<PlannedBroadcast>? workload, SimulatedMemberFactory factory, SimulatedJoinerFactory? joiners = null)
     {
@@ -241,6 +242,7 @@ internal sealed class Simulator : IEffectHandler<int>
             UnknownDependencyRefusals = _unknownDependency,
             RejectedInputs = _rejected,
             ClockSkewEvents = _clockSkew,
+            ViewChangesByMinority = _viewChangesByMinority,
             RejectionSamples = _rejectionSamples.ToImmutableArray(),
             Quiescent = quiescent,
             BufferedAtEnd = buffered.MoveToImmutable(),
@@ -441,6 +443,7 @@ internal sealed class Simulator : IEffectHandler<int>
     }
 
     void IEffectHandler<int>.ClockSkewExceeded(int i, ClockSkewExceeded skew) => _clockSkew++;
+    void IEffectHandler<int>.ViewChangedByMinority(int i, ViewChangedByMinority minority) => _viewChangesByMinority++;
 
     void IEffectHandler<int>.ViewInstalled(int i, ViewInstalled v)
     {

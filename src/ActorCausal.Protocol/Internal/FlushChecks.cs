@@ -21,6 +21,8 @@ internal sealed class FlushChecks(IFlushHost host, ProtocolRules rules)
         if (d.Cut.Length != size) return $"The flush decision's cut has {d.Cut.Length} entries; {view} has {size} members.";
         if (d.NewMembers.Any(m => string.IsNullOrEmpty(m.Address)) || d.NewMembers.Distinct().Count() != d.NewMembers.Length)
             return $"The flush decision's next view {d.NewViewId} lists a member twice or an empty member.";
+        if (d.Reporters.IsDefault || d.Reporters.Any(k => k < 0 || k >= size) || d.Reporters.Distinct().Count() != d.Reporters.Length)
+            return $"The flush decision for view {d.ViewId} names a reporter twice or a rank outside {view}.";
         var delivered = host.Delivered;
         for (var s = 0; s < size; s++)
         {

@@ -80,7 +80,7 @@ internal static class FlushDecider
             }
         }
         var order = OrderTotals(totals, finals, maxAgreed, viewId, self);
-        return new FlushDecision(viewId, viewId + 1, newMembers, [.. cut], messages.ToImmutable(), order);
+        return new FlushDecision(viewId, viewId + 1, newMembers, [.. cut], messages.ToImmutable(), order) { Reporters = [.. reports.Keys.Order()] };
     }
 
     /// <summary>

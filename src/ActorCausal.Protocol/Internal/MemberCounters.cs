@@ -26,6 +26,7 @@ internal sealed class MemberCounters
     public long SafeAcksSent;
     public long StabilityReportsSent;
     public long ViewChanges;
+    public long ViewChangesByMinority;
 
     public void CountRejected(RejectReason reason) => _rejected[(int)reason]++;
 
@@ -64,6 +65,7 @@ internal sealed class MemberCounters
             SafeDelivered = SafeDelivered,
             SafeAcksSent = SafeAcksSent,
             StabilityReportsSent = StabilityReportsSent,
+            ViewChangesByMinority = ViewChangesByMinority,
         };
     }
 }

@@ -104,6 +104,7 @@ internal sealed class ViewInstaller(IViewInstallHost host, GroupMemberSettings s
         var d = commit.Decision;
         if (host.Phase is MemberPhase.Stopped or MemberPhase.Joining || d.ViewId != host.View.Id) return;
         DeliverDecided(d);
+        ReportIfDecidedByMinority(d);
 
         recentCommits.Enqueue((commit, host.View));
         if (recentCommits.Count > RecentCommitsKept) recentCommits.Dequeue();
@@ -135,6 +136,18 @@ internal sealed class ViewInstaller(IViewInstallHost host, GroupMemberSettings s
         }
         host.DeliverMergedSides(d, next.Id);
         Install(next, joined, left);
+    }
+
+    /// <summary>
+    /// Under majority, a decision made from fewer than half of the closing view's reports may miss a majority-safe message
+    /// that members now gone delivered: nothing here can deliver what no reporter held, so delivery goes on and this is
+    /// reported (docs/protocol.md, Majority-safe). A decision that does not name its reporters is not judged.
+    /// </summary>
+    private void ReportIfDecidedByMinority(FlushDecision d)
+    {
+        if (settings.SafeQuorum != SafeQuorum.Majority || d.Reporters.IsDefaultOrEmpty || d.Reporters.Length * 2 >= host.View.Size) return;
+        counters.ViewChangesByMinority++;
+        host.Emit(new ViewChangedByMinority(host.View, [.. d.Reporters.Select(k => host.View.Members[k])]));
     }
 
     /// <summary>Delivers the decision's messages up to its cut, open total-order ones in its order; throws if the cut cannot be reached.</summary>

@@ -48,6 +48,12 @@ public sealed record FlushDecision(
 
     /// <summary>Other groups of this name whose first members this view change admits: every member merges each one's state before the new view.</summary>
     public ImmutableArray<MergeSide> Merged { get; init; } = [];
+
+    /// <summary>
+    /// The ranks (in the closing view) whose flush reports this decision was made from. Empty from a member that does
+    /// not say (an older version): then nobody can tell whether fewer than half of the view reported.
+    /// </summary>
+    public ImmutableArray<int> Reporters { get; init; } = [];
 }
 
 /// <summary>Coordinator to survivors: stop sending, report what you hold.</summary>

@@ -13,6 +13,7 @@ internal interface IEffectHandler<in TMember>
     void Deliver(TMember at, Deliver deliver);
     void InputRejected(TMember at, InputRejected rejected);
     void ClockSkewExceeded(TMember at, ClockSkewExceeded skew);
+    void ViewChangedByMinority(TMember at, ViewChangedByMinority minority);
     void ViewInstalled(TMember at, ViewInstalled installed);
     void PeerSuspected(TMember at, PeerSuspected suspected);
     void PeerReachable(TMember at, PeerReachable reachable);
@@ -39,6 +40,7 @@ internal static class EffectDriver
             case Deliver d: handler.Deliver(member, d); break;
             case InputRejected r: handler.InputRejected(member, r); break;
             case ClockSkewExceeded c: handler.ClockSkewExceeded(member, c); break;
+            case ViewChangedByMinority v: handler.ViewChangedByMinority(member, v); break;
             case ViewInstalled v: handler.ViewInstalled(member, v); break;
             case PeerSuspected p: handler.PeerSuspected(member, p); break;
             case PeerReachable p: handler.PeerReachable(member, p); break;

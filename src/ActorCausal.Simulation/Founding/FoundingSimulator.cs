@@ -456,6 +456,7 @@ public sealed class FoundingSimulator : IEffectHandler<FoundingSimulator.Source>
     }
 
     void IEffectHandler<Source>.ClockSkewExceeded(Source at, ClockSkewExceeded skew) { }
+    void IEffectHandler<Source>.ViewChangedByMinority(Source at, ViewChangedByMinority minority) { }
     void IEffectHandler<Source>.PeerSuspected(Source at, PeerSuspected suspected) { }
     void IEffectHandler<Source>.PeerReachable(Source at, PeerReachable reachable) { }
 

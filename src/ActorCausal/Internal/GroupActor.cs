@@ -420,6 +420,10 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     _log.Warning("Group {0}: {1}'s hybrid logical clock is {2} ms ahead of this node's (bound {3} ms); not merged.",
                         _group, skew.From, skew.SkewMs, _protocolSettings.MaxClockSkewMs);
                     break;
+                case ViewChangedByMinority minority:
+                    _log.Warning("Group {0}: the view change that closed {1} was decided from the reports of {2} only, fewer than half of it: majority-safe uniformity is not proven for that view (docs/protocol.md, Majority-safe).",
+                        _group, minority.Closed, string.Join(", ", minority.Reporters));
+                    break;
                 case ViewInstalled installed:
                     OnViewInstalled(installed.View, installed.Joined, installed.Left);
                     break;

@@ -131,6 +131,7 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
         foreach (var c in d.Cut) w.Cut.Add(c);
         foreach (var m in d.Messages) w.Messages.Add(ToProto(m));
         foreach (var f in d.TotalOrder) w.TotalOrder.Add(ToProto(f));
+        w.Reporters.AddRange(d.Reporters);
         return w;
     }
 
@@ -297,6 +298,7 @@ internal sealed partial class ProtoMapping(Func<object, SerializedPayload> seria
         {
             MergeTarget = w.MergeTarget is null ? null : FromProto(w.MergeTarget, "FlushDecision.merge_target"),
             Merged = Sides(w.Merged, "FlushDecision"),
+            Reporters = [.. w.Reporters],
         };
     }
 

@@ -7,8 +7,9 @@ namespace ActorCausal.Protocol.Tests.Components;
 
 /// <summary>
 /// A member of view <see cref="ViewId"/> (members m0, m1, ... in rank order) reduced to what a part of it reads: its
-/// <see cref="ViewState"/>, a settable clock, and the effects and refusals recorded; as an <see cref="ITotalOrderHost"/>
-/// it delivers nothing unless a test host says otherwise. Test hosts derive from it.
+/// <see cref="ViewState"/>, a settable clock, and the effects and refusals recorded. As an <see cref="ITotalOrderHost"/>
+/// it throws when asked to deliver (Pump, Deliver, the safe wait of a safe message) unless a test host overrides those.
+/// Test hosts derive from it.
 /// </summary>
 internal abstract class RecordingMember : ITotalOrderHost
 {
@@ -47,9 +48,13 @@ internal abstract class RecordingMember : ITotalOrderHost
     public AcknowledgementMatrix Acks => ViewState.Acks;
     public bool FlushDecidesNothing => ViewState.Flush.DecidesNothing;
     public virtual void StartGapTimer(int sender) { }
-    public virtual void Pump() { }
-    public virtual bool SafeWaitOver(DataMessage m) => true;
-    public virtual void Deliver(DataMessage m) { }
+    // Delivery is not stubbed: a part that delivers through a host that did not wire it must fail the test, not deliver nothing.
+    public virtual void Pump() => throw NotWired(nameof(Pump));
+    public virtual bool SafeWaitOver(DataMessage m) => m.Safe ? throw NotWired(nameof(SafeWaitOver)) : true;
+    public virtual void Deliver(DataMessage m) => throw NotWired(nameof(Deliver));
+
+    private InvalidOperationException NotWired(string member) =>
+        new($"{GetType().Name} delivers nothing by itself: the test host must override {member} (wire it to its DeliveryQueues / SafeDelivery).");
 
     /// <summary>What was sent to one member, in order.</summary>
     public List<ProtocolMessage> SentTo(int rank) => Effects.OfType<Send>().Where(s => s.To == Member(rank)).Select(s => s.Message).ToList();

@@ -137,13 +137,38 @@ public class ViewInstallerTests
     private static FlushDecision Decision(ImmutableArray<MemberId> members, long[] cut, params DataMessage[] messages) =>
         new(ViewId, ViewId + 1, members, [.. cut], [.. messages], []);
 
+    [Theory]
+    [InlineData(SafeQuorum.Majority, 4, 1, true)]
+    [InlineData(SafeQuorum.Majority, 4, 2, false)]
+    [InlineData(SafeQuorum.Majority, 5, 2, true)]
+    [InlineData(SafeQuorum.Majority, 5, 3, false)]
+    [InlineData(SafeQuorum.All, 5, 1, false)]
+    public void Under_majority_a_commit_decided_from_fewer_than_half_of_the_closing_view_is_reported_and_still_applied(SafeQuorum quorum, int size, int reporters, bool reported)
+    {
+        var host = new Host(rank: 0, size, quorum);
+        var closed = host.View;
+        var stay = Enumerable.Range(0, reporters).Select(host.Member).ToImmutableArray();
+
+        host.Installer.ApplyCommit(Commit(new FlushDecision(ViewId, ViewId + 1, stay, [.. new long[size]], [], []) { Reporters = [.. Enumerable.Range(0, reporters)] }));
+
+        var report = host.Effects.OfType<ViewChangedByMinority>().SingleOrDefault();
+        Assert.Equal(reported, report is not null);
+        if (report is not null)
+        {
+            Assert.Equal(closed, report.Closed);
+            Assert.Equal<MemberId>(stay, report.Reporters);
+        }
+        Assert.Equal(reported ? 1 : 0, host.Counters.ViewChangesByMinority);
+        Assert.Equal<MemberId>(stay, host.View.Members);
+    }
+
     private static FlushCommit Commit(FlushDecision decision) => new(ViewId, new FlushRound(1, 0), decision);
 
     private sealed class Host : RecordingMember, IViewInstallHost, IDeliveryHost
     {
-        public Host(int rank) : base(rank, size: 3)
+        public Host(int rank, int size = 3, SafeQuorum quorum = SafeQuorum.All) : base(rank, size)
         {
-            var settings = new GroupMemberSettings { TotalRetryDelayMs = 40, NakMaxDelayMs = 1_000 };
+            var settings = new GroupMemberSettings { TotalRetryDelayMs = 40, NakMaxDelayMs = 1_000, SafeQuorum = quorum };
             Total = new TotalOrdering(this, settings, Counters);
             Total.StartView(Size);
             Queues = new DeliveryQueues(this, settings, Counters, Total, new DependencyIndex(64), new HybridLogicalClock(5_000));

@@ -45,6 +45,16 @@ public class FlushDeciderTests
             "1,1,0", "0.1 1.1", "0.1@5 1.1@6" },
     };
 
+    [Fact]
+    public void The_decision_names_the_ranks_whose_reports_it_was_made_from_in_rank_order()
+    {
+        var reports = new[] { "2 delivered=0,0,0 holds=", "0 delivered=0,0,0 holds=" }.Select(ParseReport).ToDictionary(r => r.Rank, r => r.Report);
+
+        var decision = FlushDecider.Decide(View, 3, reports, [Members[0], Members[2]], maxAgreed: 0, Members[0]);
+
+        Assert.Equal<int>([0, 2], decision.Reporters);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Decide(string what, string[] reports, string cut, string messages, string totalOrder)

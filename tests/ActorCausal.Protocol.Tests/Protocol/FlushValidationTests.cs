@@ -69,7 +69,7 @@ public class FlushValidationTests
         "cut beyond what anyone holds", "decided message missing", "cut below what is delivered here",
         "cut of this member beyond what it sent", "wrong next view id", "member listed twice",
         "message beyond its cut", "message of a rank outside the view", "total order outside the view",
-        "total-order message left out of the order", "cut of the wrong length",
+        "total-order message left out of the order", "cut of the wrong length", "reporter outside the view", "reporter listed twice",
     };
 
     private static FlushDecision Mutate(FlushDecision d, string kind)
@@ -88,6 +88,8 @@ public class FlushValidationTests
             "total order outside the view" => d with { TotalOrder = [new KnownFinal(new MessageId(d.ViewId, 9, 1), new Priority(1, 0))] },
             "total-order message left out of the order" => d with { Messages = [lastWords with { Order = DeliveryOrder.Total }] },
             "cut of the wrong length" => d with { Cut = d.Cut.Add(0) },
+            "reporter outside the view" => d with { Reporters = [0, 3] },
+            "reporter listed twice" => d with { Reporters = [0, 0] },
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }
