@@ -65,6 +65,9 @@ public sealed record JoinOptions
     /// </summary>
     public TimeSpan? ReaderStallTimeout { get; init; }
 
+    /// <summary>The subscriber gets the events of each turn of the group actor in one <see cref="Internal.GroupEventBatch"/> (the Streams source).</summary>
+    internal bool BatchEvents { get; init; }
+
     internal void Validate()
     {
         var sources = (Stateless ? 1 : 0) + (SnapshotProvider is null ? 0 : 1) + (TakeSnapshot is null ? 0 : 1);

@@ -1,3 +1,4 @@
+using ActorCausal.Internal;
 using ActorCausal.Protocol;
 using ActorCausal.Tests.Support;
 using Akka.Actor;
@@ -13,8 +14,10 @@ public sealed class OrderedBroadcastTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task A_burst_told_far_past_the_unstable_bound_is_sent_and_delivered_in_the_order_told_with_every_retry_uncounted()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)] // told in OrderedBroadcastBatch messages (as CausalGroupFlow does), mixed with single ones
+    public async Task A_burst_told_far_past_the_unstable_bound_is_sent_and_delivered_in_the_order_told_with_every_retry_uncounted(int perMessage)
     {
         const int count = 400, window = 32;
         await using var nodes = await ClusterNodes.StartAsync(2, "ordered");
@@ -29,8 +32,20 @@ public sealed class OrderedBroadcastTests(ITestOutputHelper output)
         // broadcasts keep arriving while earlier ones wait in the group actor.
         var writer = Inbox.Create(nodes[0]);
         var told = 0;
-        void Tell() => actor.Tell(new OrderedBroadcast(new Broadcast($"w{told++}", DeliveryOrder.Causal)), writer.Receiver);
+        var pending = new List<Broadcast>();
+        void Tell()
+        {
+            pending.Add(new Broadcast($"w{told++}", DeliveryOrder.Causal));
+            if (pending.Count >= perMessage) Flush();
+        }
+        void Flush()
+        {
+            if (pending.Count == 0) return;
+            actor.Tell(pending.Count == 1 ? new OrderedBroadcast(pending[0]) : new OrderedBroadcastBatch(pending.ToArray()), writer.Receiver);
+            pending.Clear();
+        }
         while (told < window) Tell();
+        Flush();
         var replies = new List<BroadcastReply>();
         var deadline = DateTime.UtcNow + Generous;
         while (replies.Count < count && DateTime.UtcNow < deadline)
@@ -38,6 +53,7 @@ public sealed class OrderedBroadcastTests(ITestOutputHelper output)
             if (await writer.ReceiveAsync(Generous) is not OrderedBroadcastReplies batch) continue;
             replies.AddRange(batch.Replies);
             for (var k = 0; k < batch.Replies.Count && told < count; k++) Tell();
+            Flush();
         }
 
         Assert.Equal(count, replies.Count);

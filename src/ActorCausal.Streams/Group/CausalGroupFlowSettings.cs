@@ -10,6 +10,9 @@ public sealed record CausalGroupFlowSettings
     /// </summary>
     public int MaxInFlight { get; init; } = 64;
 
+    /// <summary>The elements taken in one turn of the stage go to the group actor in one message (off: one message each; for comparisons).</summary>
+    internal bool BatchBroadcasts { get; init; } = true;
+
     /// <summary>The defaults.</summary>
     public static CausalGroupFlowSettings Default { get; } = new();
 }

@@ -1,3 +1,4 @@
+using ActorCausal.Internal;
 using ActorCausal.Protocol;
 using Akka.Actor;
 using Akka.Streams;
@@ -48,8 +49,15 @@ internal sealed class CausalGroupFlowStage<T> : GraphStage<FlowShape<T, MessageI
         public bool Skipped;
     }
 
+    /// <summary>Sends the elements taken since it was told: the stage actor gets it after the current turn.</summary>
+    private sealed class FlushBatch
+    {
+        public static readonly FlushBatch Instance = new();
+    }
+
     private sealed class Logic : TimerGraphStageLogic
     {
+        private readonly List<Broadcast> _batch = new();
         private readonly CausalGroupFlowStage<T> _stage;
         private readonly Decider _decider;
         private readonly Queue<InFlight> _inFlight = new();
@@ -134,11 +142,30 @@ internal sealed class CausalGroupFlowStage<T> : GraphStage<FlowShape<T, MessageI
                 return;
             }
             _awaitingReply.Enqueue(entry);
-            _group!.Tell(new OrderedBroadcast(new Broadcast(element, _stage._order)), _self);
+            var request = new Broadcast(element, _stage._order);
+            if (!_stage._settings.BatchBroadcasts)
+            {
+                _group!.Tell(new OrderedBroadcast(request), _self);
+                return;
+            }
+            if (_batch.Count == 0) _self.Tell(FlushBatch.Instance, _self); // after what this turn still takes
+            _batch.Add(request);
+        }
+
+        private void SendBatch()
+        {
+            if (_batch.Count == 0) return;
+            _group!.Tell(_batch.Count == 1 ? new OrderedBroadcast(_batch[0]) : new OrderedBroadcastBatch(_batch.ToArray()), _self);
+            _batch.Clear();
         }
 
         private void OnMessage((IActorRef Sender, object Message) received)
         {
+            if (received.Message is FlushBatch)
+            {
+                SendBatch();
+                return;
+            }
             if (received.Message is not OrderedBroadcastReplies replies) return;
             foreach (var reply in replies.Replies)
             {

@@ -29,6 +29,9 @@ public sealed record CausalGroupSourceSettings
     /// </summary>
     public JoinOptions JoinOptions { get; init; } = new() { Stateless = true };
 
+    /// <summary>The group actor hands the events of each of its turns over in one message (off: one message each; for comparisons).</summary>
+    internal bool BatchEvents { get; init; } = true;
+
     /// <summary>The defaults: a buffer of 10,000 events, a stateless member.</summary>
     public static CausalGroupSourceSettings Default { get; } = new();
 
@@ -37,6 +40,6 @@ public sealed record CausalGroupSourceSettings
         var options = JoinOptions.SnapshotProvider is null && JoinOptions.TakeSnapshot is null && !JoinOptions.Stateless
             ? JoinOptions with { Stateless = true }
             : JoinOptions;
-        return options.OnDemand == OnDemand ? options : options with { OnDemand = OnDemand };
+        return options with { OnDemand = OnDemand, BatchEvents = BatchEvents };
     }
 }

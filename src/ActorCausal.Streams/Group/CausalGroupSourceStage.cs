@@ -1,3 +1,4 @@
+using ActorCausal.Internal;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Stage;
@@ -116,17 +117,32 @@ internal sealed class CausalGroupSourceStage : GraphStageWithMaterializedValue<S
                 received.Sender.Tell(new SnapshotResponse(request.ViewId, ReadOnlyMemory<byte>.Empty));
                 return;
             }
-            if (received.Message is not IGroupEvent e || _stopped is not null) return;
+            switch (received.Message)
+            {
+                case GroupEventBatch batch:
+                    foreach (var e in batch.Events)
+                        if (!Buffer(e)) return;
+                    break;
+                case IGroupEvent e:
+                    if (!Buffer(e)) return;
+                    break;
+                default:
+                    return;
+            }
+            Deliver();
+        }
+
+        /// <summary>Keeps <paramref name="e"/> for downstream (nothing after <see cref="GroupStopped"/>); false when it overflowed the buffer and failed the stage.</summary>
+        private bool Buffer(IGroupEvent e)
+        {
+            if (_stopped is not null) return true;
             _member!.OnEvent(e);
             if (e is GroupStopped stopped) _stopped = stopped;
             _buffer.Enqueue(e);
-            if (!_stage._settings.OnDemand && _buffer.Count > _bufferSize)
-            {
-                FailStage(new BufferOverflowException(
-                    $"CausalGroupSource '{_stage._group}': {_buffer.Count} events wait for demand (buffer-size {_bufferSize}); the member leaves the group."));
-                return;
-            }
-            Deliver();
+            if (_stage._settings.OnDemand || _buffer.Count <= _bufferSize) return true;
+            FailStage(new BufferOverflowException(
+                $"CausalGroupSource '{_stage._group}': {_buffer.Count} events wait for demand (buffer-size {_bufferSize}); the member leaves the group."));
+            return false;
         }
 
         private void Deliver()

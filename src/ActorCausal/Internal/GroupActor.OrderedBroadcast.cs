@@ -26,7 +26,12 @@ internal sealed partial class GroupActor
         switch (message)
         {
             case OrderedBroadcast ordered:
-                OnOrderedBroadcast(ordered);
+                OnOrderedBroadcast(ordered.Request);
+                ProcessEffects();
+                break;
+            case OrderedBroadcastBatch batch:
+                foreach (var request in batch.Requests) OnOrderedBroadcast(request);
+                ProcessEffects(); // once for the batch: the effects keep their order
                 break;
             case DropOrderedBroadcasts:
                 OnDropOrderedBroadcasts();
@@ -37,9 +42,9 @@ internal sealed partial class GroupActor
         }
     }
 
-    private void OnOrderedBroadcast(OrderedBroadcast ordered)
+    private void OnOrderedBroadcast(Broadcast? request)
     {
-        if (ordered.Request is null)
+        if (request is null)
         {
             _inputsRejected++;
             _log.Warning("Group {0}: {1} sent an OrderedBroadcast without a request (refused).", _group, Sender);
@@ -56,15 +61,14 @@ internal sealed partial class GroupActor
                     $"{queue.Count} ordered broadcasts of this sender are queued (limit {OrderedBroadcast.MaxQueued})."));
                 return;
             }
-            queue.Enqueue(ordered.Request);
+            queue.Enqueue(request);
             return;
         }
-        var reply = TryBroadcast(ordered.Request);
+        var reply = TryBroadcast(request);
         if (IsRetriable(reply))
-            _orderedQueues.Add(Sender, new Queue<Broadcast>(new[] { ordered.Request }));
+            _orderedQueues.Add(Sender, new Queue<Broadcast>(new[] { request }));
         else
             Answer(Sender, reply);
-        ProcessEffects();
     }
 
     private void OnDropOrderedBroadcasts()
@@ -94,7 +98,8 @@ internal sealed partial class GroupActor
                     progressed = true;
                 }
             }
-            foreach (var sender in _orderedQueues.Where(q => q.Value.Count == 0).Select(q => q.Key).ToList()) _orderedQueues.Remove(sender);
+            if (progressed) // only a queue that sent something can have emptied
+                foreach (var sender in _orderedQueues.Where(q => q.Value.Count == 0).Select(q => q.Key).ToList()) _orderedQueues.Remove(sender);
         }
         finally
         {

@@ -13,13 +13,20 @@ internal sealed partial class GroupActor
     private readonly Queue<(IGroupEvent Event, GroupMember? DeliveredBy)> _awaitingReader = new();
     private long _readerCredits;
     private long _readerBlockedSinceMs;
+    private List<IGroupEvent>? _readerBatch;
+
+    /// <summary>Sends the events batched since it was told (<see cref="JoinOptions.BatchEvents"/>): what was in the mailbox before it went first, so one message carries many events.</summary>
+    private sealed class FlushReaderBatch
+    {
+        public static readonly FlushReaderBatch Instance = new();
+    }
 
     /// <summary>An event for the subscriber, in the member's order: at once, or after the deliveries still waiting for credit.</summary>
     private void ToSubscriber(IGroupEvent e)
     {
         if (!_options.OnDemand)
         {
-            _subscriber.Tell(e);
+            HandOut(e);
             _position.Handed(e);
             return;
         }
@@ -68,13 +75,36 @@ internal sealed partial class GroupActor
                 _readerCredits--;
             }
             _awaitingReader.Dequeue();
-            _subscriber.Tell(next.Event);
+            HandOut(next.Event);
             _position.Handed(next.Event);
             // A delivery of a closed incarnation (a merge replaced the member) no longer counts anywhere, nor does one
             // handed out as the member stops.
             if (next.Event is Delivered taken && !ignoreCredits && ReferenceEquals(next.DeliveredBy, _member)) _member.Consumed(taken.MessageId);
             _readerBlockedSinceMs = _clock.NowMs;
         }
+        if (ignoreCredits) SendReaderBatch(); // the member stops: GroupStopped follows at once
+    }
+
+    private void HandOut(IGroupEvent e)
+    {
+        if (!_options.BatchEvents)
+        {
+            _subscriber.Tell(e);
+            return;
+        }
+        if (_readerBatch is null)
+        {
+            _readerBatch = new List<IGroupEvent>();
+            Self.Tell(FlushReaderBatch.Instance);
+        }
+        _readerBatch.Add(e);
+    }
+
+    private void SendReaderBatch()
+    {
+        if (_readerBatch is null) return;
+        _subscriber.Tell(new GroupEventBatch(_readerBatch));
+        _readerBatch = null;
     }
 
     /// <summary>On each tick: a reader that gave no credit for <see cref="JoinOptions.ReaderStallTimeout"/> while deliveries wait ends this membership.</summary>

@@ -170,11 +170,14 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
             case Broadcast broadcast:
                 OnBroadcast(broadcast);
                 break;
-            case OrderedBroadcast or DropOrderedBroadcasts or FlushOrderedReplies:
+            case OrderedBroadcast or OrderedBroadcastBatch or DropOrderedBroadcasts or FlushOrderedReplies:
                 OnOrderedMessage(message);
                 break;
             case RequestDeliveries request:
                 OnRequestDeliveries(request);
+                break;
+            case FlushReaderBatch:
+                SendReaderBatch();
                 break;
             case JoinRequest request:
                 OnJoinRequest(request);

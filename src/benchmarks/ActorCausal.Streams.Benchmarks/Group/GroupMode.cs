@@ -47,6 +47,10 @@ public abstract class GroupMode(string name)
         new StreamMode("stream-window256", CausalGroupSourceSettings.Default, sinkSettings: new CausalGroupFlowSettings { MaxInFlight = 256 }),
         new StreamMode("stream-window1024", CausalGroupSourceSettings.Default, sinkSettings: new CausalGroupFlowSettings { MaxInFlight = 1024 }),
         new StreamMode("stream-pushed", CausalGroupSourceSettings.Default with { OnDemand = false, BufferSize = 1_000_000 }),
+        // One message per event and per broadcast between the stages and the group actor, as before the batches.
+        new StreamMode("stream-unbatched", CausalGroupSourceSettings.Default with { BatchEvents = false }, sinkSettings: new CausalGroupFlowSettings { BatchBroadcasts = false }),
+        new StreamMode("stream-unbatched-source", CausalGroupSourceSettings.Default with { BatchEvents = false }),
+        new StreamMode("stream-unbatched-sink", CausalGroupSourceSettings.Default, sinkSettings: new CausalGroupFlowSettings { BatchBroadcasts = false }),
         StreamWithBound(500),
         StreamWithBound(1_000),
         StreamWithBound(2_000),
