@@ -72,7 +72,7 @@ internal sealed class TotalOrdering
     private long LongWaitMs => 8 * InitialRetryMs;
 
     /// <summary>What proposals and finals have shown in this view (<see cref="ProposalProgress"/>).</summary>
-    private ProposalProgress Progress => _progressState ??= new ProposalProgress(this, _size, _settings.TotalRetryDelayMs, InitialRetryMs, InitialRetryMs, 4 * InitialRetryMs);
+    private ProposalProgress Progress => _progressState ??= new ProposalProgress(this, _size, _settings.TotalRetryDelayMs, InitialRetryMs, 4 * InitialRetryMs, 4 * InitialRetryMs);
 
     private bool ThreeStep => _settings.TotalOrder == TotalOrderMode.ThreeStep;
 
@@ -268,7 +268,7 @@ internal sealed class TotalOrdering
         if (id.Sender == rank ? id.Sequence > _host.LastSequence : id.Sequence > log.Delivered + _settings.ReceiveWindow)
             return _host.Reject(from, RejectReason.UnknownMessage, $"Proposal for {id}, which this member has not sent and cannot expect.");
 
-        var proposedBefore = Progress.NoteProposal(fromRank, id.Sender, id.Sequence, now);
+        var proposedBefore = Progress.NoteProposal(fromRank, id.Sender, id.Sequence, now, unasked: !replyRequested && askNumber == 0);
         if (id.Sequence > proposedBefore + 1) RetryLostProposals(fromRank, id.Sender, proposedBefore + 1, id.Sequence - 1);
 
         if (!_entries.TryGetValue(id, out var entry))
@@ -302,7 +302,11 @@ internal sealed class TotalOrdering
             else if (entry.HasOwnProposal && _settings.TotalOrder == TotalOrderMode.TwoStep)
                 _host.Emit(new Send(from, new Proposal(view.Id, id, entry.OwnProposal, false) { AskNumber = askNumber }));
         }
-        else if (askNumber != 0) SampleAnswer(entry, fromRank, askNumber);
+        else if (askNumber != 0)
+        {
+            SampleAnswer(entry, fromRank, askNumber);
+            if (added) AnswerRepaired(fromRank);
+        }
         else if (added && entry.InQueue) Progress.SampleResponse(fromRank, now - entry.EnqueuedAtMs);
         if (!added)
         {
@@ -345,6 +349,7 @@ internal sealed class TotalOrdering
             return ReceiveOutcome.Duplicate;
         }
         ApplyFinal(entry, f.Priority);
+        if (f.AskNumber != 0) AnswerRepaired(fromRank);
         if (entry.InQueue) _host.Pump();
         return ReceiveOutcome.Accepted;
     }
@@ -365,6 +370,16 @@ internal sealed class TotalOrdering
     {
         if (askNumber == Proposal.AnswersResentMessage && entry.AskCount(member) == 1) askNumber = 1;
         if (entry.TryGetAskTime(member, askNumber, out var askedAtMs)) Progress.SampleAnswer(member, _host.Now - askedAtMs);
+    }
+
+    /// <summary>
+    /// An answer brought what was lost: the next message the member has not proposed for may have lost its proposal too
+    /// (a lost batch), so it is looked at on the next pass instead of at its timer (<see cref="AskFirstUnproposed"/>).
+    /// </summary>
+    private void AnswerRepaired(int member)
+    {
+        Progress.NoteRepair(member, _host.Now);
+        _nextRetryAtMs = _host.Now;
     }
 
     /// <summary>
@@ -389,10 +404,11 @@ internal sealed class TotalOrdering
         if (_queue.Count == 0 || _nextRetryAtMs > now || _host.FlushDecidesNothing) return;
         var next = long.MaxValue;
         var retried = false;
+        var firstUnproposed = FirstUnproposed();
         foreach (var entry in _queue)
         {
             if (entry.IsFinal) continue;
-            if (entry.RetryAtMs <= now && RetryUndecided(entry)) retried = true;
+            if (entry.RetryAtMs <= now ? RetryUndecided(entry, firstUnproposed) : AskFirstUnproposed(entry, firstUnproposed)) retried = true;
             next = Math.Min(next, entry.RetryAtMs);
         }
         _nextRetryAtMs = next;
@@ -400,11 +416,53 @@ internal sealed class TotalOrdering
     }
 
     /// <summary>
-    /// A due undecided entry asks only where something is shown lost, or where the member it waits for has taken longer
-    /// than its proposals take here and has gone quiet: a member still working through the sender's stream will propose
-    /// in order, and a three-step sender that has not decided is itself waiting. Returns whether anything was sent.
+    /// Per member k and sender s (index k × size + s), the lowest sequence number of s queued here, undecided, that k has
+    /// not proposed for and no later proposal of k shows lost: k proposes for s's messages in order, so until k answers
+    /// for that one, asking about the later ones asks the same slow or cut-off member again.
     /// </summary>
-    private bool RetryUndecided(TotalEntry entry)
+    private long[] FirstUnproposed()
+    {
+        var first = new long[_size * _size];
+        Array.Fill(first, long.MaxValue);
+        foreach (var entry in _queue)
+        {
+            if (entry.IsFinal || (ThreeStep && entry.Id.Sender != _host.Rank)) continue;
+            var s = entry.Id.Sender;
+            for (var k = 0; k < _size; k++)
+            {
+                var i = k * _size + s;
+                if (entry.Id.Sequence < first[i] && !entry.HasProposalFrom(k) && entry.Id.Sequence > Progress.HighestProposal(k, s))
+                    first[i] = entry.Id.Sequence;
+            }
+        }
+        return first;
+    }
+
+    /// <summary>
+    /// An entry not yet due that has become the first a member has not proposed for (<see cref="FirstUnproposed"/>) asks
+    /// that member once, if it would have asked at its timer: once a member answers for the message before, the next is
+    /// asked without waiting its timer. Repeats wait the timer.
+    /// </summary>
+    private bool AskFirstUnproposed(TotalEntry entry, long[] firstUnproposed)
+    {
+        if (ThreeStep && entry.Id.Sender != _host.Rank) return false;
+        var sent = false;
+        for (var k = 0; k < _size; k++)
+        {
+            if (firstUnproposed[k * _size + entry.Id.Sender] == entry.Id.Sequence && entry.AskCount(k) == 0
+                && DueToAsk(k, entry, firstUnproposed) && AskForProposal(k, entry)) sent = true;
+        }
+        if (sent) PostponeRetry(entry);
+        return sent;
+    }
+
+    /// <summary>
+    /// A due undecided entry asks only where something is shown lost, or where the member it waits for has taken longer
+    /// than its proposals take here, has gone quiet, and has proposed for every earlier message of the sender queued
+    /// here (<see cref="FirstUnproposed"/>): a member still working through the sender's stream will propose in order,
+    /// and a three-step sender that has not decided is itself waiting. Returns whether anything was sent.
+    /// </summary>
+    private bool RetryUndecided(TotalEntry entry, long[] firstUnproposed)
     {
         var m = entry.Message!;
         var now = _host.Now;
@@ -422,10 +480,7 @@ internal sealed class TotalOrdering
             for (var k = 0; k < _size; k++)
             {
                 if (k == _host.Rank || entry.HasProposalFrom(k)) continue;
-                var shownLost = Progress.HighestProposal(k, m.Sender) > m.Sequence;
-                if (!shownLost && (now - entry.EnqueuedAtMs < Progress.ResponseTimeoutMs(k)
-                    || Progress.Progressing(k, m.Sender, now, Progress.ResponseTimeoutMs(k)))) continue;
-                if (AskForProposal(k, entry)) sent = true;
+                if (DueToAsk(k, entry, firstUnproposed) && AskForProposal(k, entry)) sent = true;
             }
         }
         if (sent)
@@ -435,6 +490,19 @@ internal sealed class TotalOrdering
         }
         entry.RetryAtMs = now + entry.RetryBackoffMs;
         return sent;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="k"/>'s missing proposal for the entry is shown lost, or k has taken longer than its
+    /// proposals take here, has gone quiet, and has proposed for every earlier message of the sender queued here.
+    /// </summary>
+    private bool DueToAsk(int k, TotalEntry entry, long[] firstUnproposed)
+    {
+        var id = entry.Id;
+        var now = _host.Now;
+        if (Progress.HighestProposal(k, id.Sender) > id.Sequence) return true;
+        return now - entry.EnqueuedAtMs >= Progress.ResponseTimeoutMs(k) && !Progress.Progressing(k, id.Sender, now, Progress.ResponseTimeoutMs(k))
+            && (id.Sequence <= firstUnproposed[k * _size + id.Sender] || Progress.Losing(k));
     }
 
     /// <summary>
