@@ -25,6 +25,10 @@ internal sealed class TotalOrdering
     private long _nextRetryAtMs = long.MaxValue;
     private ProposalProgress? _progressState;
     private RetryTimeout? _retryTimeoutState;
+    /// <summary>Per retry pass, computed when first needed (<see cref="FirstUnproposed(int, int)"/>).</summary>
+    private long[]? _firstUnproposed;
+    /// <summary>An answer repaired a loss since the last retry pass (<see cref="AskFirstUnproposed"/>).</summary>
+    private bool _repairedSincePass;
 
     /// <summary>Proposals made while handling the current input, by recipient rank (-1: everyone); sent together on drain.</summary>
     private readonly List<(int To, ProposedPriority Item)> _pendingProposals = new();
@@ -59,6 +63,7 @@ internal sealed class TotalOrdering
         MaxAgreed = 0;
         _maxProposed = 0;
         _nextRetryAtMs = long.MaxValue;
+        _repairedSincePass = false;
         _progressState = null;
     }
 
@@ -379,6 +384,7 @@ internal sealed class TotalOrdering
     private void AnswerRepaired(int member)
     {
         Progress.NoteRepair(member, _host.Now);
+        _repairedSincePass = true;
         _nextRetryAtMs = _host.Now;
     }
 
@@ -404,11 +410,13 @@ internal sealed class TotalOrdering
         if (_queue.Count == 0 || _nextRetryAtMs > now || _host.FlushDecidesNothing) return;
         var next = long.MaxValue;
         var retried = false;
-        var firstUnproposed = FirstUnproposed();
+        _firstUnproposed = null;
+        var afterRepair = _repairedSincePass;
+        _repairedSincePass = false;
         foreach (var entry in _queue)
         {
             if (entry.IsFinal) continue;
-            if (entry.RetryAtMs <= now ? RetryUndecided(entry, firstUnproposed) : AskFirstUnproposed(entry, firstUnproposed)) retried = true;
+            if (entry.RetryAtMs <= now ? RetryUndecided(entry) : afterRepair && AskFirstUnproposed(entry)) retried = true;
             next = Math.Min(next, entry.RetryAtMs);
         }
         _nextRetryAtMs = next;
@@ -420,7 +428,9 @@ internal sealed class TotalOrdering
     /// not proposed for and no later proposal of k shows lost: k proposes for s's messages in order, so until k answers
     /// for that one, asking about the later ones asks the same slow or cut-off member again.
     /// </summary>
-    private long[] FirstUnproposed()
+    private long FirstUnproposed(int k, int sender) => (_firstUnproposed ??= ComputeFirstUnproposed())[k * _size + sender];
+
+    private long[] ComputeFirstUnproposed()
     {
         var first = new long[_size * _size];
         Array.Fill(first, long.MaxValue);
@@ -439,18 +449,18 @@ internal sealed class TotalOrdering
     }
 
     /// <summary>
-    /// An entry not yet due that has become the first a member has not proposed for (<see cref="FirstUnproposed"/>) asks
-    /// that member once, if it would have asked at its timer: once a member answers for the message before, the next is
-    /// asked without waiting its timer. Repeats wait the timer.
+    /// In the first pass after an answer repaired a loss: an entry not yet due that is the first a member has not proposed
+    /// for (<see cref="FirstUnproposed"/>) asks that member once, if it would have asked at its timer, so the losses of
+    /// a lost batch are asked for one answer after another, not one timer after another. Repeats wait the timer.
     /// </summary>
-    private bool AskFirstUnproposed(TotalEntry entry, long[] firstUnproposed)
+    private bool AskFirstUnproposed(TotalEntry entry)
     {
         if (ThreeStep && entry.Id.Sender != _host.Rank) return false;
         var sent = false;
         for (var k = 0; k < _size; k++)
         {
-            if (firstUnproposed[k * _size + entry.Id.Sender] == entry.Id.Sequence && entry.AskCount(k) == 0
-                && DueToAsk(k, entry, firstUnproposed) && AskForProposal(k, entry)) sent = true;
+            if (k != _host.Rank && !entry.HasProposalFrom(k) && entry.AskCount(k) == 0 && FirstUnproposed(k, entry.Id.Sender) == entry.Id.Sequence
+                && DueToAsk(k, entry) && AskForProposal(k, entry)) sent = true;
         }
         if (sent) PostponeRetry(entry);
         return sent;
@@ -462,7 +472,7 @@ internal sealed class TotalOrdering
     /// here (<see cref="FirstUnproposed"/>): a member still working through the sender's stream will propose in order,
     /// and a three-step sender that has not decided is itself waiting. Returns whether anything was sent.
     /// </summary>
-    private bool RetryUndecided(TotalEntry entry, long[] firstUnproposed)
+    private bool RetryUndecided(TotalEntry entry)
     {
         var m = entry.Message!;
         var now = _host.Now;
@@ -480,7 +490,7 @@ internal sealed class TotalOrdering
             for (var k = 0; k < _size; k++)
             {
                 if (k == _host.Rank || entry.HasProposalFrom(k)) continue;
-                if (DueToAsk(k, entry, firstUnproposed) && AskForProposal(k, entry)) sent = true;
+                if (DueToAsk(k, entry) && AskForProposal(k, entry)) sent = true;
             }
         }
         if (sent)
@@ -496,13 +506,13 @@ internal sealed class TotalOrdering
     /// Whether <paramref name="k"/>'s missing proposal for the entry is shown lost, or k has taken longer than its
     /// proposals take here, has gone quiet, and has proposed for every earlier message of the sender queued here.
     /// </summary>
-    private bool DueToAsk(int k, TotalEntry entry, long[] firstUnproposed)
+    private bool DueToAsk(int k, TotalEntry entry)
     {
         var id = entry.Id;
         var now = _host.Now;
         if (Progress.HighestProposal(k, id.Sender) > id.Sequence) return true;
         return now - entry.EnqueuedAtMs >= Progress.ResponseTimeoutMs(k) && !Progress.Progressing(k, id.Sender, now, Progress.ResponseTimeoutMs(k))
-            && (id.Sequence <= firstUnproposed[k * _size + id.Sender] || Progress.Losing(k));
+            && (Progress.Losing(k) || id.Sequence <= FirstUnproposed(k, id.Sender));
     }
 
     /// <summary>
