@@ -73,6 +73,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _outbox = new Outbox(settings.Batching, SendEnvelope);
         _chunkSender = new ChunkSender(settings.Chunking.PieceSize, SerializeWhole);
         _reassembly = new ChunkReassembly(settings.Chunking, DeserializeWhole);
+        _orderedQueues = NewOrderedQueues();
         _protocolSettings = protocolSettings with
         {
             JoinRetryIntervalMs = Math.Max(1, (long)settings.JoinRetryInterval.TotalMilliseconds),
@@ -618,7 +619,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         Phase = _member.Phase,
         View = _view,
         Protocol = _member.Status(),
-        InputsRejected = _inputsRejected,
+        InputsRejected = _inputsRejected + _orderedQueues.Rejected,
         UnverifiedSenders = _unverifiedSenders,
         JoinRequestsIgnored = _joinRequestsIgnored,
         PayloadDeserializationFailures = _payloadFailures,
