@@ -74,6 +74,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _chunkSender = new ChunkSender(settings.Chunking.PieceSize, SerializeWhole);
         _reassembly = new ChunkReassembly(settings.Chunking, DeserializeWhole);
         _orderedQueues = NewOrderedQueues();
+        _heldUntilAdmitted = new HeldUntilAdmitted(group, protocolSettings.MaxUnstable, _log);
         _protocolSettings = protocolSettings with
         {
             JoinRetryIntervalMs = Math.Max(1, (long)settings.JoinRetryInterval.TotalMilliseconds),
@@ -299,7 +300,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 $"{request.Payload.GetType().FullName} {PayloadSerialization.Describe(e)}");
         }
 
-        if (_state != GroupActorState.Member && !_member.IsMergeJoining) return HoldUntilAdmitted(payload, request.Order, deps);
+        if (_state != GroupActorState.Member && !_member.IsMergeJoining) return _heldUntilAdmitted.Hold(payload, request.Order, deps);
         AdvanceTime();
         var result = _member.Broadcast(payload, request.Order, deps);
         if (result.IsHeld) return BroadcastReply.Held(_group, result.Ticket);
@@ -445,7 +446,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     PeerRef(ack.To).Tell(new JoinAck(_self, ack.ViewId), Self);
                     break;
                 case HeldBroadcastSent held:
-                    _subscriber.Tell(new BroadcastReleased(_group, ApplicationTicket(held.Ticket), held.Id) { Token = _position.TokenOf(held.Id) });
+                    _subscriber.Tell(new BroadcastReleased(_group, _heldUntilAdmitted.ApplicationTicket(held.Ticket), held.Id) { Token = _position.TokenOf(held.Id) });
                     break;
                 case P.Stopped { Reason: StopReason.Merged } merged:
                     _log.Info("Group {0}: {1}", _group, merged.Detail); // the next incarnation (MergingInto) goes on
@@ -619,7 +620,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         Phase = _member.Phase,
         View = _view,
         Protocol = _member.Status(),
-        InputsRejected = _inputsRejected + _orderedQueues.Rejected,
+        InputsRejected = _inputsRejected + _orderedQueues.Rejected + _heldUntilAdmitted.Refused,
         UnverifiedSenders = _unverifiedSenders,
         JoinRequestsIgnored = _joinRequestsIgnored,
         PayloadDeserializationFailures = _payloadFailures,
