@@ -69,6 +69,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _selfAddress = _cluster.SelfAddress;
         _self = GroupIncarnation.Next(_cluster.SelfUniqueAddress, group);
         _nodes = new ClusterMemberTracker(_cluster.SelfUniqueAddress);
+        _clusterInputs = new ClusterEventInputs(_nodes);
         _provider = ((ExtendedActorSystem)Context.System).Provider;
         _outbox = new Outbox(settings.Batching, SendEnvelope);
         _chunkSender = new ChunkSender(settings.Chunking.PieceSize, SerializeWhole);
