@@ -43,8 +43,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private long _inputsRejected;
     private long _unverifiedSenders;
     private long _joinRequestsIgnored;
-    private long _payloadFailures;
-    private long _snapshotTimeouts;
     private long _envelopesSent;
     private long _protocolMessagesSent;
     private readonly SentMessageCounts _sentByKind = new();
@@ -54,6 +52,8 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private readonly GroupHandleState _handle;
     private readonly JoinOptions _options;
     private long _deliveredCount;
+    private readonly SnapshotRequests _snapshots;
+    private readonly DeliveredEvents _deliveredEvents;
     private readonly DeliveredPosition _position;
 
     public GroupActor(string group, IActorRef subscriber, CausalGroupsSettings settings, GroupMemberSettings protocolSettings, JoinOptions options, GroupHandleState handle)
@@ -76,6 +76,8 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _reassembly = new ChunkReassembly(settings.Chunking, DeserializeWhole);
         _orderedQueues = NewOrderedQueues();
         _heldUntilAdmitted = new HeldUntilAdmitted(group, protocolSettings.MaxUnstable, _log);
+        _snapshots = new SnapshotRequests(group, options, subscriber, settings.SnapshotTimeout, Self, Self, _log);
+        _deliveredEvents = new DeliveredEvents(group, payload => PayloadSerialization.Deserialize(_serialization, payload), _log);
         _protocolSettings = protocolSettings with
         {
             JoinRetryIntervalMs = Math.Max(1, (long)settings.JoinRetryInterval.TotalMilliseconds),
@@ -98,8 +100,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     {
         public static readonly LeaveTimedOut Instance = new();
     }
-
-    private sealed record SnapshotTaken(long ViewId, ReadOnlyMemory<byte> Snapshot, string? Problem);
 
     protected override void PreStart()
     {
@@ -282,48 +282,19 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
 
     private BroadcastReply TryBroadcast(Broadcast request)
     {
-        if (request.Payload is null) return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, "The payload is null.");
-        if (_state == GroupActorState.Stopped)
-            return BroadcastReply.Refused(_group, RefusalReason.Stopped, $"This member stopped ({_stopped?.Reason}): {_stopped?.Detail}");
-        var deps = request.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : request.DependsOn;
-        if (deps.Length > 0 && request.Order != DeliveryOrder.Explicit)
-            return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, $"Dependencies are only meaningful with Explicit order, not {request.Order}.");
-        if (!Enum.IsDefined(request.Order)) return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, $"Unknown order {request.Order}.");
-
-        SerializedPayload payload;
-        try
-        {
-            payload = request.Payload as SerializedPayload ?? PayloadSerialization.Serialize(_serialization, request.Payload, _options.VerifyPayloads ?? _settings.VerifyPayloads);
-        }
-        catch (Exception e)
-        {
-            return BroadcastReply.Refused(_group, RefusalReason.PayloadNotSerializable,
-                $"{request.Payload.GetType().FullName} {PayloadSerialization.Describe(e)}");
-        }
-
+        if (BroadcastRequests.Refusal(_group, request, _state == GroupActorState.Stopped, _stopped) is { } invalid) return invalid;
+        var verify = _options.VerifyPayloads ?? _settings.VerifyPayloads;
+        if (BroadcastRequests.Serialize(_group, request, p => PayloadSerialization.Serialize(_serialization, p, verify), out var payload) is { } unserializable)
+            return unserializable;
+        var deps = BroadcastRequests.DependsOn(request);
         if (_state != GroupActorState.Member && !_member.IsMergeJoining) return _heldUntilAdmitted.Hold(payload, request.Order, deps);
         AdvanceTime();
-        var result = _member.Broadcast(payload, request.Order, deps);
-        if (result.IsHeld) return BroadcastReply.Held(_group, result.Ticket);
-        if (result.Accepted) return BroadcastReply.Sent(_group, result.Id) with { Token = _position.TokenOf(result.Id) };
-        var reason = result.Refusal switch
-        {
-            BroadcastRefusal.BackPressure => RefusalReason.BackPressure,
-            BroadcastRefusal.UnknownDependency => RefusalReason.UnknownDependency,
-            BroadcastRefusal.NotAMember => RefusalReason.NotAMember,
-            BroadcastRefusal.Stopped => RefusalReason.Stopped,
-            _ => RefusalReason.InvalidRequest,
-        };
-        return BroadcastReply.Refused(_group, reason, result.Reason ?? reason.ToString());
+        return BroadcastRequests.Reply(_group, _member.Broadcast(payload, request.Order, deps), _position);
     }
 
     private void OnSnapshotTaken(SnapshotTaken taken)
     {
-        if (taken.Problem is not null)
-        {
-            _snapshotTimeouts++;
-            _log.Warning("Group {0}: the subscriber gave no snapshot for view {1} ({2}); joiners get an empty snapshot.", _group, taken.ViewId, taken.Problem);
-        }
+        _snapshots.Received(taken);
         _member.ProvideSnapshot(taken.ViewId, taken.Snapshot);
         ProcessEffects();
     }
@@ -435,7 +406,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     ToSubscriber(new MemberReachable(_group, reachable.Member));
                     break;
                 case TakeSnapshot take:
-                    RequestSnapshot(take.ViewId);
+                    _snapshots.Request(take.ViewId, _deliveredCount);
                     break;
                 case LoadSnapshot load:
                     if (!_options.Stateless) ToSubscriber(new InstallSnapshot(_group, load.ViewId, load.Snapshot));
@@ -480,38 +451,12 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
 
     private void OnDeliver(Deliver deliver)
     {
-        var m = deliver.Message;
-        object payload;
-        if (m.Payload is SerializedPayload serialized)
-        {
-            payload = serialized.Original ?? DeserializePayload(m, serialized);
-        }
-        else
-        {
-            payload = m.Payload;
-        }
         _deliveredCount++;
-        ToSubscriber(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.RequestedOrder,
-            m.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : m.DependsOn));
+        ToSubscriber(_deliveredEvents.Of(deliver, AddressOf(deliver.Sender), _view.Members));
         if (_settings.MetricsEnabled)
         {
             CausalMetrics.Delivered.Add(1, _tag);
-            CausalMetrics.DeliveryLatency.Record(Math.Max(0, _clock.NowMs - m.Time.WallMs), _tag);
-        }
-    }
-
-    private object DeserializePayload(DataMessage m, SerializedPayload serialized)
-    {
-        try
-        {
-            return PayloadSerialization.Deserialize(_serialization, serialized);
-        }
-        catch (Exception e)
-        {
-            _payloadFailures++;
-            _log.Error(e, "Group {0}: the payload of {1} from {2} (serializer {3}, manifest '{4}', {5} bytes) could not be deserialized; it is delivered as UndeserializablePayload.",
-                _group, m.Id, _view.Members.Length > m.Sender ? _view.Members[m.Sender] : default, serialized.SerializerId, serialized.Manifest, serialized.Bytes.Length);
-            return new UndeserializablePayload(serialized.SerializerId, serialized.Manifest, serialized.Bytes, $"{e.GetType().Name}: {e.Message}");
+            CausalMetrics.DeliveryLatency.Record(Math.Max(0, _clock.NowMs - deliver.Message.Time.WallMs), _tag);
         }
     }
 
@@ -540,43 +485,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         if (_settings.MetricsEnabled) CausalMetrics.ViewChanges.Add(1, _tag);
         _log.Info("Group {0}: installed {1} (joined: [{2}], left: [{3}]).", _group, view, string.Join(", ", joined), string.Join(", ", left));
         ToSubscriber(new ViewChanged(_group, view, joined, left));
-    }
-
-    /// <summary>The application state at this view boundary, from the subscriber, the provider actor or delegate, or none (stateless).</summary>
-    private void RequestSnapshot(long viewId)
-    {
-        if (_options.Stateless)
-        {
-            Self.Tell(new SnapshotTaken(viewId, ReadOnlyMemory<byte>.Empty, null));
-            return;
-        }
-        var timeout = _settings.SnapshotTimeout;
-        var request = new SnapshotRequest(_group, viewId) { DeliveredBefore = _deliveredCount };
-        if (_options.TakeSnapshot is { } take)
-        {
-            Task<ReadOnlyMemory<byte>> task;
-            try
-            {
-                task = take(request);
-            }
-            catch (Exception e)
-            {
-                task = Task.FromException<ReadOnlyMemory<byte>>(e);
-            }
-            task.WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully
-                ? new SnapshotTaken(viewId, t.Result, null)
-                : new SnapshotTaken(viewId, ReadOnlyMemory<byte>.Empty, t.Exception?.GetBaseException().Message ?? "cancelled"),
-                TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
-            return;
-        }
-        (_options.SnapshotProvider ?? _subscriber).Ask<SnapshotResponse>(request, timeout).ContinueWith(t =>
-        {
-            if (t.IsCompletedSuccessfully && t.Result.ViewId == viewId) return new SnapshotTaken(viewId, t.Result.Snapshot, null);
-            var problem = t.IsCompletedSuccessfully
-                ? $"answered for view {t.Result.ViewId}"
-                : t.Exception?.GetBaseException().Message ?? "no answer";
-            return new SnapshotTaken(viewId, ReadOnlyMemory<byte>.Empty, problem);
-        }, TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
     }
 
     private void OnProtocolStopped(P.Stopped stopped)
@@ -624,8 +532,8 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         InputsRejected = _inputsRejected + _orderedQueues.Rejected + _heldUntilAdmitted.Refused,
         UnverifiedSenders = _unverifiedSenders,
         JoinRequestsIgnored = _joinRequestsIgnored,
-        PayloadDeserializationFailures = _payloadFailures,
-        SnapshotTimeouts = _snapshotTimeouts,
+        PayloadDeserializationFailures = _deliveredEvents.PayloadFailures,
+        SnapshotTimeouts = _snapshots.Missing,
         EnvelopesSent = _envelopesSent,
         ProtocolMessagesSent = _protocolMessagesSent,
         ProtocolMessagesSentByKind = _sentByKind.Snapshot(),
