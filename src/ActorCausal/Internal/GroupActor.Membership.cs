@@ -3,6 +3,7 @@ using ActorCausal.Protocol.Membership;
 using ActorCausal.Serialization;
 using Akka.Actor;
 using Akka.Cluster;
+using static ActorCausal.Internal.GroupActorMarkers;
 
 namespace ActorCausal.Internal;
 
@@ -17,11 +18,6 @@ internal sealed partial class GroupActor
     /// <summary>The Up nodes and the members heard of (views, join requests), to apply node-level cluster events to.</summary>
     private readonly ClusterMemberTracker _nodes;
     private readonly ClusterEventInputs _clusterInputs;
-
-    private sealed class JoinTimer
-    {
-        public static readonly JoinTimer Instance = new();
-    }
 
     private void OnClusterEvent(object e)
     {

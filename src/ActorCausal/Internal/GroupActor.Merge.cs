@@ -2,6 +2,7 @@ using ActorCausal.Protocol;
 using ActorCausal.Protocol.Messages;
 using ActorCausal.Serialization;
 using Akka.Event;
+using static ActorCausal.Internal.GroupActorMarkers;
 
 namespace ActorCausal.Internal;
 

@@ -1,5 +1,6 @@
 using ActorCausal.Metrics;
 using Akka.Actor;
+using static ActorCausal.Internal.GroupActorMarkers;
 
 namespace ActorCausal.Internal;
 
@@ -8,12 +9,6 @@ namespace ActorCausal.Internal;
 internal sealed partial class GroupActor
 {
     private readonly OrderedBroadcastQueues<IActorRef> _orderedQueues;
-
-    /// <summary>Sends the answers collected since it was told: everything that was in the mailbox before it was handled first, so one message carries many answers.</summary>
-    private sealed class FlushOrderedReplies
-    {
-        public static readonly FlushOrderedReplies Instance = new();
-    }
 
     private OrderedBroadcastQueues<IActorRef> NewOrderedQueues() => new(_group, _log, TryBroadcast, reply =>
     {

@@ -8,6 +8,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using static ActorCausal.Internal.GroupActorMarkers;
 using P = ActorCausal.Protocol;
 
 namespace ActorCausal.Internal;
@@ -28,6 +29,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private readonly MonotonicClock _clock = new();
     private readonly List<Effect> _effects = new();
     private readonly KeyValuePair<string, object?> _tag;
+    private readonly ProtocolMetricsReport _metrics;
 
     private GroupMember _member;
     private GroupActorState _state = GroupActorState.WaitingForClusterUp;
@@ -47,7 +49,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private long _protocolMessagesSent;
     private readonly SentMessageCounts _sentByKind = new();
     private long _viewChanges;
-    private P.MemberStatus? _metricsBaseline;
 
     private readonly GroupHandleState _handle;
     private readonly JoinOptions _options;
@@ -65,6 +66,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _subscriber = subscriber;
         _settings = settings;
         _tag = CausalMetrics.GroupTag(group);
+        _metrics = new ProtocolMetricsReport(group, _tag, settings.MetricsInterval, this);
         _cluster = Cluster.Get(Context.System);
         _selfAddress = _cluster.SelfAddress;
         _self = GroupIncarnation.Next(_cluster.SelfUniqueAddress, group);
@@ -90,16 +92,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
-
-    private sealed class Tick
-    {
-        public static readonly Tick Instance = new();
-    }
-
-    private sealed class LeaveTimedOut
-    {
-        public static readonly LeaveTimedOut Instance = new();
-    }
 
     protected override void PreStart()
     {
@@ -248,7 +240,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         ExpireTransfers();
         CheckReaderStall();
         ProcessEffects();
-        if (_settings.MetricsEnabled) ReportMetrics();
+        if (_settings.MetricsEnabled) _metrics.ReportIfDue(_lastTickMs, _member.Status);
     }
 
     private void OnEnvelope(GroupEnvelope envelope)
@@ -346,11 +338,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         // Linger a little before stopping: what the others sent before they applied the view without this member still
         // arrives (the stopped protocol absorbs it and repairs a missed commit) instead of ending in dead letters.
         Timers.StartSingleTimer("linger", StopNow.Instance, TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, _settings.JoinRetryInterval.Ticks * 2)));
-    }
-
-    private sealed class StopNow
-    {
-        public static readonly StopNow Instance = new();
     }
 
     private bool _lingering;
@@ -548,24 +535,4 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         ReaderCredits = _readerCredits,
         Suspected = [.. _suspected],
     };
-
-    private long _nextMetricsAt;
-
-    /// <summary>Turns the protocol's cumulative counters into metric increments, every metrics interval.</summary>
-    private void ReportMetrics()
-    {
-        var now = _lastTickMs;
-        if (now < _nextMetricsAt) return;
-        _nextMetricsAt = now + (long)_settings.MetricsInterval.TotalMilliseconds;
-        var status = _member.Status();
-        var before = _metricsBaseline;
-        // A new GroupMember (founding) restarts the protocol's counters.
-        if (before is null || before.Self != status.Self || status.Delayed < before.Delayed || status.Retransmitted < before.Retransmitted) before = null;
-        var heldBack = status.Delayed - (before?.Delayed ?? 0);
-        var retransmits = status.Retransmitted - (before?.Retransmitted ?? 0);
-        if (heldBack > 0) CausalMetrics.HeldBack.Add(heldBack, _tag);
-        if (retransmits > 0) CausalMetrics.Retransmits.Add(retransmits, _tag);
-        _metricsBaseline = status;
-        CausalMetrics.ReportDepth(this, _group, status.PendingNow);
-    }
 }
