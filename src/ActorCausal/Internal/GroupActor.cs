@@ -37,7 +37,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private GroupStopped? _stopped;
     private Exception? _failure;
     private long _lastTickMs;
-    private readonly HashSet<MemberId> _suspected = new();
+    private readonly SubscriberEffects _subscriberEffects;
     private readonly List<IActorRef> _leaveRequesters = new();
     private bool _leaving;
 
@@ -47,7 +47,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private long _joinRequestsIgnored;
     private long _envelopesSent;
     private long _protocolMessagesSent;
-    private readonly SentMessageCounts _sentByKind = new();
+    private readonly PeerFanout _fanout = new();
     private long _viewChanges;
 
     private readonly GroupHandleState _handle;
@@ -78,6 +78,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _reassembly = new ChunkReassembly(settings.Chunking, DeserializeWhole);
         _orderedQueues = NewOrderedQueues();
         _heldUntilAdmitted = new HeldUntilAdmitted(group, protocolSettings.MaxUnstable, _log);
+        _subscriberEffects = new SubscriberEffects(group, options.Stateless);
         _snapshots = new SnapshotRequests(group, options, subscriber, settings.SnapshotTimeout, Self, Self, _log);
         _deliveredEvents = new DeliveredEvents(group, payload => PayloadSerialization.Deserialize(_serialization, payload), _log);
         _protocolSettings = protocolSettings with
@@ -357,19 +358,8 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         {
             switch (effect)
             {
-                case Send send:
-                    if (send.To != _self) _sentByKind.Add(send.Message, toEveryMember: false, copies: 1);
-                    Enqueue(send.To, send.Message);
-                    break;
-                case SendToAll all:
-                    var copies = 0;
-                    foreach (var m in _view.Members)
-                    {
-                        if (m == _self) continue;
-                        Enqueue(m, all.Message);
-                        copies++;
-                    }
-                    _sentByKind.Add(all.Message, toEveryMember: true, copies);
+                case Send or SendToAll:
+                    _fanout.Route(effect, _self, _view.Members, Enqueue);
                     break;
                 case Deliver deliver:
                     OnDeliver(deliver);
@@ -384,19 +374,11 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 case ViewInstalled installed:
                     OnViewInstalled(installed.View, installed.Joined, installed.Left);
                     break;
-                case P.PeerSuspected suspected:
-                    _suspected.Add(suspected.Member);
-                    ToSubscriber(new MemberSuspected(_group, suspected.Member));
-                    break;
-                case P.PeerReachable reachable:
-                    _suspected.Remove(reachable.Member);
-                    ToSubscriber(new MemberReachable(_group, reachable.Member));
+                case P.PeerSuspected or P.PeerReachable or LoadSnapshot or P.MergeSnapshot:
+                    if (_subscriberEffects.EventOf(effect) is { } e) ToSubscriber(e);
                     break;
                 case TakeSnapshot take:
                     _snapshots.Request(take.ViewId, _deliveredCount);
-                    break;
-                case LoadSnapshot load:
-                    if (!_options.Stateless) ToSubscriber(new InstallSnapshot(_group, load.ViewId, load.Snapshot));
                     break;
                 case AnnounceJoin:
                     AnnounceToAll();
@@ -418,9 +400,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     break;
                 case MergingInto into:
                     StartMergingIncarnation(into.Handover);
-                    break;
-                case P.MergeSnapshot merge:
-                    if (!_options.Stateless) ToSubscriber(new GroupsMerged(_group, merge.ViewId, merge.Side.View, merge.Side.Snapshot));
                     break;
                 default:
                     _log.Warning("Group {0}: unknown protocol effect {1}.", _group, effect.GetType().Name);
@@ -465,7 +444,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _position.ViewInstalled(view);
         _state = GroupActorState.Member;
         _viewChanges++;
-        _suspected.IntersectWith(view.Members);
+        _subscriberEffects.ViewInstalled(view);
         if (first) Timers.Cancel("join");
         if (first) OnAdmitted(view);
         ForgetPeersNotIn(view);
@@ -523,7 +502,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         SnapshotTimeouts = _snapshots.Missing,
         EnvelopesSent = _envelopesSent,
         ProtocolMessagesSent = _protocolMessagesSent,
-        ProtocolMessagesSentByKind = _sentByKind.Snapshot(),
+        ProtocolMessagesSentByKind = _fanout.SentByKind.Snapshot(),
         ViewChanges = _viewChanges,
         ChunksSent = _chunkSender.ChunksSent,
         ChunkedMessagesSent = _chunkSender.ChunkedMessagesSent,
@@ -533,6 +512,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         ChunkTransfersExpired = _reassembly.Expired,
         ReaderBacklog = ReaderBacklog(),
         ReaderCredits = _readerCredits,
-        Suspected = [.. _suspected],
+        Suspected = [.. _subscriberEffects.Suspected],
     };
 }
