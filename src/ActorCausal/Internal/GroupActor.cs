@@ -81,13 +81,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _subscriberEffects = new SubscriberEffects(group, options.Stateless);
         _snapshots = new SnapshotRequests(group, options, subscriber, settings.SnapshotTimeout, Self, Self, _log);
         _deliveredEvents = new DeliveredEvents(group, payload => PayloadSerialization.Deserialize(_serialization, payload), _log);
-        _protocolSettings = protocolSettings with
-        {
-            JoinRetryIntervalMs = Math.Max(1, (long)settings.JoinRetryInterval.TotalMilliseconds),
-            FoundingDelayMs = Math.Max(1, (long)settings.FoundingDelay.TotalMilliseconds),
-            MergeIntervalMs = Math.Max(1, (long)settings.MergeInterval.TotalMilliseconds),
-            PacedByReader = options.OnDemand,
-        };
+        _protocolSettings = GroupProtocolSettings.For(protocolSettings, settings, options);
         _member = GroupMember.Joining(_self, _protocolSettings, _clock.NowMs);
         _view = _member.View;
     }
