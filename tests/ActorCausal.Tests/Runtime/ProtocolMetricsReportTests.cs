@@ -22,7 +22,7 @@ public sealed class ProtocolMetricsReportTests
     public void A_new_member_restarts_the_counters_and_counts_from_zero()
     {
         var before = First with { Delayed = 5, Retransmitted = 2 };
-        Assert.Equal((1L, 1L), ProtocolMetricsReport.Increments(before, before with { Self = new MemberId("a", 2), Delayed = 1, Retransmitted = 1 }));
+        Assert.Equal((7L, 3L), ProtocolMetricsReport.Increments(before, before with { Self = new MemberId("a", 2), Delayed = 7, Retransmitted = 3 }));
         Assert.Equal((1L, 4L), ProtocolMetricsReport.Increments(before, before with { Delayed = 1, Retransmitted = 4 }));
     }
 
