@@ -103,10 +103,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         var stopped = _stopped;
         if (stopped is null)
         {
-            var detail = _failure is null
-                ? "The group actor stopped before the member left (the actor system is shutting down, or the actor was stopped)."
-                : $"The group actor failed: {_failure.GetType().Name}: {_failure.Message}";
-            stopped = new GroupStopped(_group, GroupStopReason.Failed, detail);
+            stopped = GroupStops.ActorEnded(_group, _failure);
             HandToReader(ignoreCredits: true);
             _subscriber.Tell(stopped);
         }
@@ -387,7 +384,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     _log.Info("Group {0}: {1}", _group, merged.Detail); // the next incarnation (MergingInto) goes on
                     break;
                 case P.Stopped stopped:
-                    OnProtocolStopped(stopped);
+                    Stop(GroupStops.FromProtocol(_group, stopped));
                     break;
                 case ProbeOtherNodes probe:
                     ProbeOthers(probe.Probe);
@@ -445,17 +442,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         if (_settings.MetricsEnabled) CausalMetrics.ViewChanges.Add(1, _tag);
         _log.Info("Group {0}: installed {1} (joined: [{2}], left: [{3}]).", _group, view, string.Join(", ", joined), string.Join(", ", left));
         ToSubscriber(new ViewChanged(_group, view, joined, left));
-    }
-
-    private void OnProtocolStopped(P.Stopped stopped)
-    {
-        var reason = stopped.Reason switch
-        {
-            StopReason.Left => GroupStopReason.Left,
-            StopReason.Downed => GroupStopReason.Downed,
-            _ => GroupStopReason.ExcludedFromView,
-        };
-        Stop(new GroupStopped(_group, reason, stopped.Detail));
     }
 
     private void Stop(GroupStopped stopped)
