@@ -2,6 +2,7 @@ using ActorCausal.Protocol;
 using ActorCausal.Protocol.Messages;
 using ActorCausal.Serialization;
 using Akka.Event;
+using static ActorCausal.Internal.GroupActorMarkers;
 
 namespace ActorCausal.Internal;
 
@@ -46,6 +47,6 @@ internal sealed partial class GroupActor
         _log.Info("Group {0}: {1} closed {2} to merge into {3}; joining it as {4} ({5} held broadcasts carried over).",
             _group, previous, handover.Origin, handover.Target, _self, handover.HeldBroadcasts);
         Timers.StartPeriodicTimer("join", JoinTimer.Instance, _settings.JoinRetryInterval, _settings.JoinRetryInterval);
-        RequestSnapshot(handover.Origin.Id);
+        _snapshots.Request(handover.Origin.Id, _deliveredCount);
     }
 }

@@ -8,6 +8,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using static ActorCausal.Internal.GroupActorMarkers;
 using P = ActorCausal.Protocol;
 
 namespace ActorCausal.Internal;
@@ -28,6 +29,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private readonly MonotonicClock _clock = new();
     private readonly List<Effect> _effects = new();
     private readonly KeyValuePair<string, object?> _tag;
+    private readonly ProtocolMetricsReport _metrics;
 
     private GroupMember _member;
     private GroupActorState _state = GroupActorState.WaitingForClusterUp;
@@ -35,7 +37,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private GroupStopped? _stopped;
     private Exception? _failure;
     private long _lastTickMs;
-    private readonly HashSet<MemberId> _suspected = new();
+    private readonly SubscriberEffects _subscriberEffects;
     private readonly List<IActorRef> _leaveRequesters = new();
     private bool _leaving;
 
@@ -43,17 +45,16 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
     private long _inputsRejected;
     private long _unverifiedSenders;
     private long _joinRequestsIgnored;
-    private long _payloadFailures;
-    private long _snapshotTimeouts;
     private long _envelopesSent;
     private long _protocolMessagesSent;
-    private readonly SentMessageCounts _sentByKind = new();
+    private readonly PeerFanout _fanout = new();
     private long _viewChanges;
-    private P.MemberStatus? _metricsBaseline;
 
     private readonly GroupHandleState _handle;
     private readonly JoinOptions _options;
     private long _deliveredCount;
+    private readonly SnapshotRequests _snapshots;
+    private readonly DeliveredEvents _deliveredEvents;
     private readonly DeliveredPosition _position;
 
     public GroupActor(string group, IActorRef subscriber, CausalGroupsSettings settings, GroupMemberSettings protocolSettings, JoinOptions options, GroupHandleState handle)
@@ -65,38 +66,27 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _subscriber = subscriber;
         _settings = settings;
         _tag = CausalMetrics.GroupTag(group);
+        _metrics = new ProtocolMetricsReport(group, _tag, settings.MetricsInterval, this);
         _cluster = Cluster.Get(Context.System);
         _selfAddress = _cluster.SelfAddress;
         _self = GroupIncarnation.Next(_cluster.SelfUniqueAddress, group);
         _nodes = new ClusterMemberTracker(_cluster.SelfUniqueAddress);
+        _clusterInputs = new ClusterEventInputs(_nodes);
         _provider = ((ExtendedActorSystem)Context.System).Provider;
         _outbox = new Outbox(settings.Batching, SendEnvelope);
         _chunkSender = new ChunkSender(settings.Chunking.PieceSize, SerializeWhole);
         _reassembly = new ChunkReassembly(settings.Chunking, DeserializeWhole);
-        _protocolSettings = protocolSettings with
-        {
-            JoinRetryIntervalMs = Math.Max(1, (long)settings.JoinRetryInterval.TotalMilliseconds),
-            FoundingDelayMs = Math.Max(1, (long)settings.FoundingDelay.TotalMilliseconds),
-            MergeIntervalMs = Math.Max(1, (long)settings.MergeInterval.TotalMilliseconds),
-            PacedByReader = options.OnDemand,
-        };
+        _orderedQueues = NewOrderedQueues();
+        _heldUntilAdmitted = new HeldUntilAdmitted(group, protocolSettings.MaxUnstable, _log);
+        _subscriberEffects = new SubscriberEffects(group, options.Stateless);
+        _snapshots = new SnapshotRequests(group, options, subscriber, settings.SnapshotTimeout, Self, Self, _log);
+        _deliveredEvents = new DeliveredEvents(group, payload => PayloadSerialization.Deserialize(_serialization, payload), _log);
+        _protocolSettings = GroupProtocolSettings.For(protocolSettings, settings, options);
         _member = GroupMember.Joining(_self, _protocolSettings, _clock.NowMs);
         _view = _member.View;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
-
-    private sealed class Tick
-    {
-        public static readonly Tick Instance = new();
-    }
-
-    private sealed class LeaveTimedOut
-    {
-        public static readonly LeaveTimedOut Instance = new();
-    }
-
-    private sealed record SnapshotTaken(long ViewId, ReadOnlyMemory<byte> Snapshot, string? Problem);
 
     protected override void PreStart()
     {
@@ -113,10 +103,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         var stopped = _stopped;
         if (stopped is null)
         {
-            var detail = _failure is null
-                ? "The group actor stopped before the member left (the actor system is shutting down, or the actor was stopped)."
-                : $"The group actor failed: {_failure.GetType().Name}: {_failure.Message}";
-            stopped = new GroupStopped(_group, GroupStopReason.Failed, detail);
+            stopped = GroupStops.ActorEnded(_group, _failure);
             HandToReader(ignoreCredits: true);
             _subscriber.Tell(stopped);
         }
@@ -248,7 +235,7 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         ExpireTransfers();
         CheckReaderStall();
         ProcessEffects();
-        if (_settings.MetricsEnabled) ReportMetrics();
+        if (_settings.MetricsEnabled) _metrics.ReportIfDue(_lastTickMs, _member.Status);
     }
 
     private void OnEnvelope(GroupEnvelope envelope)
@@ -282,48 +269,19 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
 
     private BroadcastReply TryBroadcast(Broadcast request)
     {
-        if (request.Payload is null) return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, "The payload is null.");
-        if (_state == GroupActorState.Stopped)
-            return BroadcastReply.Refused(_group, RefusalReason.Stopped, $"This member stopped ({_stopped?.Reason}): {_stopped?.Detail}");
-        var deps = request.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : request.DependsOn;
-        if (deps.Length > 0 && request.Order != DeliveryOrder.Explicit)
-            return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, $"Dependencies are only meaningful with Explicit order, not {request.Order}.");
-        if (!Enum.IsDefined(request.Order)) return BroadcastReply.Refused(_group, RefusalReason.InvalidRequest, $"Unknown order {request.Order}.");
-
-        SerializedPayload payload;
-        try
-        {
-            payload = request.Payload as SerializedPayload ?? PayloadSerialization.Serialize(_serialization, request.Payload, _options.VerifyPayloads ?? _settings.VerifyPayloads);
-        }
-        catch (Exception e)
-        {
-            return BroadcastReply.Refused(_group, RefusalReason.PayloadNotSerializable,
-                $"{request.Payload.GetType().FullName} {PayloadSerialization.Describe(e)}");
-        }
-
-        if (_state != GroupActorState.Member && !_member.IsMergeJoining) return HoldUntilAdmitted(payload, request.Order, deps);
+        if (BroadcastRequests.Refusal(_group, request, _state == GroupActorState.Stopped, _stopped) is { } invalid) return invalid;
+        var verify = _options.VerifyPayloads ?? _settings.VerifyPayloads;
+        if (BroadcastRequests.Serialize(_group, request, p => PayloadSerialization.Serialize(_serialization, p, verify), out var payload) is { } unserializable)
+            return unserializable;
+        var deps = BroadcastRequests.DependsOn(request);
+        if (_state != GroupActorState.Member && !_member.IsMergeJoining) return _heldUntilAdmitted.Hold(payload, request.Order, deps);
         AdvanceTime();
-        var result = _member.Broadcast(payload, request.Order, deps);
-        if (result.IsHeld) return BroadcastReply.Held(_group, result.Ticket);
-        if (result.Accepted) return BroadcastReply.Sent(_group, result.Id) with { Token = _position.TokenOf(result.Id) };
-        var reason = result.Refusal switch
-        {
-            BroadcastRefusal.BackPressure => RefusalReason.BackPressure,
-            BroadcastRefusal.UnknownDependency => RefusalReason.UnknownDependency,
-            BroadcastRefusal.NotAMember => RefusalReason.NotAMember,
-            BroadcastRefusal.Stopped => RefusalReason.Stopped,
-            _ => RefusalReason.InvalidRequest,
-        };
-        return BroadcastReply.Refused(_group, reason, result.Reason ?? reason.ToString());
+        return BroadcastRequests.Reply(_group, _member.Broadcast(payload, request.Order, deps), _position);
     }
 
     private void OnSnapshotTaken(SnapshotTaken taken)
     {
-        if (taken.Problem is not null)
-        {
-            _snapshotTimeouts++;
-            _log.Warning("Group {0}: the subscriber gave no snapshot for view {1} ({2}); joiners get an empty snapshot.", _group, taken.ViewId, taken.Problem);
-        }
+        _snapshots.Received(taken);
         _member.ProvideSnapshot(taken.ViewId, taken.Snapshot);
         ProcessEffects();
     }
@@ -377,11 +335,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         Timers.StartSingleTimer("linger", StopNow.Instance, TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, _settings.JoinRetryInterval.Ticks * 2)));
     }
 
-    private sealed class StopNow
-    {
-        public static readonly StopNow Instance = new();
-    }
-
     private bool _lingering;
 
     // ------------------------------------------------------------------ effects
@@ -399,19 +352,8 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         {
             switch (effect)
             {
-                case Send send:
-                    if (send.To != _self) _sentByKind.Add(send.Message, toEveryMember: false, copies: 1);
-                    Enqueue(send.To, send.Message);
-                    break;
-                case SendToAll all:
-                    var copies = 0;
-                    foreach (var m in _view.Members)
-                    {
-                        if (m == _self) continue;
-                        Enqueue(m, all.Message);
-                        copies++;
-                    }
-                    _sentByKind.Add(all.Message, toEveryMember: true, copies);
+                case Send or SendToAll:
+                    _fanout.Route(effect, _self, _view.Members, Enqueue);
                     break;
                 case Deliver deliver:
                     OnDeliver(deliver);
@@ -430,19 +372,11 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                 case ViewInstalled installed:
                     OnViewInstalled(installed.View, installed.Joined, installed.Left);
                     break;
-                case P.PeerSuspected suspected:
-                    _suspected.Add(suspected.Member);
-                    ToSubscriber(new MemberSuspected(_group, suspected.Member));
-                    break;
-                case P.PeerReachable reachable:
-                    _suspected.Remove(reachable.Member);
-                    ToSubscriber(new MemberReachable(_group, reachable.Member));
+                case P.PeerSuspected or P.PeerReachable or LoadSnapshot or P.MergeSnapshot:
+                    if (_subscriberEffects.EventOf(effect) is { } e) ToSubscriber(e);
                     break;
                 case TakeSnapshot take:
-                    RequestSnapshot(take.ViewId);
-                    break;
-                case LoadSnapshot load:
-                    if (!_options.Stateless) ToSubscriber(new InstallSnapshot(_group, load.ViewId, load.Snapshot));
+                    _snapshots.Request(take.ViewId, _deliveredCount);
                     break;
                 case AnnounceJoin:
                     AnnounceToAll();
@@ -451,22 +385,19 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
                     PeerRef(ack.To).Tell(new JoinAck(_self, ack.ViewId), Self);
                     break;
                 case HeldBroadcastSent held:
-                    _subscriber.Tell(new BroadcastReleased(_group, ApplicationTicket(held.Ticket), held.Id) { Token = _position.TokenOf(held.Id) });
+                    _subscriber.Tell(new BroadcastReleased(_group, _heldUntilAdmitted.ApplicationTicket(held.Ticket), held.Id) { Token = _position.TokenOf(held.Id) });
                     break;
                 case P.Stopped { Reason: StopReason.Merged } merged:
                     _log.Info("Group {0}: {1}", _group, merged.Detail); // the next incarnation (MergingInto) goes on
                     break;
                 case P.Stopped stopped:
-                    OnProtocolStopped(stopped);
+                    Stop(GroupStops.FromProtocol(_group, stopped));
                     break;
                 case ProbeOtherNodes probe:
                     ProbeOthers(probe.Probe);
                     break;
                 case MergingInto into:
                     StartMergingIncarnation(into.Handover);
-                    break;
-                case P.MergeSnapshot merge:
-                    if (!_options.Stateless) ToSubscriber(new GroupsMerged(_group, merge.ViewId, merge.Side.View, merge.Side.Snapshot));
                     break;
                 default:
                     _log.Warning("Group {0}: unknown protocol effect {1}.", _group, effect.GetType().Name);
@@ -484,38 +415,12 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
 
     private void OnDeliver(Deliver deliver)
     {
-        var m = deliver.Message;
-        object payload;
-        if (m.Payload is SerializedPayload serialized)
-        {
-            payload = serialized.Original ?? DeserializePayload(m, serialized);
-        }
-        else
-        {
-            payload = m.Payload;
-        }
         _deliveredCount++;
-        ToSubscriber(new Delivered(_group, payload, deliver.Sender, AddressOf(deliver.Sender), m.Id, m.Clock, m.Time, m.ViewId, m.RequestedOrder,
-            m.DependsOn.IsDefault ? ImmutableArray<MessageId>.Empty : m.DependsOn));
+        ToSubscriber(_deliveredEvents.Of(deliver, AddressOf(deliver.Sender), _view.Members));
         if (_settings.MetricsEnabled)
         {
             CausalMetrics.Delivered.Add(1, _tag);
-            CausalMetrics.DeliveryLatency.Record(Math.Max(0, _clock.NowMs - m.Time.WallMs), _tag);
-        }
-    }
-
-    private object DeserializePayload(DataMessage m, SerializedPayload serialized)
-    {
-        try
-        {
-            return PayloadSerialization.Deserialize(_serialization, serialized);
-        }
-        catch (Exception e)
-        {
-            _payloadFailures++;
-            _log.Error(e, "Group {0}: the payload of {1} from {2} (serializer {3}, manifest '{4}', {5} bytes) could not be deserialized; it is delivered as UndeserializablePayload.",
-                _group, m.Id, _view.Members.Length > m.Sender ? _view.Members[m.Sender] : default, serialized.SerializerId, serialized.Manifest, serialized.Bytes.Length);
-            return new UndeserializablePayload(serialized.SerializerId, serialized.Manifest, serialized.Bytes, $"{e.GetType().Name}: {e.Message}");
+            CausalMetrics.DeliveryLatency.Record(Math.Max(0, _clock.NowMs - deliver.Message.Time.WallMs), _tag);
         }
     }
 
@@ -537,61 +442,13 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         _position.ViewInstalled(view);
         _state = GroupActorState.Member;
         _viewChanges++;
-        _suspected.IntersectWith(view.Members);
+        _subscriberEffects.ViewInstalled(view);
         if (first) Timers.Cancel("join");
         if (first) OnAdmitted(view);
         ForgetPeersNotIn(view);
         if (_settings.MetricsEnabled) CausalMetrics.ViewChanges.Add(1, _tag);
         _log.Info("Group {0}: installed {1} (joined: [{2}], left: [{3}]).", _group, view, string.Join(", ", joined), string.Join(", ", left));
         ToSubscriber(new ViewChanged(_group, view, joined, left));
-    }
-
-    /// <summary>The application state at this view boundary, from the subscriber, the provider actor or delegate, or none (stateless).</summary>
-    private void RequestSnapshot(long viewId)
-    {
-        if (_options.Stateless)
-        {
-            Self.Tell(new SnapshotTaken(viewId, ReadOnlyMemory<byte>.Empty, null));
-            return;
-        }
-        var timeout = _settings.SnapshotTimeout;
-        var request = new SnapshotRequest(_group, viewId) { DeliveredBefore = _deliveredCount };
-        if (_options.TakeSnapshot is { } take)
-        {
-            Task<ReadOnlyMemory<byte>> task;
-            try
-            {
-                task = take(request);
-            }
-            catch (Exception e)
-            {
-                task = Task.FromException<ReadOnlyMemory<byte>>(e);
-            }
-            task.WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully
-                ? new SnapshotTaken(viewId, t.Result, null)
-                : new SnapshotTaken(viewId, ReadOnlyMemory<byte>.Empty, t.Exception?.GetBaseException().Message ?? "cancelled"),
-                TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
-            return;
-        }
-        (_options.SnapshotProvider ?? _subscriber).Ask<SnapshotResponse>(request, timeout).ContinueWith(t =>
-        {
-            if (t.IsCompletedSuccessfully && t.Result.ViewId == viewId) return new SnapshotTaken(viewId, t.Result.Snapshot, null);
-            var problem = t.IsCompletedSuccessfully
-                ? $"answered for view {t.Result.ViewId}"
-                : t.Exception?.GetBaseException().Message ?? "no answer";
-            return new SnapshotTaken(viewId, ReadOnlyMemory<byte>.Empty, problem);
-        }, TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
-    }
-
-    private void OnProtocolStopped(P.Stopped stopped)
-    {
-        var reason = stopped.Reason switch
-        {
-            StopReason.Left => GroupStopReason.Left,
-            StopReason.Downed => GroupStopReason.Downed,
-            _ => GroupStopReason.ExcludedFromView,
-        };
-        Stop(new GroupStopped(_group, reason, stopped.Detail));
     }
 
     private void Stop(GroupStopped stopped)
@@ -625,14 +482,14 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         Phase = _member.Phase,
         View = _view,
         Protocol = _member.Status(),
-        InputsRejected = _inputsRejected,
+        InputsRejected = _inputsRejected + _orderedQueues.Rejected + _heldUntilAdmitted.Refused,
         UnverifiedSenders = _unverifiedSenders,
         JoinRequestsIgnored = _joinRequestsIgnored,
-        PayloadDeserializationFailures = _payloadFailures,
-        SnapshotTimeouts = _snapshotTimeouts,
+        PayloadDeserializationFailures = _deliveredEvents.PayloadFailures,
+        SnapshotTimeouts = _snapshots.Missing,
         EnvelopesSent = _envelopesSent,
         ProtocolMessagesSent = _protocolMessagesSent,
-        ProtocolMessagesSentByKind = _sentByKind.Snapshot(),
+        ProtocolMessagesSentByKind = _fanout.SentByKind.Snapshot(),
         ViewChanges = _viewChanges,
         ChunksSent = _chunkSender.ChunksSent,
         ChunkedMessagesSent = _chunkSender.ChunkedMessagesSent,
@@ -642,26 +499,6 @@ internal sealed partial class GroupActor : UntypedActor, IWithTimers
         ChunkTransfersExpired = _reassembly.Expired,
         ReaderBacklog = ReaderBacklog(),
         ReaderCredits = _readerCredits,
-        Suspected = [.. _suspected],
+        Suspected = [.. _subscriberEffects.Suspected],
     };
-
-    private long _nextMetricsAt;
-
-    /// <summary>Turns the protocol's cumulative counters into metric increments, every metrics interval.</summary>
-    private void ReportMetrics()
-    {
-        var now = _lastTickMs;
-        if (now < _nextMetricsAt) return;
-        _nextMetricsAt = now + (long)_settings.MetricsInterval.TotalMilliseconds;
-        var status = _member.Status();
-        var before = _metricsBaseline;
-        // A new GroupMember (founding) restarts the protocol's counters.
-        if (before is null || before.Self != status.Self || status.Delayed < before.Delayed || status.Retransmitted < before.Retransmitted) before = null;
-        var heldBack = status.Delayed - (before?.Delayed ?? 0);
-        var retransmits = status.Retransmitted - (before?.Retransmitted ?? 0);
-        if (heldBack > 0) CausalMetrics.HeldBack.Add(heldBack, _tag);
-        if (retransmits > 0) CausalMetrics.Retransmits.Add(retransmits, _tag);
-        _metricsBaseline = status;
-        CausalMetrics.ReportDepth(this, _group, status.PendingNow);
-    }
 }

@@ -15,11 +15,11 @@ public sealed class ClusterMemberTrackerTests
     private static readonly MethodInfo CreateMember = typeof(Member).GetMethod("Create", BindingFlags.NonPublic | BindingFlags.Static,
         [typeof(UniqueAddress), typeof(int), typeof(MemberStatus), typeof(ImmutableHashSet<string>), typeof(AppVersion)])!;
 
-    private static Member Node(int port, int uid, int upNumber) =>
+    internal static Member Node(int port, int uid, int upNumber) =>
         (Member)CreateMember.Invoke(null, [new UniqueAddress(new Address("akka.tcp", "sys", "127.0.0.1", port), uid), upNumber, MemberStatus.Up, ImmutableHashSet<string>.Empty, AppVersion.Zero])!;
 
     /// <summary>A group member on <paramref name="node"/>: its uid in the low half of the incarnation, the join count above (GroupIncarnation).</summary>
-    private static MemberId On(Member node, int joinCount) => new(node.Address.ToString(), ((long)joinCount << 32) | (uint)node.UniqueAddress.Uid);
+    internal static MemberId On(Member node, int joinCount) => new(node.Address.ToString(), ((long)joinCount << 32) | (uint)node.UniqueAddress.Uid);
 
     private static readonly Member Self = Node(4001, 11, 1);
     private static readonly Member Other = Node(4002, 22, 2);
