@@ -1,8 +1,5 @@
 using ActorCausal.Protocol;
 using ActorCausal.Protocol.Messages;
-using ActorCausal.Serialization;
-using Akka.Actor;
-using Akka.Configuration;
 
 namespace ActorCausal.Tests.Wire;
 
@@ -10,18 +7,8 @@ namespace ActorCausal.Tests.Wire;
 /// Total order's ask numbers (Proposal.AskNumber, FinalPriority.AskNumber) cross the wire, negative ones included;
 /// bytes without the field (a version before it, WireGoldenTests) read as 0, an unasked message.
 /// </summary>
-public sealed class AskNumberWireTests : IDisposable
+public sealed class AskNumberWireTests() : WireRoundTrip("asknumbers")
 {
-    private readonly ActorSystem _system = ActorSystem.Create("asknumbers", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(CausalGroups.DefaultConfig()));
-    private readonly CausalGroupsSerializer _serializer;
-
-    public AskNumberWireTests() => _serializer = new CausalGroupsSerializer((ExtendedActorSystem)_system);
-
-    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
-
-    private T RoundTrip<T>(T message) where T : ProtocolMessage =>
-        (T)_serializer.FromBinary(_serializer.ToBinary(message), _serializer.Manifest(message));
-
     [Theory]
     [InlineData(3)]
     [InlineData(Proposal.AnswersResentMessage)]
@@ -38,6 +25,6 @@ public sealed class AskNumberWireTests : IDisposable
         var answer = unasked with { AskNumber = 12 };
         Assert.Equal(12, RoundTrip(answer).AskNumber);
         Assert.Equal(0, RoundTrip(unasked).AskNumber);
-        Assert.True(_serializer.ToBinary(answer).Length > _serializer.ToBinary(unasked).Length);
+        Assert.True(Serializer.ToBinary(answer).Length > Serializer.ToBinary(unasked).Length);
     }
 }

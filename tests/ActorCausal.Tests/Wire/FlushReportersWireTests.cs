@@ -1,9 +1,6 @@
 using ActorCausal.Protocol;
 using ActorCausal.Protocol.Membership;
 using ActorCausal.Protocol.Messages;
-using ActorCausal.Serialization;
-using Akka.Actor;
-using Akka.Configuration;
 
 namespace ActorCausal.Tests.Wire;
 
@@ -11,20 +8,10 @@ namespace ActorCausal.Tests.Wire;
 /// A flush decision names the ranks whose reports it was made from (FlushDecision.Reporters, the majority-safe guard);
 /// bytes without the field (a version before it, WireGoldenTests) read as none named.
 /// </summary>
-public sealed class FlushReportersWireTests : IDisposable
+public sealed class FlushReportersWireTests() : WireRoundTrip("reporters")
 {
     private static readonly MemberId A = new("akka.tcp://sys@127.0.0.1:4001", 1);
     private static readonly MemberId B = new("akka.tcp://sys@127.0.0.1:4002", 1);
-
-    private readonly ActorSystem _system = ActorSystem.Create("reporters", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(CausalGroups.DefaultConfig()));
-    private readonly CausalGroupsSerializer _serializer;
-
-    public FlushReportersWireTests() => _serializer = new CausalGroupsSerializer((ExtendedActorSystem)_system);
-
-    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
-
-    private T RoundTrip<T>(T message) where T : ProtocolMessage =>
-        (T)_serializer.FromBinary(_serializer.ToBinary(message), _serializer.Manifest(message));
 
     [Fact]
     public void A_decisions_reporters_cross_the_wire_in_a_commit_and_a_decision_that_names_none_reads_back_empty()
