@@ -8,7 +8,7 @@ namespace ActorCausal.Protocol.Internal;
 /// sequence order unless a proposal was lost, so its final for n likewise shows a missing final below n as lost (or
 /// the sender as waiting for this member's lost proposal: asking repairs both).
 /// It also learns, per member, how long that member takes to propose once a message is queued here (its response time
-/// under the current load, <see cref="ResponseTimeEstimate"/>), and tells whether a member is still working through a sender's
+/// under the current load, <see cref="RetryTimeout"/>), and tells whether a member is still working through a sender's
 /// stream (it proposed for a new message of that sender recently): a member that is merely slow is waited for. Only
 /// proposals sent unasked are response samples, so a repeat that was needless (the answer was slow) still teaches the
 /// real response time. Separately it learns, per member, how long that member takes to answer an ask (ask to answer,
@@ -16,42 +16,27 @@ namespace ActorCausal.Protocol.Internal;
 /// </summary>
 internal sealed class ProposalProgress(object owner, int members, long floorMs, long initialMs, long capMs, long answerCapMs)
 {
-    private readonly ResponseTimeEstimate?[] _responseTimeouts = new ResponseTimeEstimate?[members];
+    private readonly RetryTimeout?[] _responseTimeouts = new RetryTimeout?[members];
     private readonly RetryTimeout?[] _answerTimeouts = new RetryTimeout?[members];
     private readonly long[] _highestProposal = new long[members * members];
     private readonly long[] _lastProposalAtMs = new long[members * members];
     private readonly long[] _highestFinal = new long[members];
-    private readonly long[] _lastUnaskedAtMs = new long[members];
-    private readonly long[] _lastRepairAtMs = new long[members];
 
     /// <summary>The view state this belongs to; a new view gets a new instance.</summary>
     public object Owner { get; } = owner;
 
-    /// <summary>
-    /// Records <paramref name="proposer"/>'s proposal for <paramref name="sender"/>'s message; returns the highest sequence
-    /// number it had proposed for before. Only an <paramref name="unasked"/> one shows the member working through the stream.
-    /// </summary>
-    public long NoteProposal(int proposer, int sender, long sequence, long nowMs, bool unasked = true)
+    /// <summary>Records <paramref name="proposer"/>'s proposal for <paramref name="sender"/>'s message; returns the highest sequence number it had proposed for before.</summary>
+    public long NoteProposal(int proposer, int sender, long sequence, long nowMs)
     {
         var i = proposer * members + sender;
         var before = _highestProposal[i];
         if (sequence > before)
         {
             _highestProposal[i] = sequence;
-            if (unasked) _lastProposalAtMs[i] = nowMs;
+            _lastProposalAtMs[i] = nowMs;
         }
-        if (unasked) _lastUnaskedAtMs[proposer] = nowMs;
         return before;
     }
-
-    /// <summary>An answer of <paramref name="member"/> brought a proposal or final that its unasked messages had not: one was lost.</summary>
-    public void NoteRepair(int member, long nowMs) => _lastRepairAtMs[member] = nowMs;
-
-    /// <summary>
-    /// The latest news from <paramref name="member"/> is a repaired loss, not an unasked proposal: its proposals are being
-    /// lost, so each missing one is asked for, not only the first of a sender's stream.
-    /// </summary>
-    public bool Losing(int member) => _lastRepairAtMs[member] > _lastUnaskedAtMs[member];
 
     /// <summary>The highest sequence number of <paramref name="sender"/> that <paramref name="proposer"/> was seen proposing for.</summary>
     public long HighestProposal(int proposer, int sender) => _highestProposal[proposer * members + sender];
@@ -85,7 +70,7 @@ internal sealed class ProposalProgress(object owner, int members, long floorMs, 
     /// <summary><paramref name="member"/> answered an ask <paramref name="answeredMs"/> after it was sent.</summary>
     public void SampleAnswer(int member, long answeredMs) => AnswerTimeout(member).Sample(answeredMs);
 
-    private ResponseTimeEstimate ResponseTimeout(int proposer) => _responseTimeouts[proposer] ??= new ResponseTimeEstimate(floorMs, initialMs, capMs);
+    private RetryTimeout ResponseTimeout(int proposer) => _responseTimeouts[proposer] ??= new RetryTimeout(floorMs, initialMs, capMs);
 
     private RetryTimeout AnswerTimeout(int member) => _answerTimeouts[member] ??= new RetryTimeout(floorMs, floorMs, answerCapMs);
 }

@@ -25,10 +25,6 @@ internal sealed class TotalOrdering
     private long _nextRetryAtMs = long.MaxValue;
     private ProposalProgress? _progressState;
     private RetryTimeout? _retryTimeoutState;
-    /// <summary>Per retry pass, computed when first needed (<see cref="FirstUnproposed(int, int)"/>).</summary>
-    private long[]? _firstUnproposed;
-    /// <summary>An answer repaired a loss since the last retry pass (<see cref="AskFirstUnproposed"/>).</summary>
-    private bool _repairedSincePass;
 
     /// <summary>Proposals made while handling the current input, by recipient rank (-1: everyone); sent together on drain.</summary>
     private readonly List<(int To, ProposedPriority Item)> _pendingProposals = new();
@@ -63,7 +59,6 @@ internal sealed class TotalOrdering
         MaxAgreed = 0;
         _maxProposed = 0;
         _nextRetryAtMs = long.MaxValue;
-        _repairedSincePass = false;
         _progressState = null;
     }
 
@@ -77,7 +72,7 @@ internal sealed class TotalOrdering
     private long LongWaitMs => 8 * InitialRetryMs;
 
     /// <summary>What proposals and finals have shown in this view (<see cref="ProposalProgress"/>).</summary>
-    private ProposalProgress Progress => _progressState ??= new ProposalProgress(this, _size, _settings.TotalRetryDelayMs, InitialRetryMs, 4 * InitialRetryMs, 4 * InitialRetryMs);
+    private ProposalProgress Progress => _progressState ??= new ProposalProgress(this, _size, _settings.TotalRetryDelayMs, InitialRetryMs, InitialRetryMs, 4 * InitialRetryMs);
 
     private bool ThreeStep => _settings.TotalOrder == TotalOrderMode.ThreeStep;
 
@@ -273,7 +268,7 @@ internal sealed class TotalOrdering
         if (id.Sender == rank ? id.Sequence > _host.LastSequence : id.Sequence > log.Delivered + _settings.ReceiveWindow)
             return _host.Reject(from, RejectReason.UnknownMessage, $"Proposal for {id}, which this member has not sent and cannot expect.");
 
-        var proposedBefore = Progress.NoteProposal(fromRank, id.Sender, id.Sequence, now, unasked: !replyRequested && askNumber == 0);
+        var proposedBefore = Progress.NoteProposal(fromRank, id.Sender, id.Sequence, now);
         if (id.Sequence > proposedBefore + 1) RetryLostProposals(fromRank, id.Sender, proposedBefore + 1, id.Sequence - 1);
 
         if (!_entries.TryGetValue(id, out var entry))
@@ -307,11 +302,7 @@ internal sealed class TotalOrdering
             else if (entry.HasOwnProposal && _settings.TotalOrder == TotalOrderMode.TwoStep)
                 _host.Emit(new Send(from, new Proposal(view.Id, id, entry.OwnProposal, false) { AskNumber = askNumber }));
         }
-        else if (askNumber != 0)
-        {
-            SampleAnswer(entry, fromRank, askNumber);
-            if (added) AnswerRepaired(fromRank);
-        }
+        else if (askNumber != 0) SampleAnswer(entry, fromRank, askNumber);
         else if (added && entry.InQueue) Progress.SampleResponse(fromRank, now - entry.EnqueuedAtMs);
         if (!added)
         {
@@ -354,7 +345,6 @@ internal sealed class TotalOrdering
             return ReceiveOutcome.Duplicate;
         }
         ApplyFinal(entry, f.Priority);
-        if (f.AskNumber != 0) AnswerRepaired(fromRank);
         if (entry.InQueue) _host.Pump();
         return ReceiveOutcome.Accepted;
     }
@@ -375,17 +365,6 @@ internal sealed class TotalOrdering
     {
         if (askNumber == Proposal.AnswersResentMessage && entry.AskCount(member) == 1) askNumber = 1;
         if (entry.TryGetAskTime(member, askNumber, out var askedAtMs)) Progress.SampleAnswer(member, _host.Now - askedAtMs);
-    }
-
-    /// <summary>
-    /// An answer brought what was lost: the next message the member has not proposed for may have lost its proposal too
-    /// (a lost batch), so it is looked at on the next pass instead of at its timer (<see cref="AskFirstUnproposed"/>).
-    /// </summary>
-    private void AnswerRepaired(int member)
-    {
-        Progress.NoteRepair(member, _host.Now);
-        _repairedSincePass = true;
-        _nextRetryAtMs = _host.Now;
     }
 
     /// <summary>
@@ -410,13 +389,10 @@ internal sealed class TotalOrdering
         if (_queue.Count == 0 || _nextRetryAtMs > now || _host.FlushDecidesNothing) return;
         var next = long.MaxValue;
         var retried = false;
-        _firstUnproposed = null;
-        var afterRepair = _repairedSincePass;
-        _repairedSincePass = false;
         foreach (var entry in _queue)
         {
             if (entry.IsFinal) continue;
-            if (entry.RetryAtMs <= now ? RetryUndecided(entry) : afterRepair && AskFirstUnproposed(entry)) retried = true;
+            if (entry.RetryAtMs <= now && RetryUndecided(entry)) retried = true;
             next = Math.Min(next, entry.RetryAtMs);
         }
         _nextRetryAtMs = next;
@@ -424,53 +400,9 @@ internal sealed class TotalOrdering
     }
 
     /// <summary>
-    /// Per member k and sender s (index k × size + s), the lowest sequence number of s queued here, undecided, that k has
-    /// not proposed for and no later proposal of k shows lost: k proposes for s's messages in order, so until k answers
-    /// for that one, asking about the later ones asks the same slow or cut-off member again.
-    /// </summary>
-    private long FirstUnproposed(int k, int sender) => (_firstUnproposed ??= ComputeFirstUnproposed())[k * _size + sender];
-
-    private long[] ComputeFirstUnproposed()
-    {
-        var first = new long[_size * _size];
-        Array.Fill(first, long.MaxValue);
-        foreach (var entry in _queue)
-        {
-            if (entry.IsFinal || (ThreeStep && entry.Id.Sender != _host.Rank)) continue;
-            var s = entry.Id.Sender;
-            for (var k = 0; k < _size; k++)
-            {
-                var i = k * _size + s;
-                if (entry.Id.Sequence < first[i] && !entry.HasProposalFrom(k) && entry.Id.Sequence > Progress.HighestProposal(k, s))
-                    first[i] = entry.Id.Sequence;
-            }
-        }
-        return first;
-    }
-
-    /// <summary>
-    /// In the first pass after an answer repaired a loss: an entry not yet due that is the first a member has not proposed
-    /// for (<see cref="FirstUnproposed"/>) asks that member once, if it would have asked at its timer, so the losses of
-    /// a lost batch are asked for one answer after another, not one timer after another. Repeats wait the timer.
-    /// </summary>
-    private bool AskFirstUnproposed(TotalEntry entry)
-    {
-        if (ThreeStep && entry.Id.Sender != _host.Rank) return false;
-        var sent = false;
-        for (var k = 0; k < _size; k++)
-        {
-            if (k != _host.Rank && !entry.HasProposalFrom(k) && entry.AskCount(k) == 0 && FirstUnproposed(k, entry.Id.Sender) == entry.Id.Sequence
-                && DueToAsk(k, entry) && AskForProposal(k, entry)) sent = true;
-        }
-        if (sent) PostponeRetry(entry);
-        return sent;
-    }
-
-    /// <summary>
     /// A due undecided entry asks only where something is shown lost, or where the member it waits for has taken longer
-    /// than its proposals take here, has gone quiet, and has proposed for every earlier message of the sender queued
-    /// here (<see cref="FirstUnproposed"/>): a member still working through the sender's stream will propose in order,
-    /// and a three-step sender that has not decided is itself waiting. Returns whether anything was sent.
+    /// than its proposals take here and has gone quiet: a member still working through the sender's stream will propose
+    /// in order, and a three-step sender that has not decided is itself waiting. Returns whether anything was sent.
     /// </summary>
     private bool RetryUndecided(TotalEntry entry)
     {
@@ -490,7 +422,10 @@ internal sealed class TotalOrdering
             for (var k = 0; k < _size; k++)
             {
                 if (k == _host.Rank || entry.HasProposalFrom(k)) continue;
-                if (DueToAsk(k, entry) && AskForProposal(k, entry)) sent = true;
+                var shownLost = Progress.HighestProposal(k, m.Sender) > m.Sequence;
+                if (!shownLost && (now - entry.EnqueuedAtMs < Progress.ResponseTimeoutMs(k)
+                    || Progress.Progressing(k, m.Sender, now, Progress.ResponseTimeoutMs(k)))) continue;
+                if (AskForProposal(k, entry)) sent = true;
             }
         }
         if (sent)
@@ -500,19 +435,6 @@ internal sealed class TotalOrdering
         }
         entry.RetryAtMs = now + entry.RetryBackoffMs;
         return sent;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="k"/>'s missing proposal for the entry is shown lost, or k has taken longer than its
-    /// proposals take here, has gone quiet, and has proposed for every earlier message of the sender queued here.
-    /// </summary>
-    private bool DueToAsk(int k, TotalEntry entry)
-    {
-        var id = entry.Id;
-        var now = _host.Now;
-        if (Progress.HighestProposal(k, id.Sender) > id.Sequence) return true;
-        return now - entry.EnqueuedAtMs >= Progress.ResponseTimeoutMs(k) && !Progress.Progressing(k, id.Sender, now, Progress.ResponseTimeoutMs(k))
-            && (Progress.Losing(k) || id.Sequence <= FirstUnproposed(k, id.Sender));
     }
 
     /// <summary>

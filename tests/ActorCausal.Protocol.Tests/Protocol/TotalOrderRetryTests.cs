@@ -13,14 +13,12 @@ public class TotalOrderRetryTests
     {
         var net = new ManualNetwork(3, new GroupMemberSettings { TotalOrder = mode, TotalRetryDelayMs = 40 });
         var retriesPerRound = new List<long>();
-        for (var round = 0; round < 30; round++)
+        for (var round = 0; round < 16; round++)
         {
-            // Nothing is lost, so every retry is needless. Messages wait 10 ms on the network, from round 10 on 200 ms:
-            // ten rounds teach each member the fast response times (a proposal is asked for beyond their upper fence,
-            // ResponseTimeEstimate), then the slow ones replace them.
+            // Nothing is lost, so every retry is needless. Messages wait 10 ms on the network, from round 4 on 200 ms.
             net.Broadcast(0, round, DeliveryOrder.Total);
             var retries = -Resent(net);
-            for (var t = 0; t < (round < 10 ? 1 : 20); t++)
+            for (var t = 0; t < (round < 4 ? 1 : 20); t++)
             {
                 net.TickAll(10, flush: false);
                 retries += net.Drop(f => f.Message is Proposal { ReplyRequested: true });
@@ -29,10 +27,10 @@ public class TotalOrderRetryTests
             retriesPerRound.Add(retries);
             net.Flush();
         }
-        for (var i = 0; i < 3; i++) Assert.Equal(Enumerable.Range(0, 30).Cast<object>(), net.Payloads(i));
-        Assert.All(retriesPerRound.Take(10), r => Assert.Equal(0, r));
-        Assert.True(retriesPerRound[10] > 0, "after 10 ms responses, a 200 ms one should be asked for again");
-        Assert.All(retriesPerRound.Skip(20), r => Assert.Equal(0, r));
+        for (var i = 0; i < 3; i++) Assert.Equal(Enumerable.Range(0, 16).Cast<object>(), net.Payloads(i));
+        Assert.All(retriesPerRound.Take(4), r => Assert.Equal(0, r));
+        Assert.True(retriesPerRound[4] > 0, "after 10 ms decisions, a 200 ms one should be asked for again");
+        Assert.All(retriesPerRound.Skip(8), r => Assert.Equal(0, r));
     }
 
     [Fact]
