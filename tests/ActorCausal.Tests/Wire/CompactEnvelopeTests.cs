@@ -21,21 +21,14 @@ namespace ActorCausal.Tests.Wire;
 /// envelope. Random envelopes read back exactly; the encoding is the one docs/protocol.md describes; malformed deltas
 /// give the serializer's error and are counted. The form written now ("E3") is DeltaEnvelopeTests'.
 /// </summary>
-public sealed class CompactEnvelopeTests : IDisposable
+public sealed class CompactEnvelopeTests() : WireRoundTrip("compact")
 {
     internal static readonly MemberId From = new("akka.tcp://sys@127.0.0.1:4002", -22);
-
-    private readonly ActorSystem _system = ActorSystem.Create("compact", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(CausalGroups.DefaultConfig()));
-    private readonly CausalGroupsSerializer _serializer;
 
     private static readonly ProtoMapping Mapping = new(_ => throw new InvalidOperationException("payloads are serialized already"), _ => true);
 
     /// <summary>The envelope as the previous version wrote it with compact envelopes on.</summary>
     internal static byte[] E2(GroupEnvelope envelope) => Mapping.ToCompactProto(envelope).ToByteArray();
-
-    public CompactEnvelopeTests() => _serializer = new CausalGroupsSerializer((ExtendedActorSystem)_system);
-
-    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
 
     private static DataMessage Data(int sender, long seq, long[] clock, long[] acks, SerializedPayload payload, DeliveryOrder order = DeliveryOrder.Causal) =>
         new(7, sender, seq, order, VectorClock.Of(clock), VectorClock.Of(acks), new HlcTimestamp(1_700_000_000_000 + seq, (int)(seq % 3)), [], payload);
@@ -47,7 +40,7 @@ public sealed class CompactEnvelopeTests : IDisposable
     public async Task The_compact_form_is_read_whatever_the_setting()
     {
         var envelope = new GroupEnvelope(From, [Data(1, 1, [0, 1, 0], [0, 0, 0], Bytes16)]);
-        DeepEqual.Assert(envelope, _serializer.FromBinary(E2(envelope), "E2"));
+        DeepEqual.Assert(envelope, Serializer.FromBinary(E2(envelope), "E2"));
         var off = ActorSystem.Create("full", ConfigurationFactory.ParseString("actorcausal.batching.compact-envelopes = off").WithFallback(CausalGroups.DefaultConfig()));
         try
         {
@@ -88,7 +81,7 @@ public sealed class CompactEnvelopeTests : IDisposable
         Assert.Equal(golden, lines);
         var samples = GoldenSamples().ToDictionary(s => s.Name, s => s.Message);
         foreach (var fields in golden.Select(l => l.Split('\t')))
-            DeepEqual.Assert(samples[fields[0]], _serializer.FromBinary(Convert.FromHexString(fields[3]), fields[1]), fields[0]);
+            DeepEqual.Assert(samples[fields[0]], Serializer.FromBinary(Convert.FromHexString(fields[3]), fields[1]), fields[0]);
     }
 
     [Fact]
@@ -109,7 +102,7 @@ public sealed class CompactEnvelopeTests : IDisposable
         Assert.Equal(new long[] { 0, 1 }, data[2].AcksDelta);
         Assert.Equal(new uint[] { 0, 0, 1 }, data.Select(d => d.Payload.Type));
         Assert.All(data, d => Assert.True(d.Payload.SerializerId == 0 && d.Payload.Manifest.Length == 0));
-        DeepEqual.Assert(envelope, _serializer.FromBinary(w.ToByteArray(), "E2"));
+        DeepEqual.Assert(envelope, Serializer.FromBinary(w.ToByteArray(), "E2"));
     }
 
     [Fact]
@@ -120,7 +113,7 @@ public sealed class CompactEnvelopeTests : IDisposable
         var w = W.GroupEnvelope.Parser.ParseFrom(E2(envelope));
         Assert.Equal(new long[] { 1, 0 }, w.Messages[1].Data.Clock);
         Assert.Equal(new long[] { 0, 0 }, w.Messages[1].Data.Acks);
-        DeepEqual.Assert(envelope, _serializer.FromBinary(w.ToByteArray(), "E2"));
+        DeepEqual.Assert(envelope, Serializer.FromBinary(w.ToByteArray(), "E2"));
     }
 
     private static readonly (int, string)[] PayloadTypes = [(4, ""), (1, "M"), (-5, "a.b.C, D"), (123456, "ü")];
@@ -172,7 +165,7 @@ public sealed class CompactEnvelopeTests : IDisposable
     {
         SeededSample.Check(Envelopes, envelope =>
         {
-            DeepEqual.Assert(envelope, _serializer.FromBinary(E2(envelope), "E2"));
+            DeepEqual.Assert(envelope, Serializer.FromBinary(E2(envelope), "E2"));
             return true;
         }, firstSeed: 160_300, iterations: 2_000, print: e => $"{e.Messages.Length} messages: {string.Join(", ", e.Messages.Take(6))}");
     }
@@ -208,19 +201,19 @@ public sealed class CompactEnvelopeTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Malformed))]
-    public void Malformed_compact_envelopes_give_the_serializers_error_and_are_counted(string name, byte[] frame, string expected)
+    public void Malformed_compact_envelopes_give_theSerializers_error_and_are_counted(string name, byte[] frame, string expected)
     {
-        var before = _serializer.MalformedFrames;
-        var e = Assert.Throws<SerializationException>(() => _serializer.FromBinary(frame, "E2"));
+        var before = Serializer.MalformedFrames;
+        var e = Assert.Throws<SerializationException>(() => Serializer.FromBinary(frame, "E2"));
         Assert.Contains("'E2'", e.Message);
         Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), $"{name}: {e.Message}");
-        Assert.Equal(before + 1, _serializer.MalformedFrames);
+        Assert.Equal(before + 1, Serializer.MalformedFrames);
     }
 
     [Fact]
     public void The_valid_frame_the_malformed_ones_are_made_from_reads()
     {
-        var back = (GroupEnvelope)_serializer.FromBinary(Frame(Wire([1, 2, 3], [0, 0, 0]), Delta([1, 5], [2, 1])), "E2");
+        var back = (GroupEnvelope)Serializer.FromBinary(Frame(Wire([1, 2, 3], [0, 0, 0]), Delta([1, 5], [2, 1])), "E2");
         var second = (DataMessage)back.Messages[1];
         Assert.Equal(VectorClock.Of(1, 7, 3), second.Clock);
         Assert.Equal(VectorClock.Of(0, 0, 1), second.Acks);

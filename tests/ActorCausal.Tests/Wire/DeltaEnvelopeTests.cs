@@ -23,15 +23,8 @@ using static CompactEnvelopeTests;
 /// own entry one less. Random envelopes read back exactly; the encoding is the one docs/protocol.md describes;
 /// malformed forms give the serializer's error and are counted.
 /// </summary>
-public sealed class DeltaEnvelopeTests : IDisposable
+public sealed class DeltaEnvelopeTests() : WireRoundTrip("delta")
 {
-    private readonly ActorSystem _system = ActorSystem.Create("delta", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(CausalGroups.DefaultConfig()));
-    private readonly CausalGroupsSerializer _serializer;
-
-    public DeltaEnvelopeTests() => _serializer = new CausalGroupsSerializer((ExtendedActorSystem)_system);
-
-    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
-
     private static DataMessage Data(int sender, long seq, long[] clock, long[] acks, SerializedPayload payload) =>
         new(7, sender, seq, DeliveryOrder.Causal, VectorClock.Of(clock), VectorClock.Of(acks), new HlcTimestamp(1_700_000_000_000 + seq, (int)(seq % 3)), [], payload);
 
@@ -50,15 +43,15 @@ public sealed class DeltaEnvelopeTests : IDisposable
     public async Task By_default_an_envelope_is_written_in_the_delta_form_and_the_setting_off_writes_the_full_form()
     {
         var envelope = DeltaSample;
-        Assert.Equal("E3", _serializer.Manifest(envelope));
+        Assert.Equal("E3", Serializer.Manifest(envelope));
         var off = ActorSystem.Create("full", ConfigurationFactory.ParseString("actorcausal.batching.compact-envelopes = off").WithFallback(CausalGroups.DefaultConfig()));
         try
         {
             var full = new CausalGroupsSerializer((ExtendedActorSystem)off);
             Assert.Equal("E", full.Manifest(envelope));
             // Either node reads the other's form (a node of a version before "E3" reads only "E" and "E2").
-            DeepEqual.Assert(envelope, _serializer.FromBinary(full.ToBinary(envelope), "E"));
-            DeepEqual.Assert(envelope, full.FromBinary(_serializer.ToBinary(envelope), "E3"));
+            DeepEqual.Assert(envelope, Serializer.FromBinary(full.ToBinary(envelope), "E"));
+            DeepEqual.Assert(envelope, full.FromBinary(Serializer.ToBinary(envelope), "E3"));
         }
         finally
         {
@@ -69,7 +62,7 @@ public sealed class DeltaEnvelopeTests : IDisposable
     [Fact]
     public void Later_data_messages_carry_only_what_changed()
     {
-        var w = W.GroupEnvelope.Parser.ParseFrom(_serializer.ToBinary(DeltaSample));
+        var w = W.GroupEnvelope.Parser.ParseFrom(Serializer.ToBinary(DeltaSample));
         var data = w.Messages.Where(m => m.KindCase == W.ProtocolMessage.KindOneofCase.Data).Select(m => m.Data).ToList();
 
         // The first: ids and time against zeros, the clock in full, the acks equal to the clock with the own entry one less.
@@ -92,18 +85,18 @@ public sealed class DeltaEnvelopeTests : IDisposable
         Assert.Empty(data[3].AcksDelta);
         Assert.All(data, d => Assert.True(d.ViewId == 0 && d.Sender == 0 && d.Sequence == 0 && d.Time is null && d.Payload.SerializerId == 0));
         Assert.Equal(new uint[] { 0, 0, 1, 1 }, data.Select(d => d.Payload.Type));
-        DeepEqual.Assert(DeltaSample, _serializer.FromBinary(w.ToByteArray(), "E3"));
+        DeepEqual.Assert(DeltaSample, Serializer.FromBinary(w.ToByteArray(), "E3"));
     }
 
     [Fact]
     public void A_data_message_of_another_dimension_starts_its_clock_over_in_full()
     {
         var envelope = new GroupEnvelope(From, [Data(1, 5, [3, 5, 100], [3, 4, 100], Bytes16), Data(0, 1, [1, 0], [0, 0], Bytes16) with { ViewId = 8 }]);
-        var second = W.GroupEnvelope.Parser.ParseFrom(_serializer.ToBinary(envelope)).Messages[1].Data;
+        var second = W.GroupEnvelope.Parser.ParseFrom(Serializer.ToBinary(envelope)).Messages[1].Data;
         Assert.Equal(new long[] { 1, 0 }, second.Clock);
         Assert.Empty(second.AcksDelta);
         Assert.Equal((1L, -1, -5L), (second.ViewDelta, second.SenderDelta, second.SequenceDelta));
-        DeepEqual.Assert(envelope, _serializer.FromBinary(_serializer.ToBinary(envelope), "E3"));
+        DeepEqual.Assert(envelope, Serializer.FromBinary(Serializer.ToBinary(envelope), "E3"));
     }
 
     /// <summary>Any ids, time, order and dependencies, including the extremes of their types and senders outside the clock.</summary>
@@ -135,7 +128,7 @@ public sealed class DeltaEnvelopeTests : IDisposable
             new StabilityGossip(7, VectorClock.Of(3, 5, 120)),
             new StabilityGossip(7, VectorClock.Of(3, 5, 120, 1)) { Held = VectorClock.Of(1, 2) },
         ]);
-        var w = W.GroupEnvelope.Parser.ParseFrom(_serializer.ToBinary(envelope));
+        var w = W.GroupEnvelope.Parser.ParseFrom(Serializer.ToBinary(envelope));
         var (alone, after, other) = (w.Messages[0].Gossip, w.Messages[2].Gossip, w.Messages[3].Gossip);
         Assert.Equal(new long[] { 3, 4, 100 }, alone.Delivered);
         Assert.True(alone.HeldFromDelivered);
@@ -147,7 +140,7 @@ public sealed class DeltaEnvelopeTests : IDisposable
         // Another dimension than the data message's acks (and held another than delivered): in full.
         Assert.Equal(new long[] { 3, 5, 120, 1 }, other.Delivered);
         Assert.Equal(new long[] { 1, 2 }, other.Held);
-        DeepEqual.Assert(envelope, _serializer.FromBinary(w.ToByteArray(), "E3"));
+        DeepEqual.Assert(envelope, Serializer.FromBinary(w.ToByteArray(), "E3"));
     }
 
     [Fact]
@@ -155,7 +148,7 @@ public sealed class DeltaEnvelopeTests : IDisposable
     {
         SeededSample.Check(Gen.Frequency((1, CompactEnvelopeTests.Envelopes), (1, Mixed)), envelope =>
         {
-            DeepEqual.Assert(envelope, _serializer.FromBinary(_serializer.ToBinary(envelope), "E3"));
+            DeepEqual.Assert(envelope, Serializer.FromBinary(Serializer.ToBinary(envelope), "E3"));
             return true;
         }, firstSeed: 161_300, iterations: 2_000, print: e => $"{e.Messages.Length} messages: {string.Join(", ", e.Messages.Take(6))}");
     }
@@ -167,14 +160,14 @@ public sealed class DeltaEnvelopeTests : IDisposable
     public void Delta_envelopes_serialize_to_the_captured_bytes_which_read_back_as_the_samples()
     {
         List<(string Name, object Message)> samples = [.. CompactEnvelopeTests.GoldenSamples(), ("envelope-of-consecutive-broadcasts", DeltaSample)];
-        var lines = samples.Select(s => $"{s.Name}\t{_serializer.Manifest(s.Message)}\t-\t{Convert.ToHexString(_serializer.ToBinary(s.Message))}").ToList();
+        var lines = samples.Select(s => $"{s.Name}\t{Serializer.Manifest(s.Message)}\t-\t{Convert.ToHexString(Serializer.ToBinary(s.Message))}").ToList();
         if (Environment.GetEnvironmentVariable("ACTORCAUSAL_WRITE_WIRE_GOLDENS") == "1")
             File.WriteAllText(GoldenFile, string.Join("\n", lines) + "\n", new System.Text.UTF8Encoding(false));
         var golden = File.ReadAllLines(GoldenFile).Where(l => l.Length > 0).ToList();
         Assert.Equal(golden, lines);
         var byName = samples.ToDictionary(s => s.Name, s => s.Message);
         foreach (var fields in golden.Select(l => l.Split('\t')))
-            DeepEqual.Assert(byName[fields[0]], _serializer.FromBinary(Convert.FromHexString(fields[3]), fields[1]), fields[0]);
+            DeepEqual.Assert(byName[fields[0]], Serializer.FromBinary(Convert.FromHexString(fields[3]), fields[1]), fields[0]);
     }
 
     // A valid first message (view 7, sender 1, sequence 1, clock [1, 1, 3] in full, acks [1, 0, 3] with entry 2 -2) and
@@ -217,19 +210,19 @@ public sealed class DeltaEnvelopeTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Malformed))]
-    public void Malformed_delta_envelopes_give_the_serializers_error_and_are_counted(string name, byte[] frame, string expected)
+    public void Malformed_delta_envelopes_give_theSerializers_error_and_are_counted(string name, byte[] frame, string expected)
     {
-        var before = _serializer.MalformedFrames;
-        var e = Assert.Throws<SerializationException>(() => _serializer.FromBinary(frame, "E3"));
+        var before = Serializer.MalformedFrames;
+        var e = Assert.Throws<SerializationException>(() => Serializer.FromBinary(frame, "E3"));
         Assert.Contains("'E3'", e.Message);
         Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), $"{name}: {e.Message}");
-        Assert.Equal(before + 1, _serializer.MalformedFrames);
+        Assert.Equal(before + 1, Serializer.MalformedFrames);
     }
 
     [Fact]
     public void The_valid_frame_the_malformed_ones_are_made_from_reads()
     {
-        var back = (GroupEnvelope)_serializer.FromBinary(Frame(First(), Second()), "E3");
+        var back = (GroupEnvelope)Serializer.FromBinary(Frame(First(), Second()), "E3");
         var (first, second) = ((DataMessage)back.Messages[0], (DataMessage)back.Messages[1]);
         Assert.Equal((new MessageId(7, 1, 1), VectorClock.Of(1, 1, 3), VectorClock.Of(1, 0, 1)), (first.Id, first.Clock, first.Acks));
         Assert.Equal((new MessageId(7, 1, 2), VectorClock.Of(1, 2, 3), VectorClock.Of(1, 1, 3)), (second.Id, second.Clock, second.Acks));
